@@ -1,0 +1,16 @@
+//! Synaq's domain, pure and fast to test.
+//!
+//! Nothing here knows about windows, cameras, networks or keys. Everything that decides
+//! something about an exam lives in this crate (or in a sibling library crate), so that
+//! `cargo test -p synaq-core` stays quick on a 2-core machine.
+#![forbid(unsafe_code)]
+
+pub mod id;
+pub mod lang;
+pub mod profile;
+pub mod question;
+
+pub use id::{Bin, IdError, Iin, Sex};
+pub use lang::{Lang, Text};
+pub use profile::{Category, CategoryId, ExamProfile, ProfileError};
+pub use question::{AnswerOption, Question, QuestionError, QuestionId, QuestionKind};

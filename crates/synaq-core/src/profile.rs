@@ -1,0 +1,410 @@
+//! Learner categories and exam profiles: the rules of an exam, as data.
+//!
+//! The seed documents pair categories with hours and question counts in a garbled table, so
+//! none of those numbers is code: they are fields of a profile file (TOML), signed by ЕУМЦ in
+//! production and shipped as `assets/profiles/demo.toml` for the demo. A profile states
+//! defaults once and lets each category override them.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::{Lang, Text};
+
+/// A category's stable identifier, such as `cat-1` (lowercase ASCII letters, digits, `-`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CategoryId(String);
+
+impl CategoryId {
+    /// Checks the shape of an id: 1 to 32 characters of `a-z`, `0-9` and `-`.
+    pub fn new(s: impl Into<String>) -> Result<CategoryId, ProfileError> {
+        let s = s.into();
+        let ok = !s.is_empty()
+            && s.len() <= 32
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(CategoryId(s))
+        } else {
+            Err(ProfileError::BadCategoryId(s))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CategoryId {
+    type Error = ProfileError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        CategoryId::new(s)
+    }
+}
+
+impl From<CategoryId> for String {
+    fn from(id: CategoryId) -> String {
+        id.0
+    }
+}
+
+impl fmt::Display for CategoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a profile cannot be used. Each message names the field and the category.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The file is not valid TOML or does not have the profile's shape.
+    #[error("exam profile is not valid: {0}")]
+    Syntax(String),
+    /// A category id with characters other than `a-z`, `0-9`, `-`.
+    #[error("category id {0:?} must be 1 to 32 characters of a-z, 0-9 and '-'")]
+    BadCategoryId(String),
+    /// The profile lists no category.
+    #[error("exam profile lists no category")]
+    NoCategories,
+    /// Two categories share an id or a number.
+    #[error("category {0} appears twice")]
+    DuplicateCategory(String),
+    /// A name without its Kazakh or Russian text.
+    #[error("category {id} has no name in {lang}")]
+    MissingName { id: String, lang: &'static str },
+    /// A numeric rule outside its range.
+    #[error("category {id}: {field} is {value}, but must be {range}")]
+    OutOfRange {
+        id: String,
+        field: &'static str,
+        value: u32,
+        range: &'static str,
+    },
+}
+
+/// Values every category takes unless it says otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Defaults {
+    minutes_per_question: u32,
+    pass_percent: u32,
+    retake_window_days: u32,
+    capture_interval_secs: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: CategoryId,
+    number: u32,
+    name: Text,
+    training_hours: u32,
+    question_count: u32,
+    certificate_validity_years: Option<u32>,
+    minutes_per_question: Option<u32>,
+    pass_percent: Option<u32>,
+    retake_window_days: Option<u32>,
+    capture_interval_secs: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    id: String,
+    version: u32,
+    title: Text,
+    defaults: Defaults,
+    #[serde(rename = "category", default)]
+    categories: Vec<RawCategory>,
+}
+
+/// One learner category with every rule resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Category {
+    pub id: CategoryId,
+    /// The number in the seed's table (1..=6 for the demo), for people to refer to.
+    pub number: u32,
+    pub name: Text,
+    /// Hours of the standard training programme (informative; the ОО trains).
+    pub training_hours: u32,
+    /// How many questions an exam of this category draws.
+    pub question_count: u32,
+    pub minutes_per_question: u32,
+    /// The lowest score that passes, in percent of questions (70 by default).
+    pub pass_percent: u32,
+    /// How many days after a failed attempt a retake is allowed.
+    pub retake_window_days: u32,
+    /// How long a certificate is valid; `None` means it does not expire.
+    pub certificate_validity_years: Option<u32>,
+    /// Seconds between proctoring webcam frames.
+    pub capture_interval_secs: u32,
+}
+
+impl Category {
+    /// The exam's time limit: questions × minutes per question.
+    pub fn time_limit(&self) -> Duration {
+        Duration::from_secs(u64::from(self.time_limit_minutes()) * 60)
+    }
+
+    /// The time limit in whole minutes.
+    pub fn time_limit_minutes(&self) -> u32 {
+        self.question_count * self.minutes_per_question
+    }
+
+    /// The fewest correct answers that pass: `ceil(count × pass_percent / 100)`.
+    pub fn min_correct_to_pass(&self) -> u32 {
+        (self.question_count * self.pass_percent).div_ceil(100)
+    }
+}
+
+/// A signed set of exam rules: the categories an exam can be taken in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExamProfile {
+    pub id: String,
+    pub version: u32,
+    pub title: Text,
+    pub categories: Vec<Category>,
+}
+
+impl ExamProfile {
+    /// Parses and checks a profile written in TOML.
+    pub fn from_toml(src: &str) -> Result<ExamProfile, ProfileError> {
+        let raw: RawProfile =
+            toml::from_str(src).map_err(|e| ProfileError::Syntax(e.to_string()))?;
+        if raw.categories.is_empty() {
+            return Err(ProfileError::NoCategories);
+        }
+        let d = &raw.defaults;
+        let mut categories: Vec<Category> = Vec::with_capacity(raw.categories.len());
+        for c in raw.categories {
+            let id = c.id.to_string();
+            if categories
+                .iter()
+                .any(|k| k.id == c.id || k.number == c.number)
+            {
+                return Err(ProfileError::DuplicateCategory(id));
+            }
+            if let Some(lang) = c.name.missing_required() {
+                return Err(ProfileError::MissingName {
+                    id,
+                    lang: lang.code(),
+                });
+            }
+            let cat = Category {
+                id: c.id,
+                number: c.number,
+                name: c.name,
+                training_hours: c.training_hours,
+                question_count: c.question_count,
+                minutes_per_question: c.minutes_per_question.unwrap_or(d.minutes_per_question),
+                pass_percent: c.pass_percent.unwrap_or(d.pass_percent),
+                retake_window_days: c.retake_window_days.unwrap_or(d.retake_window_days),
+                certificate_validity_years: c.certificate_validity_years,
+                capture_interval_secs: c.capture_interval_secs.unwrap_or(d.capture_interval_secs),
+            };
+            check_ranges(&cat)?;
+            categories.push(cat);
+        }
+        Ok(ExamProfile {
+            id: raw.id,
+            version: raw.version,
+            title: raw.title,
+            categories,
+        })
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| &c.id == id)
+    }
+
+    /// The profile's categories sorted for display in `lang` (by their table number).
+    pub fn categories_in_order(&self) -> Vec<&Category> {
+        let mut v: Vec<_> = self.categories.iter().collect();
+        v.sort_by_key(|c| c.number);
+        v
+    }
+
+    /// The name of every category in `lang`, in display order.
+    pub fn names(&self, lang: Lang) -> Vec<&str> {
+        self.categories_in_order()
+            .into_iter()
+            .map(|c| c.name.get(lang))
+            .collect()
+    }
+}
+
+fn check_ranges(c: &Category) -> Result<(), ProfileError> {
+    let rules: [(&'static str, u32, std::ops::RangeInclusive<u32>, &'static str); 6] = [
+        ("question_count", c.question_count, 1..=1000, "1 to 1000"),
+        ("minutes_per_question", c.minutes_per_question, 1..=60, "1 to 60"),
+        ("pass_percent", c.pass_percent, 1..=100, "1 to 100"),
+        ("retake_window_days", c.retake_window_days, 0..=3650, "0 to 3650"),
+        ("capture_interval_secs", c.capture_interval_secs, 1..=3600, "1 to 3600"),
+        (
+            "certificate_validity_years",
+            c.certificate_validity_years.unwrap_or(1),
+            1..=100,
+            "1 to 100, or left out for no expiry",
+        ),
+    ];
+    for (field, value, range, text) in rules {
+        if !range.contains(&value) {
+            return Err(ProfileError::OutOfRange {
+                id: c.id.to_string(),
+                field,
+                value,
+                range: text,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEMO: &str = include_str!("../../../assets/profiles/demo.toml");
+
+    fn demo() -> ExamProfile {
+        ExamProfile::from_toml(DEMO).expect("demo profile is valid")
+    }
+
+    #[test]
+    fn demo_profile_has_the_six_seed_categories() {
+        let p = demo();
+        let counts: Vec<_> = p
+            .categories_in_order()
+            .iter()
+            .map(|c| (c.number, c.training_hours, c.question_count))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                (1, 8, 30),
+                (2, 16, 50),
+                (3, 40, 80),
+                (4, 72, 120),
+                (5, 72, 100),
+                (6, 80, 120)
+            ]
+        );
+        for c in &p.categories {
+            assert_eq!(c.minutes_per_question, 2, "{}", c.id);
+            assert_eq!(c.pass_percent, 70, "{}", c.id);
+            assert_eq!(c.retake_window_days, 30, "{}", c.id);
+            assert!(c.name.en.is_some(), "{} has an English name", c.id);
+        }
+    }
+
+    #[test]
+    fn time_limit_is_two_minutes_a_question() {
+        let p = demo();
+        let first = &p.categories_in_order()[0];
+        assert_eq!(first.time_limit_minutes(), 60);
+        assert_eq!(first.time_limit(), Duration::from_secs(3600));
+        let fourth = p.category(&CategoryId::new("cat-4").unwrap()).unwrap();
+        assert_eq!(fourth.time_limit_minutes(), 240);
+    }
+
+    #[test]
+    fn seventy_percent_rounds_up() {
+        let p = demo();
+        let c = &p.categories_in_order()[0];
+        assert_eq!(c.min_correct_to_pass(), 21); // 30 × 0.7
+        let c = p.category(&CategoryId::new("cat-2").unwrap()).unwrap();
+        assert_eq!(c.min_correct_to_pass(), 35); // 50 × 0.7
+        let mut odd = c.clone();
+        odd.question_count = 41;
+        assert_eq!(odd.min_correct_to_pass(), 29); // 28.7 → 29
+    }
+
+    #[test]
+    fn kazakh_names_use_kazakh_letters() {
+        // A cheap guard against a Russian text pasted in the kk field.
+        let p = demo();
+        let kazakh = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'і'];
+        for c in &p.categories {
+            let kk = c.name.kk.to_lowercase();
+            assert!(kazakh.iter().any(|ch| kk.contains(*ch)), "{}: {kk}", c.id);
+            assert_ne!(c.name.kk, c.name.ru);
+        }
+    }
+
+    fn with_category(extra: &str) -> String {
+        format!(
+            r#"id = "t"
+version = 1
+title = {{ kk = "Сынақ", ru = "Тест" }}
+[defaults]
+minutes_per_question = 2
+pass_percent = 70
+retake_window_days = 30
+capture_interval_secs = 5
+[[category]]
+id = "a"
+number = 1
+name = {{ kk = "Бір", ru = "Один" }}
+training_hours = 8
+question_count = 40
+{extra}"#
+        )
+    }
+
+    #[test]
+    fn overrides_and_defaults() {
+        let p = ExamProfile::from_toml(&with_category("pass_percent = 80\n")).unwrap();
+        assert_eq!(p.categories[0].pass_percent, 80);
+        assert_eq!(p.categories[0].minutes_per_question, 2);
+        assert_eq!(p.categories[0].certificate_validity_years, None);
+    }
+
+    #[test]
+    fn bad_profiles_say_what_is_wrong() {
+        let err = ExamProfile::from_toml(&with_category("pass_percent = 170\n")).unwrap_err();
+        assert_eq!(
+            err,
+            ProfileError::OutOfRange {
+                id: "a".into(),
+                field: "pass_percent",
+                value: 170,
+                range: "1 to 100"
+            }
+        );
+        let twice = with_category(
+            "[[category]]\nid = \"a\"\nnumber = 2\nname = { kk = \"Екі\", ru = \"Два\" }\ntraining_hours = 1\nquestion_count = 1\n",
+        );
+        assert_eq!(
+            ExamProfile::from_toml(&twice).unwrap_err(),
+            ProfileError::DuplicateCategory("a".into())
+        );
+        let no_kk = with_category("").replace("kk = \"Бір\"", "kk = \"\"");
+        assert_eq!(
+            ExamProfile::from_toml(&no_kk).unwrap_err(),
+            ProfileError::MissingName {
+                id: "a".into(),
+                lang: "kk"
+            }
+        );
+        let typo = with_category("pass_procent = 70\n");
+        let err = ExamProfile::from_toml(&typo).unwrap_err();
+        assert!(err.to_string().contains("pass_procent"), "{err}");
+        let bad_id = with_category("").replace("id = \"a\"", "id = \"A b\"");
+        assert!(ExamProfile::from_toml(&bad_id)
+            .unwrap_err()
+            .to_string()
+            .contains("A b"));
+        let zero = with_category("").replace("question_count = 40", "question_count = 0");
+        assert!(matches!(
+            ExamProfile::from_toml(&zero),
+            Err(ProfileError::OutOfRange {
+                field: "question_count",
+                ..
+            })
+        ));
+    }
+}
