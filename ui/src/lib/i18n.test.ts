@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format, LANGS, makeBundle, messageIds } from './fluent';
+
+/** Every `t('key'` / `tIn(lang, 'key'` used in the UI's sources. */
+function keysUsedInSources(dir: string): Set<string> {
+  const keys = new Set<string>();
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      for (const k of keysUsedInSources(path)) keys.add(k);
+    } else if (/\.(svelte|ts)$/.test(name) && !name.endsWith('.test.ts')) {
+      const src = readFileSync(path, 'utf8');
+      for (const m of src.matchAll(/\bt(?:In)?\((?:[^,()]+,\s*)?'([a-z0-9-]+)'/g)) keys.add(m[1]);
+    }
+  }
+  return keys;
+}
+
+describe('Fluent catalogs', () => {
+  it('define the same messages in kk, ru and en', () => {
+    const all = new Set(LANGS.flatMap((l) => messageIds(l)));
+    for (const lang of LANGS) {
+      const have = new Set(messageIds(lang));
+      const missing = [...all].filter((k) => !have.has(k));
+      expect(missing, `missing in ${lang}`).toEqual([]);
+    }
+    expect(all.size).toBeGreaterThan(20);
+  });
+
+  it('have every key the UI uses', () => {
+    const used = keysUsedInSources(fileURLToPath(new URL('..', import.meta.url)));
+    // Keys built from a language code (language-kk, …) are listed by hand.
+    for (const lang of LANGS) used.add(`language-${lang}`);
+    expect(used.size).toBeGreaterThan(10);
+    for (const lang of LANGS) {
+      const bundle = makeBundle(lang);
+      const missing = [...used].filter((k) => !bundle.hasMessage(k));
+      expect(missing, `missing in ${lang}`).toEqual([]);
+    }
+  });
+
+  it('format the category line without errors in every language', () => {
+    for (const lang of LANGS) {
+      const bundle = makeBundle(lang);
+      const errors: Error[] = [];
+      for (const [key, args] of [
+        ['category-questions', { count: 30 }],
+        ['category-time-limit', { minutes: 60 }],
+        ['category-pass-mark', { percent: 70 }],
+        ['category-number', { number: 4 }],
+      ] as const) {
+        const text = format(bundle, key, args, errors);
+        expect(text).not.toContain('{');
+      }
+      expect(errors).toEqual([]);
+    }
+  });
+
+  it('use Russian plural forms', () => {
+    const ru = makeBundle('ru');
+    expect(format(ru, 'category-questions', { count: 21 })).toBe('21 вопрос');
+    expect(format(ru, 'category-questions', { count: 50 })).toBe('50 вопросов');
+    expect(format(ru, 'category-time-limit', { minutes: 3 })).toBe('3 минуты');
+    expect(format(ru, 'category-time-limit', { minutes: 240 })).toBe('240 минут');
+  });
+
+  it('report a missing key instead of throwing', () => {
+    const errors: Error[] = [];
+    expect(format(makeBundle('kk'), 'no-such-key', undefined, errors)).toBe('no-such-key');
+    expect(errors).toHaveLength(1);
+  });
+});
