@@ -2,9 +2,8 @@
 // capability file can allow exactly Synaq's commands and nothing else.
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(
-            tauri_build::AppManifest::new().commands(synaq_commands::COMMANDS),
-        ),
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(synaq_commands::COMMANDS)),
     )
     .expect("tauri build step");
 }

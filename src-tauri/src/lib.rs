@@ -80,8 +80,10 @@ fn set_language(state: State<'_, AppState>, lang: UiLang) {
 
 /// The typed command set: the invoke handler and the TypeScript bindings come from here.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![list_categories, set_language])
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        list_categories,
+        set_language
+    ])
 }
 
 /// Writes the TypeScript bindings for every command and IPC type to `path`.
@@ -201,7 +203,10 @@ mod tests {
             [1, 2, 3, 4, 5, 6]
         );
         assert_eq!(cats[0].time_limit_minutes, 60);
-        assert_eq!(cats[0].name.kk, "Бірінші басшы; ол уәкілеттік берген еңбекті қорғау жөніндегі тұлға; дара кәсіпкер");
+        assert_eq!(
+            cats[0].name.kk,
+            "Бірінші басшы; ол уәкілеттік берген еңбекті қорғау жөніндегі тұлға; дара кәсіпкер"
+        );
     }
 
     #[test]
@@ -209,9 +214,17 @@ mod tests {
         let state = AppState::new("id = 1").unwrap();
         let err = state.categories().unwrap_err();
         assert_eq!(err.code, "error-profile-invalid");
-        assert!(err.message.starts_with("Емтихан ережелері"), "{}", err.message);
+        assert!(
+            err.message.starts_with("Емтихан ережелері"),
+            "{}",
+            err.message
+        );
         state.set_lang(Lang::Ru);
         let err = state.categories().unwrap_err();
-        assert!(err.message.starts_with("Правила экзамена"), "{}", err.message);
+        assert!(
+            err.message.starts_with("Правила экзамена"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -296,7 +296,12 @@ mod tests {
     // The synthetic values from domain.md: computed, not real people.
     #[test]
     fn accepts_every_valid_example() {
-        for s in ["900101300017", "850715401236", "000229600074", "880315300511"] {
+        for s in [
+            "900101300017",
+            "850715401236",
+            "000229600074",
+            "880315300511",
+        ] {
             let iin = Iin::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
             assert_eq!(iin.as_str(), s);
         }
@@ -369,10 +374,16 @@ mod tests {
     #[test]
     fn birth_date_and_sex() {
         let iin = Iin::parse("000229600074").unwrap();
-        assert_eq!(iin.birth_date(), NaiveDate::from_ymd_opt(2000, 2, 29).unwrap());
+        assert_eq!(
+            iin.birth_date(),
+            NaiveDate::from_ymd_opt(2000, 2, 29).unwrap()
+        );
         assert_eq!(iin.sex(), Sex::Female);
         let iin = Iin::parse("900101300017").unwrap();
-        assert_eq!(iin.birth_date(), NaiveDate::from_ymd_opt(1990, 1, 1).unwrap());
+        assert_eq!(
+            iin.birth_date(),
+            NaiveDate::from_ymd_opt(1990, 1, 1).unwrap()
+        );
         assert_eq!(iin.sex(), Sex::Male);
     }
 
@@ -456,9 +467,8 @@ mod tests {
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {
-        (1850i32..2099, 1u32..=366).prop_filter_map("day of year", |(y, doy)| {
-            NaiveDate::from_yo_opt(y, doy)
-        })
+        (1850i32..2099, 1u32..=366)
+            .prop_filter_map("day of year", |(y, doy)| NaiveDate::from_yo_opt(y, doy))
     }
 
     proptest! {

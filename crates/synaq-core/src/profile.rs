@@ -238,12 +238,32 @@ impl ExamProfile {
 }
 
 fn check_ranges(c: &Category) -> Result<(), ProfileError> {
-    let rules: [(&'static str, u32, std::ops::RangeInclusive<u32>, &'static str); 6] = [
+    let rules: [(
+        &'static str,
+        u32,
+        std::ops::RangeInclusive<u32>,
+        &'static str,
+    ); 6] = [
         ("question_count", c.question_count, 1..=1000, "1 to 1000"),
-        ("minutes_per_question", c.minutes_per_question, 1..=60, "1 to 60"),
+        (
+            "minutes_per_question",
+            c.minutes_per_question,
+            1..=60,
+            "1 to 60",
+        ),
         ("pass_percent", c.pass_percent, 1..=100, "1 to 100"),
-        ("retake_window_days", c.retake_window_days, 0..=3650, "0 to 3650"),
-        ("capture_interval_secs", c.capture_interval_secs, 1..=3600, "1 to 3600"),
+        (
+            "retake_window_days",
+            c.retake_window_days,
+            0..=3650,
+            "0 to 3650",
+        ),
+        (
+            "capture_interval_secs",
+            c.capture_interval_secs,
+            1..=3600,
+            "1 to 3600",
+        ),
         (
             "certificate_validity_years",
             c.certificate_validity_years.unwrap_or(1),

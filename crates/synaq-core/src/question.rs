@@ -116,10 +116,9 @@ impl Question {
         let correct = self.options.iter().filter(|o| o.correct).count();
         match (self.kind, correct) {
             (_, 0) => Err(QuestionError::NoCorrectOption(id())),
-            (QuestionKind::Single, n) if n > 1 => Err(QuestionError::SeveralCorrect {
-                id: id(),
-                count: n,
-            }),
+            (QuestionKind::Single, n) if n > 1 => {
+                Err(QuestionError::SeveralCorrect { id: id(), count: n })
+            }
             _ => Ok(()),
         }
     }

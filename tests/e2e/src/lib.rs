@@ -1,0 +1,241 @@
+//! A small W3C WebDriver client for driving the kiosk window through `tauri-driver`.
+//!
+//! `cargo xtask e2e` builds the kiosk, then runs these tests under `xvfb-run` with:
+//! - `SYNAQ_KIOSK_BIN`: the built `synaq-kiosk` binary,
+//! - `SYNAQ_TAURI_DRIVER`: the `tauri-driver` binary (2.x),
+//! - `SYNAQ_E2E_OUT`: where screenshots go (`target/e2e/`).
+//!
+//! Run outside xtask they fail with a line that says so; they are never skipped.
+#![forbid(unsafe_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The W3C WebDriver element identifier.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn env_path(var: &str) -> Result<PathBuf> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("{var} is not set: run the e2e suite with `cargo xtask e2e`").into())
+}
+
+/// Where screenshots are written.
+pub fn out_dir() -> Result<PathBuf> {
+    let dir = env_path("SYNAQ_E2E_OUT")?;
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A running kiosk window under `tauri-driver`, closed when dropped.
+pub struct Kiosk {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+impl std::fmt::Debug for Kiosk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kiosk")
+            .field("base", &self.base)
+            .field("session", &self.session)
+            .finish()
+    }
+}
+
+/// An element found on the page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Kiosk {
+    /// Starts `tauri-driver` and the kiosk, with extra environment for the app.
+    pub fn start(app_env: &[(&str, &Path)]) -> Result<Kiosk> {
+        let app = env_path("SYNAQ_KIOSK_BIN")?;
+        let driver_bin = env_path("SYNAQ_TAURI_DRIVER")?;
+        let (port, native) = (free_port()?, free_port()?);
+        let mut cmd = Command::new(&driver_bin);
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+        for (k, v) in app_env {
+            cmd.env(k, v);
+        }
+        let driver = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", driver_bin.display()))?;
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .build();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut kiosk = Kiosk {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("tauri-driver did not listen within 30 s".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "wry",
+                "tauri:options": { "application": app }
+            }}
+        });
+        let v = kiosk.call("POST", "/session", Some(caps))?;
+        kiosk.session = v["sessionId"]
+            .as_str()
+            .ok_or_else(|| format!("no sessionId in {v}"))?
+            .to_owned();
+        Ok(kiosk)
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let url = format!("{}{path}", self.base);
+        let req = self.agent.request(method, &url);
+        let res = match body {
+            Some(b) => req.send_json(b),
+            None if method == "POST" => req.send_json(json!({})),
+            None => req.call(),
+        };
+        let v: Value = match res {
+            Ok(r) => r.into_json()?,
+            Err(ureq::Error::Status(code, r)) => {
+                let v: Value = r.into_json().unwrap_or(Value::Null);
+                return Err(format!("{method} {path}: HTTP {code}: {}", v["value"]).into());
+            }
+            Err(e) => return Err(format!("{method} {path}: {e}").into()),
+        };
+        Ok(v["value"].clone())
+    }
+
+    fn s(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    /// Every element matching a CSS selector, now.
+    pub fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        let v = self.call(
+            "POST",
+            &self.s("/elements"),
+            Some(json!({"using": "css selector", "value": css})),
+        )?;
+        Ok(v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Waits until `check` accepts the texts of the elements matching `css`, and returns them.
+    pub fn wait_texts(
+        &self,
+        css: &str,
+        what: &str,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Result<Vec<String>> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let texts = self
+                .find_all(css)?
+                .iter()
+                .map(|e| self.text(e))
+                .collect::<Result<Vec<_>>>()?;
+            if check(&texts) {
+                return Ok(texts);
+            }
+            if Instant::now() > deadline {
+                return Err(
+                    format!("timed out waiting for {what} ({css}); last seen: {texts:?}").into(),
+                );
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Waits for one element and returns it.
+    pub fn wait_one(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(e) = self.find_all(css)?.into_iter().next() {
+                return Ok(e);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for {css}").into());
+            }
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    pub fn text(&self, e: &Element) -> Result<String> {
+        let v = self.call("GET", &self.s(&format!("/element/{}/text", e.0)), None)?;
+        Ok(v.as_str().unwrap_or_default().trim().to_owned())
+    }
+
+    pub fn click(&self, css: &str) -> Result<()> {
+        let e = self.wait_one(css)?;
+        self.call("POST", &self.s(&format!("/element/{}/click", e.0)), None)?;
+        Ok(())
+    }
+
+    /// Runs a script in the page (promises are awaited) and returns its value.
+    pub fn script(&self, body: &str) -> Result<Value> {
+        self.call(
+            "POST",
+            &self.s("/execute/sync"),
+            Some(json!({"script": body, "args": []})),
+        )
+    }
+
+    /// Saves a PNG of the window as `target/e2e/NAME.png`.
+    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let v = self.call("GET", &self.s("/screenshot"), None)?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().ok_or("screenshot is not a string")?)?;
+        let path = out_dir()?.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}
+
+impl Drop for Kiosk {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.call("DELETE", &self.s(""), None);
+        }
+        // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while matches!(self.driver.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

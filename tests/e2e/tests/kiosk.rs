@@ -1,0 +1,96 @@
+//! The kiosk in its real window: language choice, categories in Kazakh, Russian and English,
+//! and a broken profile that gives a translated error instead of a crash.
+
+use std::path::Path;
+
+use synaq_core::{ExamProfile, Lang};
+use synaq_e2e::{Kiosk, Result};
+
+const DEMO: &str = include_str!("../../../assets/profiles/demo.toml");
+
+fn names(lang: Lang) -> Vec<String> {
+    let p = ExamProfile::from_toml(DEMO).expect("demo profile");
+    p.names(lang).into_iter().map(str::to_owned).collect()
+}
+
+/// Runs a scenario and keeps a screenshot of where it stood when it failed.
+fn scenario(name: &str, env: &[(&str, &Path)], f: impl FnOnce(&Kiosk) -> Result<()>) {
+    let kiosk = Kiosk::start(env).unwrap_or_else(|e| panic!("{name}: kiosk did not start: {e}"));
+    if let Err(e) = f(&kiosk) {
+        let shot = kiosk.screenshot(&format!("FAILED-{name}"));
+        panic!("{name}: {e} (screenshot: {shot:?})");
+    }
+}
+
+#[test]
+fn languages_and_categories() {
+    scenario("languages", &[], |k| {
+        let buttons = k.wait_texts("[data-testid^=lang-]", "language buttons", |t| t.len() == 3)?;
+        assert_eq!(buttons, ["Қазақша", "Русский", "English"]);
+        k.screenshot("01-language-choice")?;
+
+        k.click("[data-testid=lang-kk]")?;
+        let kk = names(Lang::Kk);
+        k.wait_texts("[data-testid=category-name]", "Kazakh names", |t| t == kk)?;
+        let lang = k.script("return document.documentElement.lang")?;
+        assert_eq!(lang, "kk-KZ");
+        let first = k.wait_texts("[data-testid=category-time]", "time limits", |t| {
+            t.len() == 6
+        })?;
+        assert_eq!(first[0], "60 минут");
+        assert_eq!(first[3], "240 минут");
+        k.screenshot("02-categories-kk")?;
+
+        k.click("[data-testid=switch-lang-ru]")?;
+        let ru = names(Lang::Ru);
+        k.wait_texts("[data-testid=category-name]", "Russian names", |t| t == ru)?;
+        let counts = k.wait_texts("[data-testid=category-questions]", "counts", |t| {
+            t.len() == 6
+        })?;
+        assert_eq!(counts[0], "30 вопросов");
+        assert_eq!(counts[3], "120 вопросов");
+        k.screenshot("03-categories-ru")?;
+
+        k.click("[data-testid=switch-lang-en]")?;
+        let en = names(Lang::En);
+        k.wait_texts("[data-testid=category-name]", "English names", |t| t == en)?;
+        k.screenshot("04-categories-en")?;
+
+        // The Kazakh letters are drawn with the bundled Noto Sans (@font-face from the app,
+        // not a system font): its regular faces for latin, cyrillic and cyrillic-ext
+        // (U+0460–052F: Ә Ғ Қ Ң Ө Ұ Ү Һ) are loaded, and they cover the Kazakh letters.
+        let fonts = k.script(
+            "return document.fonts.ready.then(() => ({
+                loaded: [...document.fonts].filter(f => f.family.includes('Noto Sans')
+                    && f.weight === '400' && f.status === 'loaded').length,
+                kazakh: document.fonts.check('16px Noto Sans', 'ӘҒҚҢӨҰҮҺІ әғқңөұүһі'),
+            }))",
+        )?;
+        assert_eq!(fonts["loaded"], 3, "{fonts}");
+        assert_eq!(fonts["kazakh"], true, "{fonts}");
+        Ok(())
+    });
+}
+
+#[test]
+fn a_broken_profile_shows_a_translated_error() {
+    let dir = std::env::temp_dir().join(format!("synaq-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("broken.toml");
+    std::fs::write(&bad, "id = \"x\"\nversion = 1\n[[category]]\n").unwrap();
+    scenario("broken-profile", &[("SYNAQ_PROFILE", &bad)], |k| {
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_texts("[data-testid=error] p", "Kazakh error", |t| {
+            t.first()
+                .is_some_and(|m| m.starts_with("Емтихан ережелері жүктелмеді"))
+        })?;
+        k.click("[data-testid=switch-lang-ru]")?;
+        k.wait_texts("[data-testid=error] p", "Russian error", |t| {
+            t.first()
+                .is_some_and(|m| m.starts_with("Правила экзамена не загрузились"))
+        })?;
+        k.screenshot("05-broken-profile-ru")?;
+        Ok(())
+    });
+    std::fs::remove_dir_all(&dir).ok();
+}

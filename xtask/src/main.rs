@@ -1,0 +1,306 @@
+//! `cargo xtask`: the project's commands, in Rust so they run wherever cargo does.
+//!
+//! - `demo`: install what is missing, build, and open the kiosk on the demo data.
+//! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e).
+//! - `e2e`: only the WebDriver suite in the real window (under `xvfb-run`).
+//! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
+//! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
+#![forbid(unsafe_code)]
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+
+/// Debian packages the kiosk builds and its e2e tests run with (see docs/ARCHITECTURE.md).
+const APT_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    "libclang-dev",
+    "libv4l-dev",
+    "webkit2gtk-driver",
+    "xvfb",
+];
+
+/// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
+const TAURI_DRIVER_VERSION: &str = "^2";
+
+const USAGE: &str = "usage: cargo xtask <demo | test | e2e | setup | bindings>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("e2e") => setup().and_then(|_| ui_build()).and_then(|_| e2e()),
+        Some("setup") => setup(),
+        Some("bindings") => bindings(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn npm() -> Command {
+    let mut c = Command::new("npm");
+    c.current_dir(root().join("ui"));
+    c
+}
+
+/// Runs a command, echoing it, and fails with the command line when it fails.
+fn run(mut cmd: Command) -> Result<()> {
+    let line = format!("{cmd:?}").replace('"', "");
+    eprintln!("$ {line}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start: {line}"))?;
+    if !status.success() {
+        bail!("failed ({status}): {line}");
+    }
+    Ok(())
+}
+
+fn on_path(bin: &str) -> Option<PathBuf> {
+    env::var_os("PATH").and_then(|paths| {
+        env::split_paths(&paths)
+            .map(|p| p.join(bin))
+            .find(|p| p.is_file())
+    })
+}
+
+fn cargo_bin(bin: &str) -> Option<PathBuf> {
+    on_path(bin).or_else(|| {
+        let home = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+        Some(home.join("bin").join(bin)).filter(|p| p.is_file())
+    })
+}
+
+fn missing_apt_packages() -> Vec<&'static str> {
+    APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| {
+            let out = Command::new("dpkg-query")
+                .args(["-W", "-f=${db:Status-Status}", p])
+                .output();
+            !matches!(out, Ok(o) if o.status.success() && o.stdout == b"installed")
+        })
+        .collect()
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+}
+
+/// Installs what the project needs and is missing; does nothing when all is there.
+fn setup() -> Result<()> {
+    let missing = missing_apt_packages();
+    if !missing.is_empty() {
+        if on_path("apt-get").is_none() {
+            bail!(
+                "these Debian packages are missing and there is no apt-get to install them: {}",
+                missing.join(" ")
+            );
+        }
+        eprintln!("xtask: installing Debian packages: {}", missing.join(" "));
+        let apt = |args: &[&str]| {
+            let mut c = if is_root() {
+                Command::new("apt-get")
+            } else {
+                let mut c = Command::new("sudo");
+                c.arg("apt-get");
+                c
+            };
+            c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            c
+        };
+        run(apt(&["update", "-qq"]))?;
+        let mut install = apt(&["install", "-y", "-qq"]);
+        install.args(&missing);
+        run(install)?;
+    }
+    if cargo_bin("tauri-driver").is_none() {
+        eprintln!("xtask: installing tauri-driver {TAURI_DRIVER_VERSION}");
+        let mut c = cargo();
+        c.args([
+            "install",
+            "tauri-driver",
+            "--locked",
+            "--version",
+            TAURI_DRIVER_VERSION,
+        ]);
+        run(c)?;
+    }
+    if on_path("npm").is_none() {
+        bail!("npm is missing: install Node.js 20 or newer with npm");
+    }
+    let ui = root().join("ui");
+    let stamp = ui.join("node_modules/.package-lock.json");
+    let stale = match (stamp.metadata(), ui.join("package-lock.json").metadata()) {
+        (Ok(s), Ok(l)) => s.modified()? < l.modified()?,
+        _ => true,
+    };
+    if stale {
+        let mut c = npm();
+        c.args(["ci", "--no-audit", "--no-fund"]);
+        run(c)?;
+    }
+    Ok(())
+}
+
+fn ui_build() -> Result<()> {
+    // The kiosk embeds ui/dist at compile time, so the UI is built before any Rust build.
+    let mut c = npm();
+    c.args(["run", "build", "--silent"]);
+    run(c)
+}
+
+fn missing_display() -> bool {
+    let set = |v: &str| env::var_os(v).is_some_and(|s| !s.is_empty());
+    cfg!(target_os = "linux") && !set("DISPLAY") && !set("WAYLAND_DISPLAY")
+}
+
+fn demo() -> Result<()> {
+    if missing_display() {
+        bail!(
+            "no display to open the kiosk on (DISPLAY and WAYLAND_DISPLAY are unset): \
+             run it in a desktop session, or as `xvfb-run cargo xtask demo`"
+        );
+    }
+    setup()?;
+    ui_build()?;
+    let mut c = cargo();
+    c.args(["build", "-p", "synaq-kiosk"]);
+    run(c)?;
+    let mut c = Command::new(root().join("target/debug/synaq-kiosk"));
+    c.current_dir(root());
+    run(c)
+}
+
+fn bindings() -> Result<()> {
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        "synaq-kiosk",
+        "--lib",
+        "typescript_bindings_are_fresh",
+    ])
+    .env("SYNAQ_UPDATE_BINDINGS", "1");
+    run(c)?;
+    eprintln!("xtask: wrote ui/src/lib/bindings.ts");
+    Ok(())
+}
+
+fn e2e() -> Result<()> {
+    let mut c = cargo();
+    c.args(["build", "-p", "synaq-kiosk"]);
+    run(c)?;
+    let driver =
+        cargo_bin("tauri-driver").context("tauri-driver is missing: run `cargo xtask setup`")?;
+    let out = root().join("target/e2e");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).context("cannot clear target/e2e")?;
+    }
+    let mut c = Command::new("xvfb-run");
+    c.current_dir(root())
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["test", "-p", "synaq-e2e", "--", "--test-threads=1"])
+        .env("SYNAQ_KIOSK_BIN", root().join("target/debug/synaq-kiosk"))
+        .env("SYNAQ_TAURI_DRIVER", driver)
+        .env("SYNAQ_E2E_OUT", &out)
+        // WebKitWebDriver's screenshots hang with compositing disabled (WebKitGTK 2.50).
+        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE");
+    run(c)?;
+    let shots = std::fs::read_dir(&out)
+        .map(|d| d.filter_map(Result::ok).count())
+        .unwrap_or(0);
+    eprintln!("xtask: {shots} screenshots in {}", out.display());
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    type Step = (&'static str, fn() -> Result<()>);
+    let steps: [Step; 8] = [
+        ("setup", setup),
+        ("cargo fmt --check", || {
+            let mut c = cargo();
+            c.args(["fmt", "--all", "--", "--check"]);
+            run(c)
+        }),
+        ("ui build", ui_build),
+        ("ui type check (svelte-check)", || {
+            let mut c = npm();
+            c.args(["run", "check", "--silent"]);
+            run(c)
+        }),
+        ("ui unit tests (vitest)", || {
+            let mut c = npm();
+            c.args(["test", "--silent"]);
+            run(c)
+        }),
+        ("cargo clippy", || {
+            let mut c = cargo();
+            c.args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]);
+            run(c)
+        }),
+        ("rust tests, with the stale-bindings check", || {
+            let mut c = cargo();
+            c.args(["test", "--workspace", "--exclude", "synaq-e2e"]);
+            run(c)
+        }),
+        ("e2e in the real window", e2e),
+    ];
+    let total = Instant::now();
+    for (i, (name, step)) in steps.iter().enumerate() {
+        eprintln!("\n==> [{}/{}] {name}", i + 1, steps.len());
+        let t = Instant::now();
+        if let Err(e) = step() {
+            eprintln!("\nxtask test: step '{name}' failed");
+            println!("xtask: {i} passed, 1 failed");
+            return Err(e);
+        }
+        eprintln!("    {name}: ok in {:.0?}", t.elapsed());
+    }
+    eprintln!("\nxtask test: all steps passed in {:.0?}", total.elapsed());
+    println!("xtask: {} passed, 0 failed", steps.len());
+    Ok(())
+}
