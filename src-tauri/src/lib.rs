@@ -15,7 +15,7 @@ use tauri::State;
 use ipc::{CategorySummary, IpcError, UiLang};
 
 /// The exam profile the demo runs on, built into the binary.
-pub const DEMO_PROFILE: &str = include_str!("../../assets/profiles/demo.toml");
+pub const DEMO_PROFILE: &str = include_str!("../../assets/demo/profile.toml");
 
 /// Everything the commands share.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //!
 //! The seed documents pair categories with hours and question counts in a garbled table, so
 //! none of those numbers is code: they are fields of a profile file (TOML), signed by ЕУМЦ in
-//! production and shipped as `assets/profiles/demo.toml` for the demo. A profile states
+//! production and shipped as `assets/demo/profile.toml` for the demo. A profile states
 //! defaults once and lets each category override them.
 
 use std::fmt;
@@ -288,7 +288,7 @@ fn check_ranges(c: &Category) -> Result<(), ProfileError> {
 mod tests {
     use super::*;
 
-    const DEMO: &str = include_str!("../../../assets/profiles/demo.toml");
+    const DEMO: &str = include_str!("../../../assets/demo/profile.toml");
 
     fn demo() -> ExamProfile {
         ExamProfile::from_toml(DEMO).expect("demo profile is valid")

@@ -6,7 +6,7 @@ use std::path::Path;
 use synaq_core::{ExamProfile, Lang};
 use synaq_e2e::{Kiosk, Result};
 
-const DEMO: &str = include_str!("../../../assets/profiles/demo.toml");
+const DEMO: &str = include_str!("../../../assets/demo/profile.toml");
 
 fn names(lang: Lang) -> Vec<String> {
     let p = ExamProfile::from_toml(DEMO).expect("demo profile");

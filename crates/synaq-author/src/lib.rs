@@ -1,0 +1,2 @@
+//! Question-bank sources and importers (being written).
+#![forbid(unsafe_code)]
