@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use synaq_core::{ExamProfile, Lang, Text};
+use synaq_core::{ExamProfile, Lang, Question, Text};
 
 /// A language the UI can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -54,10 +54,12 @@ pub struct CategorySummary {
     pub time_limit_minutes: u32,
     pub pass_percent: u32,
     pub training_hours: u32,
+    /// How many questions the bank holds for this category (the exam draws `question_count`).
+    pub bank_questions: u32,
 }
 
-/// The categories of a profile, in display order.
-pub fn category_summaries(profile: &ExamProfile) -> Vec<CategorySummary> {
+/// The categories of a profile with the bank's counts, in display order.
+pub fn category_summaries(profile: &ExamProfile, questions: &[Question]) -> Vec<CategorySummary> {
     profile
         .categories_in_order()
         .into_iter()
@@ -69,6 +71,7 @@ pub fn category_summaries(profile: &ExamProfile) -> Vec<CategorySummary> {
             time_limit_minutes: c.time_limit_minutes(),
             pass_percent: c.pass_percent,
             training_hours: c.training_hours,
+            bank_questions: questions.iter().filter(|q| q.is_for(&c.id)).count() as u32,
         })
         .collect()
 }

@@ -2,35 +2,42 @@
 //! crate, check the caller and translate errors. Nothing here decides anything about an exam.
 #![forbid(unsafe_code)]
 
+pub mod bank;
 pub mod command_names;
 pub mod ipc;
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use synaq_core::{ExamProfile, Lang};
+use synaq_core::Lang;
 use synaq_i18n::Localizer;
+use synaq_seal::OpenedBank;
 use tauri::State;
 
+use bank::LoadError;
 use ipc::{CategorySummary, IpcError, UiLang};
-
-/// The exam profile the demo runs on, built into the binary.
-pub const DEMO_PROFILE: &str = include_str!("../../assets/demo/profile.toml");
 
 /// Everything the commands share.
 #[derive(Debug)]
 pub struct AppState {
-    /// The loaded profile, or the reason it could not be loaded (shown, never a crash).
-    profile: Result<ExamProfile, String>,
+    /// The opened bank, or why it could not be opened (shown to people, never a crash).
+    bank: Result<OpenedBank, LoadError>,
     l10n: Localizer,
     lang: Mutex<Lang>,
 }
 
 impl AppState {
-    /// State for a profile given as TOML source.
-    pub fn new(profile_toml: &str) -> Result<AppState, synaq_i18n::I18nError> {
+    /// State for a bank that was opened (or refused) already.
+    pub fn new(bank: Result<OpenedBank, LoadError>) -> Result<AppState, synaq_i18n::I18nError> {
+        if let Err(e) = &bank {
+            // The detail is for the admin's log; people see the translated code.
+            eprintln!(
+                "synaq-kiosk: no usable question bank ({}): {}",
+                e.code, e.detail
+            );
+        }
         Ok(AppState {
-            profile: ExamProfile::from_toml(profile_toml).map_err(|e| e.to_string()),
+            bank,
             l10n: Localizer::new()?,
             lang: Mutex::new(Lang::Kk),
         })
@@ -48,14 +55,11 @@ impl AppState {
         }
     }
 
-    /// The category list, or a translated error when the profile is unusable.
+    /// The category list with the bank's question counts, or a translated error.
     pub fn categories(&self) -> Result<Vec<CategorySummary>, IpcError> {
-        match &self.profile {
-            Ok(p) => Ok(ipc::category_summaries(p)),
-            Err(detail) => {
-                eprintln!("synaq-kiosk: exam profile unusable: {detail}");
-                Err(self.error("error-profile-invalid"))
-            }
+        match &self.bank {
+            Ok(b) => Ok(ipc::category_summaries(&b.profile, &b.content.questions)),
+            Err(e) => Err(self.error(e.code)),
         }
     }
 
@@ -64,7 +68,7 @@ impl AppState {
     }
 }
 
-/// The exam categories of the loaded profile, with names in every language.
+/// The exam categories of the bank's profile, with names in every language.
 #[tauri::command]
 #[specta::specta]
 fn list_categories(state: State<'_, AppState>) -> Result<Vec<CategorySummary>, IpcError> {
@@ -118,12 +122,7 @@ pub fn missing_display() -> Option<String> {
 
 /// Opens the kiosk window and runs until it closes.
 pub fn run() -> Result<(), String> {
-    let profile = match std::env::var_os("SYNAQ_PROFILE") {
-        Some(path) => std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", Path::new(&path).display()))?,
-        None => DEMO_PROFILE.to_owned(),
-    };
-    let state = AppState::new(&profile).map_err(|e| e.to_string())?;
+    let state = AppState::new(bank::load_from_env()).map_err(|e| e.to_string())?;
     let builder = specta_builder();
     tauri::Builder::default()
         .manage(state)
@@ -193,38 +192,97 @@ mod tests {
         assert_eq!(listed, want);
     }
 
+    fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
+        let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
+        let kiosk = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
+        bank::open(bank::DEMO_BANK, &issuer, &kiosk, dir, 1_800_000_000)
+    }
+
     #[test]
-    fn demo_categories_reach_the_ui_in_order() {
-        let state = AppState::new(DEMO_PROFILE).unwrap();
+    fn demo_categories_come_from_the_decrypted_bank() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(demo_bank(dir.path())).unwrap();
         let cats = state.categories().unwrap();
-        assert_eq!(cats.len(), 6);
         assert_eq!(
             cats.iter().map(|c| c.number).collect::<Vec<_>>(),
             [1, 2, 3, 4, 5, 6]
         );
         assert_eq!(cats[0].time_limit_minutes, 60);
+        for c in &cats {
+            assert!(
+                c.bank_questions >= c.question_count,
+                "category {} needs {} questions, the bank has {}",
+                c.number,
+                c.question_count,
+                c.bank_questions
+            );
+        }
+        // The high-water mark was recorded for the demo series.
+        let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap();
+        assert!(trust.contains("eumc-demo"), "{trust}");
+    }
+
+    /// The committed demo bank is built from the committed sources (`cargo xtask demo-bank`).
+    #[test]
+    fn demo_bank_matches_its_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let opened = demo_bank(dir.path()).unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo");
+        let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources load");
+        assert_eq!(opened.content.profile_toml, src.profile_toml);
         assert_eq!(
-            cats[0].name.kk,
-            "Бірінші басшы; ол уәкілеттік берген еңбекті қорғау жөніндегі тұлға; дара кәсіпкер"
+            opened.content.questions, src.questions,
+            "run `cargo xtask demo-bank`"
+        );
+        assert_eq!(
+            opened.content.media, src.media,
+            "run `cargo xtask demo-bank`"
         );
     }
 
     #[test]
-    fn a_broken_profile_gives_a_translated_error_not_a_crash() {
-        let state = AppState::new("id = 1").unwrap();
+    fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
+        let kiosk = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
+        let mut bytes = bank::DEMO_BANK.to_vec();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 1;
+        let state = AppState::new(bank::open(
+            &bytes,
+            &issuer,
+            &kiosk,
+            dir.path(),
+            1_800_000_000,
+        ))
+        .unwrap();
         let err = state.categories().unwrap_err();
-        assert_eq!(err.code, "error-profile-invalid");
+        assert_eq!(err.code, "bank-bad-signature");
         assert!(
-            err.message.starts_with("Емтихан ережелері"),
+            err.message.starts_with("Банктің қолтаңбасы жарамсыз"),
             "{}",
             err.message
         );
         state.set_lang(Lang::Ru);
         let err = state.categories().unwrap_err();
         assert!(
-            err.message.starts_with("Правила экзамена"),
+            err.message.starts_with("Подпись банка недействительна"),
             "{}",
             err.message
         );
+        assert!(!dir.path().join("trust.json").exists(), "nothing trusted");
+    }
+
+    #[test]
+    fn every_bank_error_is_translated() {
+        let l10n = Localizer::new().unwrap();
+        for code in synaq_seal::BankError::ALL_CODES
+            .into_iter()
+            .chain(["error-bank-missing", "error-kiosk-keys"])
+        {
+            for lang in Lang::ALL {
+                assert!(l10n.has(lang, code), "{code} missing in {}", lang.code());
+            }
+        }
     }
 }

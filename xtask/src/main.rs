@@ -5,6 +5,8 @@
 //! - `e2e`: only the WebDriver suite in the real window (under `xvfb-run`).
 //! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
 //! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
+//! - `demo-bank`: rebuild `assets/demo/demo.synaqbank` from the demo sources and demo keys.
+//! - `bench bank`: open a 20,000-question bank against a SHA-512 + AES-GCM floor.
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -29,7 +31,8 @@ const APT_PACKAGES: &[&str] = &[
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
 const TAURI_DRIVER_VERSION: &str = "^2";
 
-const USAGE: &str = "usage: cargo xtask <demo | test | e2e | setup | bindings>";
+const USAGE: &str =
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -39,6 +42,18 @@ fn main() -> ExitCode {
         Some("e2e") => setup().and_then(|_| ui_build()).and_then(|_| e2e()),
         Some("setup") => setup(),
         Some("bindings") => bindings(),
+        Some("demo-bank") => demo_bank(),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            Some("bank") => {
+                let mut c = cargo();
+                c.args(["bench", "-p", "synaq-seal", "--bench", "bank"]);
+                run(c)
+            }
+            _ => {
+                eprintln!("usage: cargo xtask bench bank");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -204,6 +219,45 @@ fn demo() -> Result<()> {
     run(c)?;
     let mut c = Command::new(root().join("target/debug/synaq-kiosk"));
     c.current_dir(root());
+    run(c)
+}
+
+/// Rebuilds the demo bank with the committed demo keys (valid ten years, so the demo and its
+/// tests keep working). The version is raised each time: kiosks never accept an older one.
+fn demo_bank() -> Result<()> {
+    let demo = root().join("assets/demo");
+    let out = demo.join("demo.synaqbank");
+    let version = std::fs::read(&out)
+        .ok()
+        .and_then(|b| b.get(29..).map(<[u8]>::to_vec))
+        .and_then(|h| {
+            let text = String::from_utf8_lossy(&h).into_owned();
+            let v = text.split("\"version\":").nth(1)?;
+            v.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(1, |v| v + 1);
+    let mut c = cargo();
+    c.args([
+        "run",
+        "--quiet",
+        "-p",
+        "synaq-cli",
+        "--",
+        "bank",
+        "build",
+        "--source",
+    ])
+    .arg(&demo)
+    .arg("--issuer-key")
+    .arg(demo.join("keys/demo-issuer.key"))
+    .arg("--recipient")
+    .arg(demo.join("keys/demo-kiosk.pub"))
+    .args(["--series", "eumc-demo", "--version", &version.to_string()])
+    .args(["--valid-days", "3650", "--out"])
+    .arg(&out);
     run(c)
 }
 

@@ -24,6 +24,10 @@ category-time-limit = { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
     }
+category-bank-questions = In the bank: { $count ->
+        [one] { $count } question
+       *[other] { $count } questions
+    }
 category-pass-mark = Pass mark: { $percent } %
 category-training = Training: { $hours ->
         [one] { $hours } hour
@@ -32,7 +36,6 @@ category-training = Training: { $hours ->
 
 ## Errors shown to people
 error-title = Error
-error-profile-invalid = The exam rules could not be loaded. Tell the branch admin.
 error-internal = Something unexpected went wrong. Your answers are saved. Ask the proctor for help.
 error-retry = Try again
 
@@ -46,3 +49,25 @@ id-error-invalid-entity-type = Digit 5 (type of organisation) is { $digit }, but
 id-error-invalid-unit-kind = Digit 6 (kind of unit) is { $digit }, but must be 0 to 3.
 id-error-control-digit = The control digit does not match: a digit may be mistyped or swapped.
 id-error-no-control-digit = No such number is issued: its control digit cannot be computed.
+
+## Question bank (codes from synaq-seal)
+bank-not-a-bank = This file is not a Synaq question bank.
+bank-unsupported-version = This bank format version is not supported. Update the kiosk.
+bank-truncated = The bank file is incomplete: the copy was cut off. Copy it again.
+bank-trailing-data = The bank file has extra data at its end. Copy it again.
+bank-wrong-issuer = The bank is not signed with the ЕУМЦ key this kiosk trusts.
+bank-bad-signature = The bank's signature is invalid: the file was altered or damaged.
+bank-malformed = The bank's content is malformed. Contact ЕУМЦ.
+bank-not-yet-valid = The bank is not valid yet. Check the kiosk clock.
+bank-expired = The bank has expired. Import a newer bank.
+bank-rolled-back = This bank is older than a version already used on this kiosk. Rolling back is not allowed.
+bank-not-a-recipient = This bank was not issued to this kiosk. Ask ЕУМЦ to add the kiosk as a recipient.
+bank-wrong-key = The kiosk key does not open the bank: the key is wrong or damaged.
+bank-bad-header-mac = The bank header does not match its key: the bank was tampered with.
+bank-payload-corrupt = The bank's content is damaged. Copy the file again.
+bank-payload-truncated = The bank's content is incomplete. Copy the file again.
+bank-profile-mismatch = The exam rules in the bank do not match its header.
+bank-trust-store = The kiosk's trusted state could not be saved. Check the disk.
+bank-build = The bank could not be built.
+error-bank-missing = The question bank was not found. Tell the branch admin.
+error-kiosk-keys = The kiosk keys could not be loaded. Tell the branch admin.

@@ -1,1 +1,337 @@
-fn main() {}
+//! `synaq`: the admin tool for ЕУМЦ and branch admins.
+//!
+//! ```text
+//! synaq keys gen --role issuer|kiosk --out DIR [--name NAME]
+//! synaq bank build --source DIR --issuer-key KEY --recipient KIOSK.pub ... --series S --version N --valid-days D --out FILE
+//! synaq bank inspect FILE
+//! synaq bank verify FILE --issuer-pub PUB [--kiosk-key KEY]
+//! synaq bank add-recipient FILE --issuer-key KEY --recipient KIOSK.pub
+//! ```
+#![forbid(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use synaq_seal::bank::{self, BankContent, BankMeta};
+use synaq_seal::keys::write_secret;
+use synaq_seal::{FileTrustStore, IssuerPublic, IssuerSecret, KioskPublic, KioskSecret};
+
+#[derive(Parser)]
+#[command(
+    name = "synaq",
+    version,
+    about = "Synaq admin tool: keys and question banks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Key pairs.
+    #[command(subcommand)]
+    Keys(KeysCmd),
+    /// Sealed question banks.
+    #[command(subcommand)]
+    Bank(BankCmd),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Role {
+    Issuer,
+    Kiosk,
+}
+
+#[derive(Subcommand)]
+enum KeysCmd {
+    /// Generates a key pair: NAME.key (secret, mode 0600) and NAME.pub.
+    Gen {
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long)]
+        out: PathBuf,
+        /// File name without extension (default: the role).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BankCmd {
+    /// Builds, signs and encrypts a bank from a source directory.
+    Build {
+        #[arg(long)]
+        source: PathBuf,
+        #[arg(long)]
+        issuer_key: PathBuf,
+        /// A kiosk public key to issue the bank to (repeat for more kiosks).
+        #[arg(long = "recipient", required = true)]
+        recipients: Vec<PathBuf>,
+        #[arg(long)]
+        series: String,
+        #[arg(long)]
+        version: u64,
+        #[arg(long)]
+        valid_days: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Shows a bank's header: validity, recipients and counts (no key needed; not verified).
+    Inspect { file: PathBuf },
+    /// Verifies the signature and, with a kiosk key, decrypts and checks the content.
+    Verify {
+        file: PathBuf,
+        #[arg(long)]
+        issuer_pub: PathBuf,
+        #[arg(long)]
+        kiosk_key: Option<PathBuf>,
+    },
+    /// Issues an existing bank to one more kiosk without re-encrypting it.
+    AddRecipient {
+        file: PathBuf,
+        #[arg(long)]
+        issuer_key: PathBuf,
+        #[arg(long)]
+        recipient: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("synaq: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn date(t: i64) -> String {
+    // Days since the epoch → civil date (Howard Hinnant's algorithm), UTC.
+    let days = t.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Keys(KeysCmd::Gen { role, out, name }) => keys_gen(role, &out, name),
+        Command::Bank(BankCmd::Build {
+            source,
+            issuer_key,
+            recipients,
+            series,
+            version,
+            valid_days,
+            out,
+        }) => {
+            let issuer = IssuerSecret::load(&issuer_key)?;
+            let recipients = recipients
+                .iter()
+                .map(|p| KioskPublic::load(p).with_context(|| p.display().to_string()))
+                .collect::<Result<Vec<_>>>()?;
+            let meta = BankMeta {
+                series,
+                version,
+                created: now(),
+                not_before: now(),
+                not_after: now() + i64::from(valid_days) * 86_400,
+            };
+            bank_build(&source, &issuer, &recipients, &meta, &out)
+        }
+        Command::Bank(BankCmd::Inspect { file }) => inspect(&read(&file)?),
+        Command::Bank(BankCmd::Verify {
+            file,
+            issuer_pub,
+            kiosk_key,
+        }) => verify(&read(&file)?, &issuer_pub, kiosk_key.as_deref()),
+        Command::Bank(BankCmd::AddRecipient {
+            file,
+            issuer_key,
+            recipient,
+        }) => {
+            let bytes = read(&file)?;
+            let issuer = IssuerSecret::load(&issuer_key)?;
+            let kiosk = KioskPublic::load(&recipient)?;
+            let more = bank::add_recipient(&bytes, &issuer, &kiosk)?;
+            write_atomic(&file, &more)?;
+            println!("added kiosk {} to {}", kiosk.id(), file.display());
+            Ok(())
+        }
+    }
+}
+
+fn keys_gen(role: Role, out: &Path, name: Option<String>) -> Result<()> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let (default, secret, public, id) = match role {
+        Role::Issuer => {
+            let k = IssuerSecret::generate()?;
+            ("issuer", k.to_toml(), k.public().to_toml(), k.id())
+        }
+        Role::Kiosk => {
+            let k = KioskSecret::generate()?;
+            ("kiosk", k.to_toml(), k.public().to_toml(), k.id())
+        }
+    };
+    let name = name.unwrap_or_else(|| default.to_owned());
+    let key = out.join(format!("{name}.key"));
+    let public_path = out.join(format!("{name}.pub"));
+    if key.exists() || public_path.exists() {
+        bail!(
+            "{} already exists: refusing to overwrite a key",
+            key.display()
+        );
+    }
+    write_secret(&key, &secret)?;
+    std::fs::write(&public_path, public)?;
+    println!("key id {id}");
+    println!("secret: {} (mode 0600)", key.display());
+    println!("public: {}", public_path.display());
+    Ok(())
+}
+
+fn bank_build(
+    source: &Path,
+    issuer: &IssuerSecret,
+    recipients: &[KioskPublic],
+    meta: &BankMeta,
+    out: &Path,
+) -> Result<()> {
+    let (src, warnings) = match synaq_author::load_source_dir(source) {
+        Ok(ok) => ok,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("{d}");
+            }
+            bail!(
+                "{} problems in {}: the bank was not built",
+                diags.len(),
+                source.display()
+            );
+        }
+    };
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    let content = BankContent {
+        profile_toml: src.profile_toml,
+        questions: src.questions,
+        media: src.media,
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("sealing {bar:40} {bytes}/{total_bytes} {eta}")
+            .expect("a valid template"),
+    );
+    let bytes = bank::build(&content, meta, issuer, recipients, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done.min(total));
+    })?;
+    bar.finish_and_clear();
+    write_atomic(out, &bytes)?;
+    println!(
+        "built {}: series {} version {}, {} questions, {} media files, {} recipients, {} bytes",
+        out.display(),
+        meta.series,
+        meta.version,
+        content.questions.len(),
+        content.media.len(),
+        recipients.len(),
+        bytes.len()
+    );
+    Ok(())
+}
+
+fn inspect(bytes: &[u8]) -> Result<()> {
+    let (issuer, h) = bank::read_header_unverified(bytes)?;
+    println!("UNVERIFIED header (use `synaq bank verify` to check the signature)");
+    println!("series       {}", h.series);
+    println!("version      {}", h.version);
+    println!("issuer key   {issuer}");
+    println!("created      {}", date(h.created));
+    println!(
+        "valid        {} .. {}{}",
+        date(h.not_before),
+        date(h.not_after),
+        if now() > h.not_after {
+            "  (EXPIRED)"
+        } else {
+            ""
+        }
+    );
+    println!("profile      sha256:{}", h.profiles_digest);
+    println!("questions    {}", h.counts.questions);
+    println!("media        {}", h.counts.media);
+    for (cat, n) in &h.counts.per_category {
+        println!("  category {cat:<10} {n}");
+    }
+    for (topic, n) in &h.counts.per_topic {
+        println!("  topic    {topic:<16} {n}");
+    }
+    println!("recipients   {}", h.stanzas.len());
+    for s in &h.stanzas {
+        println!("  {:?} {}", s.role, s.recipient);
+    }
+    Ok(())
+}
+
+fn verify(bytes: &[u8], issuer_pub: &Path, kiosk_key: Option<&Path>) -> Result<()> {
+    let issuer = IssuerPublic::load(issuer_pub)?;
+    let header = bank::verify(bytes, &issuer)?;
+    println!(
+        "signature OK: series {} version {} by issuer {}",
+        header.series,
+        header.version,
+        issuer.id()
+    );
+    if let Some(path) = kiosk_key {
+        let kiosk = KioskSecret::load(path)?;
+        // A throwaway trust store: verifying never moves a kiosk's high-water mark.
+        let dir = std::env::temp_dir().join(format!("synaq-verify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let trust = FileTrustStore::open(&dir.join("trust.json"))?;
+        let opened = bank::open_unrecorded(bytes, &issuer, &kiosk, now(), &trust);
+        std::fs::remove_dir_all(&dir).ok();
+        let opened = opened?;
+        println!(
+            "content OK for kiosk {}: {} questions, {} media files, profile {} v{} ({} categories)",
+            kiosk.id(),
+            opened.content.questions.len(),
+            opened.content.media.len(),
+            opened.profile.id,
+            opened.profile.version,
+            opened.profile.categories.len()
+        );
+    }
+    Ok(())
+}

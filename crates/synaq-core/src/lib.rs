@@ -13,4 +13,4 @@ pub mod question;
 pub use id::{Bin, IdError, Iin, Sex};
 pub use lang::{Lang, Text};
 pub use profile::{Category, CategoryId, ExamProfile, ProfileError};
-pub use question::{AnswerOption, Question, QuestionError, QuestionId, QuestionKind};
+pub use question::{AnswerOption, Image, Question, QuestionError, QuestionId, QuestionKind};

@@ -40,6 +40,8 @@ const SIG: usize = 64;
 const SIG_DOMAIN: &[u8] = b"synaq bank v1 signature\0";
 const HKDF_SALT: &[u8] = b"synaq bank v1";
 const MAX_HEADER: usize = 16 * 1024 * 1024;
+/// Questions per JSON shard inside the payload.
+const QUESTIONS_PER_SHARD: usize = 1000;
 
 /// Why a bank was refused. Each variant has a stable [`BankError::code`] the kiosk translates.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,6 +109,28 @@ pub enum BankError {
 }
 
 impl BankError {
+    /// Every code [`BankError::code`] can return, so the kiosk can test its translations.
+    pub const ALL_CODES: [&'static str; 18] = [
+        "bank-not-a-bank",
+        "bank-unsupported-version",
+        "bank-truncated",
+        "bank-trailing-data",
+        "bank-wrong-issuer",
+        "bank-bad-signature",
+        "bank-malformed",
+        "bank-not-yet-valid",
+        "bank-expired",
+        "bank-rolled-back",
+        "bank-not-a-recipient",
+        "bank-wrong-key",
+        "bank-bad-header-mac",
+        "bank-payload-corrupt",
+        "bank-payload-truncated",
+        "bank-profile-mismatch",
+        "bank-trust-store",
+        "bank-build",
+    ];
+
     /// A stable code for the error (a Fluent message id on the kiosk).
     pub fn code(&self) -> &'static str {
         match self {
@@ -453,15 +477,24 @@ fn build_with(
 ) -> Result<Vec<u8>, BankError> {
     let content_key = Zeroizing::new(entropy.next()?);
     let keys = derive(&content_key);
-    let questions = serde_json::to_vec(&content.questions).expect("questions serialize");
-    let mut entries: Vec<(Kind, &str, &[u8])> = vec![
-        (
-            Kind::Profile,
-            "profile.toml",
-            content.profile_toml.as_bytes(),
-        ),
-        (Kind::Questions, "questions.json", &questions),
-    ];
+    // Questions go in shards so the kiosk can parse them on every core.
+    let shards: Vec<(String, Vec<u8>)> = content
+        .questions
+        .chunks(QUESTIONS_PER_SHARD)
+        .enumerate()
+        .map(|(i, qs)| {
+            let json = serde_json::to_vec(qs).expect("questions serialize");
+            (format!("questions-{i:04}.json"), json)
+        })
+        .collect();
+    let mut entries: Vec<(Kind, &str, &[u8])> = vec![(
+        Kind::Profile,
+        "profile.toml",
+        content.profile_toml.as_bytes(),
+    )];
+    for (name, json) in &shards {
+        entries.push((Kind::Questions, name, json));
+    }
     for (name, data) in &content.media {
         entries.push((Kind::Media, name, data));
     }
@@ -641,7 +674,7 @@ pub fn open_unrecorded(
 fn parse_content(plain: &[u8]) -> Result<BankContent, BankError> {
     let bad = BankError::MalformedContent;
     let mut profile = None;
-    let mut questions = None;
+    let mut shards: Vec<&[u8]> = Vec::new();
     let mut media = BTreeMap::new();
     for e in container::read(plain).map_err(bad)? {
         match e.kind {
@@ -651,24 +684,54 @@ fn parse_content(plain: &[u8]) -> Result<BankContent, BankError> {
                         .map_err(|_| bad("profile is not UTF-8".into()))?,
                 )
             }
-            Kind::Questions => {
-                let qs: Vec<Question> =
-                    serde_json::from_slice(e.data).map_err(|e| bad(e.to_string()))?;
-                for q in &qs {
-                    q.validate().map_err(|e| bad(e.to_string()))?;
-                }
-                questions = Some(qs);
-            }
+            Kind::Questions => shards.push(e.data),
             Kind::Media => {
                 media.insert(e.name.to_owned(), e.data.to_vec());
             }
         }
     }
+    if shards.is_empty() {
+        return Err(bad("no questions".into()));
+    }
     Ok(BankContent {
         profile_toml: profile.ok_or_else(|| bad("no exam profile".into()))?,
-        questions: questions.ok_or_else(|| bad("no questions".into()))?,
+        questions: parse_shards(&shards)?,
         media,
     })
+}
+
+/// Parses and validates question shards on every available core, keeping their order.
+fn parse_shards(shards: &[&[u8]]) -> Result<Vec<Question>, BankError> {
+    let parse = |json: &[u8]| -> Result<Vec<Question>, BankError> {
+        let qs: Vec<Question> =
+            serde_json::from_slice(json).map_err(|e| BankError::MalformedContent(e.to_string()))?;
+        for q in &qs {
+            q.validate()
+                .map_err(|e| BankError::MalformedContent(e.to_string()))?;
+        }
+        Ok(qs)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(shards.len());
+    let per_thread = shards.len().div_ceil(threads);
+    let parsed: Vec<Result<Vec<Vec<Question>>, BankError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = shards
+            .chunks(per_thread)
+            .map(|group| s.spawn(move || group.iter().map(|j| parse(j)).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("question parsing does not panic"))
+            .collect()
+    });
+    let mut out = Vec::new();
+    for group in parsed {
+        for qs in group? {
+            out.extend(qs);
+        }
+    }
+    Ok(out)
 }
 
 /// Re-signs a header and payload as given: lets tests craft banks that are signed but wrong

@@ -364,6 +364,12 @@ fn every_refusal_has_its_own_code() {
     ];
     let codes: std::collections::BTreeSet<_> = errors.iter().map(BankError::code).collect();
     assert_eq!(codes.len(), errors.len());
+    for code in codes {
+        assert!(
+            BankError::ALL_CODES.contains(&code),
+            "{code} missing from ALL_CODES"
+        );
+    }
 }
 
 /// The committed golden vector: the exact bytes a seeded build gives, and what it opens to.
@@ -398,4 +404,43 @@ fn golden_vector() {
     let opened = bank::open(&golden, &issuer.public(), &kiosk, 1_770_000_000, &mut trust).unwrap();
     assert_eq!(opened.header.version, 7);
     assert_eq!(opened.content, content(70_000));
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Arbitrary bytes after a plausible preamble: an error, never a panic.
+        #[test]
+        fn arbitrary_files(tail in proptest::collection::vec(any::<u8>(), 0..400), header_len in 0u32..300, payload_len in 0u64..300) {
+            let w = World::new();
+            let mut bytes = b"SYNAQBNK\x01".to_vec();
+            bytes.extend_from_slice(&w.issuer.id().0);
+            bytes.extend_from_slice(&header_len.to_le_bytes());
+            bytes.extend_from_slice(&payload_len.to_le_bytes());
+            bytes.extend_from_slice(&tail);
+            prop_assert!(w.open(&bytes).is_err());
+            let _ = bank::read_header_unverified(&bytes);
+        }
+
+        /// A real bank with a random run of bytes overwritten is refused.
+        #[test]
+        fn overwritten_runs(start in 0usize..2000, junk in proptest::collection::vec(any::<u8>(), 1..64)) {
+            let w = World::new();
+            let mut bytes = w.build(1, 0);
+            let start = start % bytes.len();
+            let mut changed = false;
+            for (i, b) in junk.iter().enumerate() {
+                if let Some(slot) = bytes.get_mut(start + i) {
+                    changed |= *slot != *b;
+                    *slot = *b;
+                }
+            }
+            prop_assume!(changed);
+            prop_assert!(w.open(&bytes).is_err());
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! The kiosk in its real window: language choice, categories in Kazakh, Russian and English,
-//! and a broken profile that gives a translated error instead of a crash.
+//! and a tampered bank that gives a translated error instead of a crash.
 
 use std::path::Path;
 
@@ -7,6 +7,7 @@ use synaq_core::{ExamProfile, Lang};
 use synaq_e2e::{Kiosk, Result};
 
 const DEMO: &str = include_str!("../../../assets/demo/profile.toml");
+const DEMO_BANK: &[u8] = include_bytes!("../../../assets/demo/demo.synaqbank");
 
 fn names(lang: Lang) -> Vec<String> {
     let p = ExamProfile::from_toml(DEMO).expect("demo profile");
@@ -24,7 +25,8 @@ fn scenario(name: &str, env: &[(&str, &Path)], f: impl FnOnce(&Kiosk) -> Result<
 
 #[test]
 fn languages_and_categories() {
-    scenario("languages", &[], |k| {
+    let data = tempfile::tempdir().unwrap();
+    scenario("languages", &[("SYNAQ_DATA_DIR", data.path())], |k| {
         let buttons = k.wait_texts("[data-testid^=lang-]", "language buttons", |t| t.len() == 3)?;
         assert_eq!(buttons, ["Қазақша", "Русский", "English"]);
         k.screenshot("01-language-choice")?;
@@ -49,6 +51,15 @@ fn languages_and_categories() {
         })?;
         assert_eq!(counts[0], "30 вопросов");
         assert_eq!(counts[3], "120 вопросов");
+        // The bank's counts, read from the decrypted demo bank by the kiosk.
+        let (_, header) = synaq_seal::bank::read_header_unverified(DEMO_BANK).unwrap();
+        let in_bank = k.wait_texts("[data-testid=category-bank]", "bank counts", |t| {
+            t.len() == 6
+        })?;
+        for (i, text) in in_bank.iter().enumerate() {
+            let n = header.counts.per_category[&format!("cat-{}", i + 1)];
+            assert!(text.starts_with(&format!("В банке: {n} ")), "{text} vs {n}");
+        }
         k.screenshot("03-categories-ru")?;
 
         k.click("[data-testid=switch-lang-en]")?;
@@ -73,24 +84,34 @@ fn languages_and_categories() {
 }
 
 #[test]
-fn a_broken_profile_shows_a_translated_error() {
-    let dir = std::env::temp_dir().join(format!("synaq-e2e-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bad = dir.join("broken.toml");
-    std::fs::write(&bad, "id = \"x\"\nversion = 1\n[[category]]\n").unwrap();
-    scenario("broken-profile", &[("SYNAQ_PROFILE", &bad)], |k| {
+fn a_tampered_bank_shows_a_translated_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("tampered.synaqbank");
+    let mut bytes = DEMO_BANK.to_vec();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    std::fs::write(&bad, bytes).unwrap();
+    let env = [
+        ("SYNAQ_BANK", bad.as_path()),
+        ("SYNAQ_DATA_DIR", dir.path()),
+    ];
+    scenario("tampered-bank", &env, |k| {
         k.click("[data-testid=lang-kk]")?;
         k.wait_texts("[data-testid=error] p", "Kazakh error", |t| {
             t.first()
-                .is_some_and(|m| m.starts_with("Емтихан ережелері жүктелмеді"))
+                .is_some_and(|m| m.starts_with("Банктің қолтаңбасы жарамсыз"))
         })?;
+        k.screenshot("05-tampered-bank-kk")?;
         k.click("[data-testid=switch-lang-ru]")?;
         k.wait_texts("[data-testid=error] p", "Russian error", |t| {
             t.first()
-                .is_some_and(|m| m.starts_with("Правила экзамена не загрузились"))
+                .is_some_and(|m| m.starts_with("Подпись банка недействительна"))
         })?;
-        k.screenshot("05-broken-profile-ru")?;
+        k.screenshot("06-tampered-bank-ru")?;
         Ok(())
     });
-    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        !dir.path().join("trust.json").exists(),
+        "a refused bank is never trusted"
+    );
 }

@@ -8,7 +8,7 @@
 
 export const commands = {
 /**
- * The exam categories of the loaded profile, with names in every language.
+ * The exam categories of the bank's profile, with names in every language.
  */
 async listCategories() : Promise<Result<CategorySummary[], IpcError>> {
     try {
@@ -39,7 +39,11 @@ async setLanguage(lang: UiLang) : Promise<void> {
 /**
  * One exam category as the category list shows it.
  */
-export type CategorySummary = { id: string; number: number; name: LocalizedName; questionCount: number; timeLimitMinutes: number; passPercent: number; trainingHours: number }
+export type CategorySummary = { id: string; number: number; name: LocalizedName; questionCount: number; timeLimitMinutes: number; passPercent: number; trainingHours: number; 
+/**
+ * How many questions the bank holds for this category (the exam draws `question_count`).
+ */
+bankQuestions: number }
 /**
  * An error as the UI receives it: a stable code and a message already translated into the
  * language the person chose. Never a raw Rust error string.

@@ -1,0 +1,287 @@
+//! Build-time lints: the checks a bank must pass beyond parsing.
+//!
+//! Over the questions ([`lint_questions`]):
+//!
+//! * every question passes [`Question::validate`] (a category, Kazakh and Russian text, at
+//!   least two options with distinct ids and text, a correct option, only one for single
+//!   choice) — **error**;
+//! * question ids are unique across all files — **error**, naming both places;
+//! * no word mixes Cyrillic letters with Latin look-alikes (`I i Y y a e o p c x A E O P C X
+//!   H K M T B`, or the Latin schwa `Ə ə`), a common slip of Kazakh keyboards and OCR —
+//!   **error**, quoting the word and the Cyrillic letter probably meant (`I/i` → `І/і`,
+//!   `Y/y` → `Ү/ү`, `Ə/ə` → `Ә/ә`, the others → their Cyrillic twin);
+//! * an image has a Kazakh and a Russian text alternative — **warning**.
+//!
+//! Over the whole source ([`lint`] adds these):
+//!
+//! * every exam-profile category has at least as many questions as an exam draws —
+//!   **error**, reported on `profile.toml` at the category's `id` line;
+//! * every image a question shows is in `media/` — **error**;
+//! * every media file is shown by some question — **warning**;
+//! * every category a question names is in the exam profile — **warning**.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use synaq_core::{Question, QuestionId, Text};
+
+use crate::{Diagnostic, Origin, Source};
+
+/// Every lint, over a loaded source.
+pub fn lint(source: &Source) -> Vec<Diagnostic> {
+    let mut out = lint_questions(&source.questions, &source.origins);
+    out.extend(lint_bank(source));
+    out
+}
+
+fn place(origins: &[Origin], i: usize) -> (PathBuf, Option<usize>) {
+    origins.get(i).map_or_else(
+        || (PathBuf::from("questions"), None),
+        |o| (o.file.clone(), o.line),
+    )
+}
+
+fn show(file: &Path, line: Option<usize>) -> String {
+    match line {
+        Some(l) => format!("{}:{l}", file.display()),
+        None => file.display().to_string(),
+    }
+}
+
+/// The lints that need only the questions; `origins[i]` says where `questions[i]` is.
+pub fn lint_questions(questions: &[Question], origins: &[Origin]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut first: HashMap<&QuestionId, usize> = HashMap::new();
+    for (i, q) in questions.iter().enumerate() {
+        let (file, line) = place(origins, i);
+        let id = &q.id.0;
+        if let Some(&j) = first.get(&q.id) {
+            let (f1, l1) = place(origins, j);
+            out.push(Diagnostic::error(
+                &file,
+                line,
+                format!("duplicate question id {id}: also used at {}", show(&f1, l1)),
+            ));
+        } else {
+            first.insert(&q.id, i);
+        }
+        if let Err(e) = q.validate() {
+            out.push(Diagnostic::error(&file, line, e.to_string()));
+        }
+        let mut texts: Vec<(String, &Text)> = vec![("text".into(), &q.text)];
+        for o in &q.options {
+            texts.push((format!("option {}", o.id), &o.text));
+        }
+        if let Some(img) = &q.image {
+            texts.push(("image alt".into(), &img.alt));
+            for (lang, alt) in [("kk", &img.alt.kk), ("ru", &img.alt.ru)] {
+                if alt.trim().is_empty() {
+                    out.push(Diagnostic::warning(
+                        &file,
+                        line,
+                        format!(
+                            "question {id}: image {} has no {lang} text alternative (alt)",
+                            img.path
+                        ),
+                    ));
+                }
+            }
+        }
+        for (what, text) in texts {
+            let langs = [
+                ("kk", Some(&text.kk)),
+                ("ru", Some(&text.ru)),
+                ("en", text.en.as_ref()),
+            ];
+            for (lang, s) in langs {
+                for m in mixed_words(s.map_or("", String::as_str)) {
+                    out.push(Diagnostic::error(
+                        &file,
+                        line,
+                        format!("question {id}, {what} ({lang}): {m}"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The Cyrillic letter a Latin look-alike probably stands for.
+fn cyrillic_twin(c: char) -> Option<char> {
+    Some(match c {
+        'I' => 'І',
+        'i' => 'і',
+        'Y' => 'Ү',
+        'y' => 'ү',
+        'Ə' => 'Ә',
+        'ə' => 'ә',
+        'a' => 'а',
+        'e' => 'е',
+        'o' => 'о',
+        'p' => 'р',
+        'c' => 'с',
+        'x' => 'х',
+        'A' => 'А',
+        'E' => 'Е',
+        'O' => 'О',
+        'P' => 'Р',
+        'C' => 'С',
+        'X' => 'Х',
+        'H' => 'Н',
+        'K' => 'К',
+        'M' => 'М',
+        'T' => 'Т',
+        'B' => 'В',
+        _ => return None,
+    })
+}
+
+fn is_cyrillic(c: char) -> bool {
+    ('\u{0400}'..='\u{052F}').contains(&c)
+}
+
+/// One message per word of `text` that mixes Cyrillic letters with Latin look-alikes.
+pub(crate) fn mixed_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        if !word.chars().any(is_cyrillic) || !seen.insert(word) {
+            continue;
+        }
+        let mut subs: Vec<(char, char)> = Vec::new();
+        for c in word.chars() {
+            if let Some(k) = cyrillic_twin(c) {
+                if !subs.contains(&(c, k)) {
+                    subs.push((c, k));
+                }
+            }
+        }
+        if subs.is_empty() {
+            continue;
+        }
+        let fixed: String = word
+            .chars()
+            .map(|c| cyrillic_twin(c).unwrap_or(c))
+            .collect();
+        let letters: Vec<String> = subs
+            .iter()
+            .map(|(l, k)| {
+                format!(
+                    "Latin \"{l}\" (U+{:04X}) should probably be Cyrillic \"{k}\" (U+{:04X})",
+                    u32::from(*l),
+                    u32::from(*k)
+                )
+            })
+            .collect();
+        out.push(format!(
+            "word \"{word}\" mixes Latin and Cyrillic letters: {}; did you mean \"{fixed}\"?",
+            letters.join(", ")
+        ));
+    }
+    out
+}
+
+/// The line of `id = "<category>"` in the profile source, if it can be found.
+fn category_line(profile_toml: &str, category: &str) -> Option<usize> {
+    let want = format!("id=\"{category}\"");
+    profile_toml
+        .lines()
+        .position(|l| {
+            let compact: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            compact == want || compact.starts_with(&format!("{want}#"))
+        })
+        .map(|i| i + 1)
+}
+
+/// The lints that need the profile and media: counts per category, images, unused media.
+pub(crate) fn lint_bank(source: &Source) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut used = BTreeSet::new();
+    for (i, q) in source.questions.iter().enumerate() {
+        let (file, line) = place(&source.origins, i);
+        if let Some(img) = &q.image {
+            used.insert(img.path.as_str());
+            if !source.media.contains_key(&img.path) {
+                out.push(Diagnostic::error(
+                    &file,
+                    line,
+                    format!("question {}: image {} is not in media/", q.id.0, img.path),
+                ));
+            }
+        }
+        for c in &q.categories {
+            if source.profile.category(c).is_none() {
+                out.push(Diagnostic::warning(
+                    &file,
+                    line,
+                    format!(
+                        "question {}: category {c} is not in the exam profile",
+                        q.id.0
+                    ),
+                ));
+            }
+        }
+    }
+    for cat in source.profile.categories_in_order() {
+        let have = source
+            .questions
+            .iter()
+            .filter(|q| q.is_for(&cat.id))
+            .count();
+        if have < cat.question_count as usize {
+            out.push(Diagnostic::error(
+                "profile.toml",
+                category_line(&source.profile_toml, cat.id.as_str()),
+                format!(
+                    "category {} needs {} questions, the bank has {have}",
+                    cat.id, cat.question_count
+                ),
+            ));
+        }
+    }
+    for key in source.media.keys() {
+        if !used.contains(key.as_str()) {
+            out.push(Diagnostic::warning(
+                key,
+                None,
+                format!("{key} is not used by any question"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_latin_in_cyrillic_words() {
+        assert!(mixed_words("Өрт сөндіргіш, Wi-Fi, 220 В, pH, CO2").is_empty());
+        let m = mixed_words("Жұмысқa кipу");
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m[0].contains("\"Жұмысқa\""), "{}", m[0]);
+        assert!(
+            m[0].contains("U+0061") && m[0].contains("U+0430"),
+            "{}",
+            m[0]
+        );
+        assert!(m[0].contains("\"Жұмысқа\"?"), "{}", m[0]);
+        assert!(m[1].contains("Latin \"i\""), "{}", m[1]);
+        assert!(m[1].contains("Cyrillic \"і\""), "{}", m[1]);
+        assert!(m[1].contains("Latin \"p\""), "{}", m[1]);
+        let m = mixed_words("Yй ӘəӘ");
+        assert!(m[0].contains("\"Ү\""), "{m:?}");
+        assert!(m[1].contains("\"ә\""), "{m:?}");
+        assert_eq!(mixed_words("aб aб").len(), 1);
+    }
+
+    #[test]
+    fn finds_category_lines() {
+        let src = "[[category]]\nid = \"cat-1\"\n[[category]]\n  id=\"cat-2\" # x\n";
+        assert_eq!(category_line(src, "cat-1"), Some(2));
+        assert_eq!(category_line(src, "cat-2"), Some(4));
+        assert_eq!(category_line(src, "cat-3"), None);
+    }
+}

@@ -1,0 +1,249 @@
+//! Loading a whole bank source directory.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use synaq_core::{ExamProfile, ProfileError};
+
+use crate::lines::Lines;
+use crate::{
+    format_by_extension, import_partial, lints, read_text, Diagnostic, Loaded, Origin, Source,
+};
+
+/// Loads `DIR/profile.toml`, every question file under `DIR/questions/` (recursively, in path
+/// order: `*.toml` native, `*.xml` Moodle XML or QTI by root element, `*.gift` GIFT) and
+/// every file under `DIR/media/`, then runs every [lint](crate::lints).
+///
+/// Diagnostics name files relative to `dir` (`questions/fire.toml`). Files and folders whose
+/// names start with `.` are skipped; other files in `questions/` with an unknown extension are
+/// skipped with a warning. When any question file had an error, the lints that count
+/// questions per category or look for unused media are not run, as their findings would be
+/// misleading.
+///
+/// Returns the source with its warnings, or every diagnostic when at least one is an error.
+pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
+    let mut diags = Vec::new();
+
+    let profile_rel = PathBuf::from("profile.toml");
+    let profile = match read_text(&dir.join(&profile_rel), &profile_rel) {
+        Ok(text) => match parse_profile(&text) {
+            Ok(p) => Some((text, p)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    };
+
+    let mut questions = Vec::new();
+    let mut origins: Vec<Origin> = Vec::new();
+    let mut media: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut media_from: BTreeMap<String, PathBuf> = BTreeMap::new();
+
+    let qdir = dir.join("questions");
+    if qdir.is_dir() {
+        for rel in walk(dir, Path::new("questions"), &mut diags) {
+            if format_by_extension(&rel).is_none() {
+                diags.push(Diagnostic::warning(
+                    &rel,
+                    None,
+                    "not a question file (.toml, .xml or .gift); skipped",
+                ));
+                continue;
+            }
+            let text = match read_text(&dir.join(&rel), &rel) {
+                Ok(t) => t,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let (imported, d) = import_partial(&rel, &text);
+            diags.extend(d);
+            questions.extend(imported.questions);
+            origins.extend(imported.origins);
+            for (key, bytes) in imported.media {
+                add_media(&mut media, &mut media_from, key, bytes, &rel, &mut diags);
+            }
+        }
+    } else {
+        diags.push(Diagnostic::error(
+            "questions",
+            None,
+            "no questions/ folder in the source",
+        ));
+    }
+
+    if dir.join("media").is_dir() {
+        for rel in walk(dir, Path::new("media"), &mut diags) {
+            let Some(key) = key_of(&rel) else {
+                diags.push(Diagnostic::error(&rel, None, "file name is not UTF-8"));
+                continue;
+            };
+            match fs::read(dir.join(&rel)) {
+                Ok(bytes) => add_media(&mut media, &mut media_from, key, bytes, &rel, &mut diags),
+                Err(e) => diags.push(Diagnostic::error(&rel, None, format!("cannot read: {e}"))),
+            }
+        }
+    }
+
+    let import_failed = crate::has_errors(&diags);
+    let Some((profile_toml, profile)) = profile else {
+        diags.extend(lints::lint_questions(&questions, &origins));
+        return Err(diags);
+    };
+    let source = Source {
+        profile_toml,
+        profile,
+        questions,
+        origins,
+        media,
+    };
+    diags.extend(lints::lint_questions(&source.questions, &source.origins));
+    if !import_failed {
+        diags.extend(lints::lint_bank(&source));
+    }
+    if crate::has_errors(&diags) {
+        Err(diags)
+    } else {
+        Ok((source, diags))
+    }
+}
+
+/// Adds a media file, reporting a different file under the same key.
+fn add_media(
+    media: &mut BTreeMap<String, Vec<u8>>,
+    from: &mut BTreeMap<String, PathBuf>,
+    key: String,
+    bytes: Vec<u8>,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match media.get(&key) {
+        Some(existing) if *existing != bytes => diags.push(Diagnostic::error(
+            file,
+            None,
+            format!(
+                "{key} differs from the {key} already given by {}",
+                from.get(&key)
+                    .map_or_else(String::new, |p| p.display().to_string())
+            ),
+        )),
+        Some(_) => {}
+        None => {
+            media.insert(key.clone(), bytes);
+            from.insert(key, file.to_path_buf());
+        }
+    }
+}
+
+/// `media/a/x.png` as a key with `/` separators.
+fn key_of(rel: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    Some(parts?.join("/"))
+}
+
+/// Every file under `base/sub`, as paths relative to `base`, sorted; hidden entries skipped.
+/// Symbolic links are followed, at most [`MAX_DEPTH`] folders deep.
+fn walk(base: &Path, sub: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![(sub.to_path_buf(), 0)];
+    while let Some((rel, depth)) = dirs.pop() {
+        if depth > MAX_DEPTH {
+            diags.push(Diagnostic::error(
+                &rel,
+                None,
+                format!("folders nested more than {MAX_DEPTH} deep (a link loop?); skipped"),
+            ));
+            continue;
+        }
+        let entries = match fs::read_dir(base.join(&rel)) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    &rel,
+                    None,
+                    format!("cannot read folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let child = rel.join(&name);
+            if entry.path().is_dir() {
+                dirs.push((child, depth + 1));
+            } else {
+                files.push(child);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// How deep [`walk`] goes.
+const MAX_DEPTH: usize = 32;
+
+/// Parses `profile.toml`, with a line number when one can be found.
+fn parse_profile(text: &str) -> Result<ExamProfile, Diagnostic> {
+    let file = "profile.toml";
+    if let Err(e) = toml::from_str::<toml::Table>(text) {
+        let line = e.span().map(|s| Lines::new(text).line(s.start));
+        return Err(Diagnostic::error(
+            file,
+            line,
+            e.message().trim().to_string(),
+        ));
+    }
+    ExamProfile::from_toml(text).map_err(|e| match e {
+        ProfileError::Syntax(msg) => {
+            // toml's report: "TOML parse error at line N, column M\n…\nmessage".
+            let line = msg
+                .strip_prefix("TOML parse error at line ")
+                .and_then(|r| r.split(',').next())
+                .and_then(|n| n.trim().parse().ok());
+            let last = msg
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or_default();
+            Diagnostic::error(
+                file,
+                line,
+                format!("exam profile is not valid: {}", last.trim()),
+            )
+        }
+        other => Diagnostic::error(file, None, other.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_errors_have_lines() {
+        let d = parse_profile("id = \"x\"\nversion = \n").unwrap_err();
+        assert_eq!(d.line, Some(2), "{d}");
+        let d = parse_profile("id = \"x\"\nversion = 1\nfoo = 2\n").unwrap_err();
+        assert!(d.message.contains("exam profile"), "{d}");
+        assert!(d.line.is_some(), "{d}");
+    }
+
+    #[test]
+    fn media_keys_use_slashes() {
+        assert_eq!(
+            key_of(&Path::new("media").join("a").join("x.png")).as_deref(),
+            Some("media/a/x.png")
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! Where the kiosk's bank, keys and trusted state come from.
+//!
+//! A kiosk reads its bank file, its own secret key and the trusted ЕУМЦ issuer key from the
+//! paths in `SYNAQ_BANK`, `SYNAQ_KIOSK_KEY` and `SYNAQ_ISSUER_PUB`, and keeps trusted state in
+//! `SYNAQ_DATA_DIR` (default `$XDG_DATA_HOME/synaq`). Without them it runs the demo: the demo
+//! bank and the clearly named demo keys from `assets/demo/`, built into the binary. The bank
+//! stays encrypted on disk; it is decrypted into memory only.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use synaq_seal::bank::{self, OpenedBank};
+use synaq_seal::{FileTrustStore, IssuerPublic, KioskSecret};
+
+pub const DEMO_BANK: &[u8] = include_bytes!("../../assets/demo/demo.synaqbank");
+pub const DEMO_ISSUER_PUB: &str = include_str!("../../assets/demo/keys/demo-issuer.pub");
+pub const DEMO_KIOSK_KEY: &str = include_str!("../../assets/demo/keys/demo-kiosk.key");
+
+/// Why no bank could be loaded: a Fluent code for the person, a detail for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub code: &'static str,
+    pub detail: String,
+}
+
+fn env_path(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+fn read_or(var: &str, demo: &[u8], code: &'static str) -> Result<Vec<u8>, LoadError> {
+    match env_path(var) {
+        Some(p) => std::fs::read(&p).map_err(|e| LoadError {
+            code,
+            detail: format!("{}: {e}", p.display()),
+        }),
+        None => Ok(demo.to_vec()),
+    }
+}
+
+/// The directory for the kiosk's own state.
+pub fn data_dir() -> PathBuf {
+    env_path("SYNAQ_DATA_DIR")
+        .or_else(|| env_path("XDG_DATA_HOME").map(|d| d.join("synaq")))
+        .or_else(|| env_path("HOME").map(|h| h.join(".local/share/synaq")))
+        .unwrap_or_else(|| PathBuf::from("synaq-data"))
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Loads the bank as configured by the environment (or the demo's).
+pub fn load_from_env() -> Result<OpenedBank, LoadError> {
+    let keys = |detail: String| LoadError {
+        code: "error-kiosk-keys",
+        detail,
+    };
+    let bank = read_or("SYNAQ_BANK", DEMO_BANK, "error-bank-missing")?;
+    let issuer = read_or(
+        "SYNAQ_ISSUER_PUB",
+        DEMO_ISSUER_PUB.as_bytes(),
+        "error-kiosk-keys",
+    )?;
+    let kiosk = read_or(
+        "SYNAQ_KIOSK_KEY",
+        DEMO_KIOSK_KEY.as_bytes(),
+        "error-kiosk-keys",
+    )?;
+    let issuer = IssuerPublic::from_toml(&String::from_utf8_lossy(&issuer))
+        .map_err(|e| keys(e.to_string()))?;
+    let kiosk = KioskSecret::from_toml(&String::from_utf8_lossy(&kiosk))
+        .map_err(|e| keys(e.to_string()))?;
+    open(&bank, &issuer, &kiosk, &data_dir(), now())
+}
+
+/// Opens `bank` for this kiosk and raises its high-water mark in `dir`.
+pub fn open(
+    bank: &[u8],
+    issuer: &IssuerPublic,
+    kiosk: &KioskSecret,
+    dir: &Path,
+    now: i64,
+) -> Result<OpenedBank, LoadError> {
+    let store_err = |e: std::io::Error| LoadError {
+        code: "bank-trust-store",
+        detail: format!("{}: {e}", dir.display()),
+    };
+    std::fs::create_dir_all(dir).map_err(store_err)?;
+    let mut trust = FileTrustStore::open(&dir.join("trust.json")).map_err(store_err)?;
+    bank::open(bank, issuer, kiosk, now, &mut trust).map_err(|e| LoadError {
+        code: e.code(),
+        detail: e.to_string(),
+    })
+}
