@@ -7,6 +7,7 @@
 //! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
 //! - `demo-bank`: rebuild `assets/demo/demo.synaqbank` from the demo sources and demo keys.
 //! - `bench bank`: open a 20,000-question bank against a SHA-512 + AES-GCM floor.
+//! - `bench engine`: durable answer commit against write + fdatasync; exam assembly.
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -32,7 +33,7 @@ const APT_PACKAGES: &[&str] = &[
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -49,8 +50,17 @@ fn main() -> ExitCode {
                 c.args(["bench", "-p", "synaq-seal", "--bench", "bank"]);
                 run(c)
             }
+            Some("engine") => {
+                let mut c = cargo();
+                c.args(["bench", "-p", "synaq-store", "--bench", "engine"]);
+                run(c).and_then(|_| {
+                    let mut c = cargo();
+                    c.args(["bench", "-p", "synaq-core", "--bench", "assembly"]);
+                    run(c)
+                })
+            }
             _ => {
-                eprintln!("usage: cargo xtask bench bank");
+                eprintln!("usage: cargo xtask bench <bank | engine>");
                 return ExitCode::from(2);
             }
         },

@@ -5,6 +5,7 @@
 //! production and shipped as `assets/demo/profile.toml` for the demo. A profile states
 //! defaults once and lets each category override them.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
@@ -83,6 +84,29 @@ pub enum ProfileError {
         value: u32,
         range: &'static str,
     },
+    /// The per-topic quotas of a category ask for more questions than its exam has.
+    #[error(
+        "category {id}: the topic quotas in `topics` add up to {sum} questions, but the exam \
+         has only question_count = {question_count}; lower the quotas or raise question_count"
+    )]
+    QuotaExceedsCount {
+        id: String,
+        sum: u64,
+        question_count: u32,
+    },
+}
+
+/// How a multiple-choice question (one or more correct options) earns credit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MultipleChoiceScoring {
+    /// One point only for exactly the set of correct options; anything else earns nothing.
+    /// Written `"all-or-nothing"` in a profile; the default.
+    #[default]
+    AllOrNothing,
+    /// Credit `max(0, correct picks − wrong picks) / number of correct options`.
+    /// Written `"partial"` in a profile.
+    Partial,
 }
 
 /// Values every category takes unless it says otherwise.
@@ -93,6 +117,8 @@ struct Defaults {
     pass_percent: u32,
     retake_window_days: u32,
     capture_interval_secs: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    multiple_choice: Option<MultipleChoiceScoring>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +134,9 @@ struct RawCategory {
     pass_percent: Option<u32>,
     retake_window_days: Option<u32>,
     capture_interval_secs: Option<u32>,
+    #[serde(default)]
+    topics: BTreeMap<String, u32>,
+    multiple_choice: Option<MultipleChoiceScoring>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +170,13 @@ pub struct Category {
     pub certificate_validity_years: Option<u32>,
     /// Seconds between proctoring webcam frames.
     pub capture_interval_secs: u32,
+    /// The fewest questions each listed topic must supply (`topics = { fire = 5 }` in the
+    /// profile). The rest of the exam is spread evenly over all topics; empty means spread
+    /// every question evenly. The quotas add up to at most `question_count`.
+    pub topic_quota: BTreeMap<String, u32>,
+    /// How multiple-choice questions earn credit (all-or-nothing unless the profile says
+    /// `multiple_choice = "partial"` for the category or in `[defaults]`).
+    pub multiple_choice: MultipleChoiceScoring,
 }
 
 impl Category {
@@ -204,6 +240,8 @@ impl ExamProfile {
                 retake_window_days: c.retake_window_days.unwrap_or(d.retake_window_days),
                 certificate_validity_years: c.certificate_validity_years,
                 capture_interval_secs: c.capture_interval_secs.unwrap_or(d.capture_interval_secs),
+                topic_quota: c.topics,
+                multiple_choice: c.multiple_choice.or(d.multiple_choice).unwrap_or_default(),
             };
             check_ranges(&cat)?;
             categories.push(cat);
@@ -281,6 +319,14 @@ fn check_ranges(c: &Category) -> Result<(), ProfileError> {
             });
         }
     }
+    let sum: u64 = c.topic_quota.values().map(|&q| u64::from(q)).sum();
+    if sum > u64::from(c.question_count) {
+        return Err(ProfileError::QuotaExceedsCount {
+            id: c.id.to_string(),
+            sum,
+            question_count: c.question_count,
+        });
+    }
     Ok(())
 }
 
@@ -318,6 +364,8 @@ mod tests {
             assert_eq!(c.pass_percent, 70, "{}", c.id);
             assert_eq!(c.retake_window_days, 30, "{}", c.id);
             assert!(c.name.en.is_some(), "{} has an English name", c.id);
+            assert!(c.topic_quota.is_empty(), "{}", c.id);
+            assert_eq!(c.multiple_choice, MultipleChoiceScoring::AllOrNothing);
         }
     }
 
@@ -426,5 +474,84 @@ question_count = 40
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn topic_quotas_parse_and_must_fit_the_exam() {
+        let p = ExamProfile::from_toml(&with_category("topics = { fire = 5, training = 10 }\n"))
+            .unwrap();
+        let quota = &p.categories[0].topic_quota;
+        assert_eq!(quota.len(), 2);
+        assert_eq!(quota["fire"], 5);
+        assert_eq!(quota["training"], 10);
+
+        // Exactly question_count is fine; one more is refused with the category named.
+        let full = with_category("topics = { fire = 30, training = 10 }\n");
+        assert!(ExamProfile::from_toml(&full).is_ok());
+        let over = with_category("topics = { fire = 31, training = 10 }\n");
+        let err = ExamProfile::from_toml(&over).unwrap_err();
+        assert_eq!(
+            err,
+            ProfileError::QuotaExceedsCount {
+                id: "a".into(),
+                sum: 41,
+                question_count: 40
+            }
+        );
+        let msg = err.to_string();
+        assert!(msg.contains("category a") && msg.contains("lower"), "{msg}");
+
+        // Sums past u32::MAX do not wrap around.
+        let huge = with_category("topics = { a = 4294967295, b = 4294967295 }\n");
+        assert!(matches!(
+            ExamProfile::from_toml(&huge),
+            Err(ProfileError::QuotaExceedsCount {
+                sum: 8_589_934_590,
+                ..
+            })
+        ));
+
+        let negative = with_category("topics = { fire = -1 }\n");
+        assert!(matches!(
+            ExamProfile::from_toml(&negative),
+            Err(ProfileError::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn multiple_choice_scoring_from_category_or_defaults() {
+        let p = ExamProfile::from_toml(&with_category("")).unwrap();
+        assert_eq!(
+            p.categories[0].multiple_choice,
+            MultipleChoiceScoring::AllOrNothing
+        );
+
+        let p = ExamProfile::from_toml(&with_category("multiple_choice = \"partial\"\n")).unwrap();
+        assert_eq!(
+            p.categories[0].multiple_choice,
+            MultipleChoiceScoring::Partial
+        );
+
+        let in_defaults = with_category("").replace(
+            "capture_interval_secs = 5\n",
+            "capture_interval_secs = 5\nmultiple_choice = \"partial\"\n",
+        );
+        let p = ExamProfile::from_toml(&in_defaults).unwrap();
+        assert_eq!(
+            p.categories[0].multiple_choice,
+            MultipleChoiceScoring::Partial
+        );
+
+        // A category overrides the default.
+        let overridden = format!("{in_defaults}multiple_choice = \"all-or-nothing\"\n");
+        let p = ExamProfile::from_toml(&overridden).unwrap();
+        assert_eq!(
+            p.categories[0].multiple_choice,
+            MultipleChoiceScoring::AllOrNothing
+        );
+
+        let typo = with_category("multiple_choice = \"partly\"\n");
+        let err = ExamProfile::from_toml(&typo).unwrap_err();
+        assert!(err.to_string().contains("partly"), "{err}");
     }
 }

@@ -1,0 +1,1029 @@
+//! The exam engine: admission, questions, answers, the offline clock, proctor actions, finish.
+//!
+//! Memory follows the database, never the other way round: every change is committed first
+//! (answer, active time and journal row in one transaction) and applied in memory only after
+//! the commit returned. A failed commit (disk full) leaves both exactly as they were.
+//!
+//! The clock: active time advances only while the attempt is running, by the boot-time clock
+//! (see [`crate::clock`]); it is written at least once a second by [`Engine::tick`] (the app
+//! ticks every 250 ms) and with every answer. A gap longer than [`SUSPEND_GAP`] between two
+//! readings means the kiosk was suspended or frozen: that time is not charged, it is journalled,
+//! and the attempt waits for a proctor. After a crash the attempt is `interrupted` and resumes
+//! with its saved active time once a proctor resumes it. Wall-clock jumps are journalled and
+//! change nothing.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ring::rand::{SecureRandom, SystemRandom};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension as _};
+use serde_json::json;
+use synaq_core::{
+    assemble, score, Answers, AssemblyError, Category, CategoryId, ExamProfile, Iin, Paper,
+    Question, QuestionId, QuestionKind, Score, Text,
+};
+use synaq_seal::{KeyError, KioskSecret};
+
+use crate::clock::Clock;
+use crate::journal::{self, Head, Kind};
+use crate::result::{ResultRecord, SignedResult};
+
+/// A gap between two clock readings longer than this is a suspend or freeze, not exam time.
+pub const SUSPEND_GAP: Duration = Duration::from_secs(5);
+/// Active time is written at least this often.
+pub const PERSIST_EVERY: Duration = Duration::from_secs(1);
+/// The WAL is checkpointed into the database once no write happened for this long, so the
+/// checkpoint's fsyncs never sit inside an answer's commit.
+pub const IDLE_CHECKPOINT: Duration = Duration::from_secs(2);
+/// A wall clock that drifts from boot time by more than this has jumped.
+pub const JUMP_TOLERANCE_MS: i64 = 2_000;
+
+/// Why an engine call was refused. Each variant has a stable [`StoreError::code`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The disk is full: nothing of this call was saved, everything saved before is intact.
+    #[error("the kiosk's disk is full: this change was not saved (everything saved before is intact); free space, then retry")]
+    DiskFull,
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Db(String),
+    /// The kiosk key could not be loaded or created.
+    #[error("kiosk key: {0}")]
+    Identity(#[from] KeyError),
+    /// Not enough questions, or a topic quota the bank cannot meet.
+    #[error("cannot assemble the exam: {0}")]
+    Assembly(#[from] AssemblyError),
+    /// The category is not in the bank's exam profile.
+    #[error("category {0} is not in this bank's exam profile")]
+    UnknownCategory(String),
+    /// Another attempt is still open on this kiosk.
+    #[error("attempt {0} is still open on this kiosk: finish or resume it first")]
+    AttemptOpen(String),
+    /// There is no open attempt.
+    #[error("there is no open exam on this kiosk")]
+    NoAttempt,
+    /// The attempt is paused or interrupted: a proctor must resume it.
+    #[error("the exam is {0}: a proctor must resume it")]
+    NotRunning(&'static str),
+    /// Time is up; the exam was finished.
+    #[error("time is up: the exam has been finished")]
+    TimeUp,
+    /// A question position outside the paper.
+    #[error("question {position} does not exist (the exam has {total})")]
+    BadPosition { position: usize, total: usize },
+    /// An option id the question does not have, or several for a single-choice question.
+    #[error("that answer is not valid for question {0}")]
+    BadAnswer(usize),
+    /// The stored attempt refers to questions the loaded bank does not have.
+    #[error(
+        "the open attempt was made with bank {series} v{version}; load that bank to resume it"
+    )]
+    BankMismatch { series: String, version: u64 },
+    /// The journal or a stored record does not verify.
+    #[error("tampering detected: {0}")]
+    Tampered(String),
+}
+
+impl StoreError {
+    /// A stable code (a Fluent message id on the kiosk).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::DiskFull => "store-disk-full",
+            StoreError::Db(_) => "store-db",
+            StoreError::Identity(_) => "error-kiosk-keys",
+            StoreError::Assembly(_) => "store-assembly",
+            StoreError::UnknownCategory(_) => "store-unknown-category",
+            StoreError::AttemptOpen(_) => "store-attempt-open",
+            StoreError::NoAttempt => "store-no-attempt",
+            StoreError::NotRunning(_) => "store-not-running",
+            StoreError::TimeUp => "store-time-up",
+            StoreError::BadPosition { .. } => "store-bad-position",
+            StoreError::BadAnswer(_) => "store-bad-answer",
+            StoreError::BankMismatch { .. } => "store-bank-mismatch",
+            StoreError::Tampered(_) => "store-tampered",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Db(e.to_string()),
+        }
+    }
+}
+
+/// The decrypted bank the engine draws from.
+#[derive(Debug)]
+pub struct ExamBank {
+    pub series: String,
+    pub version: u64,
+    pub profile: ExamProfile,
+    questions: Vec<Question>,
+    index: HashMap<QuestionId, usize>,
+}
+
+impl ExamBank {
+    pub fn new(
+        series: String,
+        version: u64,
+        profile: ExamProfile,
+        questions: Vec<Question>,
+    ) -> ExamBank {
+        let index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        ExamBank {
+            series,
+            version,
+            profile,
+            questions,
+            index,
+        }
+    }
+
+    pub fn question(&self, id: &QuestionId) -> Option<&Question> {
+        self.index.get(id).map(|&i| &self.questions[i])
+    }
+
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+}
+
+/// Where an attempt stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Running,
+    Paused,
+    /// The kiosk stopped (crash, power loss, suspend) mid-exam; a proctor must resume.
+    Interrupted,
+    Finished,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Running => "running",
+            State::Paused => "paused",
+            State::Interrupted => "interrupted",
+            State::Finished => "finished",
+        }
+    }
+
+    fn parse(s: &str) -> State {
+        match s {
+            "running" => State::Running,
+            "paused" => State::Paused,
+            "finished" => State::Finished,
+            _ => State::Interrupted,
+        }
+    }
+}
+
+/// Why an exam ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinishReason {
+    /// The examinee submitted.
+    Submitted,
+    /// The time limit was reached.
+    TimeUp,
+    /// A proctor ended it for a violation.
+    Violation,
+}
+
+impl FinishReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            FinishReason::Submitted => "submitted",
+            FinishReason::TimeUp => "time_up",
+            FinishReason::Violation => "violation",
+        }
+    }
+}
+
+/// One question as the examinee sees it: no correct answers anywhere in here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownQuestion {
+    pub position: usize,
+    pub total: usize,
+    pub text: Text,
+    pub kind: QuestionKind,
+    /// Option ids and texts, in the shuffled order of this paper.
+    pub options: Vec<(String, Text)>,
+    pub image: Option<String>,
+    pub selected: BTreeSet<String>,
+    pub flagged: bool,
+}
+
+/// The open attempt as status screens see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub attempt: String,
+    pub state: State,
+    pub remaining_ms: u64,
+    pub limit_ms: u64,
+    pub answered: usize,
+    pub total: usize,
+}
+
+struct Live {
+    id: String,
+    iin: String,
+    category: Category,
+    proctor: String,
+    paper: Paper,
+    answers: Answers,
+    flagged: BTreeSet<usize>,
+    state: State,
+    limit_ms: u64,
+    active_ms: u64,
+    persisted_ms: u64,
+    started_wall: i64,
+    /// Boot-clock reading that active time was last charged up to (while running).
+    charged_to: Option<Duration>,
+    /// Last boot-clock and wall readings, for jump detection.
+    seen_mono: Duration,
+    seen_wall: i64,
+    last_shown: Option<usize>,
+}
+
+/// The engine: one kiosk, at most one open attempt.
+pub struct Engine {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    key: KioskSecret,
+    bank: Arc<ExamBank>,
+    head: Head,
+    live: Option<Live>,
+    /// Writes since the last checkpoint, and the boot-clock time of the last answer.
+    unchecked: u32,
+    last_answer: Duration,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("kiosk", &self.key.id())
+            .field("attempt", &self.live.as_ref().map(|l| &l.id))
+            .finish_non_exhaustive()
+    }
+}
+
+fn opts_json(set: &BTreeSet<String>) -> String {
+    serde_json::to_string(set).expect("strings serialize")
+}
+
+impl Engine {
+    /// Opens the store in `dir` (key, database), and takes back an attempt that was open when
+    /// the kiosk stopped: it becomes `interrupted` and waits for a proctor.
+    pub fn open(
+        dir: &Path,
+        clock: Arc<dyn Clock>,
+        bank: Arc<ExamBank>,
+    ) -> Result<Engine, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
+        let key = crate::identity::load_or_create(dir)?;
+        let conn = crate::open_db(&dir.join("kiosk.sqlite3"))?;
+        let head = journal::head(&conn)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let last_answer = clock.monotonic();
+        let mut engine = Engine {
+            conn,
+            clock,
+            key,
+            bank,
+            head,
+            live: None,
+            unchecked: 0,
+            last_answer,
+        };
+        engine.recover()?;
+        Ok(engine)
+    }
+
+    /// The kiosk's public key id.
+    pub fn kiosk_id(&self) -> String {
+        self.key.id().to_string()
+    }
+
+    /// The SQLite connection, for tests and diagnostics (e.g. `PRAGMA max_page_count`).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn recover(&mut self) -> Result<(), StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, iin, category, proctor, bank_series, bank_version, paper, state,
+                        limit_ms, active_ms, started_wall
+                 FROM attempts WHERE state != 'finished' ORDER BY started_wall DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, i64>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, i64>(8)?,
+                        r.get::<_, i64>(9)?,
+                        r.get::<_, i64>(10)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((id, iin, cat, proctor, series, version, paper, state, limit, active, started)) =
+            row
+        else {
+            return Ok(());
+        };
+        if series != self.bank.series || version as u64 != self.bank.version {
+            return Err(StoreError::BankMismatch {
+                series,
+                version: version as u64,
+            });
+        }
+        let category = self
+            .bank
+            .profile
+            .category(
+                &CategoryId::new(cat.clone())
+                    .map_err(|_| StoreError::UnknownCategory(cat.clone()))?,
+            )
+            .cloned()
+            .ok_or(StoreError::UnknownCategory(cat))?;
+        let paper: Paper =
+            serde_json::from_str(&paper).map_err(|e| StoreError::Db(e.to_string()))?;
+        let mut answers = Answers::new();
+        let mut flagged = BTreeSet::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT position, options, flagged FROM answers WHERE attempt = ?1")?;
+            let mut rows = stmt.query([&id])?;
+            while let Some(r) = rows.next()? {
+                let pos = r.get::<_, i64>(0)? as usize;
+                let set: BTreeSet<String> = serde_json::from_str(&r.get::<_, String>(1)?)
+                    .map_err(|e| StoreError::Db(e.to_string()))?;
+                if !set.is_empty() {
+                    answers.insert(pos, set);
+                }
+                if r.get::<_, i64>(2)? != 0 {
+                    flagged.insert(pos);
+                }
+            }
+        }
+        let now = self.clock.monotonic();
+        let mut live = Live {
+            id,
+            iin,
+            category,
+            proctor,
+            paper,
+            answers,
+            flagged,
+            state: State::parse(&state),
+            limit_ms: limit as u64,
+            active_ms: active as u64,
+            persisted_ms: active as u64,
+            started_wall: started,
+            charged_to: None,
+            seen_mono: now,
+            seen_wall: self.clock.wall_ms(),
+            last_shown: None,
+        };
+        if live.state == State::Running {
+            // The kiosk stopped mid-exam. Time while it was down is not charged.
+            self.commit(&mut live, |tx, l, head, wall| {
+                tx.execute(
+                    "UPDATE attempts SET state = 'interrupted' WHERE id = ?1",
+                    [&l.id],
+                )?;
+                journal::append(
+                    tx,
+                    head,
+                    &l.id,
+                    wall,
+                    l.active_ms,
+                    Kind::Interrupted,
+                    &json!({}),
+                )
+            })?;
+            live.state = State::Interrupted;
+        }
+        self.live = Some(live);
+        Ok(())
+    }
+
+    /// Runs `write` in one transaction with a journal row, then moves the head. Memory is the
+    /// caller's to update after this returns `Ok`.
+    fn commit(
+        &mut self,
+        live: &mut Live,
+        write: impl FnOnce(&Connection, &Live, &Head, i64) -> rusqlite::Result<Head>,
+    ) -> Result<(), StoreError> {
+        let wall = self.clock.wall_ms();
+        let tx = self.conn.transaction()?;
+        let head = write(&tx, live, &self.head, wall)?;
+        tx.commit()?;
+        self.head = head;
+        self.unchecked += 1;
+        Ok(())
+    }
+
+    /// Folds the WAL into the database when the examinee has not answered for a while.
+    fn checkpoint_if_idle(&mut self) -> Result<(), StoreError> {
+        let idle = self.clock.monotonic().saturating_sub(self.last_answer) >= IDLE_CHECKPOINT;
+        if self.unchecked > 0 && (idle || self.unchecked > 5_000) {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            self.unchecked = 0;
+        }
+        Ok(())
+    }
+
+    /// Admits an examinee: draws the paper (a retake avoids questions this person saw in
+    /// failed attempts here) and starts the clock.
+    pub fn admit(
+        &mut self,
+        iin: &Iin,
+        category: &CategoryId,
+        proctor: &str,
+    ) -> Result<String, StoreError> {
+        let mut seed = [0u8; 8];
+        SystemRandom::new()
+            .fill(&mut seed)
+            .map_err(|_| StoreError::Db("the system random generator failed".into()))?;
+        self.admit_with_seed(iin, category, proctor, u64::from_le_bytes(seed))
+    }
+
+    /// [`Engine::admit`] with a given seed (reproducible exams in tests).
+    pub fn admit_with_seed(
+        &mut self,
+        iin: &Iin,
+        category: &CategoryId,
+        proctor: &str,
+        seed: u64,
+    ) -> Result<String, StoreError> {
+        if let Some(l) = &self.live {
+            if l.state != State::Finished {
+                return Err(StoreError::AttemptOpen(l.id.clone()));
+            }
+        }
+        let cat = self
+            .bank
+            .profile
+            .category(category)
+            .cloned()
+            .ok_or_else(|| StoreError::UnknownCategory(category.to_string()))?;
+        let seen = self.seen_in_failed_attempts(iin, category)?;
+        let paper = assemble(self.bank.questions(), &cat, seed, &seen)?;
+        let mut nonce = [0u8; 8];
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| StoreError::Db("the system random generator failed".into()))?;
+        let id = format!("{}-{}", self.key.id(), hex::encode(nonce));
+        let limit_ms = u64::from(cat.time_limit_minutes()) * 60_000;
+        let now = self.clock.monotonic();
+        let wall = self.clock.wall_ms();
+        let mut live = Live {
+            id,
+            iin: iin.as_str(),
+            category: cat,
+            proctor: proctor.to_owned(),
+            paper,
+            answers: Answers::new(),
+            flagged: BTreeSet::new(),
+            state: State::Running,
+            limit_ms,
+            active_ms: 0,
+            persisted_ms: 0,
+            started_wall: wall,
+            charged_to: Some(now),
+            seen_mono: now,
+            seen_wall: wall,
+            last_shown: None,
+        };
+        let (series, version) = (self.bank.series.clone(), self.bank.version as i64);
+        let paper_json = serde_json::to_string(&live.paper).expect("papers serialize");
+        self.commit(&mut live, |tx, l, head, wall| {
+            tx.execute(
+                "INSERT INTO attempts (id, iin, category, proctor, bank_series, bank_version, paper,
+                     state, limit_ms, active_ms, started_wall)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running', ?8, 0, ?9)",
+                params![l.id, l.iin, l.category.id.as_str(), l.proctor, series, version, paper_json,
+                        l.limit_ms as i64, wall],
+            )?;
+            // The journal carries the masked ИИН only.
+            let masked = Iin::parse(&l.iin).map(|i| i.masked()).unwrap_or_default();
+            journal::append(
+                tx,
+                head,
+                &l.id,
+                wall,
+                0,
+                Kind::Admitted,
+                &json!({
+                    "iin": masked, "category": l.category.id.as_str(), "proctor": l.proctor,
+                    "seed": l.paper.seed, "questions": l.paper.items.len(),
+                    "bank": format!("{series} v{version}"),
+                }),
+            )
+        })?;
+        let id = live.id.clone();
+        self.live = Some(live);
+        Ok(id)
+    }
+
+    fn seen_in_failed_attempts(
+        &self,
+        iin: &Iin,
+        category: &CategoryId,
+    ) -> Result<HashSet<QuestionId>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT paper FROM attempts WHERE iin = ?1 AND category = ?2 AND state = 'finished' AND passed = 0",
+        )?;
+        let mut rows = stmt.query(params![iin.as_str(), category.as_str()])?;
+        let mut seen = HashSet::new();
+        while let Some(r) = rows.next()? {
+            let paper: Paper = serde_json::from_str(&r.get::<_, String>(0)?)
+                .map_err(|e| StoreError::Db(e.to_string()))?;
+            seen.extend(paper.items.into_iter().map(|i| i.question));
+        }
+        Ok(seen)
+    }
+
+    fn take(&mut self) -> Result<Live, StoreError> {
+        self.live.take().ok_or(StoreError::NoAttempt)
+    }
+
+    /// Charges time, notes clock jumps and suspends, writes active time when due, and finishes
+    /// the exam at zero. Returns the status after it.
+    pub fn tick(&mut self) -> Result<Status, StoreError> {
+        let mut live = self.take()?;
+        let r = self.tick_live(&mut live);
+        let status = Self::status_of(&live);
+        self.live = Some(live);
+        r?;
+        self.checkpoint_if_idle()?;
+        Ok(status)
+    }
+
+    fn tick_live(&mut self, live: &mut Live) -> Result<(), StoreError> {
+        if live.state == State::Finished {
+            return Ok(());
+        }
+        let now = self.clock.monotonic();
+        let wall = self.clock.wall_ms();
+        // Wall-clock jumps: journalled, never obeyed.
+        let expected = live.seen_wall + (now.saturating_sub(live.seen_mono)).as_millis() as i64;
+        let jump = wall - expected;
+        let mut charge = 0u64;
+        let mut suspended = None;
+        if let (State::Running, Some(from)) = (live.state, live.charged_to) {
+            let gap = now.saturating_sub(from);
+            if gap > SUSPEND_GAP {
+                suspended = Some(gap);
+            } else {
+                charge = gap.as_millis() as u64;
+            }
+        }
+        let new_active = (live.active_ms + charge).min(live.limit_ms);
+        if jump.abs() > JUMP_TOLERANCE_MS {
+            self.commit(live, |tx, l, head, wall| {
+                journal::append(
+                    tx,
+                    head,
+                    &l.id,
+                    wall,
+                    new_active,
+                    Kind::ClockJump,
+                    &json!({"delta_ms": jump}),
+                )
+            })?;
+        }
+        live.seen_mono = now;
+        live.seen_wall = wall;
+        if let Some(gap) = suspended {
+            self.commit(live, |tx, l, head, wall| {
+                tx.execute(
+                    "UPDATE attempts SET state = 'interrupted', active_ms = ?2 WHERE id = ?1",
+                    params![l.id, l.active_ms as i64],
+                )?;
+                journal::append(
+                    tx,
+                    head,
+                    &l.id,
+                    wall,
+                    l.active_ms,
+                    Kind::Suspended,
+                    &json!({"gap_ms": gap.as_millis() as u64}),
+                )
+            })?;
+            live.state = State::Interrupted;
+            live.charged_to = None;
+            live.persisted_ms = live.active_ms;
+            return Ok(());
+        }
+        if live.state == State::Running {
+            live.active_ms = new_active;
+            live.charged_to = Some(now);
+            if live.active_ms >= live.limit_ms {
+                return self.finish_live(live, FinishReason::TimeUp).map(|_| ());
+            }
+            if live.active_ms - live.persisted_ms >= PERSIST_EVERY.as_millis() as u64 {
+                self.conn.execute(
+                    "UPDATE attempts SET active_ms = ?2 WHERE id = ?1",
+                    params![live.id, live.active_ms as i64],
+                )?;
+                live.persisted_ms = live.active_ms;
+                self.unchecked += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn status_of(l: &Live) -> Status {
+        Status {
+            attempt: l.id.clone(),
+            state: l.state,
+            remaining_ms: l.limit_ms.saturating_sub(l.active_ms),
+            limit_ms: l.limit_ms,
+            answered: l.answers.len(),
+            total: l.paper.items.len(),
+        }
+    }
+
+    /// The open attempt's status (after charging time).
+    pub fn status(&mut self) -> Result<Status, StoreError> {
+        self.tick()
+    }
+
+    fn running(&mut self) -> Result<Live, StoreError> {
+        let mut live = self.take()?;
+        if let Err(e) = self.tick_live(&mut live) {
+            self.live = Some(live);
+            return Err(e);
+        }
+        let refuse = match live.state {
+            State::Running => None,
+            State::Finished => Some(StoreError::TimeUp),
+            s => Some(StoreError::NotRunning(s.as_str())),
+        };
+        if let Some(e) = refuse {
+            self.live = Some(live);
+            return Err(e);
+        }
+        Ok(live)
+    }
+
+    fn check_position(live: &Live, position: usize) -> Result<(), StoreError> {
+        let total = live.paper.items.len();
+        if position >= total {
+            return Err(StoreError::BadPosition { position, total });
+        }
+        Ok(())
+    }
+
+    /// The question at `position`, without its correct answers; journalled when it changes.
+    pub fn show(&mut self, position: usize) -> Result<ShownQuestion, StoreError> {
+        let mut live = self.running()?;
+        let r = self.show_live(&mut live, position);
+        self.live = Some(live);
+        r
+    }
+
+    fn show_live(&mut self, live: &mut Live, position: usize) -> Result<ShownQuestion, StoreError> {
+        Self::check_position(live, position)?;
+        let item = &live.paper.items[position];
+        let q = self
+            .bank
+            .question(&item.question)
+            .ok_or_else(|| StoreError::BankMismatch {
+                series: self.bank.series.clone(),
+                version: self.bank.version,
+            })?;
+        let options = item
+            .options
+            .iter()
+            .filter_map(|id| {
+                q.options
+                    .iter()
+                    .find(|o| &o.id == id)
+                    .map(|o| (o.id.clone(), o.text.clone()))
+            })
+            .collect();
+        let shown = ShownQuestion {
+            position,
+            total: live.paper.items.len(),
+            text: q.text.clone(),
+            kind: q.kind,
+            options,
+            image: q.image.as_ref().map(|i| i.path.clone()),
+            selected: live.answers.get(&position).cloned().unwrap_or_default(),
+            flagged: live.flagged.contains(&position),
+        };
+        if live.last_shown != Some(position) {
+            let qid = item.question.0.clone();
+            self.commit(live, |tx, l, head, wall| {
+                journal::append(
+                    tx,
+                    head,
+                    &l.id,
+                    wall,
+                    l.active_ms,
+                    Kind::Shown,
+                    &json!({"position": position, "question": qid}),
+                )
+            })?;
+            live.last_shown = Some(position);
+        }
+        Ok(shown)
+    }
+
+    /// Records an answer (empty = cleared). Returns only after it is durable on disk.
+    pub fn answer(
+        &mut self,
+        position: usize,
+        options: BTreeSet<String>,
+    ) -> Result<Status, StoreError> {
+        let mut live = self.running()?;
+        let r = self.answer_live(&mut live, position, options);
+        let status = Self::status_of(&live);
+        self.live = Some(live);
+        r.map(|_| status)
+    }
+
+    fn answer_live(
+        &mut self,
+        live: &mut Live,
+        position: usize,
+        options: BTreeSet<String>,
+    ) -> Result<(), StoreError> {
+        Self::check_position(live, position)?;
+        let item = &live.paper.items[position];
+        let q = self
+            .bank
+            .question(&item.question)
+            .ok_or(StoreError::BadAnswer(position))?;
+        let valid = options.iter().all(|o| item.options.contains(o))
+            && (q.kind == QuestionKind::Multiple || options.len() <= 1);
+        if !valid {
+            return Err(StoreError::BadAnswer(position));
+        }
+        let json = opts_json(&options);
+        self.commit(live, |tx, l, head, wall| {
+            tx.execute(
+                "INSERT INTO answers (attempt, position, options) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (attempt, position) DO UPDATE SET options = excluded.options",
+                params![l.id, position as i64, json],
+            )?;
+            tx.execute(
+                "UPDATE attempts SET active_ms = ?2 WHERE id = ?1",
+                params![l.id, l.active_ms as i64],
+            )?;
+            journal::append(
+                tx,
+                head,
+                &l.id,
+                wall,
+                l.active_ms,
+                Kind::Answered,
+                &json!({"position": position, "options": options}),
+            )
+        })?;
+        live.persisted_ms = live.active_ms;
+        self.last_answer = self.clock.monotonic();
+        if options.is_empty() {
+            live.answers.remove(&position);
+        } else {
+            live.answers.insert(position, options);
+        }
+        Ok(())
+    }
+
+    /// Flags a question for review (or clears the flag).
+    pub fn flag(&mut self, position: usize, flagged: bool) -> Result<(), StoreError> {
+        let mut live = self.running()?;
+        let r = (|| {
+            Self::check_position(&live, position)?;
+            self.commit(&mut live, |tx, l, head, wall| {
+                tx.execute(
+                    "INSERT INTO answers (attempt, position, options, flagged) VALUES (?1, ?2, '[]', ?3)
+                     ON CONFLICT (attempt, position) DO UPDATE SET flagged = excluded.flagged",
+                    params![l.id, position as i64, flagged],
+                )?;
+                journal::append(tx, head, &l.id, wall, l.active_ms, Kind::Flagged,
+                    &json!({"position": position, "flagged": flagged}))
+            })
+        })();
+        if r.is_ok() {
+            if flagged {
+                live.flagged.insert(position);
+            } else {
+                live.flagged.remove(&position);
+            }
+        }
+        self.live = Some(live);
+        r
+    }
+
+    fn proctor_action(
+        &mut self,
+        kind: Kind,
+        proctor: &str,
+        reason: &str,
+        apply: impl FnOnce(State, u64) -> Result<(State, u64), StoreError>,
+    ) -> Result<Status, StoreError> {
+        let mut live = self.take()?;
+        let r = (|| {
+            self.tick_live(&mut live)?;
+            if live.state == State::Finished {
+                return Err(StoreError::TimeUp);
+            }
+            let (state, limit_ms) = apply(live.state, live.limit_ms)?;
+            let extra = limit_ms - live.limit_ms;
+            self.commit(&mut live, |tx, l, head, wall| {
+                tx.execute(
+                    "UPDATE attempts SET state = ?2, limit_ms = ?3, active_ms = ?4 WHERE id = ?1",
+                    params![l.id, state.as_str(), limit_ms as i64, l.active_ms as i64],
+                )?;
+                journal::append(
+                    tx,
+                    head,
+                    &l.id,
+                    wall,
+                    l.active_ms,
+                    kind,
+                    &json!({"proctor": proctor, "reason": reason, "extra_ms": extra}),
+                )
+            })?;
+            live.state = state;
+            live.limit_ms = limit_ms;
+            live.persisted_ms = live.active_ms;
+            live.charged_to = (live.state == State::Running).then(|| self.clock.monotonic());
+            Ok(())
+        })();
+        let status = Self::status_of(&live);
+        self.live = Some(live);
+        r.map(|_| status)
+    }
+
+    /// A proctor pauses the clock.
+    pub fn pause(&mut self, proctor: &str, reason: &str) -> Result<Status, StoreError> {
+        self.proctor_action(Kind::Paused, proctor, reason, |state, limit| match state {
+            State::Running => Ok((State::Paused, limit)),
+            s => Err(StoreError::NotRunning(s.as_str())),
+        })
+    }
+
+    /// A proctor resumes a paused or interrupted exam.
+    pub fn resume(&mut self, proctor: &str, reason: &str) -> Result<Status, StoreError> {
+        self.proctor_action(Kind::Resumed, proctor, reason, |_, limit| {
+            Ok((State::Running, limit))
+        })
+    }
+
+    /// A proctor adds time.
+    pub fn extend(
+        &mut self,
+        proctor: &str,
+        minutes: u32,
+        reason: &str,
+    ) -> Result<Status, StoreError> {
+        self.proctor_action(Kind::Extended, proctor, reason, |state, limit| {
+            Ok((state, limit + u64::from(minutes) * 60_000))
+        })
+    }
+
+    /// Finishes the open exam (submit, or a proctor ending it) and returns the signed result.
+    pub fn finish(&mut self, reason: FinishReason) -> Result<SignedResult, StoreError> {
+        let mut live = self.take()?;
+        let r = self.tick_live(&mut live).and_then(|_| {
+            if live.state == State::Finished {
+                return Err(StoreError::TimeUp);
+            }
+            self.finish_live(&mut live, reason)
+        });
+        self.live = Some(live);
+        r
+    }
+
+    fn finish_live(
+        &mut self,
+        live: &mut Live,
+        reason: FinishReason,
+    ) -> Result<SignedResult, StoreError> {
+        let bank = Arc::clone(&self.bank);
+        let score: Score = score(
+            &live.paper,
+            |id| bank.question(id),
+            &live.answers,
+            &live.category,
+        );
+        let wall = self.clock.wall_ms();
+        let active = live.active_ms.min(live.limit_ms);
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE attempts SET state = 'finished', active_ms = ?2, finished_wall = ?3, finish_reason = ?4, passed = ?5 WHERE id = ?1",
+            params![live.id, active as i64, wall, reason.as_str(), score.passed],
+        )?;
+        let head = journal::append(
+            &tx,
+            &self.head,
+            &live.id,
+            wall,
+            active,
+            Kind::Finished,
+            &json!({
+                "reason": reason.as_str(), "percent_milli": score.percent_milli, "passed": score.passed,
+            }),
+        )?;
+        let record = ResultRecord {
+            format: 1,
+            attempt_id: live.id.clone(),
+            kiosk_id: self.key.id().to_string(),
+            iin: live.iin.clone(),
+            category: live.category.id.to_string(),
+            bank_series: bank.series.clone(),
+            bank_version: bank.version,
+            seed: live.paper.seed,
+            items: live.paper.items.clone(),
+            answers: (0..live.paper.items.len())
+                .map(|p| {
+                    live.answers
+                        .get(&p)
+                        .map(|s| s.iter().cloned().collect())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            score,
+            started_wall_ms: live.started_wall,
+            finished_wall_ms: wall,
+            active_ms: active,
+            limit_ms: live.limit_ms,
+            proctor: live.proctor.clone(),
+            finish_reason: reason.as_str().to_owned(),
+            journal_head: head.hex(),
+        };
+        let signed = SignedResult::sign(record, &self.key);
+        tx.execute(
+            "INSERT INTO outbox (attempt, result, created) VALUES (?1, ?2, ?3)",
+            params![
+                live.id,
+                serde_json::to_string(&signed).expect("results serialize"),
+                wall
+            ],
+        )?;
+        tx.commit()?;
+        self.head = head;
+        live.state = State::Finished;
+        live.active_ms = active;
+        Ok(signed)
+    }
+
+    /// Results waiting for delivery, oldest first.
+    pub fn outbox(&self) -> Result<Vec<SignedResult>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT result FROM outbox WHERE delivered IS NULL ORDER BY created")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Db(e.to_string())))
+            .collect()
+    }
+
+    /// Walks the journal's hash chain.
+    pub fn verify_journal(&self) -> Result<Head, StoreError> {
+        journal::verify(&self.conn).map_err(|e| match e {
+            journal::VerifyError::Tampered(t) => StoreError::Tampered(t.to_string()),
+            journal::VerifyError::Db(d) => d.into(),
+        })
+    }
+
+    /// The saved answers of the open attempt (what the crash tests compare against).
+    pub fn answers(&self) -> Option<&Answers> {
+        self.live.as_ref().map(|l| &l.answers)
+    }
+
+    /// The open attempt's paper: question ids and option order, no correct answers.
+    pub fn paper(&self) -> Option<&Paper> {
+        self.live.as_ref().map(|l| &l.paper)
+    }
+
+    /// The kiosk's signing key's public half, to verify its results.
+    pub fn kiosk_ed25519(&self) -> [u8; 32] {
+        self.key.public().ed25519
+    }
+}

@@ -1,0 +1,92 @@
+//! The kiosk's durable store and exam engine.
+//!
+//! SQLite in WAL mode with `synchronous=FULL`: a command that records an answer returns only
+//! after the answer, the attempt's active time and its journal row are committed together.
+//! The engine ([`engine::Engine`]) is the one API the app, the tests and the crash loop use.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod engine;
+pub mod identity;
+pub mod journal;
+pub mod result;
+#[doc(hidden)]
+pub mod testing;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use engine::{Engine, ExamBank, StoreError};
+pub use result::{ResultRecord, SignedResult};
+
+/// The schema, one migration a step. Never edit a released step: add one.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE attempts (
+            id TEXT PRIMARY KEY,
+            iin TEXT NOT NULL,
+            category TEXT NOT NULL,
+            proctor TEXT NOT NULL,
+            bank_series TEXT NOT NULL,
+            bank_version INTEGER NOT NULL,
+            paper TEXT NOT NULL,
+            state TEXT NOT NULL,
+            limit_ms INTEGER NOT NULL,
+            active_ms INTEGER NOT NULL,
+            started_wall INTEGER NOT NULL,
+            finished_wall INTEGER,
+            finish_reason TEXT,
+            passed INTEGER
+        );
+        CREATE INDEX attempts_person ON attempts (iin, category);
+        CREATE TABLE answers (
+            attempt TEXT NOT NULL REFERENCES attempts (id),
+            position INTEGER NOT NULL,
+            options TEXT NOT NULL,
+            flagged INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (attempt, position)
+        );
+        CREATE TABLE journal (
+            seq INTEGER PRIMARY KEY,
+            attempt TEXT NOT NULL,
+            at_wall INTEGER NOT NULL,
+            at_active_ms INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            prev_hash BLOB NOT NULL,
+            hash BLOB NOT NULL
+        );
+        CREATE TABLE outbox (
+            attempt TEXT PRIMARY KEY REFERENCES attempts (id),
+            result TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            delivered INTEGER
+        );",
+    )])
+}
+
+/// Opens (creating or migrating) the kiosk database with the durability settings.
+pub fn open_db(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // Checkpoints run when the examinee is idle (Engine::tick), never inside an answer's commit.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| StoreError::Db(format!("migrating {}: {e}", path.display())))?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}
