@@ -65,6 +65,21 @@ fn migrations() -> Migrations<'static> {
             created INTEGER NOT NULL,
             delivered INTEGER
         );",
+    ),
+    // 2: branch staff (argon2id password hashes) and kiosk settings.
+    M::up(
+        "CREATE TABLE staff (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'proctor')),
+            password_hash TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );",
     )])
 }
 
