@@ -84,3 +84,147 @@ pub struct IpcError {
     pub code: String,
     pub message: String,
 }
+
+/// Where the kiosk stands, for the start screen. No personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    /// No staff account yet: the first start asks for the kiosk name and the first admin.
+    pub first_run: bool,
+    pub kiosk_name: Option<String>,
+    /// Why no exam can run (no bank, bad bank, keys), translated.
+    pub problem: Option<IpcError>,
+    /// `running`, `paused`, `interrupted` or `finished` when an attempt is on this kiosk.
+    pub attempt: Option<String>,
+}
+
+/// A staff role that can log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRoleView {
+    Admin,
+    Proctor,
+}
+
+/// A session for the UI to pass back with every call of its role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub token: String,
+    pub name: String,
+}
+
+/// A roster entry the proctor can admit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RosterMatch {
+    pub name: String,
+    pub masked_iin: String,
+    pub category: String,
+    pub category_number: u32,
+    pub category_name: LocalizedName,
+    pub oo_name: String,
+    pub attempt: u32,
+}
+
+/// One cell of the question grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+pub struct GridCell {
+    pub answered: bool,
+    pub flagged: bool,
+}
+
+/// The result screen's numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultView {
+    /// Thousandths of a percent (70 000 = 70 %).
+    pub percent_milli: u32,
+    pub correct: u32,
+    pub total: u32,
+    pub passed: bool,
+    /// `submitted`, `time_up` or `violation`.
+    pub finish_reason: String,
+    /// On a fail: the last day a retake is allowed (YYYY-MM-DD).
+    pub retake_until: Option<String>,
+}
+
+/// The examinee's exam, as every examinee screen sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExamStatus {
+    /// `running`, `paused`, `interrupted` or `finished`.
+    pub state: String,
+    pub remaining_ms: u32,
+    pub limit_ms: u32,
+    pub name: String,
+    pub masked_iin: String,
+    pub category_number: u32,
+    pub category_name: LocalizedName,
+    pub pass_percent: u32,
+    pub grid: Vec<GridCell>,
+    pub result: Option<ResultView>,
+}
+
+/// An option as shown: id and text, no correctness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct OptionView {
+    pub id: String,
+    pub text: LocalizedName,
+}
+
+/// One question as shown to the examinee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionView {
+    pub position: u32,
+    pub total: u32,
+    pub text: LocalizedName,
+    pub multiple: bool,
+    pub options: Vec<OptionView>,
+    /// The image as a `data:` URL (the CSP allows no other source).
+    pub image: Option<String>,
+    pub image_alt: Option<LocalizedName>,
+    pub selected: Vec<String>,
+    pub flagged: bool,
+}
+
+/// The answer is on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    pub remaining_ms: u32,
+}
+
+/// A proctor's view of the attempt on this kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptView {
+    pub state: String,
+    pub name: String,
+    pub masked_iin: String,
+    pub category_number: u32,
+    pub remaining_ms: u32,
+    pub answered: u32,
+    pub total: u32,
+}
+
+/// A staff account in the admin's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct StaffView {
+    pub id: String,
+    pub name: String,
+    pub role: StaffRoleView,
+    pub disabled: bool,
+}
+
+/// One row of the audit journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalRow {
+    pub seq: u32,
+    pub at_wall_ms: f64,
+    pub attempt: String,
+    pub kind: String,
+    pub data: String,
+}

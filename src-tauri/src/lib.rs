@@ -5,88 +5,262 @@
 pub mod bank;
 pub mod command_names;
 pub mod ipc;
+pub mod kiosk;
+pub mod roster;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use synaq_core::Lang;
-use synaq_i18n::Localizer;
-use synaq_seal::OpenedBank;
-use tauri::State;
+use ipc::*;
+use kiosk::{IpcErrorCode, Kiosk};
+use tauri::{Manager as _, State, WebviewUrl, WebviewWindowBuilder};
 
-use bank::LoadError;
-use ipc::{CategorySummary, IpcError, UiLang};
-
-/// Everything the commands share.
+/// The kiosk behind a lock: commands and the clock thread take turns.
 #[derive(Debug)]
-pub struct AppState {
-    /// The opened bank, or why it could not be opened (shown to people, never a crash).
-    bank: Result<OpenedBank, LoadError>,
-    l10n: Localizer,
-    lang: Mutex<Lang>,
+pub struct Shared(pub Mutex<Kiosk>);
+
+fn with<T>(
+    state: &State<'_, Shared>,
+    f: impl FnOnce(&mut Kiosk) -> Result<T, IpcErrorCode>,
+) -> Result<T, IpcError> {
+    let mut k = state.0.lock().unwrap_or_else(|p| p.into_inner());
+    f(&mut k).map_err(|e| k.translate(e))
 }
 
-impl AppState {
-    /// State for a bank that was opened (or refused) already.
-    pub fn new(bank: Result<OpenedBank, LoadError>) -> Result<AppState, synaq_i18n::I18nError> {
-        if let Err(e) = &bank {
-            // The detail is for the admin's log; people see the translated code.
-            eprintln!(
-                "synaq-kiosk: no usable question bank ({}): {}",
-                e.code, e.detail
-            );
-        }
-        Ok(AppState {
-            bank,
-            l10n: Localizer::new()?,
-            lang: Mutex::new(Lang::Kk),
-        })
-    }
-
-    fn lang(&self) -> Lang {
-        *self.lang.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// An error for the UI, translated into the current language.
-    fn error(&self, code: &str) -> IpcError {
-        IpcError {
-            code: code.to_owned(),
-            message: self.l10n.text(self.lang(), code),
-        }
-    }
-
-    /// The category list with the bank's question counts, or a translated error.
-    pub fn categories(&self) -> Result<Vec<CategorySummary>, IpcError> {
-        match &self.bank {
-            Ok(b) => Ok(ipc::category_summaries(&b.profile, &b.content.questions)),
-            Err(e) => Err(self.error(e.code)),
-        }
-    }
-
-    pub fn set_lang(&self, lang: Lang) {
-        *self.lang.lock().unwrap_or_else(|p| p.into_inner()) = lang;
-    }
+fn now_ms() -> i64 {
+    bank::now() * 1000
 }
 
-/// The exam categories of the bank's profile, with names in every language.
+/// Where the kiosk stands (first start, bank problems, an attempt waiting).
 #[tauri::command]
 #[specta::specta]
-fn list_categories(state: State<'_, AppState>) -> Result<Vec<CategorySummary>, IpcError> {
-    state.categories()
+fn app_status(state: State<'_, Shared>) -> AppStatus {
+    state.0.lock().unwrap_or_else(|p| p.into_inner()).status()
 }
 
 /// The language the person chose; the backend translates its messages into it.
 #[tauri::command]
 #[specta::specta]
-fn set_language(state: State<'_, AppState>, lang: UiLang) {
-    state.set_lang(lang.into());
+fn set_language(state: State<'_, Shared>, lang: UiLang) {
+    state.0.lock().unwrap_or_else(|p| p.into_inner()).set_lang(lang.into());
+}
+
+/// The exam categories of the bank's profile, with names in every language.
+#[tauri::command]
+#[specta::specta]
+fn list_categories(state: State<'_, Shared>) -> Result<Vec<CategorySummary>, IpcError> {
+    with(&state, |k| k.categories())
+}
+
+/// First start: name the kiosk and create the first admin.
+#[tauri::command]
+#[specta::specta]
+fn first_run_setup(
+    state: State<'_, Shared>,
+    kiosk_name: String,
+    branch: String,
+    admin_id: String,
+    admin_name: String,
+    password: String,
+) -> Result<Session, IpcError> {
+    with(&state, |k| {
+        k.first_run_setup(&kiosk_name, &branch, &admin_id, &admin_name, &password, now_ms())
+    })
+}
+
+/// A proctor or admin logs in.
+#[tauri::command]
+#[specta::specta]
+fn staff_login(
+    state: State<'_, Shared>,
+    role: StaffRoleView,
+    id: String,
+    password: String,
+) -> Result<Session, IpcError> {
+    with(&state, |k| k.login(role, &id, &password))
+}
+
+/// Ends a session.
+#[tauri::command]
+#[specta::specta]
+fn logout(state: State<'_, Shared>, token: String) {
+    state.0.lock().unwrap_or_else(|p| p.into_inner()).logout(&token);
+}
+
+/// Proctor: today's registrations for an ИИН.
+#[tauri::command]
+#[specta::specta]
+fn proctor_find(state: State<'_, Shared>, token: String, iin: String) -> Result<Vec<RosterMatch>, IpcError> {
+    with(&state, |k| k.find(&token, &iin, kiosk::today(now_ms())))
+}
+
+/// Proctor: admit the examinee and start the exam; returns the examinee's session.
+#[tauri::command]
+#[specta::specta]
+fn proctor_admit(
+    state: State<'_, Shared>,
+    token: String,
+    iin: String,
+    category: String,
+    document_checked: bool,
+) -> Result<Session, IpcError> {
+    with(&state, |k| k.admit(&token, &iin, &category, document_checked, kiosk::today(now_ms())))
+}
+
+/// Proctor: the attempt on this kiosk.
+#[tauri::command]
+#[specta::specta]
+fn proctor_attempt(state: State<'_, Shared>, token: String) -> Result<Option<AttemptView>, IpcError> {
+    with(&state, |k| k.attempt(&token))
+}
+
+/// Proctor: pause the clock, with a reason from the incident list.
+#[tauri::command]
+#[specta::specta]
+fn proctor_pause(state: State<'_, Shared>, token: String, reason: String, note: String) -> Result<(), IpcError> {
+    with(&state, |k| k.pause(&token, &reason, &note))
+}
+
+/// Proctor: resume a paused or interrupted exam; returns a fresh examinee session.
+#[tauri::command]
+#[specta::specta]
+fn proctor_resume(state: State<'_, Shared>, token: String, reason: String, note: String) -> Result<Session, IpcError> {
+    with(&state, |k| k.resume(&token, &reason, &note))
+}
+
+/// Proctor: add minutes.
+#[tauri::command]
+#[specta::specta]
+fn proctor_extend(
+    state: State<'_, Shared>,
+    token: String,
+    minutes: u32,
+    reason: String,
+    note: String,
+) -> Result<(), IpcError> {
+    with(&state, |k| k.extend(&token, minutes, &reason, &note))
+}
+
+/// Proctor: end the exam for a violation.
+#[tauri::command]
+#[specta::specta]
+fn proctor_end(state: State<'_, Shared>, token: String, reason: String, note: String) -> Result<(), IpcError> {
+    with(&state, |k| k.end(&token, &reason, &note))
+}
+
+/// Examinee: the exam's state, clock, grid and (at the end) result.
+#[tauri::command]
+#[specta::specta]
+fn exam_status(state: State<'_, Shared>, token: String) -> Result<ExamStatus, IpcError> {
+    with(&state, |k| k.exam_status(&token))
+}
+
+/// Examinee: one question, without its correct answers.
+#[tauri::command]
+#[specta::specta]
+fn exam_question(state: State<'_, Shared>, token: String, position: u32) -> Result<QuestionView, IpcError> {
+    with(&state, |k| k.question(&token, position))
+}
+
+/// Examinee: record an answer; returns once it is on disk.
+#[tauri::command]
+#[specta::specta]
+fn exam_answer(
+    state: State<'_, Shared>,
+    token: String,
+    position: u32,
+    options: Vec<String>,
+) -> Result<Saved, IpcError> {
+    with(&state, |k| k.answer(&token, position, options))
+}
+
+/// Examinee: flag a question for review.
+#[tauri::command]
+#[specta::specta]
+fn exam_flag(state: State<'_, Shared>, token: String, position: u32, flagged: bool) -> Result<(), IpcError> {
+    with(&state, |k| k.flag(&token, position, flagged))
+}
+
+/// Examinee: submit the exam.
+#[tauri::command]
+#[specta::specta]
+fn exam_submit(state: State<'_, Shared>, token: String) -> Result<(), IpcError> {
+    with(&state, |k| k.submit(&token))
+}
+
+/// Admin: staff accounts.
+#[tauri::command]
+#[specta::specta]
+fn admin_staff(state: State<'_, Shared>, token: String) -> Result<Vec<StaffView>, IpcError> {
+    with(&state, |k| k.staff(&token))
+}
+
+/// Admin: add a proctor account.
+#[tauri::command]
+#[specta::specta]
+fn admin_add_proctor(
+    state: State<'_, Shared>,
+    token: String,
+    id: String,
+    name: String,
+    password: String,
+) -> Result<(), IpcError> {
+    with(&state, |k| k.add_proctor(&token, &id, &name, &password, now_ms()))
+}
+
+/// Admin: disable or re-enable an account.
+#[tauri::command]
+#[specta::specta]
+fn admin_set_disabled(state: State<'_, Shared>, token: String, id: String, disabled: bool) -> Result<(), IpcError> {
+    with(&state, |k| k.set_disabled(&token, &id, disabled))
+}
+
+/// Admin: the audit journal, newest first.
+#[tauri::command]
+#[specta::specta]
+fn admin_journal(
+    state: State<'_, Shared>,
+    token: String,
+    kind: Option<String>,
+    limit: u32,
+) -> Result<Vec<JournalRow>, IpcError> {
+    with(&state, |k| k.journal(&token, kind, limit))
+}
+
+/// Admin: allow the kiosk window to close.
+#[tauri::command]
+#[specta::specta]
+fn admin_allow_exit(state: State<'_, Shared>, token: String) -> Result<(), IpcError> {
+    with(&state, |k| k.allow_exit(&token))
 }
 
 /// The typed command set: the invoke handler and the TypeScript bindings come from here.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_status,
+        set_language,
         list_categories,
-        set_language
+        first_run_setup,
+        staff_login,
+        logout,
+        proctor_find,
+        proctor_admit,
+        proctor_attempt,
+        proctor_pause,
+        proctor_resume,
+        proctor_extend,
+        proctor_end,
+        exam_status,
+        exam_question,
+        exam_answer,
+        exam_flag,
+        exam_submit,
+        admin_staff,
+        admin_add_proctor,
+        admin_set_disabled,
+        admin_journal,
+        admin_allow_exit,
     ])
 }
 
@@ -94,10 +268,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
 pub fn export_bindings(path: &Path) -> Result<(), String> {
     specta_builder()
         .export(
-            specta_typescript::Typescript::default()
-                .header(
-                    "// Generated from src-tauri by `cargo xtask bindings`. Do not edit.\n// @ts-nocheck\n",
-                ),
+            specta_typescript::Typescript::default().header(
+                "// Generated from src-tauri by `cargo xtask bindings`. Do not edit.\n// @ts-nocheck\n",
+            ),
             path,
         )
         .map_err(|e| e.to_string())
@@ -120,169 +293,66 @@ pub fn missing_display() -> Option<String> {
     }
 }
 
-/// Opens the kiosk window and runs until it closes.
+/// Opens the kiosk window and runs until an admin lets it close.
 pub fn run() -> Result<(), String> {
-    let state = AppState::new(bank::load_from_env()).map_err(|e| e.to_string())?;
+    let dir = bank::data_dir();
+    let kiosk = Kiosk::new(
+        bank::load_from_env(),
+        bank::roster_from_env(),
+        &dir,
+        Arc::new(synaq_store::SystemClock),
+    )
+    .map_err(|e| e.to_string())?;
     let builder = specta_builder();
-    tauri::Builder::default()
-        .manage(state)
+    let app = tauri::Builder::default()
+        .manage(Shared(Mutex::new(kiosk)))
         .invoke_handler(builder.invoke_handler())
-        .run(tauri::generate_context!())
-        .map_err(|e| e.to_string())
+        .setup(|app| {
+            let windowed = std::env::var_os("SYNAQ_WINDOWED").is_some();
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+                .title("Synaq")
+                .inner_size(1280.0, 800.0)
+                .min_inner_size(1024.0, 700.0)
+                .fullscreen(!windowed)
+                .decorations(windowed)
+                .devtools(false)
+                // The kiosk shows its own pages only: no navigation away, no new windows.
+                .on_navigation(|url| {
+                    matches!(url.scheme(), "tauri" | "http" | "https")
+                        && matches!(url.host_str(), Some("localhost" | "tauri.localhost"))
+                })
+                .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+                .build()?;
+            // The backend's clock: charges time and finishes exams at zero, whatever the UI does.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(Duration::from_millis(250));
+                let state = handle.state::<Shared>();
+                state.0.lock().unwrap_or_else(|p| p.into_inner()).tick();
+            });
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let state = window.state::<Shared>();
+                let allowed = state.0.lock().unwrap_or_else(|p| p.into_inner()).exit_allowed();
+                if !allowed {
+                    api.prevent_close();
+                }
+            }
+        })
+        .build(tauri::generate_context!())
+        .map_err(|e| e.to_string())?;
+    app.run(|handle, event| {
+        if let tauri::RunEvent::ExitRequested { api, .. } = event {
+            let allowed = handle.state::<Shared>().0.lock().unwrap_or_else(|p| p.into_inner()).exit_allowed();
+            if !allowed {
+                api.prevent_exit();
+            }
+        }
+    });
+    Ok(())
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
-
-    /// Regenerates the bindings when SYNAQ_UPDATE_BINDINGS=1 (`cargo xtask bindings`);
-    /// otherwise fails when the committed file differs from what the Rust types say.
-    #[test]
-    fn typescript_bindings_are_fresh() {
-        let dir = std::env::temp_dir().join(format!("synaq-bindings-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let fresh_path = dir.join("bindings.ts");
-        export_bindings(&fresh_path).unwrap();
-        let fresh = std::fs::read_to_string(&fresh_path).unwrap();
-        std::fs::remove_dir_all(&dir).ok();
-        if std::env::var_os("SYNAQ_UPDATE_BINDINGS").is_some() {
-            std::fs::write(BINDINGS, &fresh).unwrap();
-            return;
-        }
-        let committed = std::fs::read_to_string(BINDINGS).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "ui/src/lib/bindings.ts is stale: run `cargo xtask bindings` and commit it"
-        );
-        // Every command has a binding, and there are no others.
-        for name in command_names::COMMANDS {
-            assert!(
-                fresh.contains(&format!("TAURI_INVOKE(\"{name}\"")),
-                "{name} has no binding"
-            );
-        }
-        assert_eq!(
-            fresh.matches("TAURI_INVOKE(\"").count(),
-            command_names::COMMANDS.len(),
-            "a command is handled but not listed in command_names.rs (so it has no permission)"
-        );
-    }
-
-    /// The capability allows exactly Synaq's commands: nothing from core, no plugin.
-    #[test]
-    fn capability_allows_exactly_our_commands() {
-        let src = include_str!("../capabilities/kiosk.json");
-        let want: Vec<String> = command_names::COMMANDS
-            .iter()
-            .map(|c| format!("\"allow-{}\"", c.replace('_', "-")))
-            .collect();
-        let listed: Vec<&str> = src
-            .split("\"permissions\"")
-            .nth(1)
-            .expect("capability has permissions")
-            .split(['[', ']'])
-            .nth(1)
-            .expect("permissions is a list")
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        assert_eq!(listed, want);
-    }
-
-    fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
-        let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
-        let kiosk = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
-        bank::open(bank::DEMO_BANK, &issuer, &kiosk, dir, 1_800_000_000)
-    }
-
-    #[test]
-    fn demo_categories_come_from_the_decrypted_bank() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(demo_bank(dir.path())).unwrap();
-        let cats = state.categories().unwrap();
-        assert_eq!(
-            cats.iter().map(|c| c.number).collect::<Vec<_>>(),
-            [1, 2, 3, 4, 5, 6]
-        );
-        assert_eq!(cats[0].time_limit_minutes, 60);
-        for c in &cats {
-            assert!(
-                c.bank_questions >= c.question_count,
-                "category {} needs {} questions, the bank has {}",
-                c.number,
-                c.question_count,
-                c.bank_questions
-            );
-        }
-        // The high-water mark was recorded for the demo series.
-        let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap();
-        assert!(trust.contains("eumc-demo"), "{trust}");
-    }
-
-    /// The committed demo bank is built from the committed sources (`cargo xtask demo-bank`).
-    #[test]
-    fn demo_bank_matches_its_sources() {
-        let dir = tempfile::tempdir().unwrap();
-        let opened = demo_bank(dir.path()).unwrap();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo");
-        let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources load");
-        assert_eq!(opened.content.profile_toml, src.profile_toml);
-        assert_eq!(
-            opened.content.questions, src.questions,
-            "run `cargo xtask demo-bank`"
-        );
-        assert_eq!(
-            opened.content.media, src.media,
-            "run `cargo xtask demo-bank`"
-        );
-    }
-
-    #[test]
-    fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
-        let dir = tempfile::tempdir().unwrap();
-        let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
-        let kiosk = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
-        let mut bytes = bank::DEMO_BANK.to_vec();
-        let mid = bytes.len() / 2;
-        bytes[mid] ^= 1;
-        let state = AppState::new(bank::open(
-            &bytes,
-            &issuer,
-            &kiosk,
-            dir.path(),
-            1_800_000_000,
-        ))
-        .unwrap();
-        let err = state.categories().unwrap_err();
-        assert_eq!(err.code, "bank-bad-signature");
-        assert!(
-            err.message.starts_with("Банктің қолтаңбасы жарамсыз"),
-            "{}",
-            err.message
-        );
-        state.set_lang(Lang::Ru);
-        let err = state.categories().unwrap_err();
-        assert!(
-            err.message.starts_with("Подпись банка недействительна"),
-            "{}",
-            err.message
-        );
-        assert!(!dir.path().join("trust.json").exists(), "nothing trusted");
-    }
-
-    #[test]
-    fn every_bank_error_is_translated() {
-        let l10n = Localizer::new().unwrap();
-        for code in synaq_seal::BankError::ALL_CODES
-            .into_iter()
-            .chain(["error-bank-missing", "error-kiosk-keys"])
-        {
-            for lang in Lang::ALL {
-                assert!(l10n.has(lang, code), "{code} missing in {}", lang.code());
-            }
-        }
-    }
-}
+mod tests;

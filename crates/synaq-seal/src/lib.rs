@@ -8,9 +8,11 @@
 pub mod bank;
 mod container;
 pub mod keys;
+pub mod roster;
 mod stream;
 pub mod trust;
 
 pub use bank::{BankContent, BankError, BankHeader, BankMeta, OpenedBank};
 pub use keys::{IssuerPublic, IssuerSecret, KeyError, KeyId, KioskPublic, KioskSecret};
+pub use roster::{Roster, RosterEntry, RosterError, RosterSource};
 pub use trust::{FileTrustStore, TrustStore};

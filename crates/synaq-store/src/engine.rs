@@ -85,6 +85,9 @@ pub enum StoreError {
     /// The journal or a stored record does not verify.
     #[error("tampering detected: {0}")]
     Tampered(String),
+    /// A staff account operation was refused (the code says why).
+    #[error("staff account: {0}")]
+    Staff(&'static str),
 }
 
 impl StoreError {
@@ -104,6 +107,7 @@ impl StoreError {
             StoreError::BadAnswer(_) => "store-bad-answer",
             StoreError::BankMismatch { .. } => "store-bank-mismatch",
             StoreError::Tampered(_) => "store-tampered",
+            StoreError::Staff(code) => code,
         }
     }
 }
@@ -218,6 +222,7 @@ pub struct ShownQuestion {
     /// Option ids and texts, in the shuffled order of this paper.
     pub options: Vec<(String, Text)>,
     pub image: Option<String>,
+    pub image_alt: Option<Text>,
     pub selected: BTreeSet<String>,
     pub flagged: bool,
 }
@@ -732,6 +737,7 @@ impl Engine {
             kind: q.kind,
             options,
             image: q.image.as_ref().map(|i| i.path.clone()),
+            image_alt: q.image.as_ref().map(|i| i.alt.clone()),
             selected: live.answers.get(&position).cloned().unwrap_or_default(),
             flagged: live.flagged.contains(&position),
         };
@@ -908,6 +914,28 @@ impl Engine {
         })
     }
 
+    /// Journals an incident (from the proctor's list, or a camera flag) on the open attempt.
+    pub fn incident(&mut self, by: &str, kind: &str, note: &str) -> Result<(), StoreError> {
+        let mut live = self.take()?;
+        let r = self.commit(&mut live, |tx, l, head, wall| {
+            journal::append(tx, head, &l.id, wall, l.active_ms, Kind::Incident,
+                &json!({"by": by, "kind": kind, "note": note}))
+        });
+        self.live = Some(live);
+        r
+    }
+
+    /// A proctor ends the exam for a violation: the incident, then the finish.
+    pub fn end_for_violation(&mut self, proctor: &str, kind: &str, note: &str) -> Result<SignedResult, StoreError> {
+        self.incident(proctor, kind, note)?;
+        self.finish(FinishReason::Violation)
+    }
+
+    /// The open (or last) attempt's examinee, category and result, for the result screen.
+    pub fn attempt_summary(&self) -> Option<(String, Category, State)> {
+        self.live.as_ref().map(|l| (l.iin.clone(), l.category.clone(), l.state))
+    }
+
     /// Finishes the open exam (submit, or a proctor ending it) and returns the signed result.
     pub fn finish(&mut self, reason: FinishReason) -> Result<SignedResult, StoreError> {
         let mut live = self.take()?;
@@ -1015,6 +1043,38 @@ impl Engine {
     /// The saved answers of the open attempt (what the crash tests compare against).
     pub fn answers(&self) -> Option<&Answers> {
         self.live.as_ref().map(|l| &l.answers)
+    }
+
+    /// The bank this engine draws from.
+    pub fn bank(&self) -> &ExamBank {
+        &self.bank
+    }
+
+    /// Positions flagged for review in the open attempt.
+    pub fn flagged(&self) -> BTreeSet<usize> {
+        self.live.as_ref().map(|l| l.flagged.clone()).unwrap_or_default()
+    }
+
+    /// The signed result of the attempt on the kiosk, once it is finished.
+    pub fn last_result(&self) -> Result<Option<ResultRecord>, StoreError> {
+        let Some(l) = self.live.as_ref().filter(|l| l.state == State::Finished) else {
+            return Ok(None);
+        };
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT result FROM outbox WHERE attempt = ?1", [&l.id], |r| r.get(0))
+            .optional()?;
+        json.map(|j| {
+            serde_json::from_str::<SignedResult>(&j)
+                .map(|s| s.record)
+                .map_err(|e| StoreError::Db(e.to_string()))
+        })
+        .transpose()
+    }
+
+    /// The newest journal rows, optionally of one kind (the admin's audit view).
+    pub fn journal_rows(&self, kind: Option<&str>, limit: u32) -> Result<Vec<journal::Row>, StoreError> {
+        Ok(journal::rows(&self.conn, kind, limit)?)
     }
 
     /// The open attempt's paper: question ids and option order, no correct answers.

@@ -182,6 +182,34 @@ pub fn verify(conn: &Connection) -> Result<Head, VerifyError> {
     Ok(head)
 }
 
+/// A journal row as the audit view lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub seq: i64,
+    pub attempt: String,
+    pub at_wall: i64,
+    pub kind: String,
+    pub data: String,
+}
+
+/// The newest `limit` rows, optionally only of `kind`, newest first.
+pub fn rows(conn: &Connection, kind: Option<&str>, limit: u32) -> rusqlite::Result<Vec<Row>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, attempt, at_wall, kind, data FROM journal
+         WHERE ?1 IS NULL OR kind = ?1 ORDER BY seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![kind, limit], |r| {
+        Ok(Row {
+            seq: r.get(0)?,
+            attempt: r.get(1)?,
+            at_wall: r.get(2)?,
+            kind: r.get(3)?,
+            data: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
 /// Verification failed: tampering, or the database could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -9,7 +9,9 @@ pub mod clock;
 pub mod engine;
 pub mod identity;
 pub mod journal;
+pub mod outbox;
 pub mod result;
+pub mod staff;
 #[doc(hidden)]
 pub mod testing;
 
@@ -79,6 +81,17 @@ fn migrations() -> Migrations<'static> {
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
+        );",
+    ),
+    // 3: what ЕУМЦ answered for each queued result: a signed delivery receipt, or a refusal.
+    M::up(
+        "CREATE TABLE receipts (
+            attempt TEXT PRIMARY KEY REFERENCES outbox (attempt),
+            state TEXT NOT NULL CHECK (state IN ('delivered', 'refused')),
+            receipt TEXT,
+            reason_code TEXT,
+            reason TEXT,
+            at INTEGER NOT NULL
         );",
     )])
 }

@@ -8,6 +8,18 @@
 
 export const commands = {
 /**
+ * Where the kiosk stands (first start, bank problems, an attempt waiting).
+ */
+async appStatus() : Promise<AppStatus> {
+    return await TAURI_INVOKE("app_status");
+},
+/**
+ * The language the person chose; the backend translates its messages into it.
+ */
+async setLanguage(lang: UiLang) : Promise<void> {
+    await TAURI_INVOKE("set_language", { lang });
+},
+/**
  * The exam categories of the bank's profile, with names in every language.
  */
 async listCategories() : Promise<Result<CategorySummary[], IpcError>> {
@@ -19,10 +31,219 @@ async listCategories() : Promise<Result<CategorySummary[], IpcError>> {
 }
 },
 /**
- * The language the person chose; the backend translates its messages into it.
+ * First start: name the kiosk and create the first admin.
  */
-async setLanguage(lang: UiLang) : Promise<void> {
-    await TAURI_INVOKE("set_language", { lang });
+async firstRunSetup(kioskName: string, branch: string, adminId: string, adminName: string, password: string) : Promise<Result<Session, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("first_run_setup", { kioskName, branch, adminId, adminName, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A proctor or admin logs in.
+ */
+async staffLogin(role: StaffRoleView, id: string, password: string) : Promise<Result<Session, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_login", { role, id, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ends a session.
+ */
+async logout(token: string) : Promise<void> {
+    await TAURI_INVOKE("logout", { token });
+},
+/**
+ * Proctor: today's registrations for an ИИН.
+ */
+async proctorFind(token: string, iin: string) : Promise<Result<RosterMatch[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_find", { token, iin }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor: admit the examinee and start the exam; returns the examinee's session.
+ */
+async proctorAdmit(token: string, iin: string, category: string, documentChecked: boolean) : Promise<Result<Session, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_admit", { token, iin, category, documentChecked }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor: the attempt on this kiosk.
+ */
+async proctorAttempt(token: string) : Promise<Result<AttemptView | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_attempt", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor: pause the clock, with a reason from the incident list.
+ */
+async proctorPause(token: string, reason: string, note: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_pause", { token, reason, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor: resume a paused or interrupted exam; returns a fresh examinee session.
+ */
+async proctorResume(token: string, reason: string, note: string) : Promise<Result<Session, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_resume", { token, reason, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor: add minutes.
+ */
+async proctorExtend(token: string, minutes: number, reason: string, note: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_extend", { token, minutes, reason, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor: end the exam for a violation.
+ */
+async proctorEnd(token: string, reason: string, note: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_end", { token, reason, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Examinee: the exam's state, clock, grid and (at the end) result.
+ */
+async examStatus(token: string) : Promise<Result<ExamStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exam_status", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Examinee: one question, without its correct answers.
+ */
+async examQuestion(token: string, position: number) : Promise<Result<QuestionView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exam_question", { token, position }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Examinee: record an answer; returns once it is on disk.
+ */
+async examAnswer(token: string, position: number, options: string[]) : Promise<Result<Saved, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exam_answer", { token, position, options }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Examinee: flag a question for review.
+ */
+async examFlag(token: string, position: number, flagged: boolean) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exam_flag", { token, position, flagged }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Examinee: submit the exam.
+ */
+async examSubmit(token: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exam_submit", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: staff accounts.
+ */
+async adminStaff(token: string) : Promise<Result<StaffView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_staff", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: add a proctor account.
+ */
+async adminAddProctor(token: string, id: string, name: string, password: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_add_proctor", { token, id, name, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: disable or re-enable an account.
+ */
+async adminSetDisabled(token: string, id: string, disabled: boolean) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_set_disabled", { token, id, disabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: the audit journal, newest first.
+ */
+async adminJournal(token: string, kind: string | null, limit: number) : Promise<Result<JournalRow[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_journal", { token, kind, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: allow the kiosk window to close.
+ */
+async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_allow_exit", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -37,6 +258,26 @@ async setLanguage(lang: UiLang) : Promise<void> {
 /** user-defined types **/
 
 /**
+ * Where the kiosk stands, for the start screen. No personal data.
+ */
+export type AppStatus = { 
+/**
+ * No staff account yet: the first start asks for the kiosk name and the first admin.
+ */
+firstRun: boolean; kioskName: string | null; 
+/**
+ * Why no exam can run (no bank, bad bank, keys), translated.
+ */
+problem: IpcError | null; 
+/**
+ * `running`, `paused`, `interrupted` or `finished` when an attempt is on this kiosk.
+ */
+attempt: string | null }
+/**
+ * A proctor's view of the attempt on this kiosk.
+ */
+export type AttemptView = { state: string; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number }
+/**
  * One exam category as the category list shows it.
  */
 export type CategorySummary = { id: string; number: number; name: LocalizedName; questionCount: number; timeLimitMinutes: number; passPercent: number; trainingHours: number; 
@@ -45,14 +286,78 @@ export type CategorySummary = { id: string; number: number; name: LocalizedName;
  */
 bankQuestions: number }
 /**
+ * The examinee's exam, as every examinee screen sees it.
+ */
+export type ExamStatus = { 
+/**
+ * `running`, `paused`, `interrupted` or `finished`.
+ */
+state: string; remainingMs: number; limitMs: number; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; passPercent: number; grid: GridCell[]; result: ResultView | null }
+/**
+ * One cell of the question grid.
+ */
+export type GridCell = { answered: boolean; flagged: boolean }
+/**
  * An error as the UI receives it: a stable code and a message already translated into the
  * language the person chose. Never a raw Rust error string.
  */
 export type IpcError = { code: string; message: string }
 /**
+ * One row of the audit journal.
+ */
+export type JournalRow = { seq: number; atWallMs: number; attempt: string; kind: string; data: string }
+/**
  * A name in each of the UI's languages.
  */
 export type LocalizedName = { kk: string; ru: string; en: string }
+/**
+ * An option as shown: id and text, no correctness.
+ */
+export type OptionView = { id: string; text: LocalizedName }
+/**
+ * One question as shown to the examinee.
+ */
+export type QuestionView = { position: number; total: number; text: LocalizedName; multiple: boolean; options: OptionView[]; 
+/**
+ * The image as a `data:` URL (the CSP allows no other source).
+ */
+image: string | null; imageAlt: LocalizedName | null; selected: string[]; flagged: boolean }
+/**
+ * The result screen's numbers.
+ */
+export type ResultView = { 
+/**
+ * Thousandths of a percent (70 000 = 70 %).
+ */
+percentMilli: number; correct: number; total: number; passed: boolean; 
+/**
+ * `submitted`, `time_up` or `violation`.
+ */
+finishReason: string; 
+/**
+ * On a fail: the last day a retake is allowed (YYYY-MM-DD).
+ */
+retakeUntil: string | null }
+/**
+ * A roster entry the proctor can admit.
+ */
+export type RosterMatch = { name: string; maskedIin: string; category: string; categoryNumber: number; categoryName: LocalizedName; ooName: string; attempt: number }
+/**
+ * The answer is on disk.
+ */
+export type Saved = { remainingMs: number }
+/**
+ * A session for the UI to pass back with every call of its role.
+ */
+export type Session = { token: string; name: string }
+/**
+ * A staff role that can log in.
+ */
+export type StaffRoleView = "admin" | "proctor"
+/**
+ * A staff account in the admin's list.
+ */
+export type StaffView = { id: string; name: string; role: StaffRoleView; disabled: boolean }
 /**
  * A language the UI can be shown in.
  */

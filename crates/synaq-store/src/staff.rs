@@ -1,0 +1,192 @@
+//! Branch staff: admins and proctors, with argon2id password hashes. The first admin is made
+//! at first start; admins manage proctor accounts. Passwords never leave this module.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
+use argon2::Argon2;
+use ring::rand::{SecureRandom, SystemRandom};
+use rusqlite::{params, Connection, OptionalExtension as _};
+
+use crate::engine::StoreError;
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffRole {
+    Admin,
+    Proctor,
+}
+
+impl StaffRole {
+    fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Admin => "admin",
+            StaffRole::Proctor => "proctor",
+        }
+    }
+}
+
+/// A staff account as lists show it (no hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub disabled: bool,
+}
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD: usize = 8;
+
+fn hash(password: &str) -> Result<String, StoreError> {
+    let mut salt = [0u8; 16];
+    SystemRandom::new()
+        .fill(&mut salt)
+        .map_err(|_| StoreError::Db("the system random generator failed".into()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Db(e.to_string()))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| StoreError::Db(e.to_string()))?
+        .to_string())
+}
+
+/// Whether any staff account exists (no: the kiosk is at first start).
+pub fn any(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM staff)", [], |r| r.get(0))?)
+}
+
+/// Adds an account. Ids are unique; passwords have at least [`MIN_PASSWORD`] characters.
+pub fn add(
+    conn: &Connection,
+    id: &str,
+    name: &str,
+    role: StaffRole,
+    password: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    if id.trim().is_empty() || name.trim().is_empty() {
+        return Err(StoreError::Staff("staff-missing-field"));
+    }
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(StoreError::Staff("staff-weak-password"));
+    }
+    let exists: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1)", [id], |r| r.get(0))?;
+    if exists {
+        return Err(StoreError::Staff("staff-exists"));
+    }
+    conn.execute(
+        "INSERT INTO staff (id, name, role, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.trim(), name.trim(), role.as_str(), hash(password)?, now],
+    )?;
+    Ok(())
+}
+
+/// Checks a login; the same answer for an unknown id, a wrong password and a disabled account.
+pub fn verify(conn: &Connection, id: &str, password: &str, role: StaffRole) -> Result<StaffMember, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT name, password_hash, disabled FROM staff WHERE id = ?1 AND role = ?2",
+            params![id, role.as_str()],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)),
+        )
+        .optional()?;
+    let refused = StoreError::Staff("staff-login-failed");
+    let Some((name, stored, disabled)) = row else {
+        // Spend the same time as a real check, so ids cannot be probed by timing.
+        let _ = hash(password);
+        return Err(refused);
+    };
+    let parsed = PasswordHash::new(&stored).map_err(|e| StoreError::Db(e.to_string()))?;
+    if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() || disabled {
+        return Err(refused);
+    }
+    Ok(StaffMember {
+        id: id.to_owned(),
+        name,
+        role,
+        disabled,
+    })
+}
+
+/// Every account, admins first.
+pub fn list(conn: &Connection) -> Result<Vec<StaffMember>, StoreError> {
+    let mut stmt = conn.prepare("SELECT id, name, role, disabled FROM staff ORDER BY role, id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StaffMember {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: if r.get::<_, String>(2)? == "admin" {
+                StaffRole::Admin
+            } else {
+                StaffRole::Proctor
+            },
+            disabled: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Disables or re-enables an account.
+pub fn set_disabled(conn: &Connection, id: &str, disabled: bool) -> Result<(), StoreError> {
+    let n = conn.execute("UPDATE staff SET disabled = ?2 WHERE id = ?1", params![id, disabled])?;
+    if n == 0 {
+        return Err(StoreError::Staff("staff-unknown"));
+    }
+    Ok(())
+}
+
+/// A kiosk setting (kiosk name, branch, …).
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::open_db(&dir.path().join("k.sqlite3")).unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn accounts_log_in_with_their_role_only() {
+        let (_d, c) = db();
+        assert!(!any(&c).unwrap());
+        add(&c, "admin", "Әлия Сейітова", StaffRole::Admin, "correct horse", 0).unwrap();
+        add(&c, "p1", "Иван Смирнов", StaffRole::Proctor, "battery staple", 0).unwrap();
+        assert!(any(&c).unwrap());
+        assert_eq!(verify(&c, "p1", "battery staple", StaffRole::Proctor).unwrap().name, "Иван Смирнов");
+        for (id, pw, role) in [
+            ("p1", "wrong password", StaffRole::Proctor),
+            ("p1", "battery staple", StaffRole::Admin),
+            ("nobody", "battery staple", StaffRole::Proctor),
+        ] {
+            let err = verify(&c, id, pw, role).unwrap_err();
+            assert_eq!(err.code(), "staff-login-failed");
+        }
+        set_disabled(&c, "p1", true).unwrap();
+        assert!(verify(&c, "p1", "battery staple", StaffRole::Proctor).is_err());
+        let hashes: String = c.query_row("SELECT group_concat(password_hash) FROM staff", [], |r| r.get(0)).unwrap();
+        assert!(hashes.contains("$argon2id$") && !hashes.contains("battery"));
+    }
+
+    #[test]
+    fn weak_passwords_and_duplicates_are_refused() {
+        let (_d, c) = db();
+        assert_eq!(add(&c, "a", "A", StaffRole::Admin, "short", 0).unwrap_err().code(), "staff-weak-password");
+        add(&c, "a", "A", StaffRole::Admin, "long enough", 0).unwrap();
+        assert_eq!(add(&c, "a", "B", StaffRole::Proctor, "long enough", 0).unwrap_err().code(), "staff-exists");
+        set_setting(&c, "kiosk_name", "Алматы-1").unwrap();
+        assert_eq!(setting(&c, "kiosk_name").unwrap().as_deref(), Some("Алматы-1"));
+    }
+}

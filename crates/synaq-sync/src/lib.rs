@@ -1,0 +1,95 @@
+//! Synaq's sync protocol, shared by the kiosk and the central service, and the kiosk's client.
+//!
+//! - [`sign`]: signed requests (kiosk key over method, path, time, nonce, body hash), signed
+//!   answers (central key over the request's nonce, status, body hash), signed documents.
+//! - [`proto`]: the messages of version [`PROTOCOL_VERSION`]: enrollment and the kiosk
+//!   certificate, pull, push, delivery receipts.
+//! - [`bundle`]: the same results and receipts on removable media.
+//! - [`qr`]: the certificate's QR token, verifiable offline.
+//! - [`client`]: the kiosk's HTTP client (reqwest) with retries (backon).
+//!
+//! The HTTP API is described in `docs/protocol/openapi.yaml`.
+#![forbid(unsafe_code)]
+
+pub mod bundle;
+pub mod client;
+pub mod proto;
+pub mod qr;
+pub mod sign;
+
+pub use client::{apply_outcomes, sync_outbox, Backoff, Client, SyncReport};
+pub use proto::{
+    result_digest, CertificateInfo, Decision, KioskCertificate, Outcome, PullResponse, Receipt,
+};
+pub use sign::Signed;
+
+/// The protocol version this code speaks (`v` in every message).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Why a sync step failed. [`SyncError::is_transient`] tells whether retrying may help.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyncError {
+    /// Central could not be reached (or answered 5xx): try again later, or use a bundle.
+    #[error("cannot reach ЕУМЦ at {url} ({detail}): the results stay queued; try again later or export a bundle to removable media")]
+    Network {
+        /// The URL tried.
+        url: String,
+        /// What failed.
+        detail: String,
+    },
+    /// Central refused the whole request, with its reason.
+    #[error("ЕУМЦ refused the request ({code}): {message}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// Stable reason code.
+        code: String,
+        /// Central's message.
+        message: String,
+    },
+    /// The answer was not signed by the central key this kiosk trusts.
+    #[error("the answer from {url} (HTTP {status}) is not signed by the ЕУМЦ key this kiosk trusts: check the central address; nothing was stored")]
+    UnsignedAnswer {
+        /// The URL called.
+        url: String,
+        /// HTTP status.
+        status: u16,
+    },
+    /// A signed document's signature does not verify.
+    #[error("the {0}'s signature is invalid: it was altered or signed by another key")]
+    BadSignature(&'static str),
+    /// A receipt does not match what was sent.
+    #[error("invalid delivery receipt: {0}; the result stays queued")]
+    BadReceipt(String),
+    /// A message or file does not parse or has the wrong kind/version.
+    #[error("{0}")]
+    Format(String),
+    /// The kiosk's store failed.
+    #[error(transparent)]
+    Store(#[from] synaq_store::StoreError),
+}
+
+impl SyncError {
+    /// Whether retrying later may succeed (network down, central restarting, 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            SyncError::Network { .. } => true,
+            SyncError::Refused { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// A stable code (a Fluent message id on the kiosk).
+    pub fn code(&self) -> &str {
+        match self {
+            SyncError::Network { .. } => "sync-offline",
+            SyncError::Refused { code, .. } => code,
+            SyncError::UnsignedAnswer { .. } => "sync-unsigned-answer",
+            SyncError::BadSignature(_) => "sync-bad-signature",
+            SyncError::BadReceipt(_) => "sync-bad-receipt",
+            SyncError::Format(_) => "sync-format",
+            SyncError::Store(e) => e.code(),
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! The kiosk's logic behind the commands: sessions and roles, the exam engine, the roster.
+//! Every public method takes the caller's token and checks its role first; the Tauri commands
+//! in `lib.rs` are one-line calls into here, so tests exercise exactly what the window calls.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use ring::rand::{SecureRandom, SystemRandom};
+use synaq_core::{Category, CategoryId, Iin, Lang, QuestionKind};
+use synaq_i18n::Localizer;
+use synaq_seal::OpenedBank;
+use synaq_store::engine::{FinishReason, State};
+use synaq_store::staff::{self, StaffRole};
+use synaq_store::{Clock, Engine, ExamBank, StoreError};
+
+use crate::bank::LoadError;
+use crate::ipc::*;
+
+/// Reasons a proctor may give, from the incident list.
+pub const INCIDENTS: [&str; 7] = [
+    "identity-doubt",
+    "phone-or-notes",
+    "talking",
+    "left-seat",
+    "technical-fault",
+    "health",
+    "other",
+];
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Role {
+    Examinee,
+    Proctor(String),
+    Admin(String),
+}
+
+#[derive(Debug)]
+struct SessionEntry {
+    token: String,
+    role: Role,
+}
+
+/// The examinee on the kiosk now, as the roster names them.
+#[derive(Debug, Clone)]
+struct Examinee {
+    name: String,
+    masked_iin: String,
+}
+
+/// Everything the window's commands act on.
+pub struct Kiosk {
+    l10n: Localizer,
+    lang: Lang,
+    engine: Result<Engine, IpcErrorCode>,
+    media: Arc<std::collections::BTreeMap<String, Vec<u8>>>,
+    roster: Result<crate::roster::LoadedRoster, IpcErrorCode>,
+    sessions: Vec<SessionEntry>,
+    examinee: Option<Examinee>,
+    allow_exit: bool,
+}
+
+impl std::fmt::Debug for Kiosk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kiosk").field("sessions", &self.sessions.len()).finish_non_exhaustive()
+    }
+}
+
+/// An error code not yet translated (translated when it reaches the UI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IpcErrorCode(pub String);
+
+impl From<StoreError> for IpcErrorCode {
+    fn from(e: StoreError) -> Self {
+        if matches!(e, StoreError::Db(_) | StoreError::Tampered(_)) {
+            eprintln!("synaq-kiosk: {e}");
+        }
+        IpcErrorCode(e.code().to_owned())
+    }
+}
+
+impl From<LoadError> for IpcErrorCode {
+    fn from(e: LoadError) -> Self {
+        IpcErrorCode(e.code.to_owned())
+    }
+}
+
+type R<T> = Result<T, IpcErrorCode>;
+
+fn err<T>(code: &str) -> R<T> {
+    Err(IpcErrorCode(code.to_owned()))
+}
+
+fn random_token() -> String {
+    let mut b = [0u8; 32];
+    SystemRandom::new().fill(&mut b).expect("the system random generator works");
+    hex::encode(b)
+}
+
+fn state_name(s: State) -> &'static str {
+    match s {
+        State::Running => "running",
+        State::Paused => "paused",
+        State::Interrupted => "interrupted",
+        State::Finished => "finished",
+    }
+}
+
+fn ms(v: u64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+impl Kiosk {
+    /// A kiosk over an opened (or refused) bank, keeping its state in `dir`.
+    pub fn new(
+        bank: Result<OpenedBank, LoadError>,
+        roster: Result<crate::roster::LoadedRoster, LoadError>,
+        dir: &Path,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Kiosk, synaq_i18n::I18nError> {
+        let mut media = Arc::default();
+        let engine = bank.map_err(IpcErrorCode::from).and_then(|b| {
+            media = Arc::new(b.content.media);
+            let exam_bank = Arc::new(ExamBank::new(
+                b.header.series,
+                b.header.version,
+                b.profile,
+                b.content.questions,
+            ));
+            Engine::open(dir, clock, exam_bank).map_err(IpcErrorCode::from)
+        });
+        if let Err(e) = &engine {
+            eprintln!("synaq-kiosk: no exam possible: {}", e.0);
+        }
+        Ok(Kiosk {
+            l10n: Localizer::new()?,
+            lang: Lang::Kk,
+            engine,
+            media,
+            roster: roster.map_err(IpcErrorCode::from),
+            sessions: Vec::new(),
+            examinee: None,
+            allow_exit: false,
+        })
+    }
+
+    /// Translates an error code into the current language.
+    pub fn translate(&self, e: IpcErrorCode) -> IpcError {
+        IpcError {
+            message: self.l10n.text(self.lang, &e.0),
+            code: e.0,
+        }
+    }
+
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+    }
+
+    fn engine(&mut self) -> R<&mut Engine> {
+        self.engine.as_mut().map_err(|e| e.clone())
+    }
+
+    fn role(&self, token: &str) -> Option<&Role> {
+        self.sessions.iter().find(|s| s.token == token).map(|s| &s.role)
+    }
+
+    fn require_examinee(&self, token: &str) -> R<()> {
+        match self.role(token) {
+            Some(Role::Examinee) => Ok(()),
+            _ => err("error-forbidden"),
+        }
+    }
+
+    fn require_proctor(&self, token: &str) -> R<String> {
+        match self.role(token) {
+            Some(Role::Proctor(id)) => Ok(id.clone()),
+            _ => err("error-forbidden"),
+        }
+    }
+
+    fn require_admin(&self, token: &str) -> R<String> {
+        match self.role(token) {
+            Some(Role::Admin(id)) => Ok(id.clone()),
+            _ => err("error-forbidden"),
+        }
+    }
+
+    fn open_session(&mut self, role: Role) -> String {
+        // One session per role at a time: a new login ends the previous one.
+        let same = |r: &Role| std::mem::discriminant(r) == std::mem::discriminant(&role);
+        self.sessions.retain(|s| !same(&s.role));
+        let token = random_token();
+        self.sessions.push(SessionEntry {
+            token: token.clone(),
+            role,
+        });
+        token
+    }
+
+    /// Ends the session of `token` (any role).
+    pub fn logout(&mut self, token: &str) {
+        self.sessions.retain(|s| s.token != token);
+    }
+
+    // ---- public ----
+
+    pub fn status(&mut self) -> AppStatus {
+        let problem = self.engine.as_ref().err().cloned().map(|e| self.translate(e));
+        let (first_run, kiosk_name, attempt) = match &mut self.engine {
+            Ok(e) => {
+                let first = !staff::any(e.connection()).unwrap_or(true);
+                let name = staff::setting(e.connection(), "kiosk_name").ok().flatten();
+                let attempt = e.status().ok().map(|s| state_name(s.state).to_owned());
+                (first, name, attempt)
+            }
+            Err(_) => (false, None, None),
+        };
+        AppStatus {
+            first_run,
+            kiosk_name,
+            problem,
+            attempt,
+        }
+    }
+
+    pub fn categories(&mut self) -> R<Vec<CategorySummary>> {
+        let engine = self.engine()?;
+        let bank = engine.bank();
+        Ok(category_summaries(&bank.profile, bank.questions()))
+    }
+
+    /// First start only: the kiosk's name and branch, and the first admin.
+    pub fn first_run_setup(&mut self, kiosk_name: &str, branch: &str, admin_id: &str, admin_name: &str, password: &str, now: i64) -> R<Session> {
+        let engine = self.engine()?;
+        if staff::any(engine.connection())? {
+            return err("error-forbidden");
+        }
+        if kiosk_name.trim().is_empty() || branch.trim().is_empty() {
+            return err("staff-missing-field");
+        }
+        staff::add(engine.connection(), admin_id, admin_name, StaffRole::Admin, password, now)?;
+        staff::set_setting(engine.connection(), "kiosk_name", kiosk_name.trim())?;
+        staff::set_setting(engine.connection(), "branch", branch.trim())?;
+        let token = self.open_session(Role::Admin(admin_id.trim().to_owned()));
+        Ok(Session {
+            token,
+            name: admin_name.trim().to_owned(),
+        })
+    }
+
+    pub fn login(&mut self, role: StaffRoleView, id: &str, password: &str) -> R<Session> {
+        let engine = self.engine()?;
+        let r = match role {
+            StaffRoleView::Admin => StaffRole::Admin,
+            StaffRoleView::Proctor => StaffRole::Proctor,
+        };
+        let member = staff::verify(engine.connection(), id.trim(), password, r)?;
+        let role = match r {
+            StaffRole::Admin => Role::Admin(member.id.clone()),
+            StaffRole::Proctor => Role::Proctor(member.id.clone()),
+        };
+        let token = self.open_session(role);
+        Ok(Session {
+            token,
+            name: member.name,
+        })
+    }
+
+    // ---- proctor ----
+
+    fn category(&mut self, id: &CategoryId) -> R<Category> {
+        let engine = self.engine()?;
+        engine.bank().profile.category(id).cloned().ok_or(IpcErrorCode("store-unknown-category".into()))
+    }
+
+    /// Looks an examinee up on today's roster. The ИИН is validated first, with the reason.
+    pub fn find(&mut self, token: &str, iin: &str, today: chrono::NaiveDate) -> R<Vec<RosterMatch>> {
+        self.require_proctor(token)?;
+        let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
+        let roster = self.roster.as_ref().map_err(|e| e.clone())?;
+        let entries: Vec<_> = roster.find(&iin, today);
+        if entries.is_empty() {
+            return err("proctor-not-on-roster");
+        }
+        let mut out = Vec::new();
+        for e in entries {
+            let cat = self.category(&e.category)?;
+            out.push(RosterMatch {
+                name: e.name,
+                masked_iin: iin.masked(),
+                category: cat.id.to_string(),
+                category_number: cat.number,
+                category_name: (&cat.name).into(),
+                oo_name: e.oo_name,
+                attempt: e.attempt,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Admits the examinee after the identity document was checked; returns their session.
+    pub fn admit(&mut self, token: &str, iin: &str, category: &str, document_checked: bool, today: chrono::NaiveDate) -> R<Session> {
+        let proctor = self.require_proctor(token)?;
+        if !document_checked {
+            return err("proctor-document-unchecked");
+        }
+        let matches = self.find(token, iin, today)?;
+        let m = matches
+            .into_iter()
+            .find(|m| m.category == category)
+            .ok_or(IpcErrorCode("proctor-not-on-roster".into()))?;
+        let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
+        let cat = CategoryId::new(category).map_err(|_| IpcErrorCode("store-unknown-category".into()))?;
+        let engine = self.engine()?;
+        engine.admit(&iin, &cat, &proctor)?;
+        // No camera on this kiosk yet: say so in the journal, the proctor decides.
+        engine.incident(&proctor, "no-camera", "reference photo not taken: no camera")?;
+        self.examinee = Some(Examinee {
+            name: m.name.clone(),
+            masked_iin: m.masked_iin,
+        });
+        let token = self.open_session(Role::Examinee);
+        Ok(Session { token, name: m.name })
+    }
+
+    pub fn attempt(&mut self, token: &str) -> R<Option<AttemptView>> {
+        self.require_proctor(token)?;
+        self.attempt_view()
+    }
+
+    fn attempt_view(&mut self) -> R<Option<AttemptView>> {
+        let examinee = self.examinee_for_attempt()?;
+        let engine = self.engine()?;
+        let Ok(s) = engine.status() else { return Ok(None) };
+        let (_, cat, _) = engine.attempt_summary().expect("status implies an attempt");
+        Ok(Some(AttemptView {
+            state: state_name(s.state).to_owned(),
+            name: examinee.name,
+            masked_iin: examinee.masked_iin,
+            category_number: cat.number,
+            remaining_ms: ms(s.remaining_ms),
+            answered: s.answered as u32,
+            total: s.total as u32,
+        }))
+    }
+
+    /// The examinee of the attempt on the kiosk (from memory, or the roster after a restart).
+    fn examinee_for_attempt(&mut self) -> R<Examinee> {
+        if let Some(e) = &self.examinee {
+            return Ok(e.clone());
+        }
+        let engine = self.engine()?;
+        let (iin, _, _) = engine.attempt_summary().ok_or(IpcErrorCode("store-no-attempt".into()))?;
+        let iin = Iin::parse(&iin).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
+        let name = self
+            .roster
+            .as_ref()
+            .ok()
+            .and_then(|r| r.name_of(&iin))
+            .unwrap_or_else(|| iin.masked());
+        let e = Examinee {
+            name,
+            masked_iin: iin.masked(),
+        };
+        self.examinee = Some(e.clone());
+        Ok(e)
+    }
+
+    fn check_reason(reason: &str) -> R<()> {
+        if INCIDENTS.contains(&reason) {
+            Ok(())
+        } else {
+            err("proctor-reason-required")
+        }
+    }
+
+    pub fn pause(&mut self, token: &str, reason: &str, note: &str) -> R<()> {
+        let proctor = self.require_proctor(token)?;
+        Self::check_reason(reason)?;
+        self.engine()?.pause(&proctor, &format!("{reason}: {note}"))?;
+        Ok(())
+    }
+
+    /// Resumes a paused or interrupted exam; returns a fresh examinee session (after a
+    /// restart the window has none).
+    pub fn resume(&mut self, token: &str, reason: &str, note: &str) -> R<Session> {
+        let proctor = self.require_proctor(token)?;
+        Self::check_reason(reason)?;
+        self.engine()?.resume(&proctor, &format!("{reason}: {note}"))?;
+        let name = self.examinee_for_attempt()?.name;
+        let token = self.open_session(Role::Examinee);
+        Ok(Session { token, name })
+    }
+
+    pub fn extend(&mut self, token: &str, minutes: u32, reason: &str, note: &str) -> R<()> {
+        let proctor = self.require_proctor(token)?;
+        Self::check_reason(reason)?;
+        if !(1..=120).contains(&minutes) {
+            return err("proctor-bad-minutes");
+        }
+        self.engine()?.extend(&proctor, minutes, &format!("{reason}: {note}"))?;
+        Ok(())
+    }
+
+    pub fn end(&mut self, token: &str, reason: &str, note: &str) -> R<()> {
+        let proctor = self.require_proctor(token)?;
+        Self::check_reason(reason)?;
+        self.engine()?.end_for_violation(&proctor, reason, note)?;
+        Ok(())
+    }
+
+    // ---- examinee ----
+
+    pub fn exam_status(&mut self, token: &str) -> R<ExamStatus> {
+        self.require_examinee(token)?;
+        let examinee = self.examinee_for_attempt()?;
+        let engine = self.engine()?;
+        let s = engine.status()?;
+        let (_, cat, _) = engine.attempt_summary().ok_or(IpcErrorCode("store-no-attempt".into()))?;
+        let answers = engine.answers().cloned().unwrap_or_default();
+        let flagged = engine.flagged();
+        let grid = (0..s.total)
+            .map(|p| GridCell {
+                answered: answers.contains_key(&p),
+                flagged: flagged.contains(&p),
+            })
+            .collect();
+        let result = engine.last_result()?.map(|r| {
+            let days = i64::from(cat.retake_window_days);
+            ResultView {
+                percent_milli: r.score.percent_milli,
+                correct: r.score.correct,
+                total: r.score.total,
+                passed: r.score.passed,
+                finish_reason: r.finish_reason.clone(),
+                retake_until: (!r.score.passed).then(|| date_after(r.finished_wall_ms, days)),
+            }
+        });
+        Ok(ExamStatus {
+            state: state_name(s.state).to_owned(),
+            remaining_ms: ms(s.remaining_ms),
+            limit_ms: ms(s.limit_ms),
+            name: examinee.name,
+            masked_iin: examinee.masked_iin,
+            category_number: cat.number,
+            category_name: (&cat.name).into(),
+            pass_percent: cat.pass_percent,
+            grid,
+            result,
+        })
+    }
+
+    pub fn question(&mut self, token: &str, position: u32) -> R<QuestionView> {
+        self.require_examinee(token)?;
+        let media = Arc::clone(&self.media);
+        let engine = self.engine()?;
+        let q = engine.show(position as usize)?;
+        let image = q.image.as_ref().and_then(|path| {
+            media.get(path).map(|bytes| {
+                let mime = if path.ends_with(".svg") { "image/svg+xml" } else if path.ends_with(".jpg") || path.ends_with(".jpeg") { "image/jpeg" } else { "image/png" };
+                format!("data:{mime};base64,{}", B64.encode(bytes))
+            })
+        });
+        Ok(QuestionView {
+            position,
+            total: q.total as u32,
+            text: (&q.text).into(),
+            multiple: q.kind == QuestionKind::Multiple,
+            options: q
+                .options
+                .iter()
+                .map(|(id, text)| OptionView {
+                    id: id.clone(),
+                    text: text.into(),
+                })
+                .collect(),
+            image,
+            image_alt: q.image_alt.as_ref().map(Into::into),
+            selected: q.selected.into_iter().collect(),
+            flagged: q.flagged,
+        })
+    }
+
+    pub fn answer(&mut self, token: &str, position: u32, options: Vec<String>) -> R<Saved> {
+        self.require_examinee(token)?;
+        let set: BTreeSet<String> = options.into_iter().collect();
+        let s = self.engine()?.answer(position as usize, set)?;
+        Ok(Saved {
+            remaining_ms: ms(s.remaining_ms),
+        })
+    }
+
+    pub fn flag(&mut self, token: &str, position: u32, flagged: bool) -> R<()> {
+        self.require_examinee(token)?;
+        self.engine()?.flag(position as usize, flagged)?;
+        Ok(())
+    }
+
+    pub fn submit(&mut self, token: &str) -> R<()> {
+        self.require_examinee(token)?;
+        self.engine()?.finish(FinishReason::Submitted)?;
+        Ok(())
+    }
+
+    // ---- admin ----
+
+    pub fn staff(&mut self, token: &str) -> R<Vec<StaffView>> {
+        self.require_admin(token)?;
+        let list = staff::list(self.engine()?.connection())?;
+        Ok(list
+            .into_iter()
+            .map(|m| StaffView {
+                id: m.id,
+                name: m.name,
+                role: match m.role {
+                    StaffRole::Admin => StaffRoleView::Admin,
+                    StaffRole::Proctor => StaffRoleView::Proctor,
+                },
+                disabled: m.disabled,
+            })
+            .collect())
+    }
+
+    pub fn add_proctor(&mut self, token: &str, id: &str, name: &str, password: &str, now: i64) -> R<()> {
+        self.require_admin(token)?;
+        staff::add(self.engine()?.connection(), id, name, StaffRole::Proctor, password, now)?;
+        Ok(())
+    }
+
+    pub fn set_disabled(&mut self, token: &str, id: &str, disabled: bool) -> R<()> {
+        let me = self.require_admin(token)?;
+        if me == id {
+            return err("staff-self");
+        }
+        staff::set_disabled(self.engine()?.connection(), id, disabled)?;
+        Ok(())
+    }
+
+    pub fn journal(&mut self, token: &str, kind: Option<String>, limit: u32) -> R<Vec<JournalRow>> {
+        self.require_admin(token)?;
+        let rows = self.engine()?.journal_rows(kind.as_deref(), limit.min(1000))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| JournalRow {
+                seq: r.seq as u32,
+                at_wall_ms: r.at_wall as f64,
+                attempt: r.attempt,
+                kind: r.kind,
+                data: r.data,
+            })
+            .collect())
+    }
+
+    /// The admin allows the window to close (the only way out of the kiosk).
+    pub fn allow_exit(&mut self, token: &str) -> R<()> {
+        self.require_admin(token)?;
+        self.allow_exit = true;
+        Ok(())
+    }
+
+    pub fn exit_allowed(&self) -> bool {
+        self.allow_exit
+    }
+
+    /// The backend's clock: called every 250 ms by the app, whatever the UI does.
+    pub fn tick(&mut self) {
+        if let Ok(e) = &mut self.engine {
+            if let Err(err) = e.tick() {
+                if !matches!(err, StoreError::NoAttempt) {
+                    eprintln!("synaq-kiosk: tick: {}", err.code());
+                }
+            }
+        }
+    }
+}
+
+/// `wall_ms` plus `days`, as a calendar date in Kazakhstan (UTC+5).
+fn date_after(wall_ms: i64, days: i64) -> String {
+    let secs = wall_ms / 1000 + 5 * 3600 + days * 86_400;
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+/// Today in Kazakhstan (UTC+5).
+pub fn today(wall_ms: i64) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp(wall_ms / 1000 + 5 * 3600, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+/// The kiosk's data directory.
+pub fn data_dir() -> PathBuf {
+    crate::bank::data_dir()
+}

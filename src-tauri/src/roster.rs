@@ -1,0 +1,63 @@
+//! Today's roster on the kiosk: the signed roster file from ЕУМЦ, opened and checked.
+//! `SYNAQ_ROSTER` names the file; without it the demo roster (built in) is used.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use synaq_core::{CategoryId, Iin};
+use synaq_seal::roster::{self, Roster};
+use synaq_seal::{FileTrustStore, IssuerPublic};
+
+use crate::bank::LoadError;
+
+pub const DEMO_ROSTER: &[u8] = include_bytes!("../../assets/demo/demo.synaqroster");
+
+/// One admissible registration.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub name: String,
+    pub category: CategoryId,
+    pub oo_name: String,
+    pub attempt: u32,
+}
+
+/// A roster that passed its checks.
+#[derive(Debug)]
+pub struct LoadedRoster(Roster);
+
+impl LoadedRoster {
+    /// Registrations of this person valid on `day`.
+    pub fn find(&self, iin: &Iin, day: NaiveDate) -> Vec<Entry> {
+        self.0
+            .find(iin, day)
+            .into_iter()
+            .map(|e| Entry {
+                name: e.name.clone(),
+                category: e.category.clone(),
+                oo_name: e.oo_name.clone(),
+                attempt: e.attempt,
+            })
+            .collect()
+    }
+
+    /// The person's name as registered (any entry).
+    pub fn name_of(&self, iin: &Iin) -> Option<String> {
+        self.0.entries.iter().find(|e| &e.iin == iin).map(|e| e.name.clone())
+    }
+}
+
+/// Opens the roster bytes against the trusted issuer, recording its high-water mark in `dir`.
+pub fn open(bytes: &[u8], issuer: &IssuerPublic, dir: &Path, now: i64) -> Result<LoadedRoster, LoadError> {
+    let store_err = |e: std::io::Error| LoadError {
+        code: "bank-trust-store",
+        detail: format!("{}: {e}", dir.display()),
+    };
+    std::fs::create_dir_all(dir).map_err(store_err)?;
+    let mut trust = FileTrustStore::open(&dir.join("trust.json")).map_err(store_err)?;
+    roster::open(bytes, issuer, now, &mut trust)
+        .map(LoadedRoster)
+        .map_err(|e| LoadError {
+            code: e.code(),
+            detail: e.to_string(),
+        })
+}

@@ -1,0 +1,304 @@
+//! The kiosk's logic without a window: bindings, ACL, bank loading, roles and a whole exam.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use synaq_core::Lang;
+use synaq_i18n::Localizer;
+use synaq_seal::OpenedBank;
+use synaq_store::FakeClock;
+
+use super::*;
+use crate::bank::LoadError;
+
+const BINDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
+const NOW: i64 = 1_800_000_000;
+
+/// Regenerates the bindings when SYNAQ_UPDATE_BINDINGS=1 (`cargo xtask bindings`);
+/// otherwise fails when the committed file differs from what the Rust types say.
+#[test]
+fn typescript_bindings_are_fresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh_path = dir.path().join("bindings.ts");
+    export_bindings(&fresh_path).unwrap();
+    let fresh = std::fs::read_to_string(&fresh_path).unwrap();
+    if std::env::var_os("SYNAQ_UPDATE_BINDINGS").is_some() {
+        std::fs::write(BINDINGS, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(BINDINGS).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "ui/src/lib/bindings.ts is stale: run `cargo xtask bindings` and commit it"
+    );
+    for name in command_names::COMMANDS {
+        assert!(fresh.contains(&format!("TAURI_INVOKE(\"{name}\"")), "{name} has no binding");
+    }
+    assert_eq!(
+        fresh.matches("TAURI_INVOKE(\"").count(),
+        command_names::COMMANDS.len(),
+        "a command is handled but not listed in command_names.rs (so it has no permission)"
+    );
+}
+
+/// The capability allows exactly Synaq's commands: nothing from core, no plugin.
+#[test]
+fn capability_allows_exactly_our_commands() {
+    let src = include_str!("../capabilities/kiosk.json");
+    let want: Vec<String> = command_names::COMMANDS
+        .iter()
+        .map(|c| format!("\"allow-{}\"", c.replace('_', "-")))
+        .collect();
+    let listed: Vec<&str> = src
+        .split("\"permissions\"")
+        .nth(1)
+        .expect("capability has permissions")
+        .split(['[', ']'])
+        .nth(1)
+        .expect("permissions is a list")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(listed, want);
+}
+
+fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
+    let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
+    let kiosk = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
+    bank::open(bank::DEMO_BANK, &issuer, &kiosk, dir, NOW)
+}
+
+fn demo_roster(dir: &Path) -> Result<roster::LoadedRoster, LoadError> {
+    let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
+    roster::open(roster::DEMO_ROSTER, &issuer, dir, NOW)
+}
+
+fn kiosk(dir: &Path) -> Kiosk {
+    Kiosk::new(
+        demo_bank(dir),
+        demo_roster(dir),
+        dir,
+        Arc::new(FakeClock::new(NOW * 1000)),
+    )
+    .unwrap()
+}
+
+fn today() -> chrono::NaiveDate {
+    kiosk::today(NOW * 1000)
+}
+
+#[test]
+fn demo_categories_come_from_the_decrypted_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    let cats = k.categories().unwrap();
+    assert_eq!(cats.iter().map(|c| c.number).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(cats[0].time_limit_minutes, 60);
+    for c in &cats {
+        assert!(c.bank_questions >= c.question_count, "category {}", c.number);
+    }
+    let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap();
+    assert!(trust.contains("eumc-demo"), "{trust}");
+}
+
+/// The committed demo bank is built from the committed sources (`cargo xtask demo-bank`).
+#[test]
+fn demo_bank_matches_its_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = demo_bank(dir.path()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo");
+    let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources load");
+    assert_eq!(opened.content.profile_toml, src.profile_toml);
+    assert_eq!(opened.content.questions, src.questions, "run `cargo xtask demo-bank`");
+    assert_eq!(opened.content.media, src.media, "run `cargo xtask demo-bank`");
+}
+
+#[test]
+fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
+    let key = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
+    let mut bytes = bank::DEMO_BANK.to_vec();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    let opened = bank::open(&bytes, &issuer, &key, dir.path(), NOW);
+    let mut k = Kiosk::new(opened, demo_roster(dir.path()), dir.path(), Arc::new(FakeClock::new(NOW * 1000))).unwrap();
+    let err = k.categories().map_err(|e| k.translate(e)).unwrap_err();
+    assert_eq!(err.code, "bank-bad-signature");
+    assert!(err.message.starts_with("Банктің қолтаңбасы жарамсыз"), "{}", err.message);
+    k.set_lang(Lang::Ru);
+    let status = k.status();
+    assert!(status.problem.unwrap().message.starts_with("Подпись банка недействительна"));
+    let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap_or_default();
+    assert!(!trust.contains("eumc-demo"), "a refused bank is never trusted");
+}
+
+#[test]
+fn every_error_code_is_translated() {
+    let l10n = Localizer::new().unwrap();
+    let codes = synaq_seal::BankError::ALL_CODES
+        .into_iter()
+        .chain(synaq_seal::roster::RosterError::ALL_CODES)
+        .chain(synaq_core::IdError::ALL_CODES)
+        .chain([
+            "error-bank-missing",
+            "error-roster-missing",
+            "error-kiosk-keys",
+            "error-forbidden",
+            "proctor-not-on-roster",
+            "proctor-document-unchecked",
+            "proctor-reason-required",
+            "proctor-bad-minutes",
+            "staff-missing-field",
+            "staff-weak-password",
+            "staff-exists",
+            "staff-login-failed",
+            "staff-unknown",
+            "staff-self",
+            "store-disk-full",
+            "store-db",
+            "store-assembly",
+            "store-unknown-category",
+            "store-attempt-open",
+            "store-no-attempt",
+            "store-not-running",
+            "store-time-up",
+            "store-bad-position",
+            "store-bad-answer",
+            "store-bank-mismatch",
+            "store-tampered",
+        ]);
+    for code in codes {
+        for lang in Lang::ALL {
+            assert!(l10n.has(lang, code), "{code} missing in {}", lang.code());
+        }
+    }
+}
+
+/// Sessions for every role on one kiosk, with an exam running.
+fn staffed(dir: &Path) -> (Kiosk, String, String, String) {
+    let mut k = kiosk(dir);
+    let admin = k
+        .first_run_setup("Алматы-1", "ALM-01", "admin", "Әлия Сейітова", "correct horse", NOW * 1000)
+        .unwrap()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван Смирнов", "battery staple", NOW * 1000).unwrap();
+    let proctor = k.login(StaffRoleView::Proctor, "p1", "battery staple").unwrap().token;
+    let examinee = k.admit(&proctor, "900101300017", "cat-1", true, today()).unwrap().token;
+    // The admin session was replaced by nothing: log in again (one session per role).
+    let admin = k.login(StaffRoleView::Admin, "admin", "correct horse").unwrap().token;
+    (k, admin, proctor, examinee)
+}
+
+/// Calls the command `name` as the window would, with `token` wherever it takes one.
+fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
+    match name {
+        "proctor_find" => k.find(token, "900101300017", today()).map(drop),
+        "proctor_admit" => k.admit(token, "850715401236", "cat-2", true, today()).map(drop),
+        "proctor_attempt" => k.attempt(token).map(drop),
+        "proctor_pause" => k.pause(token, "health", "").map(drop),
+        "proctor_resume" => k.resume(token, "health", "").map(drop),
+        "proctor_extend" => k.extend(token, 5, "technical-fault", "").map(drop),
+        "proctor_end" => k.end(token, "phone-or-notes", "").map(drop),
+        "exam_status" => k.exam_status(token).map(drop),
+        "exam_question" => k.question(token, 0).map(drop),
+        "exam_answer" => k.answer(token, 0, vec![]).map(drop),
+        "exam_flag" => k.flag(token, 0, true).map(drop),
+        "exam_submit" => k.submit(token).map(drop),
+        "admin_staff" => k.staff(token).map(drop),
+        "admin_add_proctor" => k.add_proctor(token, "p9", "Name", "long enough", 0).map(drop),
+        "admin_set_disabled" => k.set_disabled(token, "p1", true).map(drop),
+        "admin_journal" => k.journal(token, None, 10).map(drop),
+        "admin_allow_exit" => k.allow_exit(token).map(drop),
+        other => panic!("{other} is not covered by the role test"),
+    }
+}
+
+/// Commands anyone may call (they reveal nothing personal and change nothing an exam needs).
+const PUBLIC: [&str; 6] = [
+    "app_status",
+    "set_language",
+    "list_categories",
+    "first_run_setup",
+    "staff_login",
+    "logout",
+];
+
+#[test]
+fn every_command_refuses_every_wrong_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, proctor, examinee) = staffed(dir.path());
+    let gated: Vec<&str> = command_names::COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| !PUBLIC.contains(c))
+        .collect();
+    assert_eq!(gated.len() + PUBLIC.len(), command_names::COMMANDS.len());
+    for name in &gated {
+        let right = if name.starts_with("proctor_") {
+            &proctor
+        } else if name.starts_with("exam_") {
+            &examinee
+        } else {
+            &admin
+        };
+        for wrong in [&admin, &proctor, &examinee, &"".to_owned(), &"f".repeat(64)] {
+            if wrong == right {
+                continue;
+            }
+            let err = call(&mut k, name, wrong).expect_err(name);
+            assert_eq!(err.0, "error-forbidden", "{name} with a wrong role");
+        }
+    }
+    // And the staff flags were never changed by a refused call.
+    let staff = k.staff(&admin).unwrap();
+    assert!(staff.iter().all(|s| !s.disabled));
+    // First-run setup is refused once staff exist.
+    assert_eq!(
+        k.first_run_setup("x", "y", "z", "w", "long enough", 0).unwrap_err().0,
+        "error-forbidden"
+    );
+}
+
+#[test]
+fn a_whole_exam_through_the_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, examinee) = staffed(dir.path());
+    let status = k.exam_status(&examinee).unwrap();
+    assert!(!status.name.is_empty() && !status.name.contains("0017"), "{}", status.name);
+    assert_eq!(status.masked_iin, "********0017");
+    assert_eq!(status.grid.len(), 30);
+    for p in 0..30 {
+        let q = k.question(&examinee, p).unwrap();
+        assert!(!q.options.is_empty());
+        k.answer(&examinee, p, vec![q.options[0].id.clone()]).unwrap();
+    }
+    k.flag(&examinee, 3, true).unwrap();
+    assert!(k.exam_status(&examinee).unwrap().grid[3].flagged);
+    // A proctor pause stops the examinee; resume hands out a fresh examinee session.
+    k.pause(&proctor, "health", "water").unwrap();
+    assert_eq!(k.answer(&examinee, 0, vec![]).unwrap_err().0, "store-not-running");
+    let examinee = k.resume(&proctor, "health", "ok").unwrap().token;
+    k.submit(&examinee).unwrap();
+    let result = k.exam_status(&examinee).unwrap().result.expect("a result");
+    assert_eq!(result.total, 30);
+    assert_eq!(result.finish_reason, "submitted");
+    assert_eq!(result.passed, result.correct >= 21);
+    assert_eq!(result.retake_until.is_some(), !result.passed);
+}
+
+#[test]
+fn proctor_input_is_checked_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, _examinee) = staffed(dir.path());
+    assert_eq!(k.find(&proctor, "900101300018", today()).unwrap_err().0, "id-error-control-digit");
+    assert_eq!(k.find(&proctor, "123", today()).unwrap_err().0, "id-error-wrong-length");
+    assert!(!k.find(&proctor, "880315300511", today()).unwrap().is_empty());
+    assert_eq!(k.pause(&proctor, "because", "").unwrap_err().0, "proctor-reason-required");
+    assert_eq!(k.extend(&proctor, 0, "health", "").unwrap_err().0, "proctor-bad-minutes");
+    assert_eq!(
+        k.admit(&proctor, "850715401236", "cat-2", false, today()).unwrap_err().0,
+        "proctor-document-unchecked"
+    );
+}
