@@ -55,7 +55,11 @@ pub fn now() -> i64 {
 }
 
 fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
-    let issuer = read_or("SYNAQ_ISSUER_PUB", DEMO_ISSUER_PUB.as_bytes(), "error-kiosk-keys")?;
+    let issuer = read_or(
+        "SYNAQ_ISSUER_PUB",
+        DEMO_ISSUER_PUB.as_bytes(),
+        "error-kiosk-keys",
+    )?;
     IssuerPublic::from_toml(&String::from_utf8_lossy(&issuer)).map_err(|e| LoadError {
         code: "error-kiosk-keys",
         detail: e.to_string(),
@@ -65,17 +69,26 @@ fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
 /// Loads the bank as configured by the environment (or the demo's).
 pub fn load_from_env() -> Result<OpenedBank, LoadError> {
     let bank = read_or("SYNAQ_BANK", DEMO_BANK, "error-bank-missing")?;
-    let kiosk = read_or("SYNAQ_KIOSK_KEY", DEMO_KIOSK_KEY.as_bytes(), "error-kiosk-keys")?;
-    let kiosk = KioskSecret::from_toml(&String::from_utf8_lossy(&kiosk)).map_err(|e| LoadError {
-        code: "error-kiosk-keys",
-        detail: e.to_string(),
-    })?;
+    let kiosk = read_or(
+        "SYNAQ_KIOSK_KEY",
+        DEMO_KIOSK_KEY.as_bytes(),
+        "error-kiosk-keys",
+    )?;
+    let kiosk =
+        KioskSecret::from_toml(&String::from_utf8_lossy(&kiosk)).map_err(|e| LoadError {
+            code: "error-kiosk-keys",
+            detail: e.to_string(),
+        })?;
     open(&bank, &issuer_from_env()?, &kiosk, &data_dir(), now())
 }
 
 /// Loads the roster as configured by the environment (or the demo's).
 pub fn roster_from_env() -> Result<crate::roster::LoadedRoster, LoadError> {
-    let bytes = read_or("SYNAQ_ROSTER", crate::roster::DEMO_ROSTER, "error-roster-missing")?;
+    let bytes = read_or(
+        "SYNAQ_ROSTER",
+        crate::roster::DEMO_ROSTER,
+        "error-roster-missing",
+    )?;
     crate::roster::open(&bytes, &issuer_from_env()?, &data_dir(), now())
 }
 

@@ -65,7 +65,9 @@ pub struct Kiosk {
 
 impl std::fmt::Debug for Kiosk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Kiosk").field("sessions", &self.sessions.len()).finish_non_exhaustive()
+        f.debug_struct("Kiosk")
+            .field("sessions", &self.sessions.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -96,7 +98,9 @@ fn err<T>(code: &str) -> R<T> {
 
 fn random_token() -> String {
     let mut b = [0u8; 32];
-    SystemRandom::new().fill(&mut b).expect("the system random generator works");
+    SystemRandom::new()
+        .fill(&mut b)
+        .expect("the system random generator works");
     hex::encode(b)
 }
 
@@ -164,7 +168,10 @@ impl Kiosk {
     }
 
     fn role(&self, token: &str) -> Option<&Role> {
-        self.sessions.iter().find(|s| s.token == token).map(|s| &s.role)
+        self.sessions
+            .iter()
+            .find(|s| s.token == token)
+            .map(|s| &s.role)
     }
 
     fn require_examinee(&self, token: &str) -> R<()> {
@@ -208,7 +215,12 @@ impl Kiosk {
     // ---- public ----
 
     pub fn status(&mut self) -> AppStatus {
-        let problem = self.engine.as_ref().err().cloned().map(|e| self.translate(e));
+        let problem = self
+            .engine
+            .as_ref()
+            .err()
+            .cloned()
+            .map(|e| self.translate(e));
         let (first_run, kiosk_name, attempt) = match &mut self.engine {
             Ok(e) => {
                 let first = !staff::any(e.connection()).unwrap_or(true);
@@ -233,7 +245,15 @@ impl Kiosk {
     }
 
     /// First start only: the kiosk's name and branch, and the first admin.
-    pub fn first_run_setup(&mut self, kiosk_name: &str, branch: &str, admin_id: &str, admin_name: &str, password: &str, now: i64) -> R<Session> {
+    pub fn first_run_setup(
+        &mut self,
+        kiosk_name: &str,
+        branch: &str,
+        admin_id: &str,
+        admin_name: &str,
+        password: &str,
+        now: i64,
+    ) -> R<Session> {
         let engine = self.engine()?;
         if staff::any(engine.connection())? {
             return err("error-forbidden");
@@ -241,7 +261,14 @@ impl Kiosk {
         if kiosk_name.trim().is_empty() || branch.trim().is_empty() {
             return err("staff-missing-field");
         }
-        staff::add(engine.connection(), admin_id, admin_name, StaffRole::Admin, password, now)?;
+        staff::add(
+            engine.connection(),
+            admin_id,
+            admin_name,
+            StaffRole::Admin,
+            password,
+            now,
+        )?;
         staff::set_setting(engine.connection(), "kiosk_name", kiosk_name.trim())?;
         staff::set_setting(engine.connection(), "branch", branch.trim())?;
         let token = self.open_session(Role::Admin(admin_id.trim().to_owned()));
@@ -273,11 +300,21 @@ impl Kiosk {
 
     fn category(&mut self, id: &CategoryId) -> R<Category> {
         let engine = self.engine()?;
-        engine.bank().profile.category(id).cloned().ok_or(IpcErrorCode("store-unknown-category".into()))
+        engine
+            .bank()
+            .profile
+            .category(id)
+            .cloned()
+            .ok_or(IpcErrorCode("store-unknown-category".into()))
     }
 
     /// Looks an examinee up on today's roster. The ИИН is validated first, with the reason.
-    pub fn find(&mut self, token: &str, iin: &str, today: chrono::NaiveDate) -> R<Vec<RosterMatch>> {
+    pub fn find(
+        &mut self,
+        token: &str,
+        iin: &str,
+        today: chrono::NaiveDate,
+    ) -> R<Vec<RosterMatch>> {
         self.require_proctor(token)?;
         let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
         let roster = self.roster.as_ref().map_err(|e| e.clone())?;
@@ -302,7 +339,14 @@ impl Kiosk {
     }
 
     /// Admits the examinee after the identity document was checked; returns their session.
-    pub fn admit(&mut self, token: &str, iin: &str, category: &str, document_checked: bool, today: chrono::NaiveDate) -> R<Session> {
+    pub fn admit(
+        &mut self,
+        token: &str,
+        iin: &str,
+        category: &str,
+        document_checked: bool,
+        today: chrono::NaiveDate,
+    ) -> R<Session> {
         let proctor = self.require_proctor(token)?;
         if !document_checked {
             return err("proctor-document-unchecked");
@@ -313,17 +357,25 @@ impl Kiosk {
             .find(|m| m.category == category)
             .ok_or(IpcErrorCode("proctor-not-on-roster".into()))?;
         let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
-        let cat = CategoryId::new(category).map_err(|_| IpcErrorCode("store-unknown-category".into()))?;
+        let cat =
+            CategoryId::new(category).map_err(|_| IpcErrorCode("store-unknown-category".into()))?;
         let engine = self.engine()?;
         engine.admit(&iin, &cat, &proctor)?;
         // No camera on this kiosk yet: say so in the journal, the proctor decides.
-        engine.incident(&proctor, "no-camera", "reference photo not taken: no camera")?;
+        engine.incident(
+            &proctor,
+            "no-camera",
+            "reference photo not taken: no camera",
+        )?;
         self.examinee = Some(Examinee {
             name: m.name.clone(),
             masked_iin: m.masked_iin,
         });
         let token = self.open_session(Role::Examinee);
-        Ok(Session { token, name: m.name })
+        Ok(Session {
+            token,
+            name: m.name,
+        })
     }
 
     pub fn attempt(&mut self, token: &str) -> R<Option<AttemptView>> {
@@ -334,7 +386,9 @@ impl Kiosk {
     fn attempt_view(&mut self) -> R<Option<AttemptView>> {
         let examinee = self.examinee_for_attempt()?;
         let engine = self.engine()?;
-        let Ok(s) = engine.status() else { return Ok(None) };
+        let Ok(s) = engine.status() else {
+            return Ok(None);
+        };
         let (_, cat, _) = engine.attempt_summary().expect("status implies an attempt");
         Ok(Some(AttemptView {
             state: state_name(s.state).to_owned(),
@@ -353,7 +407,9 @@ impl Kiosk {
             return Ok(e.clone());
         }
         let engine = self.engine()?;
-        let (iin, _, _) = engine.attempt_summary().ok_or(IpcErrorCode("store-no-attempt".into()))?;
+        let (iin, _, _) = engine
+            .attempt_summary()
+            .ok_or(IpcErrorCode("store-no-attempt".into()))?;
         let iin = Iin::parse(&iin).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
         let name = self
             .roster
@@ -380,7 +436,8 @@ impl Kiosk {
     pub fn pause(&mut self, token: &str, reason: &str, note: &str) -> R<()> {
         let proctor = self.require_proctor(token)?;
         Self::check_reason(reason)?;
-        self.engine()?.pause(&proctor, &format!("{reason}: {note}"))?;
+        self.engine()?
+            .pause(&proctor, &format!("{reason}: {note}"))?;
         Ok(())
     }
 
@@ -389,7 +446,8 @@ impl Kiosk {
     pub fn resume(&mut self, token: &str, reason: &str, note: &str) -> R<Session> {
         let proctor = self.require_proctor(token)?;
         Self::check_reason(reason)?;
-        self.engine()?.resume(&proctor, &format!("{reason}: {note}"))?;
+        self.engine()?
+            .resume(&proctor, &format!("{reason}: {note}"))?;
         let name = self.examinee_for_attempt()?.name;
         let token = self.open_session(Role::Examinee);
         Ok(Session { token, name })
@@ -401,7 +459,8 @@ impl Kiosk {
         if !(1..=120).contains(&minutes) {
             return err("proctor-bad-minutes");
         }
-        self.engine()?.extend(&proctor, minutes, &format!("{reason}: {note}"))?;
+        self.engine()?
+            .extend(&proctor, minutes, &format!("{reason}: {note}"))?;
         Ok(())
     }
 
@@ -419,7 +478,9 @@ impl Kiosk {
         let examinee = self.examinee_for_attempt()?;
         let engine = self.engine()?;
         let s = engine.status()?;
-        let (_, cat, _) = engine.attempt_summary().ok_or(IpcErrorCode("store-no-attempt".into()))?;
+        let (_, cat, _) = engine
+            .attempt_summary()
+            .ok_or(IpcErrorCode("store-no-attempt".into()))?;
         let answers = engine.answers().cloned().unwrap_or_default();
         let flagged = engine.flagged();
         let grid = (0..s.total)
@@ -460,7 +521,13 @@ impl Kiosk {
         let q = engine.show(position as usize)?;
         let image = q.image.as_ref().and_then(|path| {
             media.get(path).map(|bytes| {
-                let mime = if path.ends_with(".svg") { "image/svg+xml" } else if path.ends_with(".jpg") || path.ends_with(".jpeg") { "image/jpeg" } else { "image/png" };
+                let mime = if path.ends_with(".svg") {
+                    "image/svg+xml"
+                } else if path.ends_with(".jpg") || path.ends_with(".jpeg") {
+                    "image/jpeg"
+                } else {
+                    "image/png"
+                };
                 format!("data:{mime};base64,{}", B64.encode(bytes))
             })
         });
@@ -524,9 +591,23 @@ impl Kiosk {
             .collect())
     }
 
-    pub fn add_proctor(&mut self, token: &str, id: &str, name: &str, password: &str, now: i64) -> R<()> {
+    pub fn add_proctor(
+        &mut self,
+        token: &str,
+        id: &str,
+        name: &str,
+        password: &str,
+        now: i64,
+    ) -> R<()> {
         self.require_admin(token)?;
-        staff::add(self.engine()?.connection(), id, name, StaffRole::Proctor, password, now)?;
+        staff::add(
+            self.engine()?.connection(),
+            id,
+            name,
+            StaffRole::Proctor,
+            password,
+            now,
+        )?;
         Ok(())
     }
 
@@ -541,7 +622,9 @@ impl Kiosk {
 
     pub fn journal(&mut self, token: &str, kind: Option<String>, limit: u32) -> R<Vec<JournalRow>> {
         self.require_admin(token)?;
-        let rows = self.engine()?.journal_rows(kind.as_deref(), limit.min(1000))?;
+        let rows = self
+            .engine()?
+            .journal_rows(kind.as_deref(), limit.min(1000))?;
         Ok(rows
             .into_iter()
             .map(|r| JournalRow {

@@ -43,7 +43,11 @@ fn app_status(state: State<'_, Shared>) -> AppStatus {
 #[tauri::command]
 #[specta::specta]
 fn set_language(state: State<'_, Shared>, lang: UiLang) {
-    state.0.lock().unwrap_or_else(|p| p.into_inner()).set_lang(lang.into());
+    state
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .set_lang(lang.into());
 }
 
 /// The exam categories of the bank's profile, with names in every language.
@@ -65,7 +69,14 @@ fn first_run_setup(
     password: String,
 ) -> Result<Session, IpcError> {
     with(&state, |k| {
-        k.first_run_setup(&kiosk_name, &branch, &admin_id, &admin_name, &password, now_ms())
+        k.first_run_setup(
+            &kiosk_name,
+            &branch,
+            &admin_id,
+            &admin_name,
+            &password,
+            now_ms(),
+        )
     })
 }
 
@@ -85,13 +96,21 @@ fn staff_login(
 #[tauri::command]
 #[specta::specta]
 fn logout(state: State<'_, Shared>, token: String) {
-    state.0.lock().unwrap_or_else(|p| p.into_inner()).logout(&token);
+    state
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .logout(&token);
 }
 
 /// Proctor: today's registrations for an ИИН.
 #[tauri::command]
 #[specta::specta]
-fn proctor_find(state: State<'_, Shared>, token: String, iin: String) -> Result<Vec<RosterMatch>, IpcError> {
+fn proctor_find(
+    state: State<'_, Shared>,
+    token: String,
+    iin: String,
+) -> Result<Vec<RosterMatch>, IpcError> {
     with(&state, |k| k.find(&token, &iin, kiosk::today(now_ms())))
 }
 
@@ -105,27 +124,48 @@ fn proctor_admit(
     category: String,
     document_checked: bool,
 ) -> Result<Session, IpcError> {
-    with(&state, |k| k.admit(&token, &iin, &category, document_checked, kiosk::today(now_ms())))
+    with(&state, |k| {
+        k.admit(
+            &token,
+            &iin,
+            &category,
+            document_checked,
+            kiosk::today(now_ms()),
+        )
+    })
 }
 
 /// Proctor: the attempt on this kiosk.
 #[tauri::command]
 #[specta::specta]
-fn proctor_attempt(state: State<'_, Shared>, token: String) -> Result<Option<AttemptView>, IpcError> {
+fn proctor_attempt(
+    state: State<'_, Shared>,
+    token: String,
+) -> Result<Option<AttemptView>, IpcError> {
     with(&state, |k| k.attempt(&token))
 }
 
 /// Proctor: pause the clock, with a reason from the incident list.
 #[tauri::command]
 #[specta::specta]
-fn proctor_pause(state: State<'_, Shared>, token: String, reason: String, note: String) -> Result<(), IpcError> {
+fn proctor_pause(
+    state: State<'_, Shared>,
+    token: String,
+    reason: String,
+    note: String,
+) -> Result<(), IpcError> {
     with(&state, |k| k.pause(&token, &reason, &note))
 }
 
 /// Proctor: resume a paused or interrupted exam; returns a fresh examinee session.
 #[tauri::command]
 #[specta::specta]
-fn proctor_resume(state: State<'_, Shared>, token: String, reason: String, note: String) -> Result<Session, IpcError> {
+fn proctor_resume(
+    state: State<'_, Shared>,
+    token: String,
+    reason: String,
+    note: String,
+) -> Result<Session, IpcError> {
     with(&state, |k| k.resume(&token, &reason, &note))
 }
 
@@ -145,7 +185,12 @@ fn proctor_extend(
 /// Proctor: end the exam for a violation.
 #[tauri::command]
 #[specta::specta]
-fn proctor_end(state: State<'_, Shared>, token: String, reason: String, note: String) -> Result<(), IpcError> {
+fn proctor_end(
+    state: State<'_, Shared>,
+    token: String,
+    reason: String,
+    note: String,
+) -> Result<(), IpcError> {
     with(&state, |k| k.end(&token, &reason, &note))
 }
 
@@ -159,7 +204,11 @@ fn exam_status(state: State<'_, Shared>, token: String) -> Result<ExamStatus, Ip
 /// Examinee: one question, without its correct answers.
 #[tauri::command]
 #[specta::specta]
-fn exam_question(state: State<'_, Shared>, token: String, position: u32) -> Result<QuestionView, IpcError> {
+fn exam_question(
+    state: State<'_, Shared>,
+    token: String,
+    position: u32,
+) -> Result<QuestionView, IpcError> {
     with(&state, |k| k.question(&token, position))
 }
 
@@ -178,7 +227,12 @@ fn exam_answer(
 /// Examinee: flag a question for review.
 #[tauri::command]
 #[specta::specta]
-fn exam_flag(state: State<'_, Shared>, token: String, position: u32, flagged: bool) -> Result<(), IpcError> {
+fn exam_flag(
+    state: State<'_, Shared>,
+    token: String,
+    position: u32,
+    flagged: bool,
+) -> Result<(), IpcError> {
     with(&state, |k| k.flag(&token, position, flagged))
 }
 
@@ -206,13 +260,20 @@ fn admin_add_proctor(
     name: String,
     password: String,
 ) -> Result<(), IpcError> {
-    with(&state, |k| k.add_proctor(&token, &id, &name, &password, now_ms()))
+    with(&state, |k| {
+        k.add_proctor(&token, &id, &name, &password, now_ms())
+    })
 }
 
 /// Admin: disable or re-enable an account.
 #[tauri::command]
 #[specta::specta]
-fn admin_set_disabled(state: State<'_, Shared>, token: String, id: String, disabled: bool) -> Result<(), IpcError> {
+fn admin_set_disabled(
+    state: State<'_, Shared>,
+    token: String,
+    id: String,
+    disabled: bool,
+) -> Result<(), IpcError> {
     with(&state, |k| k.set_disabled(&token, &id, disabled))
 }
 
@@ -316,6 +377,10 @@ pub fn run() -> Result<(), String> {
                 .fullscreen(!windowed)
                 .decorations(windowed)
                 .devtools(false)
+                // WebKitGTK lets a page close its own window; a kiosk page never may.
+                .initialization_script(
+                    "Object.defineProperty(window, 'close', { value: function () {}, writable: false, configurable: false });",
+                )
                 // The kiosk shows its own pages only: no navigation away, no new windows.
                 .on_navigation(|url| {
                     matches!(url.scheme(), "tauri" | "http" | "https")
@@ -335,7 +400,11 @@ pub fn run() -> Result<(), String> {
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 let state = window.state::<Shared>();
-                let allowed = state.0.lock().unwrap_or_else(|p| p.into_inner()).exit_allowed();
+                let allowed = state
+                    .0
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .exit_allowed();
                 if !allowed {
                     api.prevent_close();
                 }
@@ -345,7 +414,12 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     app.run(|handle, event| {
         if let tauri::RunEvent::ExitRequested { api, .. } = event {
-            let allowed = handle.state::<Shared>().0.lock().unwrap_or_else(|p| p.into_inner()).exit_allowed();
+            let allowed = handle
+                .state::<Shared>()
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .exit_allowed();
             if !allowed {
                 api.prevent_exit();
             }

@@ -42,12 +42,21 @@ impl LoadedRoster {
 
     /// The person's name as registered (any entry).
     pub fn name_of(&self, iin: &Iin) -> Option<String> {
-        self.0.entries.iter().find(|e| &e.iin == iin).map(|e| e.name.clone())
+        self.0
+            .entries
+            .iter()
+            .find(|e| &e.iin == iin)
+            .map(|e| e.name.clone())
     }
 }
 
 /// Opens the roster bytes against the trusted issuer, recording its high-water mark in `dir`.
-pub fn open(bytes: &[u8], issuer: &IssuerPublic, dir: &Path, now: i64) -> Result<LoadedRoster, LoadError> {
+pub fn open(
+    bytes: &[u8],
+    issuer: &IssuerPublic,
+    dir: &Path,
+    now: i64,
+) -> Result<LoadedRoster, LoadError> {
     let store_err = |e: std::io::Error| LoadError {
         code: "bank-trust-store",
         detail: format!("{}: {e}", dir.display()),

@@ -32,7 +32,10 @@ fn typescript_bindings_are_fresh() {
         "ui/src/lib/bindings.ts is stale: run `cargo xtask bindings` and commit it"
     );
     for name in command_names::COMMANDS {
-        assert!(fresh.contains(&format!("TAURI_INVOKE(\"{name}\"")), "{name} has no binding");
+        assert!(
+            fresh.contains(&format!("TAURI_INVOKE(\"{name}\"")),
+            "{name} has no binding"
+        );
     }
     assert_eq!(
         fresh.matches("TAURI_INVOKE(\"").count(),
@@ -93,10 +96,17 @@ fn demo_categories_come_from_the_decrypted_bank() {
     let dir = tempfile::tempdir().unwrap();
     let mut k = kiosk(dir.path());
     let cats = k.categories().unwrap();
-    assert_eq!(cats.iter().map(|c| c.number).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        cats.iter().map(|c| c.number).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
     assert_eq!(cats[0].time_limit_minutes, 60);
     for c in &cats {
-        assert!(c.bank_questions >= c.question_count, "category {}", c.number);
+        assert!(
+            c.bank_questions >= c.question_count,
+            "category {}",
+            c.number
+        );
     }
     let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap();
     assert!(trust.contains("eumc-demo"), "{trust}");
@@ -110,8 +120,14 @@ fn demo_bank_matches_its_sources() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo");
     let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources load");
     assert_eq!(opened.content.profile_toml, src.profile_toml);
-    assert_eq!(opened.content.questions, src.questions, "run `cargo xtask demo-bank`");
-    assert_eq!(opened.content.media, src.media, "run `cargo xtask demo-bank`");
+    assert_eq!(
+        opened.content.questions, src.questions,
+        "run `cargo xtask demo-bank`"
+    );
+    assert_eq!(
+        opened.content.media, src.media,
+        "run `cargo xtask demo-bank`"
+    );
 }
 
 #[test]
@@ -123,15 +139,32 @@ fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
     let mid = bytes.len() / 2;
     bytes[mid] ^= 1;
     let opened = bank::open(&bytes, &issuer, &key, dir.path(), NOW);
-    let mut k = Kiosk::new(opened, demo_roster(dir.path()), dir.path(), Arc::new(FakeClock::new(NOW * 1000))).unwrap();
+    let mut k = Kiosk::new(
+        opened,
+        demo_roster(dir.path()),
+        dir.path(),
+        Arc::new(FakeClock::new(NOW * 1000)),
+    )
+    .unwrap();
     let err = k.categories().map_err(|e| k.translate(e)).unwrap_err();
     assert_eq!(err.code, "bank-bad-signature");
-    assert!(err.message.starts_with("Банктің қолтаңбасы жарамсыз"), "{}", err.message);
+    assert!(
+        err.message.starts_with("Банктің қолтаңбасы жарамсыз"),
+        "{}",
+        err.message
+    );
     k.set_lang(Lang::Ru);
     let status = k.status();
-    assert!(status.problem.unwrap().message.starts_with("Подпись банка недействительна"));
+    assert!(status
+        .problem
+        .unwrap()
+        .message
+        .starts_with("Подпись банка недействительна"));
     let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap_or_default();
-    assert!(!trust.contains("eumc-demo"), "a refused bank is never trusted");
+    assert!(
+        !trust.contains("eumc-demo"),
+        "a refused bank is never trusted"
+    );
 }
 
 #[test]
@@ -180,14 +213,31 @@ fn every_error_code_is_translated() {
 fn staffed(dir: &Path) -> (Kiosk, String, String, String) {
     let mut k = kiosk(dir);
     let admin = k
-        .first_run_setup("Алматы-1", "ALM-01", "admin", "Әлия Сейітова", "correct horse", NOW * 1000)
+        .first_run_setup(
+            "Алматы-1",
+            "ALM-01",
+            "admin",
+            "Әлия Сейітова",
+            "correct horse",
+            NOW * 1000,
+        )
         .unwrap()
         .token;
-    k.add_proctor(&admin, "p1", "Иван Смирнов", "battery staple", NOW * 1000).unwrap();
-    let proctor = k.login(StaffRoleView::Proctor, "p1", "battery staple").unwrap().token;
-    let examinee = k.admit(&proctor, "900101300017", "cat-1", true, today()).unwrap().token;
+    k.add_proctor(&admin, "p1", "Иван Смирнов", "battery staple", NOW * 1000)
+        .unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let examinee = k
+        .admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap()
+        .token;
     // The admin session was replaced by nothing: log in again (one session per role).
-    let admin = k.login(StaffRoleView::Admin, "admin", "correct horse").unwrap().token;
+    let admin = k
+        .login(StaffRoleView::Admin, "admin", "correct horse")
+        .unwrap()
+        .token;
     (k, admin, proctor, examinee)
 }
 
@@ -195,7 +245,9 @@ fn staffed(dir: &Path) -> (Kiosk, String, String, String) {
 fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
     match name {
         "proctor_find" => k.find(token, "900101300017", today()).map(drop),
-        "proctor_admit" => k.admit(token, "850715401236", "cat-2", true, today()).map(drop),
+        "proctor_admit" => k
+            .admit(token, "850715401236", "cat-2", true, today())
+            .map(drop),
         "proctor_attempt" => k.attempt(token).map(drop),
         "proctor_pause" => k.pause(token, "health", "").map(drop),
         "proctor_resume" => k.resume(token, "health", "").map(drop),
@@ -207,7 +259,9 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "exam_flag" => k.flag(token, 0, true).map(drop),
         "exam_submit" => k.submit(token).map(drop),
         "admin_staff" => k.staff(token).map(drop),
-        "admin_add_proctor" => k.add_proctor(token, "p9", "Name", "long enough", 0).map(drop),
+        "admin_add_proctor" => k
+            .add_proctor(token, "p9", "Name", "long enough", 0)
+            .map(drop),
         "admin_set_disabled" => k.set_disabled(token, "p1", true).map(drop),
         "admin_journal" => k.journal(token, None, 10).map(drop),
         "admin_allow_exit" => k.allow_exit(token).map(drop),
@@ -256,7 +310,9 @@ fn every_command_refuses_every_wrong_role() {
     assert!(staff.iter().all(|s| !s.disabled));
     // First-run setup is refused once staff exist.
     assert_eq!(
-        k.first_run_setup("x", "y", "z", "w", "long enough", 0).unwrap_err().0,
+        k.first_run_setup("x", "y", "z", "w", "long enough", 0)
+            .unwrap_err()
+            .0,
         "error-forbidden"
     );
 }
@@ -266,19 +322,27 @@ fn a_whole_exam_through_the_kiosk() {
     let dir = tempfile::tempdir().unwrap();
     let (mut k, _admin, proctor, examinee) = staffed(dir.path());
     let status = k.exam_status(&examinee).unwrap();
-    assert!(!status.name.is_empty() && !status.name.contains("0017"), "{}", status.name);
+    assert!(
+        !status.name.is_empty() && !status.name.contains("0017"),
+        "{}",
+        status.name
+    );
     assert_eq!(status.masked_iin, "********0017");
     assert_eq!(status.grid.len(), 30);
     for p in 0..30 {
         let q = k.question(&examinee, p).unwrap();
         assert!(!q.options.is_empty());
-        k.answer(&examinee, p, vec![q.options[0].id.clone()]).unwrap();
+        k.answer(&examinee, p, vec![q.options[0].id.clone()])
+            .unwrap();
     }
     k.flag(&examinee, 3, true).unwrap();
     assert!(k.exam_status(&examinee).unwrap().grid[3].flagged);
     // A proctor pause stops the examinee; resume hands out a fresh examinee session.
     k.pause(&proctor, "health", "water").unwrap();
-    assert_eq!(k.answer(&examinee, 0, vec![]).unwrap_err().0, "store-not-running");
+    assert_eq!(
+        k.answer(&examinee, 0, vec![]).unwrap_err().0,
+        "store-not-running"
+    );
     let examinee = k.resume(&proctor, "health", "ok").unwrap().token;
     k.submit(&examinee).unwrap();
     let result = k.exam_status(&examinee).unwrap().result.expect("a result");
@@ -292,13 +356,30 @@ fn a_whole_exam_through_the_kiosk() {
 fn proctor_input_is_checked_with_reasons() {
     let dir = tempfile::tempdir().unwrap();
     let (mut k, _admin, proctor, _examinee) = staffed(dir.path());
-    assert_eq!(k.find(&proctor, "900101300018", today()).unwrap_err().0, "id-error-control-digit");
-    assert_eq!(k.find(&proctor, "123", today()).unwrap_err().0, "id-error-wrong-length");
-    assert!(!k.find(&proctor, "880315300511", today()).unwrap().is_empty());
-    assert_eq!(k.pause(&proctor, "because", "").unwrap_err().0, "proctor-reason-required");
-    assert_eq!(k.extend(&proctor, 0, "health", "").unwrap_err().0, "proctor-bad-minutes");
     assert_eq!(
-        k.admit(&proctor, "850715401236", "cat-2", false, today()).unwrap_err().0,
+        k.find(&proctor, "900101300018", today()).unwrap_err().0,
+        "id-error-control-digit"
+    );
+    assert_eq!(
+        k.find(&proctor, "123", today()).unwrap_err().0,
+        "id-error-wrong-length"
+    );
+    assert!(!k
+        .find(&proctor, "880315300511", today())
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        k.pause(&proctor, "because", "").unwrap_err().0,
+        "proctor-reason-required"
+    );
+    assert_eq!(
+        k.extend(&proctor, 0, "health", "").unwrap_err().0,
+        "proctor-bad-minutes"
+    );
+    assert_eq!(
+        k.admit(&proctor, "850715401236", "cat-2", false, today())
+            .unwrap_err()
+            .0,
         "proctor-document-unchecked"
     );
 }

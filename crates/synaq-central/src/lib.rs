@@ -1,1 +1,555 @@
-//! x
+//! The reference ЕУМЦ central service.
+//!
+//! - [`Central`]: the data directory (keys, SQLite WAL), the admin operations (branches,
+//!   enrollment codes, staff, roster, banks, revocations), enrollment, pull, and the ingest of
+//!   signed results ([`ingest`]) with its rules: certificates, retake windows, ОО statistics.
+//! - [`http`]: the axum router (`/v1/enroll`, `/v1/pull`, `/v1/push`, certificates, `/v/{n}`).
+//!
+//! The central key is the issuer key (`synaq-seal`'s `IssuerSecret`): it signs banks, rosters,
+//! kiosk certificates, receipts, every HTTP answer and the certificates' QR tokens, each with
+//! its own domain string. A second key (`reader.key`, a kiosk-type key) lets central open the
+//! banks it publishes to re-score results.
+#![forbid(unsafe_code)]
+
+pub mod db;
+pub mod http;
+pub mod ingest;
+mod page;
+mod pull;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use ring::rand::{SecureRandom, SystemRandom};
+use rusqlite::{params, Connection, OptionalExtension as _};
+use synaq_core::{Bin, CategoryId, Iin};
+use synaq_seal::bank::{self, BankError};
+use synaq_seal::keys::write_secret;
+use synaq_seal::{IssuerPublic, IssuerSecret, KeyError, KioskPublic, KioskSecret, TrustStore};
+use synaq_store::ExamBank;
+use synaq_sync::proto::{EnrollRequest, KioskCertBody};
+use synaq_sync::sign::{sha256_hex, Signed};
+use synaq_sync::{KioskCertificate, PROTOCOL_VERSION};
+
+pub use ingest::Refusal;
+
+/// Kazakhstan's single time zone since 2024 (UTC+5): calendar dates of exams and certificates.
+pub fn local_date(unix_ms: i64) -> NaiveDate {
+    let tz = FixedOffset::east_opt(5 * 3600).expect("valid offset");
+    DateTime::from_timestamp_millis(unix_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive()
+}
+
+/// Unix seconds now.
+pub fn unix_now() -> i64 {
+    synaq_sync::client::unix_now()
+}
+
+/// How long a kiosk certificate is valid.
+pub const KIOSK_CERT_DAYS: i64 = 730;
+/// How long an enrollment code can be used.
+pub const ENROLL_CODE_HOURS: i64 = 72;
+
+/// Why a central operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CentralError {
+    /// The database failed.
+    #[error("central database error: {0}")]
+    Db(String),
+    /// A key file could not be read or written.
+    #[error("central key: {0}")]
+    Key(#[from] KeyError),
+    /// A bank could not be published or opened.
+    #[error("bank: {0}")]
+    Bank(#[from] BankError),
+    /// Something the operator named does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// Invalid input from the operator.
+    #[error("{0}")]
+    Invalid(String),
+    /// Refused (enrollment, a bundle).
+    #[error("{}: {}", .0.code, .0.message)]
+    Refused(Refusal),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl From<rusqlite::Error> for CentralError {
+    fn from(e: rusqlite::Error) -> Self {
+        CentralError::Db(e.to_string())
+    }
+}
+
+/// A trust store that remembers nothing: central opens its own banks only to read them.
+struct NoMarks;
+
+impl TrustStore for NoMarks {
+    fn high_water(&self, _: &str) -> Option<u64> {
+        None
+    }
+    fn record(&mut self, _: &str, _: u64) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// File names inside the data directory.
+pub const KEY_FILE: &str = "central.key";
+/// The central public key (give it to kiosks: they trust answers, banks and QR codes by it).
+pub const PUB_FILE: &str = "central.pub";
+const READER_FILE: &str = "reader.key";
+const DB_FILE: &str = "central.sqlite3";
+
+/// The central service's state: keys, database, opened banks.
+pub struct Central {
+    dir: PathBuf,
+    key: IssuerSecret,
+    reader: KioskSecret,
+    base_url: String,
+    conn: Mutex<Connection>,
+    banks: Mutex<HashMap<(String, u64), Arc<ExamBank>>>,
+}
+
+impl std::fmt::Debug for Central {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Central")
+            .field("dir", &self.dir)
+            .field("key", &self.key.id())
+            .finish_non_exhaustive()
+    }
+}
+
+fn load_or_create<K>(
+    path: &Path,
+    load: impl Fn(&Path) -> Result<K, KeyError>,
+    create: impl Fn() -> Result<(K, String), KeyError>,
+) -> Result<K, KeyError> {
+    if path.exists() {
+        return load(path);
+    }
+    let (k, toml) = create()?;
+    write_secret(path, &toml)?;
+    Ok(k)
+}
+
+/// A random code of `n` characters from an alphabet without look-alikes.
+fn random_code(n: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut b = vec![0u8; n];
+    SystemRandom::new()
+        .fill(&mut b)
+        .expect("the system random generator works");
+    b.iter()
+        .map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// A roster entry to add (what a training organisation registered).
+#[derive(Debug, Clone)]
+pub struct NewRosterEntry {
+    /// The branch where the person sits the check.
+    pub branch: String,
+    /// ИИН.
+    pub iin: Iin,
+    /// Full name.
+    pub name: String,
+    /// Category id.
+    pub category: CategoryId,
+    /// БИН of the training organisation.
+    pub oo_bin: Bin,
+    /// Its name.
+    pub oo_name: String,
+    /// 1 for the first attempt, 2 for a retake registration, …
+    pub attempt: u32,
+    /// First allowed day.
+    pub allowed_from: NaiveDate,
+    /// Last allowed day.
+    pub allowed_to: NaiveDate,
+}
+
+impl Central {
+    /// Opens the data directory `dir`, creating keys and database on first use. `base_url`
+    /// is the public address put in QR codes (e.g. `https://verify.eumc.kz`).
+    pub fn open(dir: &Path, base_url: &str) -> Result<Central, CentralError> {
+        std::fs::create_dir_all(dir).map_err(|source| CentralError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let key = load_or_create(&dir.join(KEY_FILE), IssuerSecret::load, || {
+            let k = IssuerSecret::generate()?;
+            let t = k.to_toml().to_string();
+            Ok((k, t))
+        })?;
+        let pub_path = dir.join(PUB_FILE);
+        if !pub_path.exists() {
+            std::fs::write(&pub_path, key.public().to_toml()).map_err(|source| {
+                CentralError::Io {
+                    path: pub_path.display().to_string(),
+                    source,
+                }
+            })?;
+        }
+        let reader = load_or_create(&dir.join(READER_FILE), KioskSecret::load, || {
+            let k = KioskSecret::generate()?;
+            let t = k.to_toml().to_string();
+            Ok((k, t))
+        })?;
+        let conn = db::open(&dir.join(DB_FILE))?;
+        Ok(Central {
+            dir: dir.to_owned(),
+            key,
+            reader,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            conn: Mutex::new(conn),
+            banks: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The central public key kiosks trust.
+    pub fn public(&self) -> IssuerPublic {
+        self.key.public()
+    }
+
+    /// The central secret key (signing).
+    pub fn key(&self) -> &IssuerSecret {
+        &self.key
+    }
+
+    /// The public base URL used in QR codes.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The database (one connection, serialized).
+    pub fn db(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    // ---- admin ----
+
+    /// Creates (or renames) a branch.
+    pub fn add_branch(&self, code: &str, name: &str) -> Result<(), CentralError> {
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(CentralError::Invalid(format!(
+                "branch code {code:?} must be letters, digits and '-', e.g. ALM-01"
+            )));
+        }
+        self.db().execute(
+            "INSERT INTO branches (code, name) VALUES (?1, ?2)
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+            params![code, name],
+        )?;
+        Ok(())
+    }
+
+    fn require_branch(conn: &Connection, code: &str) -> Result<(), CentralError> {
+        let ok: Option<i64> = conn
+            .query_row("SELECT 1 FROM branches WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        ok.map(|_| ()).ok_or_else(|| {
+            CentralError::NotFound(format!(
+                "no branch {code}: create it first with `synaq-central admin branch-add`"
+            ))
+        })
+    }
+
+    /// Issues a one-time enrollment code for a branch (valid [`ENROLL_CODE_HOURS`]).
+    pub fn enrollment_code(&self, branch: &str) -> Result<String, CentralError> {
+        let conn = self.db();
+        Self::require_branch(&conn, branch)?;
+        let code = random_code(10);
+        conn.execute(
+            "INSERT INTO enroll_codes (code_hash, branch, expires) VALUES (?1, ?2, ?3)",
+            params![
+                sha256_hex(code.as_bytes()),
+                branch,
+                unix_now() + ENROLL_CODE_HOURS * 3600
+            ],
+        )?;
+        Ok(code)
+    }
+
+    /// Adds or updates a staff member of a branch.
+    pub fn set_staff(
+        &self,
+        branch: &str,
+        id: &str,
+        name: &str,
+        role: &str,
+        active: bool,
+    ) -> Result<(), CentralError> {
+        if role != "admin" && role != "proctor" {
+            return Err(CentralError::Invalid(format!(
+                "role {role:?} must be admin or proctor"
+            )));
+        }
+        let conn = self.db();
+        Self::require_branch(&conn, branch)?;
+        let rev = db::next(&conn, "rev")?;
+        conn.execute(
+            "INSERT INTO staff (branch, id, name, role, active, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (branch, id) DO UPDATE SET name = excluded.name, role = excluded.role,
+               active = excluded.active, rev = excluded.rev",
+            params![branch, id, name, role, active, rev],
+        )?;
+        Ok(())
+    }
+
+    /// Adds a registration to the roster. Returns its id.
+    pub fn add_roster_entry(&self, e: &NewRosterEntry) -> Result<i64, CentralError> {
+        Ok(self.add_roster_entries(std::slice::from_ref(e))?[0])
+    }
+
+    /// Adds registrations to the roster in one transaction. Returns their ids.
+    pub fn add_roster_entries(&self, entries: &[NewRosterEntry]) -> Result<Vec<i64>, CentralError> {
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let mut ids = Vec::with_capacity(entries.len());
+        for e in entries {
+            if e.allowed_to < e.allowed_from || e.attempt == 0 || e.name.trim().is_empty() {
+                return Err(CentralError::Invalid(format!(
+                    "roster entry for {}: it needs a name, attempt ≥ 1 and allowed_from ≤ allowed_to",
+                    e.iin.masked()
+                )));
+            }
+            Self::require_branch(&tx, &e.branch)?;
+            let rev = db::next(&tx, "rev")?;
+            tx.execute(
+                "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
+                    allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    e.branch,
+                    e.iin.as_str(),
+                    e.name,
+                    e.category.as_str(),
+                    e.oo_bin.as_str(),
+                    e.oo_name,
+                    e.attempt,
+                    e.allowed_from.to_string(),
+                    e.allowed_to.to_string(),
+                    rev
+                ],
+            )?;
+            ids.push(tx.last_insert_rowid());
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Publishes a bank built with the central key: central adds its reader key as a
+    /// recipient (to re-score results) and serves it to every enrolled kiosk on pull.
+    pub fn publish_bank(&self, bytes: &[u8]) -> Result<(String, u64), CentralError> {
+        let with_reader = bank::add_recipient(bytes, &self.key, &self.reader.public())?;
+        let header = bank::verify(&with_reader, &self.key.public())?;
+        let opened = self.open_bank(&with_reader, header.not_before)?;
+        let conn = self.db();
+        let rev = db::next(&conn, "rev")?;
+        conn.execute(
+            "INSERT INTO banks (series, version, bytes, published, rev) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (series, version) DO NOTHING",
+            params![
+                header.series,
+                header.version as i64,
+                with_reader,
+                unix_now(),
+                rev
+            ],
+        )?;
+        self.banks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((header.series.clone(), header.version), opened);
+        Ok((header.series, header.version))
+    }
+
+    fn open_bank(&self, bytes: &[u8], now: i64) -> Result<Arc<ExamBank>, CentralError> {
+        let o = bank::open_unrecorded(bytes, &self.key.public(), &self.reader, now, &NoMarks)?;
+        Ok(Arc::new(ExamBank::new(
+            o.header.series,
+            o.header.version,
+            o.profile,
+            o.content.questions,
+        )))
+    }
+
+    /// The opened bank `series` v`version`, if central published it.
+    pub fn bank(&self, series: &str, version: u64) -> Result<Option<Arc<ExamBank>>, CentralError> {
+        let k = (series.to_owned(), version);
+        if let Some(b) = self.banks.lock().unwrap_or_else(|p| p.into_inner()).get(&k) {
+            return Ok(Some(Arc::clone(b)));
+        }
+        let bytes: Option<Vec<u8>> = self
+            .db()
+            .query_row(
+                "SELECT bytes FROM banks WHERE series = ?1 AND version = ?2",
+                params![series, version as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(bytes) = bytes else {
+            return Ok(None);
+        };
+        let header = bank::verify(&bytes, &self.key.public())?;
+        let b = self.open_bank(&bytes, header.not_before)?;
+        self.banks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(k, Arc::clone(&b));
+        Ok(Some(b))
+    }
+
+    /// Revokes a kiosk: its requests and results are refused from now on.
+    pub fn revoke_kiosk(&self, kiosk_id: &str) -> Result<(), CentralError> {
+        let conn = self.db();
+        let rev = db::next(&conn, "rev")?;
+        let n = conn.execute(
+            "UPDATE kiosks SET revoked = ?2, rev = ?3 WHERE id = ?1",
+            params![kiosk_id, unix_now(), rev],
+        )?;
+        if n == 0 {
+            return Err(CentralError::NotFound(format!(
+                "no enrolled kiosk {kiosk_id}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Enrolls a kiosk with a one-time code; returns its certificate. Repeating the same
+    /// request (the answer was lost) returns a new certificate for the same kiosk.
+    pub fn enroll(&self, req: &EnrollRequest, now: i64) -> Result<KioskCertificate, Refusal> {
+        let public = KioskPublic::from_toml(&req.kiosk_public).map_err(|e| {
+            Refusal::new("bad-request", format!("the kiosk's public key file: {e}"))
+        })?;
+        let id = public.id().to_string();
+        let conn = self.db();
+        let row: (String, i64, Option<String>) = conn
+            .query_row(
+                "SELECT branch, expires, used_by FROM enroll_codes WHERE code_hash = ?1",
+                [sha256_hex(req.code.trim().to_ascii_uppercase().as_bytes())],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(Refusal::db)
+            .and_then(|r| r.ok_or_else(|| Refusal::new("enroll-code-invalid", "this enrollment code is not known to ЕУМЦ: check it, or ask ЕУМЦ for a new one")))?;
+        let (branch, expires, used_by) = row;
+        if branch != req.branch {
+            return Err(Refusal::new(
+                "enroll-code-invalid",
+                format!(
+                    "this enrollment code is not for branch {}: check the branch code",
+                    req.branch
+                ),
+            ));
+        }
+        match used_by {
+            Some(k) if k != id => return Err(Refusal::new(
+                "enroll-code-used",
+                "this enrollment code was already used by another kiosk: ask ЕУМЦ for a new one",
+            )),
+            None if now > expires => {
+                return Err(Refusal::new(
+                    "enroll-code-expired",
+                    "this enrollment code has expired: ask ЕУМЦ for a new one",
+                ))
+            }
+            _ => {}
+        }
+        let tx = conn.unchecked_transaction().map_err(Refusal::db)?;
+        tx.execute(
+            "UPDATE enroll_codes SET used_by = ?2 WHERE code_hash = ?1",
+            params![
+                sha256_hex(req.code.trim().to_ascii_uppercase().as_bytes()),
+                id
+            ],
+        )
+        .map_err(Refusal::db)?;
+        tx.execute(
+            "INSERT INTO kiosks (id, branch, ed25519, public_toml, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO NOTHING",
+            params![id, branch, public.ed25519.to_vec(), req.kiosk_public, now],
+        )
+        .map_err(Refusal::db)?;
+        tx.commit().map_err(Refusal::db)?;
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        Ok(Signed::sign(
+            KioskCertBody {
+                v: PROTOCOL_VERSION,
+                kiosk_id: id,
+                branch,
+                ed25519: b64.encode(public.ed25519),
+                x25519: b64.encode(public.x25519),
+                not_before: now,
+                not_after: now + KIOSK_CERT_DAYS * 86_400,
+                central_id: self.key.id().to_string(),
+            },
+            self.key.ed25519(),
+        ))
+    }
+
+    /// The kiosk's branch, Ed25519 key and revocation, if enrolled.
+    pub fn kiosk(&self, id: &str) -> Result<Option<KioskRow>, CentralError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT branch, ed25519, revoked FROM kiosks WHERE id = ?1",
+                [id],
+                |r| {
+                    let ed: Vec<u8> = r.get(1)?;
+                    Ok(KioskRow {
+                        branch: r.get(0)?,
+                        ed25519: ed.try_into().unwrap_or([0; 32]),
+                        revoked: r.get::<_, Option<i64>>(2)?.is_some(),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records a request nonce; `false` when it was seen before (a replay).
+    pub fn use_nonce(&self, kiosk: &str, nonce: &str, now: i64) -> Result<bool, CentralError> {
+        let n = self.db().execute(
+            "INSERT INTO nonces (kiosk, nonce, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            params![kiosk, nonce, now],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Forgets nonces older than twice the allowed clock skew (they cannot pass the time check).
+    pub fn prune_nonces(&self, now: i64) -> Result<(), CentralError> {
+        self.db().execute(
+            "DELETE FROM nonces WHERE at < ?1",
+            [now - 2 * synaq_sync::sign::MAX_SKEW_SECS],
+        )?;
+        Ok(())
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// An enrolled kiosk as central knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskRow {
+    /// Its branch.
+    pub branch: String,
+    /// Its Ed25519 key.
+    pub ed25519: [u8; 32],
+    /// Whether it was revoked.
+    pub revoked: bool,
+}

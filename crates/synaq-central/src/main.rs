@@ -1,1 +1,209 @@
-fn main(){}
+//! `synaq-central`: the reference ЕУМЦ service and its admin commands.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand};
+use synaq_central::{unix_now, Central, NewRosterEntry};
+use synaq_core::{Bin, CategoryId, Iin};
+
+#[derive(Parser)]
+#[command(
+    name = "synaq-central",
+    version,
+    about = "ЕУМЦ central service for Synaq kiosks"
+)]
+struct Cli {
+    /// Data directory (keys, SQLite database).
+    #[arg(long, global = true, default_value = "central-data")]
+    data: PathBuf,
+    /// Public base URL written into certificates' QR codes.
+    #[arg(long, global = true, default_value = "http://127.0.0.1:8440")]
+    base_url: String,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the HTTP API (plain HTTP: put it behind a TLS terminator in production).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8440")]
+        listen: String,
+    },
+    /// Import a kiosk's results bundle from removable media; writes the receipts bundle.
+    Import {
+        /// The `.synaqout` file.
+        file: PathBuf,
+        /// Where to write the `.synaqin` receipts bundle.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Administration.
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create or rename a branch (territorial office).
+    BranchAdd { code: String, name: String },
+    /// Issue a one-time enrollment code for a branch.
+    EnrollCode { branch: String },
+    /// Add or update a staff member of a branch.
+    StaffAdd {
+        branch: String,
+        id: String,
+        name: String,
+        #[arg(long, default_value = "proctor")]
+        role: String,
+        /// Mark the person as no longer working there.
+        #[arg(long)]
+        inactive: bool,
+    },
+    /// Add a registration to the roster.
+    RosterAdd {
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        iin: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        category: String,
+        #[arg(long)]
+        oo_bin: String,
+        #[arg(long)]
+        oo_name: String,
+        #[arg(long, default_value_t = 1)]
+        attempt: u32,
+        /// First allowed day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last allowed day, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+    },
+    /// Publish a bank built with this central's key (`central.key`).
+    PublishBank { file: PathBuf },
+    /// Revoke a kiosk.
+    RevokeKiosk { id: String },
+    /// Print the certificate registry as CSV (ИИН masked).
+    CertificatesCsv,
+    /// Print pass/fail counts per training organisation and year (flag: > 50 % fail).
+    Stats,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let central = Central::open(&cli.data, &cli.base_url)
+        .with_context(|| format!("opening {}", cli.data.display()))?;
+    match cli.cmd {
+        Cmd::Serve { listen } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async move {
+                let l = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {listen}"))?;
+                eprintln!(
+                    "synaq-central: serving http://{} (central key {}); plain HTTP: terminate TLS in front",
+                    l.local_addr()?,
+                    central.public().id()
+                );
+                synaq_central::http::serve(Arc::new(central), l).await?;
+                anyhow::Ok(())
+            })?;
+        }
+        Cmd::Import { file, out } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let receipts = central.import_bundle(&bytes, unix_now())?;
+            let (mut ok, mut refused) = (0, 0);
+            for o in &receipts.body.outcomes {
+                match o {
+                    synaq_sync::Outcome::Delivered { .. } => ok += 1,
+                    synaq_sync::Outcome::Refused {
+                        attempt_id,
+                        code,
+                        message,
+                    } => {
+                        refused += 1;
+                        eprintln!("refused {attempt_id}: {code}: {message}");
+                    }
+                }
+            }
+            std::fs::write(&out, synaq_sync::bundle::to_bytes(&receipts))
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "{ok} delivered, {refused} refused; receipts in {} (carry it back to the kiosk)",
+                out.display()
+            );
+        }
+        Cmd::Admin(a) => admin(&central, a)?,
+    }
+    Ok(())
+}
+
+fn admin(c: &Central, a: Admin) -> anyhow::Result<()> {
+    match a {
+        Admin::BranchAdd { code, name } => c.add_branch(&code, &name)?,
+        Admin::EnrollCode { branch } => println!("{}", c.enrollment_code(&branch)?),
+        Admin::StaffAdd {
+            branch,
+            id,
+            name,
+            role,
+            inactive,
+        } => c.set_staff(&branch, &id, &name, &role, !inactive)?,
+        Admin::RosterAdd {
+            branch,
+            iin,
+            name,
+            category,
+            oo_bin,
+            oo_name,
+            attempt,
+            from,
+            to,
+        } => {
+            let Ok(iin) = Iin::parse(iin.trim()) else {
+                bail!("the ИИН is not valid: check its 12 digits");
+            };
+            let id = c.add_roster_entry(&NewRosterEntry {
+                branch,
+                iin,
+                name,
+                category: CategoryId::new(category)?,
+                oo_bin: Bin::parse(oo_bin.trim()).context("the БИН is not valid")?,
+                oo_name,
+                attempt,
+                allowed_from: from.parse().context("--from must be YYYY-MM-DD")?,
+                allowed_to: to.parse().context("--to must be YYYY-MM-DD")?,
+            })?;
+            println!("roster entry {id}");
+        }
+        Admin::PublishBank { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let (series, version) = c.publish_bank(&bytes)?;
+            println!("published {series} v{version}");
+        }
+        Admin::RevokeKiosk { id } => c.revoke_kiosk(&id)?,
+        Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
+        Admin::Stats => {
+            println!("oo_bin,year,passed,failed,flagged");
+            for s in c.oo_stats()? {
+                println!(
+                    "{},{},{},{},{}",
+                    s.oo_bin, s.year, s.passed, s.failed, s.flagged
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -918,22 +918,36 @@ impl Engine {
     pub fn incident(&mut self, by: &str, kind: &str, note: &str) -> Result<(), StoreError> {
         let mut live = self.take()?;
         let r = self.commit(&mut live, |tx, l, head, wall| {
-            journal::append(tx, head, &l.id, wall, l.active_ms, Kind::Incident,
-                &json!({"by": by, "kind": kind, "note": note}))
+            journal::append(
+                tx,
+                head,
+                &l.id,
+                wall,
+                l.active_ms,
+                Kind::Incident,
+                &json!({"by": by, "kind": kind, "note": note}),
+            )
         });
         self.live = Some(live);
         r
     }
 
     /// A proctor ends the exam for a violation: the incident, then the finish.
-    pub fn end_for_violation(&mut self, proctor: &str, kind: &str, note: &str) -> Result<SignedResult, StoreError> {
+    pub fn end_for_violation(
+        &mut self,
+        proctor: &str,
+        kind: &str,
+        note: &str,
+    ) -> Result<SignedResult, StoreError> {
         self.incident(proctor, kind, note)?;
         self.finish(FinishReason::Violation)
     }
 
     /// The open (or last) attempt's examinee, category and result, for the result screen.
     pub fn attempt_summary(&self) -> Option<(String, Category, State)> {
-        self.live.as_ref().map(|l| (l.iin.clone(), l.category.clone(), l.state))
+        self.live
+            .as_ref()
+            .map(|l| (l.iin.clone(), l.category.clone(), l.state))
     }
 
     /// Finishes the open exam (submit, or a proctor ending it) and returns the signed result.
@@ -1052,7 +1066,10 @@ impl Engine {
 
     /// Positions flagged for review in the open attempt.
     pub fn flagged(&self) -> BTreeSet<usize> {
-        self.live.as_ref().map(|l| l.flagged.clone()).unwrap_or_default()
+        self.live
+            .as_ref()
+            .map(|l| l.flagged.clone())
+            .unwrap_or_default()
     }
 
     /// The signed result of the attempt on the kiosk, once it is finished.
@@ -1062,7 +1079,11 @@ impl Engine {
         };
         let json: Option<String> = self
             .conn
-            .query_row("SELECT result FROM outbox WHERE attempt = ?1", [&l.id], |r| r.get(0))
+            .query_row(
+                "SELECT result FROM outbox WHERE attempt = ?1",
+                [&l.id],
+                |r| r.get(0),
+            )
             .optional()?;
         json.map(|j| {
             serde_json::from_str::<SignedResult>(&j)
@@ -1073,7 +1094,11 @@ impl Engine {
     }
 
     /// The newest journal rows, optionally of one kind (the admin's audit view).
-    pub fn journal_rows(&self, kind: Option<&str>, limit: u32) -> Result<Vec<journal::Row>, StoreError> {
+    pub fn journal_rows(
+        &self,
+        kind: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<journal::Row>, StoreError> {
         Ok(journal::rows(&self.conn, kind, limit)?)
     }
 

@@ -26,8 +26,9 @@ pub use result::{ResultRecord, SignedResult};
 
 /// The schema, one migration a step. Never edit a released step: add one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE attempts (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE attempts (
             id TEXT PRIMARY KEY,
             iin TEXT NOT NULL,
             category TEXT NOT NULL,
@@ -67,10 +68,10 @@ fn migrations() -> Migrations<'static> {
             created INTEGER NOT NULL,
             delivered INTEGER
         );",
-    ),
-    // 2: branch staff (argon2id password hashes) and kiosk settings.
-    M::up(
-        "CREATE TABLE staff (
+        ),
+        // 2: branch staff (argon2id password hashes) and kiosk settings.
+        M::up(
+            "CREATE TABLE staff (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
             role TEXT NOT NULL CHECK (role IN ('admin', 'proctor')),
@@ -82,10 +83,10 @@ fn migrations() -> Migrations<'static> {
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );",
-    ),
-    // 3: what ЕУМЦ answered for each queued result: a signed delivery receipt, or a refusal.
-    M::up(
-        "CREATE TABLE receipts (
+        ),
+        // 3: what ЕУМЦ answered for each queued result: a signed delivery receipt, or a refusal.
+        M::up(
+            "CREATE TABLE receipts (
             attempt TEXT PRIMARY KEY REFERENCES outbox (attempt),
             state TEXT NOT NULL CHECK (state IN ('delivered', 'refused')),
             receipt TEXT,
@@ -93,7 +94,8 @@ fn migrations() -> Migrations<'static> {
             reason TEXT,
             at INTEGER NOT NULL
         );",
-    )])
+        ),
+    ])
 }
 
 /// Opens (creating or migrating) the kiosk database with the durability settings.

@@ -202,7 +202,9 @@ mod tests {
         let cat = CategoryId::new("cat-1").unwrap();
         let mut ids = Vec::new();
         for i in 0..n {
-            let id = e.admit_with_seed(&iin, &cat, "proctor-1", i as u64).unwrap();
+            let id = e
+                .admit_with_seed(&iin, &cat, "proctor-1", i as u64)
+                .unwrap();
             e.answer(0, BTreeSet::new()).unwrap();
             e.finish(FinishReason::Submitted).unwrap();
             ids.push(id);

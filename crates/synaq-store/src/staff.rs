@@ -68,7 +68,11 @@ pub fn add(
     if password.chars().count() < MIN_PASSWORD {
         return Err(StoreError::Staff("staff-weak-password"));
     }
-    let exists: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1)", [id], |r| r.get(0))?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?;
     if exists {
         return Err(StoreError::Staff("staff-exists"));
     }
@@ -80,12 +84,23 @@ pub fn add(
 }
 
 /// Checks a login; the same answer for an unknown id, a wrong password and a disabled account.
-pub fn verify(conn: &Connection, id: &str, password: &str, role: StaffRole) -> Result<StaffMember, StoreError> {
+pub fn verify(
+    conn: &Connection,
+    id: &str,
+    password: &str,
+    role: StaffRole,
+) -> Result<StaffMember, StoreError> {
     let row = conn
         .query_row(
             "SELECT name, password_hash, disabled FROM staff WHERE id = ?1 AND role = ?2",
             params![id, role.as_str()],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            },
         )
         .optional()?;
     let refused = StoreError::Staff("staff-login-failed");
@@ -95,7 +110,11 @@ pub fn verify(conn: &Connection, id: &str, password: &str, role: StaffRole) -> R
         return Err(refused);
     };
     let parsed = PasswordHash::new(&stored).map_err(|e| StoreError::Db(e.to_string()))?;
-    if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() || disabled {
+    if Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_err()
+        || disabled
+    {
         return Err(refused);
     }
     Ok(StaffMember {
@@ -126,7 +145,10 @@ pub fn list(conn: &Connection) -> Result<Vec<StaffMember>, StoreError> {
 
 /// Disables or re-enables an account.
 pub fn set_disabled(conn: &Connection, id: &str, disabled: bool) -> Result<(), StoreError> {
-    let n = conn.execute("UPDATE staff SET disabled = ?2 WHERE id = ?1", params![id, disabled])?;
+    let n = conn.execute(
+        "UPDATE staff SET disabled = ?2 WHERE id = ?1",
+        params![id, disabled],
+    )?;
     if n == 0 {
         return Err(StoreError::Staff("staff-unknown"));
     }
@@ -136,7 +158,9 @@ pub fn set_disabled(conn: &Connection, id: &str, disabled: bool) -> Result<(), S
 /// A kiosk setting (kiosk name, branch, …).
 pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
@@ -162,10 +186,31 @@ mod tests {
     fn accounts_log_in_with_their_role_only() {
         let (_d, c) = db();
         assert!(!any(&c).unwrap());
-        add(&c, "admin", "Әлия Сейітова", StaffRole::Admin, "correct horse", 0).unwrap();
-        add(&c, "p1", "Иван Смирнов", StaffRole::Proctor, "battery staple", 0).unwrap();
+        add(
+            &c,
+            "admin",
+            "Әлия Сейітова",
+            StaffRole::Admin,
+            "correct horse",
+            0,
+        )
+        .unwrap();
+        add(
+            &c,
+            "p1",
+            "Иван Смирнов",
+            StaffRole::Proctor,
+            "battery staple",
+            0,
+        )
+        .unwrap();
         assert!(any(&c).unwrap());
-        assert_eq!(verify(&c, "p1", "battery staple", StaffRole::Proctor).unwrap().name, "Иван Смирнов");
+        assert_eq!(
+            verify(&c, "p1", "battery staple", StaffRole::Proctor)
+                .unwrap()
+                .name,
+            "Иван Смирнов"
+        );
         for (id, pw, role) in [
             ("p1", "wrong password", StaffRole::Proctor),
             ("p1", "battery staple", StaffRole::Admin),
@@ -176,17 +221,34 @@ mod tests {
         }
         set_disabled(&c, "p1", true).unwrap();
         assert!(verify(&c, "p1", "battery staple", StaffRole::Proctor).is_err());
-        let hashes: String = c.query_row("SELECT group_concat(password_hash) FROM staff", [], |r| r.get(0)).unwrap();
+        let hashes: String = c
+            .query_row("SELECT group_concat(password_hash) FROM staff", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
         assert!(hashes.contains("$argon2id$") && !hashes.contains("battery"));
     }
 
     #[test]
     fn weak_passwords_and_duplicates_are_refused() {
         let (_d, c) = db();
-        assert_eq!(add(&c, "a", "A", StaffRole::Admin, "short", 0).unwrap_err().code(), "staff-weak-password");
+        assert_eq!(
+            add(&c, "a", "A", StaffRole::Admin, "short", 0)
+                .unwrap_err()
+                .code(),
+            "staff-weak-password"
+        );
         add(&c, "a", "A", StaffRole::Admin, "long enough", 0).unwrap();
-        assert_eq!(add(&c, "a", "B", StaffRole::Proctor, "long enough", 0).unwrap_err().code(), "staff-exists");
+        assert_eq!(
+            add(&c, "a", "B", StaffRole::Proctor, "long enough", 0)
+                .unwrap_err()
+                .code(),
+            "staff-exists"
+        );
         set_setting(&c, "kiosk_name", "Алматы-1").unwrap();
-        assert_eq!(setting(&c, "kiosk_name").unwrap().as_deref(), Some("Алматы-1"));
+        assert_eq!(
+            setting(&c, "kiosk_name").unwrap().as_deref(),
+            Some("Алматы-1")
+        );
     }
 }

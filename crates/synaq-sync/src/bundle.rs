@@ -84,8 +84,11 @@ pub fn results(key: &KioskSecret, results: Vec<SignedResult>, created: i64) -> R
 
 /// Parses a bundle file (no signature checked yet: the reader knows which key applies).
 pub fn parse<T: Document>(bytes: &[u8]) -> Result<Signed<T>, SyncError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| SyncError::Format(format!("the bundle file does not parse ({e}): copy it again from the kiosk or central")))
+    serde_json::from_slice(bytes).map_err(|e| {
+        SyncError::Format(format!(
+            "the bundle file does not parse ({e}): copy it again from the kiosk or central"
+        ))
+    })
 }
 
 /// Serializes a bundle for writing to a file.

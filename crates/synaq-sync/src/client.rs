@@ -10,10 +10,12 @@ use synaq_seal::{IssuerPublic, KioskSecret};
 use synaq_store::{Engine, SignedResult};
 
 use crate::proto::{
-    result_digest, EnrollRequest, ErrorBody, KioskCertificate, Outcome, PullRequest,
-    PullResponse, PushRequest, PushResponse,
+    result_digest, EnrollRequest, ErrorBody, KioskCertificate, Outcome, PullRequest, PullResponse,
+    PushRequest, PushResponse,
 };
-use crate::sign::{response_message, verify_b64, RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME};
+use crate::sign::{
+    response_message, verify_b64, RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME,
+};
 use crate::{SyncError, PROTOCOL_VERSION};
 
 /// Unix seconds now.

@@ -158,7 +158,18 @@ impl Kiosk {
         what: &str,
         check: impl Fn(&[String]) -> bool,
     ) -> Result<Vec<String>> {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_texts_for(css, what, Duration::from_secs(20), check)
+    }
+
+    /// [`Kiosk::wait_texts`] with a longer or shorter patience.
+    pub fn wait_texts_for(
+        &self,
+        css: &str,
+        what: &str,
+        patience: Duration,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Result<Vec<String>> {
+        let deadline = Instant::now() + patience;
         loop {
             let texts = self
                 .find_all(css)?
@@ -194,6 +205,35 @@ impl Kiosk {
     pub fn text(&self, e: &Element) -> Result<String> {
         let v = self.call("GET", &self.s(&format!("/element/{}/text", e.0)), None)?;
         Ok(v.as_str().unwrap_or_default().trim().to_owned())
+    }
+
+    /// Types text into the element matching `css` (after clearing it).
+    pub fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let e = self.wait_one(css)?;
+        self.call("POST", &self.s(&format!("/element/{}/clear", e.0)), None)?;
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{}/value", e.0)),
+            Some(json!({ "text": text })),
+        )?;
+        Ok(())
+    }
+
+    /// An attribute of the first element matching `css`.
+    pub fn attr(&self, css: &str, name: &str) -> Result<String> {
+        let e = self.wait_one(css)?;
+        let v = self.call(
+            "GET",
+            &self.s(&format!("/element/{}/attribute/{name}", e.0)),
+            None,
+        )?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The text of the first element matching `css`, once it has one.
+    pub fn text_of(&self, css: &str) -> Result<String> {
+        let texts = self.wait_texts(css, css, |t| t.first().is_some_and(|s| !s.is_empty()))?;
+        Ok(texts[0].clone())
     }
 
     pub fn click(&self, css: &str) -> Result<()> {

@@ -1,13 +1,20 @@
-//! The kiosk in its real window: language choice, categories in Kazakh, Russian and English,
-//! and a tampered bank that gives a translated error instead of a crash.
+//! The kiosk in its real window, as people use it: language choice and categories; a proctor
+//! admitting an examinee who answers a whole exam and submits; an exam that times out on its
+//! own; a kiosk killed mid-exam and resumed by a proctor; a tampered bank; and the lockdown.
+//! Every screen is saved under `target/e2e/`, in Kazakh and Russian.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use synaq_core::{ExamProfile, Lang};
 use synaq_e2e::{Kiosk, Result};
+use synaq_seal::bank::{self, BankMeta};
+use synaq_seal::{IssuerSecret, KioskPublic};
+use synaq_store::staff::{self, StaffRole};
 
 const DEMO: &str = include_str!("../../../assets/demo/profile.toml");
 const DEMO_BANK: &[u8] = include_bytes!("../../../assets/demo/demo.synaqbank");
+const EXAMINEE: &str = "900101300017";
 
 fn names(lang: Lang) -> Vec<String> {
     let p = ExamProfile::from_toml(DEMO).expect("demo profile");
@@ -23,9 +30,86 @@ fn scenario(name: &str, env: &[(&str, &Path)], f: impl FnOnce(&Kiosk) -> Result<
     }
 }
 
+/// A data directory with a branch admin and a proctor, as after the first-run setup.
+fn staffed_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let db = synaq_store::open_db(&dir.path().join("kiosk.sqlite3")).unwrap();
+    staff::add(
+        &db,
+        "admin",
+        "Әлия Сейітова",
+        StaffRole::Admin,
+        "admin-pass-1",
+        0,
+    )
+    .unwrap();
+    staff::add(
+        &db,
+        "p1",
+        "Иван Смирнов",
+        StaffRole::Proctor,
+        "proctor-pass-1",
+        0,
+    )
+    .unwrap();
+    staff::set_setting(&db, "kiosk_name", "Алматы · 1-киоск").unwrap();
+    dir
+}
+
+/// Screenshots the screen in the current language, then in the other one, and switches back.
+fn both(k: &Kiosk, name: &str, now: &str) -> Result<()> {
+    let other = if now == "kk" { "ru" } else { "kk" };
+    k.screenshot(&format!("{name}-{now}"))?;
+    k.click(&format!("[data-testid=switch-lang-{other}]"))?;
+    std::thread::sleep(Duration::from_millis(300));
+    k.screenshot(&format!("{name}-{other}"))?;
+    k.click(&format!("[data-testid=switch-lang-{now}]"))?;
+    std::thread::sleep(Duration::from_millis(200));
+    Ok(())
+}
+
+fn proctor_login(k: &Kiosk) -> Result<()> {
+    k.click("[data-testid=staff-entry]")?;
+    k.wait_one("[data-testid=screen-staff-login]")?;
+    k.type_into("[data-testid=login-id]", "p1")?;
+    k.type_into("[data-testid=login-password]", "proctor-pass-1")?;
+    k.click("[data-testid=login-submit]")?;
+    k.wait_one("[data-testid=screen-proctor]")?;
+    Ok(())
+}
+
+fn admit(k: &Kiosk, shots: Option<&str>) -> Result<()> {
+    proctor_login(k)?;
+    if let Some(lang) = shots {
+        both(k, "10-proctor-admit", lang)?;
+    }
+    k.type_into("[data-testid=proctor-iin]", "900101300018")?;
+    k.wait_texts("small.invalid", "the reason the ИИН is invalid", |t| {
+        !t.is_empty()
+    })?;
+    if let Some(lang) = shots {
+        both(k, "11-proctor-invalid-iin", lang)?;
+    }
+    k.type_into("[data-testid=proctor-iin]", EXAMINEE)?;
+    k.wait_one("[data-testid=match-cat-1]")?;
+    k.click("[data-testid=document-checked]")?;
+    if let Some(lang) = shots {
+        both(k, "12-proctor-found", lang)?;
+    }
+    k.click("[data-testid=proctor-start]")?;
+    k.wait_one("[data-testid=exam-identity]")?;
+    Ok(())
+}
+
+fn answer_current(k: &Kiosk, option: usize) -> Result<()> {
+    k.click(&format!("[data-testid=option-{option}]"))?;
+    k.wait_one("[data-testid=saved-mark]")?;
+    Ok(())
+}
+
 #[test]
 fn languages_and_categories() {
-    let data = tempfile::tempdir().unwrap();
+    let data = staffed_dir();
     scenario("languages", &[("SYNAQ_DATA_DIR", data.path())], |k| {
         let buttons = k.wait_texts("[data-testid^=lang-]", "language buttons", |t| t.len() == 3)?;
         assert_eq!(buttons, ["Қазақша", "Русский", "English"]);
@@ -34,13 +118,12 @@ fn languages_and_categories() {
         k.click("[data-testid=lang-kk]")?;
         let kk = names(Lang::Kk);
         k.wait_texts("[data-testid=category-name]", "Kazakh names", |t| t == kk)?;
-        let lang = k.script("return document.documentElement.lang")?;
-        assert_eq!(lang, "kk-KZ");
-        let first = k.wait_texts("[data-testid=category-time]", "time limits", |t| {
+        assert_eq!(k.script("return document.documentElement.lang")?, "kk-KZ");
+        let times = k.wait_texts("[data-testid=category-time]", "time limits", |t| {
             t.len() == 6
         })?;
-        assert_eq!(first[0], "60 минут");
-        assert_eq!(first[3], "240 минут");
+        assert_eq!(times[0], "60 минут");
+        assert_eq!(times[3], "240 минут");
         k.screenshot("02-categories-kk")?;
 
         k.click("[data-testid=switch-lang-ru]")?;
@@ -50,9 +133,7 @@ fn languages_and_categories() {
             t.len() == 6
         })?;
         assert_eq!(counts[0], "30 вопросов");
-        assert_eq!(counts[3], "120 вопросов");
-        // The bank's counts, read from the decrypted demo bank by the kiosk.
-        let (_, header) = synaq_seal::bank::read_header_unverified(DEMO_BANK).unwrap();
+        let (_, header) = bank::read_header_unverified(DEMO_BANK).unwrap();
         let in_bank = k.wait_texts("[data-testid=category-bank]", "bank counts", |t| {
             t.len() == 6
         })?;
@@ -67,9 +148,8 @@ fn languages_and_categories() {
         k.wait_texts("[data-testid=category-name]", "English names", |t| t == en)?;
         k.screenshot("04-categories-en")?;
 
-        // The Kazakh letters are drawn with the bundled Noto Sans (@font-face from the app,
-        // not a system font): its regular faces for latin, cyrillic and cyrillic-ext
-        // (U+0460–052F: Ә Ғ Қ Ң Ө Ұ Ү Һ) are loaded, and they cover the Kazakh letters.
+        // Kazakh letters come from the bundled Noto Sans (its latin, cyrillic and cyrillic-ext
+        // faces loaded from the app), not from a system font.
         let fonts = k.script(
             "return document.fonts.ready.then(() => ({
                 loaded: [...document.fonts].filter(f => f.family.includes('Noto Sans')
@@ -79,6 +159,252 @@ fn languages_and_categories() {
         )?;
         assert_eq!(fonts["loaded"], 3, "{fonts}");
         assert_eq!(fonts["kazakh"], true, "{fonts}");
+        Ok(())
+    });
+}
+
+#[test]
+fn first_run_setup_creates_the_admin() {
+    let data = tempfile::tempdir().unwrap();
+    scenario("first-run", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+        k.click("[data-testid=lang-ru]")?;
+        k.wait_one("[data-testid=screen-first-run]")?;
+        both(k, "05-first-run", "ru")?;
+        k.type_into("[data-testid=setup-kiosk-name]", "Алматы · 1-киоск")?;
+        k.type_into("[data-testid=setup-branch]", "ALM-01")?;
+        k.type_into("[data-testid=setup-admin-id]", "admin")?;
+        k.type_into("[data-testid=setup-admin-name]", "Әлия Сейітова")?;
+        k.type_into("[data-testid=setup-password]", "short")?;
+        k.type_into("[data-testid=setup-repeat]", "short")?;
+        k.click("[data-testid=setup-submit]")?;
+        let err = k.text_of("[data-testid=error] p")?;
+        assert!(err.contains("не менее 8 символов"), "{err}");
+        k.type_into("[data-testid=setup-password]", "admin-pass-1")?;
+        k.type_into("[data-testid=setup-repeat]", "admin-pass-1")?;
+        k.click("[data-testid=setup-submit]")?;
+        k.wait_one("[data-testid=screen-admin]")?;
+        k.type_into("[data-testid=new-proctor-id]", "p1")?;
+        k.type_into("[data-testid=new-proctor-name]", "Иван Смирнов")?;
+        k.type_into("[data-testid=new-proctor-password]", "proctor-pass-1")?;
+        k.click("[data-testid=add-proctor]")?;
+        k.wait_texts("[data-testid=staff-row]", "two staff rows", |t| {
+            t.len() == 2
+        })?;
+        both(k, "06-admin-staff", "ru")?;
+        k.click("[data-testid=tab-journal]")?;
+        both(k, "07-admin-journal", "ru")?;
+        k.click("[data-testid=admin-leave]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_whole_exam_in_the_real_window() {
+    let data = staffed_dir();
+    scenario("exam", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        k.click("[data-testid=staff-entry]")?;
+        both(k, "09-staff-login", "kk")?;
+        k.click("[data-testid=switch-lang-kk]")?;
+        // A wrong password is refused with the reason.
+        k.type_into("[data-testid=login-id]", "p1")?;
+        k.type_into("[data-testid=login-password]", "nope-nope")?;
+        k.click("[data-testid=login-submit]")?;
+        let err = k.text_of("[data-testid=error] p")?;
+        assert_eq!(err, "Логин немесе құпиясөз қате.");
+        k.click("[data-testid=staff-entry]")?;
+        admit(k, Some("kk"))?;
+
+        let name = k.text_of("[data-testid=identity-name]")?;
+        assert!(!name.is_empty() && !name.contains(EXAMINEE));
+        both(k, "13-exam-identity", "kk")?;
+        k.click("[data-testid=identity-confirm]")?;
+        k.wait_one("[data-testid=exam-rules]")?;
+        both(k, "14-exam-rules", "kk")?;
+        k.click("[data-testid=rules-start]")?;
+        k.wait_one("[data-testid=exam-question]")?;
+        assert_eq!(
+            k.text_of("[data-testid=question-counter]")?,
+            "30 сұрақтың 1-сі"
+        );
+        both(k, "15-exam-question", "kk")?;
+
+        // 30 answers: some flagged, one changed, the language switched midway.
+        for i in 1..=30 {
+            let want = if i <= 15 {
+                format!("30 сұрақтың {i}-сі")
+            } else {
+                format!("Вопрос {i} из 30")
+            };
+            k.wait_texts("[data-testid=question-counter]", "the question", |t| {
+                t.first().is_some_and(|s| *s == want)
+            })?;
+            answer_current(k, 1 + i % 2)?;
+            if i == 3 || i == 7 {
+                k.click("[data-testid=flag]")?;
+                k.wait_texts("[data-testid=flag]", "flag set", |t| {
+                    t.first()
+                        .is_some_and(|s| s.contains("алу") || s.contains("Снять"))
+                })?;
+            }
+            if i == 15 {
+                k.click("[data-testid=switch-lang-ru]")?;
+                k.wait_texts("[data-testid=question-counter]", "Russian", |t| {
+                    t.first().is_some_and(|s| s.starts_with("Вопрос 15"))
+                })?;
+                k.screenshot("16-exam-question-ru-midway")?;
+            }
+            if i < 30 {
+                k.click("[data-testid=next]")?;
+            }
+        }
+        // Change the answer of question 5.
+        k.click("[data-testid=cell-5]")?;
+        k.wait_texts("[data-testid=question-counter]", "question 5", |t| {
+            t.first().is_some_and(|s| s.starts_with("Вопрос 5 "))
+        })?;
+        answer_current(k, 3)?;
+        k.click("[data-testid=review]")?;
+        k.wait_one("[data-testid=exam-review]")?;
+        let summary = k.text_of("[data-testid=review-summary]")?;
+        assert_eq!(summary, "Отвечено 30 из 30");
+        both(k, "17-exam-review", "ru")?;
+        k.click("[data-testid=submit]")?;
+        k.wait_one("[data-testid=submit-confirm]")?;
+        both(k, "18-exam-submit-confirm", "ru")?;
+        k.click("[data-testid=submit-yes]")?;
+        k.wait_one("[data-testid=exam-result]")?;
+        let verdict = k.text_of("[data-testid=result-verdict]")?;
+        assert!(
+            verdict.starts_with("Сдано") || verdict.starts_with("Не сдано"),
+            "{verdict}"
+        );
+        both(k, "19-exam-result", "ru")?;
+        Ok(())
+    });
+}
+
+/// A bank whose category 1 has one question and one minute, for the time-out run.
+fn short_bank(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources");
+    let profile = src.profile_toml.replacen(
+        "question_count = 30\n",
+        "question_count = 1\nminutes_per_question = 1\n",
+        1,
+    );
+    assert_ne!(profile, src.profile_toml);
+    let issuer = IssuerSecret::load(&root.join("keys/demo-issuer.key")).unwrap();
+    let kiosk = KioskPublic::load(&root.join("keys/demo-kiosk.pub")).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let content = bank::BankContent {
+        profile_toml: profile,
+        questions: src.questions,
+        media: src.media,
+    };
+    let meta = BankMeta {
+        series: "e2e-short".into(),
+        version: 1,
+        created: now,
+        not_before: now - 60,
+        not_after: now + 86_400,
+    };
+    let bytes = bank::build(&content, &meta, &issuer, &[kiosk], &mut |_, _| {}).unwrap();
+    let path = dir.join("short.synaqbank");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn the_exam_finishes_itself_when_time_is_up() {
+    let data = staffed_dir();
+    let bank = short_bank(data.path());
+    let env = [
+        ("SYNAQ_DATA_DIR", data.path()),
+        ("SYNAQ_BANK", bank.as_path()),
+    ];
+    scenario("timeout", &env, |k| {
+        k.click("[data-testid=lang-ru]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        admit(k, None)?;
+        k.click("[data-testid=identity-confirm]")?;
+        k.click("[data-testid=rules-start]")?;
+        answer_current(k, 1)?;
+        // Under a minute left: the warning shows.
+        k.wait_one("[data-testid=countdown-warning]")?;
+        both(k, "20-exam-last-minute", "ru")?;
+        // Nobody submits: the backend finishes the exam at zero.
+        let start = Instant::now();
+        k.wait_texts_for(
+            "[data-testid=result-time-up]",
+            "time-up notice",
+            Duration::from_secs(90),
+            |t| !t.is_empty(),
+        )?;
+        assert!(start.elapsed() < Duration::from_secs(75));
+        both(k, "21-exam-time-up", "ru")?;
+        Ok(())
+    });
+}
+
+fn kill_app() {
+    let bin = std::env::var("SYNAQ_KIOSK_BIN").unwrap();
+    let _ = std::process::Command::new("pkill")
+        .args(["-KILL", "-f", &bin])
+        .status();
+    std::thread::sleep(Duration::from_millis(500));
+}
+
+#[test]
+fn a_killed_kiosk_resumes_with_every_answer() {
+    let data = staffed_dir();
+    let env = [("SYNAQ_DATA_DIR", data.path())];
+    scenario("crash-before", &env, |k| {
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        admit(k, None)?;
+        k.click("[data-testid=identity-confirm]")?;
+        k.click("[data-testid=rules-start]")?;
+        for _ in 0..5 {
+            answer_current(k, 2)?;
+            k.click("[data-testid=next]")?;
+        }
+        Ok(())
+    });
+    kill_app();
+    scenario("crash-after", &env, |k| {
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_one("[data-testid=attempt-waiting]")?;
+        both(k, "22-after-crash-welcome", "kk")?;
+        proctor_login(k)?;
+        k.wait_one("[data-testid=proctor-resume]")?;
+        let answered = k.text_of("[data-testid=resume-answered]")?;
+        assert_eq!(answered, "30 сұрақтың 5-іне жауап берілді");
+        both(k, "23-proctor-resume", "kk")?;
+        k.click("[data-testid=proctor-resume-button]")?;
+        let err = k.text_of("[data-testid=error] p")?;
+        assert_eq!(err, "Тізімнен себепті таңдаңыз.");
+        k.script(
+            "const s = document.querySelector('[data-testid=reason]');
+             s.value = 'technical-fault'; s.dispatchEvent(new Event('change'));",
+        )?;
+        k.click("[data-testid=proctor-resume-button]")?;
+        k.wait_one("[data-testid=exam-question]")?;
+        for i in 1..=5 {
+            let class = k.attr(&format!("[data-testid=cell-{i}]"), "class")?;
+            assert!(
+                class.contains("answered"),
+                "question {i} lost its answer: {class}"
+            );
+        }
+        let class = k.attr("[data-testid=cell-6]", "class")?;
+        assert!(!class.contains("answered"), "{class}");
+        k.screenshot("24-resumed-question-kk")?;
         Ok(())
     });
 }
@@ -101,17 +427,46 @@ fn a_tampered_bank_shows_a_translated_error() {
             t.first()
                 .is_some_and(|m| m.starts_with("Банктің қолтаңбасы жарамсыз"))
         })?;
-        k.screenshot("05-tampered-bank-kk")?;
+        k.screenshot("08-tampered-bank-kk")?;
         k.click("[data-testid=switch-lang-ru]")?;
         k.wait_texts("[data-testid=error] p", "Russian error", |t| {
             t.first()
                 .is_some_and(|m| m.starts_with("Подпись банка недействительна"))
         })?;
-        k.screenshot("06-tampered-bank-ru")?;
+        k.screenshot("08-tampered-bank-ru")?;
         Ok(())
     });
+    let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap_or_default();
     assert!(
-        !dir.path().join("trust.json").exists(),
+        !trust.contains("eumc-demo"),
         "a refused bank is never trusted"
     );
+}
+
+#[test]
+fn the_window_cannot_be_escaped() {
+    let data = staffed_dir();
+    scenario("lockdown", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+        k.wait_one("[data-testid=lang-kk]")?;
+        let opened = k.script("return window.open('https://example.com/') === null")?;
+        assert_eq!(opened, true, "window.open must be refused");
+        k.script("window.location.href = 'https://example.com/'; return true")?;
+        std::thread::sleep(Duration::from_millis(500));
+        let href = k.script("return window.location.href")?;
+        let href = href.as_str().unwrap_or_default();
+        assert!(
+            href.starts_with("tauri://localhost") || href.starts_with("http://tauri.localhost"),
+            "{href}"
+        );
+        k.script("window.close(); return true")?;
+        std::thread::sleep(Duration::from_millis(500));
+        // Still here, still working.
+        k.click("[data-testid=lang-ru]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        // No eval: the CSP forbids it.
+        let eval =
+            k.script("try { eval('1'); return 'allowed'; } catch (e) { return 'blocked'; }")?;
+        assert_eq!(eval, "blocked");
+        Ok(())
+    });
 }

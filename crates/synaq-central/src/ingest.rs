@@ -1,0 +1,431 @@
+//! Ingest of signed results (from a push or a bundle): every check has its own refusal code;
+//! an accepted result gets a signed delivery receipt, the same one every time it is pushed.
+//!
+//! Checks, in order: format → the pushing kiosk is the signer (`wrong-kiosk`) → kiosk enrolled
+//! (`kiosk-not-enrolled`) → signature (`bad-signature`) → already ingested (same content: the
+//! stored receipt; other content: `attempt-conflict`) → kiosk not revoked (`kiosk-revoked`) →
+//! bank issued to that kiosk (`bank-not-issued`) → category in the bank's profile
+//! (`unknown-category`) → examinee on the roster for that category on the exam's date
+//! (`not-on-roster`) → journal head present (`journal-head-missing`) → score recomputed from
+//! the bank (`score-mismatch`) → rules: no second pass for one registration
+//! (`already-certified`), a retake only within the profile's window after a fail, across all
+//! branches (`retake-window-closed`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::{Datelike as _, Days, Months};
+use rusqlite::{params, Connection, OptionalExtension as _};
+use synaq_core::{score, Answers, CategoryId, Iin, Paper};
+use synaq_store::{ExamBank, SignedResult};
+use synaq_sync::proto::{Decision, Outcome, ReceiptBody};
+use synaq_sync::sign::sha256_hex;
+use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
+
+use crate::{db, local_date, Central, CentralError};
+
+/// A refusal: a stable code and a message that says what to do. Never contains a full ИИН.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Stable code (see `docs/protocol/README.md`).
+    pub code: String,
+    /// For the operator.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal with `code` and `message`.
+    pub fn new(code: &str, message: impl Into<String>) -> Refusal {
+        Refusal {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A database failure, as a refusal (HTTP 503: retry later).
+    pub fn db(e: rusqlite::Error) -> Refusal {
+        Refusal::new(
+            "central-unavailable",
+            format!("central's database failed ({e}): retry later"),
+        )
+    }
+}
+
+/// Per training organisation and calendar year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OoStats {
+    /// БИН.
+    pub oo_bin: String,
+    /// Calendar year.
+    pub year: i32,
+    /// Learners who passed.
+    pub passed: u32,
+    /// Learners who failed.
+    pub failed: u32,
+    /// More than 50 % failed: the ОО is to be excluded from the list.
+    pub flagged: bool,
+}
+
+struct Ctx<'a> {
+    via: Option<&'a str>,
+    banks: &'a HashMap<(String, u64), Arc<ExamBank>>,
+    now: i64,
+}
+
+fn valid_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) && s.bytes().any(|b| b != b'0')
+}
+
+impl Central {
+    /// Ingests `results` in one transaction. `via` is the kiosk that pushed them over the
+    /// network (it must be their signer); `None` for a bundle (its signature was checked).
+    /// A database error aborts the whole batch (nothing stored: the kiosk retries).
+    pub fn ingest(
+        &self,
+        via: Option<&str>,
+        results: &[SignedResult],
+        now: i64,
+    ) -> Result<Vec<Outcome>, CentralError> {
+        let mut banks = HashMap::new();
+        for r in results {
+            let k = (r.record.bank_series.clone(), r.record.bank_version);
+            if !banks.contains_key(&k) {
+                if let Some(b) = self.bank(&k.0, k.1)? {
+                    banks.insert(k, b);
+                }
+            }
+        }
+        let ctx = Ctx {
+            via,
+            banks: &banks,
+            now,
+        };
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let mut out = Vec::with_capacity(results.len());
+        for r in results {
+            out.push(self.ingest_one(&tx, &ctx, r)?);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn ingest_one(
+        &self,
+        tx: &Connection,
+        ctx: &Ctx<'_>,
+        sr: &SignedResult,
+    ) -> Result<Outcome, CentralError> {
+        let rec = &sr.record;
+        let refuse = |code: &str, message: String| {
+            Ok(Outcome::Refused {
+                attempt_id: rec.attempt_id.clone(),
+                code: code.to_owned(),
+                message,
+            })
+        };
+        if rec.format != 1 {
+            return refuse(
+                "unsupported-format",
+                format!(
+                    "result format {} is not known to this central: update central",
+                    rec.format
+                ),
+            );
+        }
+        if let Some(via) = ctx.via {
+            if via != rec.kiosk_id {
+                return refuse(
+                    "wrong-kiosk",
+                    format!(
+                        "kiosk {via} pushed a result signed by kiosk {}: each kiosk pushes its own results; use a bundle to carry another kiosk's",
+                        rec.kiosk_id
+                    ),
+                );
+            }
+        }
+        let kiosk: Option<(Vec<u8>, Option<i64>, String)> = tx.prepare_cached("SELECT ed25519, revoked, branch FROM kiosks WHERE id = ?1")?.query_row(
+                [&rec.kiosk_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((ed, revoked, branch)) = kiosk else {
+            return refuse(
+                "kiosk-not-enrolled",
+                format!(
+                    "kiosk {} is not enrolled with ЕУМЦ: enroll it with a code from ЕУМЦ, then sync again",
+                    rec.kiosk_id
+                ),
+            );
+        };
+        let ed: [u8; 32] = ed.try_into().unwrap_or([0; 32]);
+        use base64::Engine as _;
+        let claimed = base64::engine::general_purpose::STANDARD
+            .decode(&sr.kiosk_ed25519)
+            .unwrap_or_default();
+        if claimed != ed || sr.verify(&ed).is_err() {
+            return refuse(
+                "bad-signature",
+                format!(
+                    "the result of attempt {} does not verify with kiosk {}'s enrolled key: it was altered after the kiosk signed it",
+                    rec.attempt_id, rec.kiosk_id
+                ),
+            );
+        }
+        let json = serde_json::to_string(sr).expect("results serialize");
+        // The same bytes `result_digest` hashes: serialized once, hashed and stored.
+        let digest = sha256_hex(json.as_bytes());
+        let stored: Option<(String, String)> = tx.prepare_cached("SELECT digest, receipt FROM results WHERE attempt = ?1")?.query_row(
+                [&rec.attempt_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((d, receipt)) = stored {
+            if d == digest {
+                let receipt: Receipt = serde_json::from_str(&receipt)
+                    .map_err(|e| CentralError::Db(format!("stored receipt: {e}")))?;
+                return Ok(Outcome::Delivered { receipt });
+            }
+            return refuse(
+                "attempt-conflict",
+                format!(
+                    "attempt {} was already ingested with different content: the kiosk's record was changed; report this to ЕУМЦ security",
+                    rec.attempt_id
+                ),
+            );
+        }
+        if revoked.is_some() {
+            return refuse(
+                "kiosk-revoked",
+                format!(
+                    "kiosk {} was revoked by ЕУМЦ: its results are not accepted; contact ЕУМЦ",
+                    rec.kiosk_id
+                ),
+            );
+        }
+        let issued: Option<i64> = tx.prepare_cached("SELECT 1 FROM kiosk_banks k JOIN banks b ON b.series = k.series AND b.version = k.version
+                 WHERE k.kiosk = ?1 AND k.series = ?2 AND k.version = ?3 AND b.revoked IS NULL")?.query_row(
+                params![rec.kiosk_id, rec.bank_series, rec.bank_version as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let bank = ctx.banks.get(&(rec.bank_series.clone(), rec.bank_version));
+        let (Some(_), Some(bank)) = (issued, bank) else {
+            return refuse(
+                "bank-not-issued",
+                format!(
+                    "bank {} v{} was not issued to kiosk {} by ЕУМЦ (or was revoked): exams must use a bank pulled from ЕУМЦ",
+                    rec.bank_series, rec.bank_version, rec.kiosk_id
+                ),
+            );
+        };
+        let Ok(iin) = Iin::parse(&rec.iin) else {
+            return refuse(
+                "not-on-roster",
+                "the result's ИИН is not a valid ИИН: it cannot be on the roster".into(),
+            );
+        };
+        let category = CategoryId::new(rec.category.clone())
+            .ok()
+            .and_then(|c| bank.profile.category(&c).cloned());
+        let Some(category) = category else {
+            return refuse(
+                "unknown-category",
+                format!(
+                    "category {} is not in bank {} v{}'s profile",
+                    rec.category, rec.bank_series, rec.bank_version
+                ),
+            );
+        };
+        let date = local_date(rec.finished_wall_ms);
+        let entry: Option<(String, String, i64)> = tx.prepare_cached("SELECT name, oo_bin, attempt FROM roster
+                 WHERE iin = ?1 AND category = ?2 AND allowed_from <= ?3 AND allowed_to >= ?3
+                 ORDER BY attempt DESC, id DESC LIMIT 1")?.query_row(
+                params![iin.as_str(), rec.category, date.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((name, oo_bin, roster_attempt)) = entry else {
+            return refuse(
+                "not-on-roster",
+                format!(
+                    "examinee {} is not on the roster for category {} on {date}: the training organisation must register them, then the admin requeues the result",
+                    iin.masked(),
+                    rec.category
+                ),
+            );
+        };
+        if !valid_hex64(&rec.journal_head) {
+            return refuse(
+                "journal-head-missing",
+                format!(
+                    "the result of attempt {} has no journal head: the kiosk's exam journal is missing; send the kiosk's database to ЕУМЦ",
+                    rec.attempt_id
+                ),
+            );
+        }
+        let paper = Paper {
+            seed: rec.seed,
+            category: category.id.clone(),
+            items: rec.items.clone(),
+        };
+        let answers: Answers = rec
+            .answers
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.is_empty())
+            .map(|(i, a)| (i, a.iter().cloned().collect::<BTreeSet<_>>()))
+            .collect();
+        let rescored = score(&paper, |id| bank.question(id), &answers, &category);
+        if rescored != rec.score || rec.answers.len() != rec.items.len() {
+            return refuse(
+                "score-mismatch",
+                format!(
+                    "the score of attempt {} does not match its answers re-scored with bank {} v{} ({} ‰ vs {} ‰ claimed)",
+                    rec.attempt_id,
+                    rec.bank_series,
+                    rec.bank_version,
+                    rescored.percent_milli / 100,
+                    rec.score.percent_milli / 100
+                ),
+            );
+        }
+        // Rules across all branches: this person's earlier results in this category.
+        let mut prior: Vec<(bool, i64, i64)> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(
+                "SELECT passed, roster_attempt, finished FROM results WHERE iin = ?1 AND category = ?2",
+            )?;
+            let rows = stmt.query_map(params![iin.as_str(), rec.category], |r| {
+                Ok((r.get::<_, bool>(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            for row in rows {
+                prior.push(row?);
+            }
+        }
+        if prior.iter().any(|p| p.0 && p.1 == roster_attempt) {
+            return refuse(
+                "already-certified",
+                format!(
+                    "examinee {} already passed category {} for this registration: a second pass is not certified",
+                    iin.masked(),
+                    rec.category
+                ),
+            );
+        }
+        let window_ms = i64::from(category.retake_window_days) * 86_400_000;
+        let last_fail = prior.iter().filter(|p| !p.0).map(|p| p.2).max();
+        let is_retake = roster_attempt > 1 || prior.iter().any(|p| !p.0 && p.1 == roster_attempt);
+        if is_retake && !last_fail.is_some_and(|f| rec.started_wall_ms <= f + window_ms) {
+            return refuse(
+                "retake-window-closed",
+                format!(
+                    "examinee {} has no failed attempt in category {} within the last {} days: a retake is allowed only within the window; the training organisation must register a new first attempt",
+                    iin.masked(),
+                    rec.category,
+                    category.retake_window_days
+                ),
+            );
+        }
+        // Accepted.
+        let passed = rec.score.passed;
+        let decision = if passed {
+            let year = date.year();
+            let seq = db::next(tx, &format!("cert-{year}"))?;
+            let number = format!("KZOT-{year}-{seq:06}");
+            let valid_until = category.certificate_validity_years.and_then(|y| {
+                date.checked_add_months(Months::new(12 * y))
+                    .and_then(|d| d.checked_sub_days(Days::new(1)))
+            });
+            let rev = db::next(tx, "rev")?;
+            tx.prepare_cached("INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
+                    category_ru, issued, valid_until, status, branch, rev)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11)")?.execute(
+                params![
+                    number,
+                    rec.attempt_id,
+                    iin.as_str(),
+                    name,
+                    rec.category,
+                    category.name.kk,
+                    category.name.ru,
+                    date.to_string(),
+                    valid_until.map(|d| d.to_string()),
+                    branch,
+                    rev
+                ],
+            )?;
+            Decision::Certified { number }
+        } else {
+            let until = date
+                .checked_add_days(Days::new(u64::from(category.retake_window_days)))
+                .unwrap_or(date);
+            Decision::Failed {
+                retake_until: until.to_string(),
+            }
+        };
+        let receipt = Signed::sign(
+            ReceiptBody {
+                v: PROTOCOL_VERSION,
+                attempt_id: rec.attempt_id.clone(),
+                kiosk_id: rec.kiosk_id.clone(),
+                result_sha256: digest.clone(),
+                received_at: ctx.now,
+                decision,
+            },
+            self.key.ed25519(),
+        );
+        tx.prepare_cached("INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
+                passed, started, finished, received, result, receipt)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(
+            params![
+                rec.attempt_id,
+                rec.kiosk_id,
+                digest,
+                iin.as_str(),
+                rec.category,
+                roster_attempt,
+                oo_bin,
+                passed,
+                rec.started_wall_ms,
+                rec.finished_wall_ms,
+                ctx.now,
+                json,
+                serde_json::to_string(&receipt).expect("receipts serialize"),
+            ],
+        )?;
+        tx.prepare_cached("INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (oo_bin, year) DO UPDATE SET passed = passed + excluded.passed,
+                failed = failed + excluded.failed")?.execute(
+            params![oo_bin, date.year(), passed as i64, (!passed) as i64],
+        )?;
+        Ok(Outcome::Delivered { receipt })
+    }
+
+    /// Pass/fail counts per training organisation and year, flagged above 50 % failures.
+    pub fn oo_stats(&self) -> Result<Vec<OoStats>, CentralError> {
+        let conn = self.db();
+        let mut stmt = conn
+            .prepare("SELECT oo_bin, year, passed, failed FROM oo_stats ORDER BY year, oo_bin")?;
+        let rows = stmt.query_map([], |r| {
+            let passed: u32 = r.get(2)?;
+            let failed: u32 = r.get(3)?;
+            Ok(OoStats {
+                oo_bin: r.get(0)?,
+                year: r.get(1)?,
+                passed,
+                failed,
+                flagged: failed * 2 > passed + failed,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many results central stored (tests and monitoring).
+    pub fn result_count(&self) -> Result<u64, CentralError> {
+        Ok(self
+            .db()
+            .query_row("SELECT count(*) FROM results", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+}

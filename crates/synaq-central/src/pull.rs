@@ -1,0 +1,322 @@
+//! Pull (what a kiosk needs since a cursor), the certificate registry, and bundle import.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension as _, Row};
+use synaq_core::{Bin, CategoryId, Iin};
+use synaq_seal::bank;
+use synaq_seal::roster::{self, Roster, RosterEntry};
+use synaq_sync::bundle::{self, ReceiptsBody, ReceiptsBundle, ResultsBundle, RECEIPTS_KIND};
+use synaq_sync::proto::{BankDelivery, CertificateInfo, PullResponse, Revocation, StaffMember};
+use synaq_sync::qr::{self, QrClaims};
+use synaq_sync::{Signed, PROTOCOL_VERSION};
+
+use crate::ingest::Refusal;
+use crate::{db, Central, CentralError};
+
+/// How long a roster served by pull is valid on the kiosk.
+pub const ROSTER_DAYS: i64 = 30;
+
+const CERT_COLUMNS: &str =
+    "number, name, iin, category, category_kk, category_ru, issued, valid_until, status, attempt, branch";
+
+impl Central {
+    fn cert_from_row(&self, r: &Row<'_>) -> rusqlite::Result<CertificateInfo> {
+        let iin: String = r.get(2)?;
+        let masked = Iin::parse(&iin)
+            .map(|i| i.masked())
+            .unwrap_or_else(|_| "************".into());
+        let mut c = CertificateInfo {
+            number: r.get(0)?,
+            name: r.get(1)?,
+            iin_masked: masked.clone(),
+            category: r.get(3)?,
+            category_kk: r.get(4)?,
+            category_ru: r.get(5)?,
+            issued: r.get(6)?,
+            valid_until: r.get(7)?,
+            status: r.get(8)?,
+            attempt_id: r.get(9)?,
+            branch: r.get(10)?,
+            qr: String::new(),
+        };
+        c.qr = qr::qr_text(
+            &self.base_url,
+            &QrClaims {
+                n: c.number.clone(),
+                nm: c.name.clone(),
+                c: c.category.clone(),
+                i: c.issued.clone(),
+                u: c.valid_until.clone(),
+                m: masked[masked.len().saturating_sub(4)..].to_owned(),
+            },
+            self.key.ed25519(),
+        );
+        Ok(c)
+    }
+
+    /// A certificate by number (public JSON; no full ИИН).
+    pub fn certificate(&self, number: &str) -> Result<Option<CertificateInfo>, CentralError> {
+        let conn = self.db();
+        Ok(conn
+            .query_row(
+                &format!("SELECT {CERT_COLUMNS} FROM certificates WHERE number = ?1"),
+                [number],
+                |r| self.cert_from_row(r),
+            )
+            .optional()?)
+    }
+
+    /// Every certificate as CSV for ЕУМЦ staff (ИИН masked).
+    pub fn certificates_csv(&self) -> Result<String, CentralError> {
+        let conn = self.db();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {CERT_COLUMNS} FROM certificates ORDER BY number"
+        ))?;
+        let mut out = String::from(
+            "number,name,iin_masked,category,issued,valid_until,status,branch,attempt_id\n",
+        );
+        let field = |s: &str| {
+            if s.contains([',', '"', '\n']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s.to_owned()
+            }
+        };
+        let rows = stmt.query_map([], |r| self.cert_from_row(r))?;
+        for c in rows {
+            let c = c?;
+            let cols = [
+                c.number,
+                c.name,
+                c.iin_masked,
+                c.category,
+                c.issued,
+                c.valid_until.unwrap_or_default(),
+                c.status,
+                c.branch,
+                c.attempt_id,
+            ];
+            let line: Vec<String> = cols.iter().map(|s| field(s)).collect();
+            out.push_str(&line.join(","));
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// Everything for kiosk `kiosk_id` changed since `since`. Banks published since the
+    /// kiosk last pulled are re-wrapped for it first.
+    pub fn pull(&self, kiosk_id: &str, since: u64, now: i64) -> Result<PullResponse, Refusal> {
+        self.pull_inner(kiosk_id, since, now).map_err(|e| match e {
+            CentralError::Refused(r) => r,
+            e => Refusal::new("central-unavailable", format!("{e}: retry later")),
+        })
+    }
+
+    fn pull_inner(
+        &self,
+        kiosk_id: &str,
+        since: u64,
+        now: i64,
+    ) -> Result<PullResponse, CentralError> {
+        let row = self.kiosk(kiosk_id)?.ok_or_else(|| {
+            CentralError::Refused(Refusal::new(
+                "kiosk-not-enrolled",
+                "this kiosk is not enrolled",
+            ))
+        })?;
+        let kiosk_pub = {
+            let t: String = self.db().query_row(
+                "SELECT public_toml FROM kiosks WHERE id = ?1",
+                [kiosk_id],
+                |r| r.get(0),
+            )?;
+            synaq_seal::KioskPublic::from_toml(&t)?
+        };
+        // Banks not yet wrapped for this kiosk.
+        let missing: Vec<(String, i64, Vec<u8>)> = {
+            let conn = self.db();
+            let mut stmt = conn.prepare(
+                "SELECT b.series, b.version, b.bytes FROM banks b
+                 WHERE b.revoked IS NULL AND NOT EXISTS (SELECT 1 FROM kiosk_banks k
+                   WHERE k.kiosk = ?1 AND k.series = b.series AND k.version = b.version)",
+            )?;
+            let rows = stmt.query_map([kiosk_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (series, version, bytes) in missing {
+            let wrapped = bank::add_recipient(&bytes, &self.key, &kiosk_pub)?;
+            let conn = self.db();
+            let rev = db::next(&conn, "rev")?;
+            conn.execute(
+                "INSERT INTO kiosk_banks (kiosk, series, version, bytes, rev) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                params![kiosk_id, series, version, wrapped, rev],
+            )?;
+        }
+        let conn = self.db();
+        let since = since as i64;
+        let cursor = db::current(&conn, "rev")?;
+        let mut banks = Vec::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT series, version, bytes FROM kiosk_banks WHERE kiosk = ?1 AND rev > ?2 AND rev <= ?3",
+            )?;
+            let rows = stmt.query_map(params![kiosk_id, since, cursor], |r| {
+                Ok(BankDelivery {
+                    series: r.get(0)?,
+                    version: r.get::<_, i64>(1)? as u64,
+                    bank: B64.encode(r.get::<_, Vec<u8>>(2)?),
+                })
+            })?;
+            for b in rows {
+                banks.push(b?);
+            }
+        }
+        let branch = &row.branch;
+        let roster_rev: i64 = conn.query_row(
+            "SELECT coalesce(max(rev), 0) FROM roster WHERE branch = ?1 AND rev <= ?2",
+            params![branch, cursor],
+            |r| r.get(0),
+        )?;
+        let roster = if roster_rev > since {
+            let mut stmt = conn.prepare(
+                "SELECT iin, name, category, oo_bin, oo_name, attempt, allowed_from, allowed_to
+                 FROM roster WHERE branch = ?1 AND rev <= ?2 ORDER BY id",
+            )?;
+            let rows = stmt.query_map(params![branch, cursor], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, u32>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                ))
+            })?;
+            let mut entries = Vec::new();
+            for row in rows {
+                let (iin, name, cat, bin, oo_name, attempt, from, to) = row?;
+                let bad = |w: &str| CentralError::Db(format!("roster row has an invalid {w}"));
+                entries.push(RosterEntry {
+                    iin: Iin::parse(&iin).map_err(|_| bad("ИИН"))?,
+                    name,
+                    category: CategoryId::new(cat).map_err(|_| bad("category"))?,
+                    oo_bin: Bin::parse(&bin).map_err(|_| bad("БИН"))?,
+                    oo_name,
+                    attempt,
+                    allowed_from: from.parse::<NaiveDate>().map_err(|_| bad("date"))?,
+                    allowed_to: to.parse::<NaiveDate>().map_err(|_| bad("date"))?,
+                });
+            }
+            let r = Roster {
+                series: branch.clone(),
+                version: roster_rev as u64,
+                created: now,
+                not_before: now - 86_400,
+                not_after: now + ROSTER_DAYS * 86_400,
+                branch: branch.clone(),
+                entries,
+            };
+            Some(B64.encode(roster::build(&r, &self.key)))
+        } else {
+            None
+        };
+        let staff_rev: i64 = conn.query_row(
+            "SELECT coalesce(max(rev), 0) FROM staff WHERE branch = ?1 AND rev <= ?2",
+            params![branch, cursor],
+            |r| r.get(0),
+        )?;
+        let staff = if staff_rev > since {
+            let mut stmt = conn.prepare(
+                "SELECT id, name, role, active FROM staff WHERE branch = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([branch], |r| {
+                Ok(StaffMember {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                    active: r.get(3)?,
+                })
+            })?;
+            Some(rows.collect::<Result<Vec<_>, _>>()?)
+        } else {
+            None
+        };
+        let mut revocations = Vec::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT id, revoked FROM kiosks WHERE revoked IS NOT NULL AND rev > ?1 AND rev <= ?2",
+            )?;
+            let rows = stmt.query_map(params![since, cursor], |r| {
+                Ok(Revocation {
+                    kind: "kiosk".into(),
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                })
+            })?;
+            for x in rows {
+                revocations.push(x?);
+            }
+        }
+        let mut certificates = Vec::new();
+        {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {CERT_COLUMNS} FROM certificates WHERE branch = ?1 AND rev > ?2 AND rev <= ?3 ORDER BY rev"
+            ))?;
+            let rows = stmt.query_map(params![branch, since, cursor], |r| self.cert_from_row(r))?;
+            for c in rows {
+                certificates.push(c?);
+            }
+        }
+        Ok(PullResponse {
+            v: PROTOCOL_VERSION,
+            cursor: cursor as u64,
+            banks,
+            roster,
+            staff,
+            revocations,
+            certificates,
+        })
+    }
+
+    /// Imports a results bundle from removable media: the bundle's signature (by an enrolled
+    /// kiosk), then every result with the same checks as a push. Returns the receipts bundle
+    /// to carry back.
+    pub fn import_bundle(&self, bytes: &[u8], now: i64) -> Result<ReceiptsBundle, CentralError> {
+        let b: ResultsBundle =
+            bundle::parse(bytes).map_err(|e| CentralError::Invalid(e.to_string()))?;
+        let kiosk_id = b.body.kiosk_id.clone();
+        let row = self.kiosk(&kiosk_id)?.ok_or_else(|| {
+            CentralError::Refused(Refusal::new(
+                "kiosk-not-enrolled",
+                format!("the bundle comes from kiosk {kiosk_id}, which is not enrolled with ЕУМЦ"),
+            ))
+        })?;
+        let body = b.verify(&row.ed25519).map_err(|_| {
+            CentralError::Refused(Refusal::new(
+                "bad-signature",
+                "the bundle's signature does not verify with its kiosk's enrolled key: it was altered; export it again",
+            ))
+        })?;
+        if body.kind != bundle::RESULTS_KIND || body.v != PROTOCOL_VERSION {
+            return Err(CentralError::Invalid(format!(
+                "not a version-{PROTOCOL_VERSION} results bundle"
+            )));
+        }
+        let outcomes = self.ingest(Some(&kiosk_id), &body.results, now)?;
+        Ok(Signed::sign(
+            ReceiptsBody {
+                kind: RECEIPTS_KIND.into(),
+                v: PROTOCOL_VERSION,
+                kiosk_id,
+                created: now,
+                outcomes,
+            },
+            self.key.ed25519(),
+        ))
+    }
+}

@@ -1,0 +1,280 @@
+//! Test support for the whole-system loop: central on 127.0.0.1, kiosks with real stores.
+//! Every address used is on loopback; every loop is bounded.
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use synaq_central::{Central, NewRosterEntry};
+use synaq_core::{Bin, CategoryId, Iin};
+use synaq_seal::bank::{self, BankContent, BankMeta};
+use synaq_seal::{FileTrustStore, IssuerPublic, KioskSecret};
+use synaq_store::engine::FinishReason;
+use synaq_store::{Engine, ExamBank, SignedResult};
+use synaq_sync::proto::PullResponse;
+use synaq_sync::Client;
+
+/// The branch every test uses.
+pub const BRANCH: &str = "ALM-01";
+/// The category every test uses (30 questions in the demo profile).
+pub const CATEGORY: &str = "cat-1";
+/// A valid synthetic БИН.
+pub const OO_BIN: &str = "080840001239";
+
+const DEMO_BANK: &[u8] = include_bytes!("../../../assets/demo/demo.synaqbank");
+const DEMO_ISSUER: &str = include_str!("../../../assets/demo/keys/demo-issuer.pub");
+const DEMO_KIOSK: &str = include_str!("../../../assets/demo/keys/demo-kiosk.key");
+
+/// Unix seconds now.
+pub fn now() -> i64 {
+    synaq_central::unix_now()
+}
+
+/// The demo bank's content (profile and questions), decrypted once with the demo keys.
+pub fn demo_content() -> &'static BankContent {
+    static C: OnceLock<BankContent> = OnceLock::new();
+    C.get_or_init(|| {
+        let issuer = IssuerPublic::from_toml(DEMO_ISSUER).expect("demo issuer key");
+        let kiosk = KioskSecret::from_toml(DEMO_KIOSK).expect("demo kiosk key");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let trust = FileTrustStore::open(&dir.path().join("t.json")).expect("trust");
+        let h = bank::read_header_unverified(DEMO_BANK)
+            .expect("demo header")
+            .1;
+        bank::open_unrecorded(DEMO_BANK, &issuer, &kiosk, h.not_before, &trust)
+            .expect("the demo bank opens")
+            .content
+    })
+}
+
+/// A bank of the demo content signed by `central`, for no kiosk yet (central adds them).
+pub fn build_bank(central: &Central, series: &str, version: u64) -> Vec<u8> {
+    let t = now();
+    bank::build(
+        demo_content(),
+        &BankMeta {
+            series: series.into(),
+            version,
+            created: t,
+            not_before: t - 30 * 86_400,
+            not_after: t + 365 * 86_400,
+        },
+        central.key(),
+        &[],
+        &mut |_, _| {},
+    )
+    .expect("bank builds")
+}
+
+/// `count` distinct valid synthetic ИИН (born 1 Jan 1990, serials from `start`).
+pub fn iins(start: u32, count: usize) -> Vec<Iin> {
+    let mut out = Vec::with_capacity(count);
+    let mut serial = start;
+    while out.len() < count {
+        let s = format!("9001013{serial:04}");
+        let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+        let first: [u8; 11] = d.try_into().expect("11 digits");
+        if let Some(c) = synaq_core::id::control_digit(&first) {
+            if let Ok(i) = Iin::parse(&format!("{s}{c}")) {
+                out.push(i);
+            }
+        }
+        serial += 1;
+        assert!(serial < 10_000, "ran out of synthetic serials");
+    }
+    out
+}
+
+/// A central in a temp dir, serving on a fresh 127.0.0.1 port in this runtime.
+#[derive(Debug)]
+pub struct Running {
+    /// The service.
+    pub central: Arc<Central>,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its data directory.
+    pub dir: tempfile::TempDir,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts central with a branch, a proctor and the demo bank published.
+pub async fn start_central() -> Running {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    let central = Arc::new(setup_central(dir.path(), &format!("http://{addr}")));
+    let c = Arc::clone(&central);
+    let task = tokio::spawn(async move {
+        let _ = synaq_central::http::serve(c, listener).await;
+    });
+    Running {
+        central,
+        addr,
+        dir,
+        task,
+    }
+}
+
+/// Opens central in `dir` with a branch, a proctor and the demo bank (`demo` v1) published.
+pub fn setup_central(dir: &Path, base: &str) -> Central {
+    let c = Central::open(dir, base).expect("central opens");
+    c.add_branch(BRANCH, "Алматы").expect("branch");
+    c.set_staff(BRANCH, "proctor-1", "Айгүл Нұрланова", "proctor", true)
+        .expect("staff");
+    let b = build_bank(&c, "demo", 1);
+    c.publish_bank(&b).expect("publish");
+    c
+}
+
+/// A registration of `iin` for [`CATEGORY`] at [`BRANCH`], allowed from 10 days ago to
+/// 10 days ahead.
+pub fn entry(iin: &Iin, attempt: u32) -> NewRosterEntry {
+    let today = synaq_central::local_date(now() * 1000);
+    NewRosterEntry {
+        branch: BRANCH.into(),
+        iin: iin.clone(),
+        name: format!("Тестов Тест {}", &iin.masked()[8..]),
+        category: CategoryId::new(CATEGORY).expect("category"),
+        oo_bin: Bin::parse(OO_BIN).expect("bin"),
+        oo_name: "ТОО «Қауіпсіз Еңбек»".into(),
+        attempt,
+        allowed_from: today - chrono::Days::new(10),
+        allowed_to: today + chrono::Days::new(10),
+    }
+}
+
+/// Registers `iin` (see [`entry`]).
+pub fn register(c: &Central, iin: &Iin, attempt: u32) {
+    c.add_roster_entry(&entry(iin, attempt))
+        .expect("roster entry");
+}
+
+/// Registers everyone in `iins` for a first attempt, in one transaction.
+pub fn register_all(c: &Central, iins: &[Iin]) {
+    let e: Vec<NewRosterEntry> = iins.iter().map(|i| entry(i, 1)).collect();
+    c.add_roster_entries(&e).expect("roster entries");
+}
+
+/// A kiosk's data directory and key.
+#[derive(Debug)]
+pub struct Kiosk {
+    /// Its data directory (key, store).
+    pub dir: tempfile::TempDir,
+    /// Its key.
+    pub key: Arc<KioskSecret>,
+}
+
+impl Kiosk {
+    /// A new kiosk with its key created the way the app creates it.
+    pub fn new() -> Kiosk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = synaq_store::identity::load_or_create(dir.path()).expect("kiosk key");
+        Kiosk {
+            dir,
+            key: Arc::new(key),
+        }
+    }
+
+    /// A client for central at `base`, trusting `central`.
+    pub fn client(&self, base: &str, central: &IssuerPublic) -> Client {
+        Client::new(base, Arc::clone(&self.key), central.clone()).expect("client")
+    }
+
+    /// Opens the first bank of a pull with this kiosk's key.
+    pub fn open_bank(&self, pull: &PullResponse, central: &IssuerPublic) -> Arc<ExamBank> {
+        let d = pull.banks.first().expect("a bank in the pull");
+        let bytes = B64.decode(&d.bank).expect("base64");
+        let mut trust =
+            FileTrustStore::open(&self.dir.path().join("trust.json")).expect("trust store");
+        let o = bank::open(&bytes, central, &self.key, now(), &mut trust)
+            .expect("the pulled bank opens with this kiosk's key");
+        Arc::new(ExamBank::new(
+            o.header.series,
+            o.header.version,
+            o.profile,
+            o.content.questions,
+        ))
+    }
+
+    /// The kiosk's engine over `bank` with `clock`.
+    pub fn engine(&self, bank: Arc<ExamBank>, clock: Arc<dyn synaq_store::Clock>) -> Engine {
+        Engine::open(self.dir.path(), clock, bank).expect("engine opens")
+    }
+}
+
+impl Default for Kiosk {
+    fn default() -> Self {
+        Kiosk::new()
+    }
+}
+
+/// Sits a whole exam headless through the engine: every answer right (`pass`) or wrong.
+pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> SignedResult {
+    let cat = CategoryId::new(CATEGORY).expect("category");
+    engine.admit(iin, &cat, "proctor-1").expect("admit");
+    let items = engine.paper().expect("paper").items.clone();
+    for (pos, item) in items.iter().enumerate() {
+        let q = bank.question(&item.question).expect("question in bank");
+        let pick: BTreeSet<String> = if pass {
+            q.options
+                .iter()
+                .filter(|o| o.correct)
+                .map(|o| o.id.clone())
+                .collect()
+        } else {
+            q.options
+                .iter()
+                .find(|o| !o.correct)
+                .map(|o| o.id.clone())
+                .into_iter()
+                .collect()
+        };
+        engine.show(pos).expect("show");
+        engine.answer(pos, pick).expect("answer");
+    }
+    engine.finish(FinishReason::Submitted).expect("finish")
+}
+
+/// A copy of `template` for another person and attempt, signed by `key` (fast load tests:
+/// the paper and answers stay those of a real exam, so central's re-scoring agrees).
+pub fn resign(template: &SignedResult, key: &KioskSecret, iin: &Iin, n: usize) -> SignedResult {
+    let mut r = template.record.clone();
+    r.iin = iin.as_str();
+    r.kiosk_id = key.id().to_string();
+    r.attempt_id = format!("{}-{n:016x}", key.id());
+    SignedResult::sign(r, key)
+}
+
+/// Enrolls `kiosk` directly with central (no network: the request file / certificate file path).
+pub fn enroll_offline(c: &Central, kiosk: &Kiosk) {
+    let code = c.enrollment_code(BRANCH).expect("code");
+    c.enroll(
+        &synaq_sync::proto::EnrollRequest {
+            v: synaq_sync::PROTOCOL_VERSION,
+            branch: BRANCH.into(),
+            code,
+            kiosk_public: kiosk.key.public().to_toml(),
+        },
+        now(),
+    )
+    .expect("enrolls");
+}
