@@ -8,6 +8,7 @@
 //! - `demo-bank`: rebuild `assets/demo/demo.synaqbank` from the demo sources and demo keys.
 //! - `bench bank`: open a 20,000-question bank against a SHA-512 + AES-GCM floor.
 //! - `bench engine`: durable answer commit against write + fdatasync; exam assembly.
+//! - `bench central`: result ingest against Ed25519 verify + one SQLite insert.
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -33,7 +34,7 @@ const APT_PACKAGES: &[&str] = &[
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine|central>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -59,8 +60,13 @@ fn main() -> ExitCode {
                     run(c)
                 })
             }
+            Some("central") => {
+                let mut c = cargo();
+                c.args(["bench", "-p", "synaq-central", "--bench", "ingest"]);
+                run(c)
+            }
             _ => {
-                eprintln!("usage: cargo xtask bench <bank | engine>");
+                eprintln!("usage: cargo xtask bench <bank | engine | central>");
                 return ExitCode::from(2);
             }
         },

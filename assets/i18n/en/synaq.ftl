@@ -240,3 +240,8 @@ admin-journal-time = Time (UTC)
 admin-journal-kind = Event
 admin-journal-data = Data
 admin-leave = Sign out
+
+## Accessibility
+a11y-text-size = Text size
+a11y-contrast = High contrast
+a11y-text-size-short = Aa

@@ -225,3 +225,8 @@ admin-journal-time = Уақыт (UTC)
 admin-journal-kind = Оқиға
 admin-journal-data = Деректер
 admin-leave = Шығу
+
+## Accessibility
+a11y-text-size = Мәтін өлшемі
+a11y-contrast = Жоғары контраст
+a11y-text-size-short = Aa

@@ -244,3 +244,8 @@ admin-journal-time = Время (UTC)
 admin-journal-kind = Событие
 admin-journal-data = Данные
 admin-leave = Выйти
+
+## Accessibility
+a11y-text-size = Размер текста
+a11y-contrast = Высокий контраст
+a11y-text-size-short = Aa

@@ -19,10 +19,13 @@ use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::{score, Answers, CategoryId, Iin, Paper};
 use synaq_store::{ExamBank, SignedResult};
 use synaq_sync::proto::{Decision, Outcome, ReceiptBody};
-use synaq_sync::sign::sha256_hex;
+use synaq_sync::sign::{sha256_hex, verify_b64};
 use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
 
 use crate::{db, local_date, Central, CentralError};
+
+/// The domain of a kiosk's result signature (`synaq_store::result`).
+const RESULT_DOMAIN: &[u8] = b"synaq result v1\0";
 
 /// A refusal: a stable code and a message that says what to do. Never contains a full ИИН.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,9 +92,10 @@ impl Central {
         let mut banks = HashMap::new();
         for r in results {
             let k = (r.record.bank_series.clone(), r.record.bank_version);
-            if !banks.contains_key(&k) {
-                if let Some(b) = self.bank(&k.0, k.1)? {
-                    banks.insert(k, b);
+            if let std::collections::hash_map::Entry::Vacant(v) = banks.entry(k) {
+                let (series, version) = v.key();
+                if let Some(b) = self.bank(series, *version)? {
+                    v.insert(b);
                 }
             }
         }
@@ -144,10 +148,9 @@ impl Central {
                 );
             }
         }
-        let kiosk: Option<(Vec<u8>, Option<i64>, String)> = tx.prepare_cached("SELECT ed25519, revoked, branch FROM kiosks WHERE id = ?1")?.query_row(
-                [&rec.kiosk_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+        let kiosk: Option<(Vec<u8>, Option<i64>, String)> = tx
+            .prepare_cached("SELECT ed25519, revoked, branch FROM kiosks WHERE id = ?1")?
+            .query_row([&rec.kiosk_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let Some((ed, revoked, branch)) = kiosk else {
             return refuse(
@@ -163,7 +166,12 @@ impl Central {
         let claimed = base64::engine::general_purpose::STANDARD
             .decode(&sr.kiosk_ed25519)
             .unwrap_or_default();
-        if claimed != ed || sr.verify(&ed).is_err() {
+        // The record is serialized once: for its signature (what `SignedResult::verify` signs)
+        // and, wrapped, for the stored copy and its digest (what `result_digest` hashes).
+        let record_json = serde_json::to_string(rec).expect("records serialize");
+        let mut msg = RESULT_DOMAIN.to_vec();
+        msg.extend_from_slice(record_json.as_bytes());
+        if claimed != ed || !verify_b64(&ed, &msg, &sr.signature) {
             return refuse(
                 "bad-signature",
                 format!(
@@ -172,13 +180,16 @@ impl Central {
                 ),
             );
         }
-        let json = serde_json::to_string(sr).expect("results serialize");
-        // The same bytes `result_digest` hashes: serialized once, hashed and stored.
+        let json = format!(
+            "{{\"record\":{record_json},\"kiosk_ed25519\":{},\"signature\":{}}}",
+            serde_json::to_string(&sr.kiosk_ed25519).expect("strings serialize"),
+            serde_json::to_string(&sr.signature).expect("strings serialize"),
+        );
+        debug_assert_eq!(json, serde_json::to_string(sr).expect("results serialize"));
         let digest = sha256_hex(json.as_bytes());
-        let stored: Option<(String, String)> = tx.prepare_cached("SELECT digest, receipt FROM results WHERE attempt = ?1")?.query_row(
-                [&rec.attempt_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+        let stored: Option<(String, String)> = tx
+            .prepare_cached("SELECT digest, receipt FROM results WHERE attempt = ?1")?
+            .query_row([&rec.attempt_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((d, receipt)) = stored {
             if d == digest {
@@ -238,12 +249,15 @@ impl Central {
             );
         };
         let date = local_date(rec.finished_wall_ms);
-        let entry: Option<(String, String, i64)> = tx.prepare_cached("SELECT name, oo_bin, attempt FROM roster
+        let entry: Option<(String, String, i64)> = tx
+            .prepare_cached(
+                "SELECT name, oo_bin, attempt FROM roster
                  WHERE iin = ?1 AND category = ?2 AND allowed_from <= ?3 AND allowed_to >= ?3
-                 ORDER BY attempt DESC, id DESC LIMIT 1")?.query_row(
-                params![iin.as_str(), rec.category, date.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+                 ORDER BY attempt DESC, id DESC LIMIT 1",
+            )?
+            .query_row(params![iin.as_str(), rec.category, date.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()?;
         let Some((name, oo_bin, roster_attempt)) = entry else {
             return refuse(
@@ -316,7 +330,7 @@ impl Central {
         let window_ms = i64::from(category.retake_window_days) * 86_400_000;
         let last_fail = prior.iter().filter(|p| !p.0).map(|p| p.2).max();
         let is_retake = roster_attempt > 1 || prior.iter().any(|p| !p.0 && p.1 == roster_attempt);
-        if is_retake && !last_fail.is_some_and(|f| rec.started_wall_ms <= f + window_ms) {
+        if is_retake && last_fail.is_none_or(|f| rec.started_wall_ms > f + window_ms) {
             return refuse(
                 "retake-window-closed",
                 format!(
@@ -338,23 +352,24 @@ impl Central {
                     .and_then(|d| d.checked_sub_days(Days::new(1)))
             });
             let rev = db::next(tx, "rev")?;
-            tx.prepare_cached("INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
+            tx.prepare_cached(
+                "INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
                     category_ru, issued, valid_until, status, branch, rev)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11)")?.execute(
-                params![
-                    number,
-                    rec.attempt_id,
-                    iin.as_str(),
-                    name,
-                    rec.category,
-                    category.name.kk,
-                    category.name.ru,
-                    date.to_string(),
-                    valid_until.map(|d| d.to_string()),
-                    branch,
-                    rev
-                ],
-            )?;
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11)",
+            )?
+            .execute(params![
+                number,
+                rec.attempt_id,
+                iin.as_str(),
+                name,
+                rec.category,
+                category.name.kk,
+                category.name.ru,
+                date.to_string(),
+                valid_until.map(|d| d.to_string()),
+                branch,
+                rev
+            ])?;
             Decision::Certified { number }
         } else {
             let until = date
@@ -375,30 +390,37 @@ impl Central {
             },
             self.key.ed25519(),
         );
-        tx.prepare_cached("INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
+        tx.prepare_cached(
+            "INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
                 passed, started, finished, received, result, receipt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")?.execute(
-            params![
-                rec.attempt_id,
-                rec.kiosk_id,
-                digest,
-                iin.as_str(),
-                rec.category,
-                roster_attempt,
-                oo_bin,
-                passed,
-                rec.started_wall_ms,
-                rec.finished_wall_ms,
-                ctx.now,
-                json,
-                serde_json::to_string(&receipt).expect("receipts serialize"),
-            ],
-        )?;
-        tx.prepare_cached("INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(params![
+            rec.attempt_id,
+            rec.kiosk_id,
+            digest,
+            iin.as_str(),
+            rec.category,
+            roster_attempt,
+            oo_bin,
+            passed,
+            rec.started_wall_ms,
+            rec.finished_wall_ms,
+            ctx.now,
+            json,
+            serde_json::to_string(&receipt).expect("receipts serialize"),
+        ])?;
+        tx.prepare_cached(
+            "INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (oo_bin, year) DO UPDATE SET passed = passed + excluded.passed,
-                failed = failed + excluded.failed")?.execute(
-            params![oo_bin, date.year(), passed as i64, (!passed) as i64],
-        )?;
+                failed = failed + excluded.failed",
+        )?
+        .execute(params![
+            oo_bin,
+            date.year(),
+            passed as i64,
+            (!passed) as i64
+        ])?;
         Ok(Outcome::Delivered { receipt })
     }
 

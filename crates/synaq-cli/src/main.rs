@@ -8,6 +8,8 @@
 //! synaq bank add-recipient FILE --issuer-key KEY --recipient KIOSK.pub
 //! synaq roster build --source roster.toml --issuer-key KEY --series S --version N --valid-days D --out FILE
 //! synaq roster verify FILE --issuer-pub PUB [--list]
+//! synaq export --data DIR --to OUTDIR
+//! synaq verify-qr TEXT --central-pub PUB
 //! ```
 #![forbid(unsafe_code)]
 
@@ -24,6 +26,7 @@ use synaq_seal::roster::{self, RosterSource};
 use synaq_seal::{
     FileTrustStore, IssuerPublic, IssuerSecret, KioskPublic, KioskSecret, TrustStore,
 };
+use synaq_sync::{bundle, qr};
 
 #[derive(Parser)]
 #[command(
@@ -47,6 +50,24 @@ enum Command {
     /// Signed rosters of examinees for a territorial office (personal data: handle with care).
     #[command(subcommand)]
     Roster(RosterCmd),
+    /// Writes the results a kiosk has not yet delivered to one signed bundle for removable
+    /// media (personal data: full ИИН and answers).
+    Export {
+        /// The kiosk's data directory (kiosk.sqlite3 and kiosk.key).
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the bundle (e.g. the USB stick).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Checks a certificate's QR text (URL or bare SQ1. token) offline with the ЕУМЦ public key.
+    VerifyQr {
+        /// The text the QR code holds.
+        text: String,
+        /// The ЕУМЦ central public key (central.pub).
+        #[arg(long)]
+        central_pub: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -245,6 +266,10 @@ fn run(cli: Cli) -> Result<()> {
             issuer_pub,
             list,
         }) => roster_verify(&read(&file)?, &IssuerPublic::load(&issuer_pub)?, list),
+        Command::Export { data, to } => export(&data, &to),
+        Command::VerifyQr { text, central_pub } => {
+            verify_qr(&text, &IssuerPublic::load(&central_pub)?)
+        }
     }
 }
 
@@ -496,5 +521,104 @@ fn roster_verify(bytes: &[u8], issuer: &IssuerPublic, list: bool) -> Result<()> 
     }
     roster::open_unrecorded(bytes, issuer, now(), &NoMarks)?;
     println!("valid now");
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through a temporary file, flushed to the device before the rename:
+/// a stick pulled out right after the message holds the whole bundle or none of it.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let tmp = path.with_extension(format!("{}.partial", bundle::RESULTS_EXT));
+    let mut file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    drop(file);
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
+        dir.sync_all().ok();
+    }
+    Ok(())
+}
+
+fn export(data: &Path, to: &Path) -> Result<()> {
+    let key = KioskSecret::load(&data.join(synaq_store::identity::KEY_FILE))?;
+    let results = synaq_store::outbox::pending_in(&data.join("kiosk.sqlite3"))?;
+    if results.is_empty() {
+        println!(
+            "no results waiting for delivery in {}: nothing written",
+            data.display()
+        );
+        return Ok(());
+    }
+    // Central checks the bundle with the kiosk's enrolled key and each result with the same
+    // key: a result signed by another key means the wrong data directory or key file.
+    let ed25519 = key.public().ed25519;
+    let bar = if results.len() > 5 {
+        ProgressBar::new(results.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("checking {bar:40} {pos}/{len} {eta}")
+            .expect("a valid template"),
+    );
+    for r in &results {
+        if r.verify(&ed25519).is_err() {
+            bar.abandon();
+            bail!(
+                "result {} in {} is not signed by the kiosk key {}: check the data directory; nothing was written",
+                r.record.attempt_id,
+                data.display(),
+                key.id()
+            );
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let count = results.len();
+    let created = now();
+    let bytes = bundle::to_bytes(&bundle::results(&key, results, created));
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let path = to.join(format!(
+        "synaq-results-{}-{created}.{}",
+        key.id(),
+        bundle::RESULTS_EXT
+    ));
+    if path.exists() {
+        bail!(
+            "{} already exists: refusing to overwrite a bundle; try again in a second",
+            path.display()
+        );
+    }
+    write_synced(&path, &bytes)?;
+    println!("exported {count} results to {}", path.display());
+    println!("the results stay queued on the kiosk until ЕУМЦ's receipts are imported");
+    println!("personal data (full ИИН and answers): delete the file from the stick after import");
+    Ok(())
+}
+
+fn verify_qr(text: &str, central: &IssuerPublic) -> Result<()> {
+    let c = qr::verify(text, &central.ed25519).context("REFUSED")?;
+    // The claims carry the last four digits only; never print more, whatever was signed.
+    if c.m.len() != 4 || !c.m.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("REFUSED: the QR's ИИН field is not four digits");
+    }
+    println!("signature OK: signed by ЕУМЦ key {}", central.id());
+    println!("number       {}", c.n);
+    println!("holder       {}", c.nm);
+    println!(
+        "ИИН          ********{}  (compare with the ID card shown)",
+        c.m
+    );
+    println!("category     {}", c.c);
+    println!("issued       {}", c.i);
+    println!("valid until  {}", c.u.as_deref().unwrap_or("no expiry"));
+    let today = date(now());
+    if let Some(u) = c.u.as_deref().filter(|u| *u < today.as_str()) {
+        bail!("REFUSED: certificate {} expired on {u}", c.n);
+    }
+    println!("VALID (offline check: revocation shows only on the online verification page)");
     Ok(())
 }

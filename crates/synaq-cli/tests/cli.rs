@@ -402,3 +402,220 @@ fn roster_build_verify_and_refuse_a_tampered_copy() {
     );
     assert!(!d.join("broken.synaqroster").exists());
 }
+
+/// Runs synaq, expects a refusal with exit code 1 and no full ИИН anywhere in the output.
+fn refused_masked(args: &[&str]) -> String {
+    let out = synaq(args);
+    assert_eq!(out.status.code(), Some(1), "synaq {args:?} should refuse");
+    let (success, all) = run_masked(args);
+    assert!(!success);
+    all
+}
+
+/// A kiosk data directory with `n` finished exams (the demo bank, a fake clock).
+fn kiosk_with_results(dir: &Path, n: usize) -> (synaq_store::Engine, Vec<String>) {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    use synaq_store::engine::FinishReason;
+
+    let mut e = synaq_store::Engine::open(
+        dir,
+        Arc::new(synaq_store::FakeClock::new(1_780_000_000_000)),
+        synaq_store::testing::demo_bank(),
+    )
+    .unwrap();
+    let iin = synaq_core::Iin::parse(ROSTER_IINS[0]).unwrap();
+    let cat = synaq_core::CategoryId::new("cat-1").unwrap();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = e
+            .admit_with_seed(&iin, &cat, "proctor-1", i as u64)
+            .unwrap();
+        e.answer(0, BTreeSet::new()).unwrap();
+        e.finish(FinishReason::Submitted).unwrap();
+        ids.push(id);
+    }
+    (e, ids)
+}
+
+#[test]
+fn export_writes_a_signed_bundle_of_the_pending_results() {
+    use synaq_sync::bundle::{self, ResultsBody};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    let (engine, ids) = kiosk_with_results(&d.join("kiosk"), 7);
+    // One already delivered, one refused: neither goes in the bundle.
+    engine.mark_delivered(&ids[0], "{}").unwrap();
+    engine
+        .mark_refused(&ids[1], "not-on-roster", "not registered")
+        .unwrap();
+    let kiosk_id = engine.kiosk_id();
+
+    // The kiosk app is still running (the engine is open): export reads alongside it.
+    let (success, out) = run_masked(&["export", "--data", &p("kiosk"), "--to", &p("stick")]);
+    assert!(success, "{out}");
+    assert!(out.contains("exported 5 results to"), "{out}");
+    let files: Vec<_> = std::fs::read_dir(d.join("stick"))
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "one bundle, no leftover partial file");
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_owned();
+    let prefix = format!("synaq-results-{kiosk_id}-");
+    assert!(name.starts_with(&prefix), "{name}");
+    assert!(name.ends_with(".synaqout"), "{name}");
+    let time = &name[prefix.len()..name.len() - ".synaqout".len()];
+    assert!(time.parse::<i64>().unwrap() > 1_700_000_000, "{name}");
+    assert!(out.contains(&name), "the path is printed: {out}");
+
+    let parsed = bundle::parse::<ResultsBody>(&std::fs::read(&files[0]).unwrap()).unwrap();
+    let body = parsed.verify(&engine.kiosk_ed25519()).unwrap();
+    assert_eq!(body.kind, bundle::RESULTS_KIND);
+    assert_eq!(body.kiosk_id, kiosk_id);
+    let mut got: Vec<&str> = body
+        .results
+        .iter()
+        .map(|r| r.record.attempt_id.as_str())
+        .collect();
+    let mut want: Vec<&str> = ids[2..].iter().map(String::as_str).collect();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    assert_eq!(body.results, engine.pending().unwrap());
+    for r in &body.results {
+        r.verify(&engine.kiosk_ed25519()).unwrap();
+    }
+    // Exporting delivers nothing: the results stay queued until receipts come back.
+    assert_eq!(engine.pending().unwrap().len(), 5);
+
+    // Nothing pending: no file. No kiosk store: a clear error.
+    for id in &ids[2..] {
+        engine.mark_delivered(id, "{}").unwrap();
+    }
+    let (success, out) = run_masked(&["export", "--data", &p("kiosk"), "--to", &p("stick2")]);
+    assert!(success && out.contains("nothing written"), "{out}");
+    assert!(!d.join("stick2").exists());
+    ok(&["keys", "gen", "--role", "kiosk", "--out", &p("empty")]);
+    std::fs::rename(d.join("empty/kiosk.key"), d.join("empty/kiosk.key.tmp")).unwrap();
+    let err = fails(&["export", "--data", &p("empty"), "--to", &p("stick3")]);
+    assert!(err.contains("kiosk.key"), "{err}");
+    std::fs::rename(d.join("empty/kiosk.key.tmp"), d.join("empty/kiosk.key")).unwrap();
+    let err = fails(&["export", "--data", &p("empty"), "--to", &p("stick3")]);
+    assert!(err.contains("kiosk.sqlite3 does not exist"), "{err}");
+    assert!(!d.join("stick3").exists());
+}
+
+#[test]
+fn export_refuses_results_signed_by_another_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    let (engine, _) = kiosk_with_results(&d.join("kiosk"), 1);
+    drop(engine);
+    // The key file of another kiosk copied over this one's.
+    ok(&["keys", "gen", "--role", "kiosk", "--out", &p("other")]);
+    std::fs::copy(d.join("other/kiosk.key"), d.join("kiosk/kiosk.key")).unwrap();
+    let (success, err) = run_masked(&["export", "--data", &p("kiosk"), "--to", &p("stick")]);
+    assert!(!success);
+    assert!(err.contains("is not signed by the kiosk key"), "{err}");
+    assert!(!d.join("stick").exists());
+}
+
+#[test]
+fn verify_qr_offline_accepts_the_real_code_and_refuses_forgeries() {
+    use base64::Engine as _;
+    use synaq_sync::qr::{self, QrClaims};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    ok(&[
+        "keys",
+        "gen",
+        "--role",
+        "issuer",
+        "--out",
+        &p("keys"),
+        "--name",
+        "central",
+    ]);
+    ok(&[
+        "keys",
+        "gen",
+        "--role",
+        "issuer",
+        "--out",
+        &p("keys"),
+        "--name",
+        "other",
+    ]);
+    let central = synaq_seal::IssuerSecret::load(&d.join("keys/central.key")).unwrap();
+    let claims = QrClaims {
+        n: "KZOT-2026-000001".into(),
+        nm: "Иван Петрович Смирнов".into(),
+        c: "cat-1".into(),
+        i: "2026-03-01".into(),
+        u: Some("2099-03-01".into()),
+        m: ROSTER_IINS[0][8..].into(),
+    };
+    let text = qr::qr_text("https://eumc.example/", &claims, central.ed25519());
+    let verify = |text: &str, key: &str| run_masked(&["verify-qr", text, "--central-pub", key]);
+
+    let (success, out) = verify(&text, &p("keys/central.pub"));
+    assert!(success, "{out}");
+    assert!(out.contains("number       KZOT-2026-000001"), "{out}");
+    assert!(out.contains("holder       Иван Петрович Смирнов"), "{out}");
+    assert!(out.contains("********0017"), "{out}");
+    assert!(out.contains("category     cat-1"), "{out}");
+    assert!(out.contains("valid until  2099-03-01"), "{out}");
+    assert!(out.contains("VALID"), "{out}");
+    // The bare token works too.
+    let (success, out) = verify(
+        &qr::token(&claims, central.ed25519()),
+        &p("keys/central.pub"),
+    );
+    assert!(success && out.contains("VALID"), "{out}");
+
+    let refused = |text: &str, key: &str| {
+        let out = refused_masked(&["verify-qr", text, "--central-pub", key]);
+        assert!(out.contains("REFUSED"), "{out}");
+        assert!(!out.contains("VALID"), "{out}");
+        out
+    };
+    // Another name under the genuine signature.
+    let b64u = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let forged = QrClaims {
+        nm: "Илья Петрович Смирнов".into(),
+        ..claims.clone()
+    };
+    let forged_json = b64u.encode(serde_json::to_vec(&forged).unwrap());
+    let (head, sig) = text.rsplit_once('.').unwrap();
+    let (head, _) = head.rsplit_once('.').unwrap();
+    let tampered = format!("{head}.{forged_json}.{sig}");
+    let out = refused(&tampered, &p("keys/central.pub"));
+    assert!(out.contains("signature is invalid"), "{out}");
+    // A genuine token under another certificate's number.
+    let out = refused(
+        &text.replace("/v/KZOT-2026-000001", "/v/KZOT-2026-000002"),
+        &p("keys/central.pub"),
+    );
+    assert!(out.contains("forged code"), "{out}");
+    // Checked with a key that is not the one that signed.
+    let out = refused(&text, &p("keys/other.pub"));
+    assert!(out.contains("signature is invalid"), "{out}");
+    // Not a Synaq code at all.
+    let out = refused("https://example.com/", &p("keys/central.pub"));
+    assert!(out.contains("not a Synaq certificate QR code"), "{out}");
+    // Genuine, but its last valid day has passed.
+    let expired = QrClaims {
+        u: Some("2020-01-01".into()),
+        ..claims.clone()
+    };
+    let out = refused(
+        &qr::qr_text("https://eumc.example", &expired, central.ed25519()),
+        &p("keys/central.pub"),
+    );
+    assert!(out.contains("expired on 2020-01-01"), "{out}");
+}

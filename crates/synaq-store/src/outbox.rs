@@ -7,9 +7,10 @@
 //! The receipt is opaque here: `synaq-sync` verifies it before calling
 //! [`Engine::mark_delivered`], so this crate does not depend on the protocol.
 
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{params, OptionalExtension as _};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension as _};
 
 use crate::engine::{Engine, StoreError};
 use crate::result::SignedResult;
@@ -131,13 +132,7 @@ impl Engine {
 
     /// Results still to push: queued, neither delivered nor refused, oldest first.
     pub fn pending(&self) -> Result<Vec<SignedResult>, StoreError> {
-        let mut stmt = self.connection().prepare(
-            "SELECT o.result FROM outbox o LEFT JOIN receipts r ON r.attempt = o.attempt
-             WHERE o.delivered IS NULL AND r.attempt IS NULL ORDER BY o.created, o.attempt",
-        )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Db(e.to_string())))
-            .collect()
+        pending_on(self.connection())
     }
 
     /// Every result this kiosk signed and its delivery state, oldest first (the admin screen).
@@ -182,6 +177,34 @@ impl Engine {
             )
             .optional()?)
     }
+}
+
+fn pending_on(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT o.result FROM outbox o LEFT JOIN receipts r ON r.attempt = o.attempt
+         WHERE o.delivered IS NULL AND r.attempt IS NULL ORDER BY o.created, o.attempt",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Db(e.to_string())))
+        .collect()
+}
+
+/// The results still to push ([`Engine::pending`]), read from the kiosk database file `db`
+/// (`kiosk.sqlite3`) without opening the engine: no bank, no key, no recovery, nothing
+/// written. For the admin tool's removable-media export, safe while the kiosk app runs.
+pub fn pending_in(db: &Path) -> Result<Vec<SignedResult>, StoreError> {
+    if !db.is_file() {
+        return Err(StoreError::Db(format!(
+            "{} does not exist: give the kiosk's data directory",
+            db.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    pending_on(&conn)
 }
 
 #[cfg(test)]
@@ -245,5 +268,22 @@ mod tests {
         assert!(e.requeue(&ids[0]).unwrap());
         assert_eq!(e.pending().unwrap().len(), 1);
         assert!(e.mark_delivered("nope", "{}").is_err());
+    }
+
+    #[test]
+    fn pending_reads_from_the_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, ids) = finished(dir.path(), 3);
+        e.mark_delivered(&ids[0], "{}").unwrap();
+        e.mark_refused(&ids[1], "not-on-roster", "not registered")
+            .unwrap();
+        let db = dir.path().join("kiosk.sqlite3");
+        let read = super::pending_in(&db).unwrap();
+        assert_eq!(read, e.pending().unwrap(), "while the engine is open");
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].record.attempt_id, ids[2]);
+        drop(e);
+        assert_eq!(super::pending_in(&db).unwrap().len(), 1, "after it closed");
+        assert!(super::pending_in(&dir.path().join("nope.sqlite3")).is_err());
     }
 }

@@ -219,6 +219,21 @@ impl Kiosk {
         Ok(())
     }
 
+    /// Types keys into the page (whatever has focus), as a person at the keyboard would.
+    pub fn keys(&self, text: &str) -> Result<()> {
+        let mut actions = Vec::new();
+        for c in text.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        self.call(
+            "POST",
+            &self.s("/actions"),
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )?;
+        Ok(())
+    }
+
     /// An attribute of the first element matching `css`.
     pub fn attr(&self, css: &str, name: &str) -> Result<String> {
         let e = self.wait_one(css)?;
@@ -249,6 +264,41 @@ impl Kiosk {
             &self.s("/execute/sync"),
             Some(json!({"script": body, "args": []})),
         )
+    }
+
+    /// Runs axe-core (from the UI's node_modules) on the current screen and returns its serious
+    /// and critical violations, one line each.
+    pub fn axe(&self) -> Result<Vec<String>> {
+        let loaded = self.script("return typeof window.axe !== 'undefined'")?;
+        if loaded != Value::Bool(true) {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../ui/node_modules/axe-core/axe.min.js");
+            let src = std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: {e} (run `cargo xtask setup`)", path.display()))?;
+            self.script(&format!("{src}\n;return typeof window.axe;"))?;
+        }
+        let v = self.script(
+            "return window.axe.run(document).then(r => ({
+                passes: r.passes.length,
+                violations: r.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ' (' + v.impact + '): '
+                        + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')),
+            }))",
+        )?;
+        // A run that checked nothing would pass everything: make sure the rules ran.
+        let passes = v["passes"].as_u64().unwrap_or(0);
+        if passes < 5 {
+            return Err(format!("axe-core checked only {passes} rules: {v}").into());
+        }
+        Ok(v["violations"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Saves a PNG of the window as `target/e2e/NAME.png`.

@@ -57,7 +57,15 @@ fn staffed_dir() -> tempfile::TempDir {
 }
 
 /// Screenshots the screen in the current language, then in the other one, and switches back.
+/// Examinee screens are also checked with axe-core: no serious or critical violation.
 fn both(k: &Kiosk, name: &str, now: &str) -> Result<()> {
+    if name.contains("-exam-") {
+        let violations = k.axe()?;
+        assert!(
+            violations.is_empty(),
+            "{name}: accessibility violations: {violations:#?}"
+        );
+    }
     let other = if now == "kk" { "ru" } else { "kk" };
     k.screenshot(&format!("{name}-{now}"))?;
     k.click(&format!("[data-testid=switch-lang-{other}]"))?;
@@ -230,6 +238,23 @@ fn a_whole_exam_in_the_real_window() {
             "30 сұрақтың 1-сі"
         );
         both(k, "15-exam-question", "kk")?;
+        // Text at 200 % and the high-contrast theme: still one usable screen, still accessible.
+        k.click("[data-testid=text-size]")?;
+        k.click("[data-testid=text-size]")?;
+        k.click("[data-testid=contrast]")?;
+        assert_eq!(
+            k.script("return document.documentElement.style.fontSize")?,
+            "200%"
+        );
+        let overflow =
+            k.script("return document.documentElement.scrollWidth > window.innerWidth")?;
+        assert_eq!(overflow, false, "no sideways scrolling at 200 %");
+        both(k, "15b-exam-question-200-contrast", "kk")?;
+        k.click("[data-testid=text-size]")?;
+        k.click("[data-testid=contrast]")?;
+        // Keyboard: digit 2 picks the second option, and the answer is saved.
+        k.keys("2")?;
+        k.wait_one("[data-testid=saved-mark]")?;
 
         // 30 answers: some flagged, one changed, the language switched midway.
         for i in 1..=30 {

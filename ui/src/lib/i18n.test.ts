@@ -21,7 +21,37 @@ function keysUsedInSources(dir: string): Set<string> {
   return keys;
 }
 
+/** Text written straight into a component's markup instead of coming from a catalog. */
+function untranslatedText(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      found.push(...untranslatedText(path));
+    } else if (name.endsWith('.svelte')) {
+      let markup = readFileSync(path, 'utf8')
+        .replace(/<script[\s\S]*?<\/script>/g, '')
+        .replace(/<style[\s\S]*?<\/style>/g, '')
+        .replace(/<!--[\s\S]*?-->/g, '');
+      // Drop every {expression}, innermost first, so nested braces go too.
+      for (let prev = ''; prev !== markup; ) {
+        prev = markup;
+        markup = markup.replace(/\{[^{}]*\}/g, ' ');
+      }
+      for (const m of markup.matchAll(/>([^<>]+)</g)) {
+        const text = m[1].trim();
+        if (/\p{L}{2,}/u.test(text)) found.push(`${name}: ${text}`);
+      }
+    }
+  }
+  return found;
+}
+
 describe('Fluent catalogs', () => {
+  it('are the only source of text in components', () => {
+    expect(untranslatedText(fileURLToPath(new URL('..', import.meta.url)))).toEqual([]);
+  });
+
   it('define the same messages in kk, ru and en', () => {
     const all = new Set(LANGS.flatMap((l) => messageIds(l)));
     for (const lang of LANGS) {
