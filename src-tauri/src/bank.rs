@@ -54,7 +54,8 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
+/// The ЕУМЦ issuer key this kiosk trusts.
+pub fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
     let issuer = read_or(
         "SYNAQ_ISSUER_PUB",
         DEMO_ISSUER_PUB.as_bytes(),
@@ -66,30 +67,59 @@ fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
     })
 }
 
-/// Loads the bank as configured by the environment (or the demo's).
-pub fn load_from_env() -> Result<OpenedBank, LoadError> {
-    let bank = read_or("SYNAQ_BANK", DEMO_BANK, "error-bank-missing")?;
-    let kiosk = read_or(
-        "SYNAQ_KIOSK_KEY",
-        DEMO_KIOSK_KEY.as_bytes(),
-        "error-kiosk-keys",
-    )?;
-    let kiosk =
-        KioskSecret::from_toml(&String::from_utf8_lossy(&kiosk)).map_err(|e| LoadError {
-            code: "error-kiosk-keys",
-            detail: e.to_string(),
-        })?;
-    open(&bank, &issuer_from_env()?, &kiosk, &data_dir(), now())
+/// The kiosk's one identity, kept as `kiosk.key` in its data directory: the key banks are
+/// issued to and results are signed with. `SYNAQ_KIOSK_KEY` names another file; without
+/// either, the demo kiosk key is installed there (the demo bank is issued to it).
+pub fn kiosk_key(dir: &Path) -> Result<KioskSecret, LoadError> {
+    let keys = |detail: String| LoadError {
+        code: "error-kiosk-keys",
+        detail,
+    };
+    if let Some(path) = env_path("SYNAQ_KIOSK_KEY") {
+        return KioskSecret::load(&path).map_err(|e| keys(e.to_string()));
+    }
+    let path = dir.join(synaq_store::identity::KEY_FILE);
+    if !path.exists() {
+        std::fs::create_dir_all(dir).map_err(|e| keys(e.to_string()))?;
+        synaq_seal::keys::write_secret(&path, DEMO_KIOSK_KEY).map_err(|e| keys(e.to_string()))?;
+    }
+    KioskSecret::load(&path).map_err(|e| keys(e.to_string()))
 }
 
-/// Loads the roster as configured by the environment (or the demo's).
+/// Where an imported bank or roster is kept.
+pub const BANK_FILE: &str = "bank.synaqbank";
+pub const ROSTER_FILE: &str = "roster.synaqroster";
+
+/// The bank: `SYNAQ_BANK`, else the last imported one, else the demo's.
+pub fn load_from_env() -> Result<OpenedBank, LoadError> {
+    let dir = data_dir();
+    let imported = dir.join(BANK_FILE);
+    let bank = match env_path("SYNAQ_BANK") {
+        None if imported.exists() => std::fs::read(&imported).map_err(|e| LoadError {
+            code: "error-bank-missing",
+            detail: e.to_string(),
+        })?,
+        _ => read_or("SYNAQ_BANK", DEMO_BANK, "error-bank-missing")?,
+    };
+    open(&bank, &issuer_from_env()?, &kiosk_key(&dir)?, &dir, now())
+}
+
+/// The roster: `SYNAQ_ROSTER`, else the last imported one, else the demo's.
 pub fn roster_from_env() -> Result<crate::roster::LoadedRoster, LoadError> {
-    let bytes = read_or(
-        "SYNAQ_ROSTER",
-        crate::roster::DEMO_ROSTER,
-        "error-roster-missing",
-    )?;
-    crate::roster::open(&bytes, &issuer_from_env()?, &data_dir(), now())
+    let dir = data_dir();
+    let imported = dir.join(ROSTER_FILE);
+    let bytes = match env_path("SYNAQ_ROSTER") {
+        None if imported.exists() => std::fs::read(&imported).map_err(|e| LoadError {
+            code: "error-roster-missing",
+            detail: e.to_string(),
+        })?,
+        _ => read_or(
+            "SYNAQ_ROSTER",
+            crate::roster::DEMO_ROSTER,
+            "error-roster-missing",
+        )?,
+    };
+    crate::roster::open(&bytes, &issuer_from_env()?, &dir, now())
 }
 
 /// Opens `bank` for this kiosk and raises its high-water mark in `dir`.

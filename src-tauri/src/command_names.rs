@@ -25,5 +25,9 @@ pub const COMMANDS: &[&str] = &[
     "admin_add_proctor",
     "admin_set_disabled",
     "admin_journal",
+    "admin_import_bank",
+    "admin_import_roster",
+    "admin_export_journal",
+    "admin_diagnostics",
     "admin_allow_exit",
 ];

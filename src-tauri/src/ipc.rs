@@ -228,3 +228,37 @@ pub struct JournalRow {
     pub kind: String,
     pub data: String,
 }
+
+/// What an import found: the file is trusted and now in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportVerdict {
+    /// `bank` or `roster`.
+    pub kind: String,
+    /// The bank series, or the roster's branch.
+    pub name: String,
+    pub version: u32,
+    /// Questions in the bank, or entries on the roster.
+    pub count: u32,
+    /// Last day of validity (YYYY-MM-DD).
+    pub valid_until: String,
+}
+
+/// The admin's diagnostics page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostics {
+    pub kiosk_id: String,
+    pub free_disk_mb: u32,
+    pub disk_low: bool,
+    pub bank: Option<String>,
+    pub bank_valid_until: Option<String>,
+    pub roster: Option<String>,
+    pub roster_valid_until: Option<String>,
+    /// `present` or `absent` (video devices).
+    pub camera: String,
+    /// The wall clock, as the kiosk reads it (UTC).
+    pub wall_clock: String,
+    /// False when the wall clock is before the last journal entry or outside the bank's validity.
+    pub clock_ok: bool,
+}

@@ -61,6 +61,9 @@ pub struct Kiosk {
     sessions: Vec<SessionEntry>,
     examinee: Option<Examinee>,
     allow_exit: bool,
+    dir: PathBuf,
+    clock: Arc<dyn Clock>,
+    bank_label: Option<(String, i64)>,
 }
 
 impl std::fmt::Debug for Kiosk {
@@ -125,30 +128,44 @@ impl Kiosk {
         dir: &Path,
         clock: Arc<dyn Clock>,
     ) -> Result<Kiosk, synaq_i18n::I18nError> {
-        let mut media = Arc::default();
-        let engine = bank.map_err(IpcErrorCode::from).and_then(|b| {
-            media = Arc::new(b.content.media);
+        let mut kiosk = Kiosk {
+            l10n: Localizer::new()?,
+            lang: Lang::Kk,
+            engine: Err(IpcErrorCode("error-bank-missing".into())),
+            media: Arc::default(),
+            roster: roster.map_err(IpcErrorCode::from),
+            sessions: Vec::new(),
+            examinee: None,
+            allow_exit: false,
+            dir: dir.to_owned(),
+            clock,
+            bank_label: None,
+        };
+        kiosk.use_bank(bank.map_err(IpcErrorCode::from));
+        Ok(kiosk)
+    }
+
+    /// Puts an opened bank to use (the engine is reopened over the same store).
+    fn use_bank(&mut self, bank: R<OpenedBank>) {
+        // Close the old store before opening it again.
+        self.engine = Err(IpcErrorCode("error-bank-missing".into()));
+        self.engine = bank.and_then(|b| {
+            self.bank_label = Some((
+                format!("{} v{}", b.header.series, b.header.version),
+                b.header.not_after,
+            ));
+            self.media = Arc::new(b.content.media);
             let exam_bank = Arc::new(ExamBank::new(
                 b.header.series,
                 b.header.version,
                 b.profile,
                 b.content.questions,
             ));
-            Engine::open(dir, clock, exam_bank).map_err(IpcErrorCode::from)
+            Engine::open(&self.dir, Arc::clone(&self.clock), exam_bank).map_err(IpcErrorCode::from)
         });
-        if let Err(e) = &engine {
+        if let Err(e) = &self.engine {
             eprintln!("synaq-kiosk: no exam possible: {}", e.0);
         }
-        Ok(Kiosk {
-            l10n: Localizer::new()?,
-            lang: Lang::Kk,
-            engine,
-            media,
-            roster: roster.map_err(IpcErrorCode::from),
-            sessions: Vec::new(),
-            examinee: None,
-            allow_exit: false,
-        })
     }
 
     /// Translates an error code into the current language.
@@ -635,6 +652,140 @@ impl Kiosk {
                 data: r.data,
             })
             .collect())
+    }
+
+    fn exam_open(&mut self) -> bool {
+        self.engine
+            .as_mut()
+            .ok()
+            .and_then(|e| e.status().ok())
+            .is_some_and(|s| s.state != State::Finished)
+    }
+
+    fn read_import(path: &str) -> R<Vec<u8>> {
+        std::fs::read(path.trim()).map_err(|e| {
+            eprintln!("synaq-kiosk: import {}: {e}", path.trim());
+            IpcErrorCode("admin-file-unreadable".into())
+        })
+    }
+
+    fn keep(&self, bytes: &[u8], name: &str) -> R<()> {
+        let tmp = self.dir.join(format!("{name}.partial"));
+        std::fs::write(&tmp, bytes)
+            .and_then(|_| std::fs::rename(&tmp, self.dir.join(name)))
+            .map_err(|e| {
+                eprintln!("synaq-kiosk: keeping {name}: {e}");
+                IpcErrorCode("store-db".into())
+            })
+    }
+
+    /// Imports a bank file (from removable media): every check, then it replaces the bank.
+    pub fn import_bank(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
+        self.require_admin(token)?;
+        if self.exam_open() {
+            return err("admin-import-exam-open");
+        }
+        let bytes = Self::read_import(path)?;
+        let issuer = crate::bank::issuer_from_env()?;
+        let key = crate::bank::kiosk_key(&self.dir)?;
+        let opened = crate::bank::open(&bytes, &issuer, &key, &self.dir, now)?;
+        self.keep(&bytes, crate::bank::BANK_FILE)?;
+        let verdict = ImportVerdict {
+            kind: "bank".into(),
+            name: opened.header.series.clone(),
+            version: opened.header.version as u32,
+            count: opened.content.questions.len() as u32,
+            valid_until: date_after(opened.header.not_after * 1000, 0),
+        };
+        self.use_bank(Ok(opened));
+        Ok(verdict)
+    }
+
+    /// Imports a roster file: every check, then it replaces today's roster.
+    pub fn import_roster(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
+        self.require_admin(token)?;
+        let bytes = Self::read_import(path)?;
+        let issuer = crate::bank::issuer_from_env()?;
+        let roster = crate::roster::open(&bytes, &issuer, &self.dir, now)?;
+        self.keep(&bytes, crate::bank::ROSTER_FILE)?;
+        let (branch, version, entries, not_after) = roster.summary();
+        self.roster = Ok(roster);
+        Ok(ImportVerdict {
+            kind: "roster".into(),
+            name: branch,
+            version: version as u32,
+            count: entries as u32,
+            valid_until: date_after(not_after * 1000, 0),
+        })
+    }
+
+    /// Writes the whole audit journal as CSV into `dir` (removable media); returns the file.
+    pub fn export_journal(&mut self, token: &str, dir: &str, now_ms: i64) -> R<String> {
+        self.require_admin(token)?;
+        let engine = self.engine()?;
+        let rows = engine.journal_rows(None, u32::MAX)?;
+        let kiosk = engine.kiosk_id();
+        let csv_field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let mut out = String::from("seq,time_utc,attempt,kind,data\n");
+        for r in rows.iter().rev() {
+            let at = chrono::DateTime::from_timestamp_millis(r.at_wall)
+                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{},{},{},{},{}\n",
+                r.seq,
+                at,
+                csv_field(&r.attempt),
+                csv_field(&r.kind),
+                csv_field(&r.data)
+            ));
+        }
+        let path =
+            Path::new(dir.trim()).join(format!("synaq-journal-{kiosk}-{}.csv", now_ms / 1000));
+        std::fs::write(&path, out).map_err(|e| {
+            eprintln!("synaq-kiosk: export {}: {e}", path.display());
+            IpcErrorCode("admin-export-failed".into())
+        })?;
+        Ok(path.display().to_string())
+    }
+
+    /// Free disk, bank and roster validity, camera, clock.
+    pub fn diagnostics(&mut self, token: &str, now_ms: i64) -> R<Diagnostics> {
+        self.require_admin(token)?;
+        let free = rustix::fs::statvfs(&self.dir)
+            .map(|s| s.f_bavail.saturating_mul(s.f_frsize) / (1024 * 1024))
+            .unwrap_or(0);
+        let camera = std::fs::read_dir("/dev")
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().starts_with("video"))
+            })
+            .unwrap_or(false);
+        let roster = self.roster.as_ref().ok().map(|r| r.summary());
+        let engine = self.engine()?;
+        let kiosk_id = engine.kiosk_id();
+        let last_journal = engine.journal_rows(None, 1)?.first().map(|r| r.at_wall);
+        let bank_label = self.bank_label.clone();
+        let within_bank = bank_label
+            .as_ref()
+            .is_none_or(|(_, until)| now_ms / 1000 <= *until);
+        let after_journal = last_journal.is_none_or(|at| now_ms + 60_000 >= at);
+        Ok(Diagnostics {
+            kiosk_id,
+            free_disk_mb: u32::try_from(free).unwrap_or(u32::MAX),
+            disk_low: free < 500,
+            bank: bank_label.as_ref().map(|(l, _)| l.clone()),
+            bank_valid_until: bank_label.map(|(_, until)| date_after(until * 1000, 0)),
+            roster: roster
+                .as_ref()
+                .map(|(b, v, n, _)| format!("{b} v{v} ({n})")),
+            roster_valid_until: roster.map(|(_, _, _, until)| date_after(until * 1000, 0)),
+            camera: if camera { "present" } else { "absent" }.into(),
+            wall_clock: chrono::DateTime::from_timestamp_millis(now_ms)
+                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default(),
+            clock_ok: within_bank && after_journal,
+        })
     }
 
     /// The admin allows the window to close (the only way out of the kiosk).

@@ -289,6 +289,46 @@ fn admin_journal(
     with(&state, |k| k.journal(&token, kind, limit))
 }
 
+/// Admin: import a bank file (removable media): checked, then in use.
+#[tauri::command]
+#[specta::specta]
+fn admin_import_bank(
+    state: State<'_, Shared>,
+    token: String,
+    path: String,
+) -> Result<ImportVerdict, IpcError> {
+    with(&state, |k| k.import_bank(&token, &path, bank::now()))
+}
+
+/// Admin: import a roster file: checked, then in use.
+#[tauri::command]
+#[specta::specta]
+fn admin_import_roster(
+    state: State<'_, Shared>,
+    token: String,
+    path: String,
+) -> Result<ImportVerdict, IpcError> {
+    with(&state, |k| k.import_roster(&token, &path, bank::now()))
+}
+
+/// Admin: write the audit journal as CSV into a folder; returns the file's path.
+#[tauri::command]
+#[specta::specta]
+fn admin_export_journal(
+    state: State<'_, Shared>,
+    token: String,
+    dir: String,
+) -> Result<String, IpcError> {
+    with(&state, |k| k.export_journal(&token, &dir, now_ms()))
+}
+
+/// Admin: disk, bank, roster, camera and clock.
+#[tauri::command]
+#[specta::specta]
+fn admin_diagnostics(state: State<'_, Shared>, token: String) -> Result<Diagnostics, IpcError> {
+    with(&state, |k| k.diagnostics(&token, now_ms()))
+}
+
 /// Admin: allow the kiosk window to close.
 #[tauri::command]
 #[specta::specta]
@@ -321,6 +361,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         admin_add_proctor,
         admin_set_disabled,
         admin_journal,
+        admin_import_bank,
+        admin_import_roster,
+        admin_export_journal,
+        admin_diagnostics,
         admin_allow_exit,
     ])
 }

@@ -40,6 +40,16 @@ impl LoadedRoster {
             .collect()
     }
 
+    /// Branch, version, number of entries and end of validity, for the admin's verdict.
+    pub fn summary(&self) -> (String, u64, usize, i64) {
+        (
+            self.0.branch.clone(),
+            self.0.version,
+            self.0.entries.len(),
+            self.0.not_after,
+        )
+    }
+
     /// The person's name as registered (any entry).
     pub fn name_of(&self, iin: &Iin) -> Option<String> {
         self.0

@@ -68,7 +68,8 @@ fn capability_allows_exactly_our_commands() {
 
 fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
     let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
-    let kiosk = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY).unwrap();
+    // The kiosk's one identity: the demo key, installed in its data directory.
+    let kiosk = bank::kiosk_key(dir).unwrap();
     bank::open(bank::DEMO_BANK, &issuer, &kiosk, dir, NOW)
 }
 
@@ -201,6 +202,9 @@ fn every_error_code_is_translated() {
             "store-bad-answer",
             "store-bank-mismatch",
             "store-tampered",
+            "admin-import-exam-open",
+            "admin-file-unreadable",
+            "admin-export-failed",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -265,6 +269,12 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "admin_set_disabled" => k.set_disabled(token, "p1", true).map(drop),
         "admin_journal" => k.journal(token, None, 10).map(drop),
         "admin_allow_exit" => k.allow_exit(token).map(drop),
+        "admin_import_bank" => k.import_bank(token, "/nonexistent", NOW).map(drop),
+        "admin_import_roster" => k.import_roster(token, "/nonexistent", NOW).map(drop),
+        "admin_export_journal" => k
+            .export_journal(token, "/nonexistent", NOW * 1000)
+            .map(drop),
+        "admin_diagnostics" => k.diagnostics(token, NOW * 1000).map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
 }
@@ -381,5 +391,87 @@ fn proctor_input_is_checked_with_reasons() {
             .unwrap_err()
             .0,
         "proctor-document-unchecked"
+    );
+}
+
+#[test]
+fn admin_imports_are_checked_and_take_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    // Not while an exam is open.
+    let bank_file = dir.path().join("import.synaqbank");
+    std::fs::write(&bank_file, bank::DEMO_BANK).unwrap();
+    let path = bank_file.to_str().unwrap();
+    assert_eq!(
+        k.import_bank(&admin, path, NOW).unwrap_err().0,
+        "admin-import-exam-open"
+    );
+    k.submit(&examinee).unwrap();
+    // A tampered file: refused with its reason, nothing replaced.
+    let mut bad = bank::DEMO_BANK.to_vec();
+    bad[700] ^= 4;
+    let bad_file = dir.path().join("bad.synaqbank");
+    std::fs::write(&bad_file, &bad).unwrap();
+    assert_eq!(
+        k.import_bank(&admin, bad_file.to_str().unwrap(), NOW)
+            .unwrap_err()
+            .0,
+        "bank-bad-signature"
+    );
+    assert!(!dir.path().join(bank::BANK_FILE).exists());
+    assert_eq!(
+        k.import_bank(&admin, "/no/such/file", NOW).unwrap_err().0,
+        "admin-file-unreadable"
+    );
+    // The real one: a verdict, kept, in use.
+    let v = k.import_bank(&admin, path, NOW).unwrap();
+    assert_eq!(
+        (v.kind.as_str(), v.name.as_str(), v.count),
+        ("bank", "eumc-demo", 330)
+    );
+    assert!(dir.path().join(bank::BANK_FILE).exists());
+    assert_eq!(k.categories().unwrap().len(), 6);
+    // The roster the same way; a bank given as a roster is refused.
+    let roster_file = dir.path().join("import.synaqroster");
+    std::fs::write(&roster_file, roster::DEMO_ROSTER).unwrap();
+    let v = k
+        .import_roster(&admin, roster_file.to_str().unwrap(), NOW)
+        .unwrap();
+    assert_eq!((v.kind.as_str(), v.name.as_str()), ("roster", "ALM-01"));
+    assert_eq!(
+        k.import_roster(&admin, path, NOW).unwrap_err().0,
+        "roster-not-a-roster"
+    );
+}
+
+#[test]
+fn the_journal_exports_to_csv_without_a_full_iin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    k.submit(&examinee).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = k
+        .export_journal(&admin, out.path().to_str().unwrap(), NOW * 1000)
+        .unwrap();
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("seq,time_utc,attempt,kind,data"));
+    let kinds: Vec<&str> = lines
+        .map(|l| l.split(',').nth(3).unwrap_or_default())
+        .collect();
+    assert!(
+        kinds.contains(&"\"admitted\"") && kinds.contains(&"\"finished\""),
+        "{kinds:?}"
+    );
+    assert!(!csv.contains("900101300017"));
+    let d = k.diagnostics(&admin, NOW * 1000).unwrap();
+    assert_eq!(d.bank.as_deref(), Some("eumc-demo v1"));
+    assert!(d.free_disk_mb > 0);
+    assert!(d.clock_ok);
+    assert_eq!(
+        k.export_journal(&admin, "/nonexistent/dir", 0)
+            .unwrap_err()
+            .0,
+        "admin-export-failed"
     );
 }

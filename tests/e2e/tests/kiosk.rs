@@ -174,6 +174,12 @@ fn languages_and_categories() {
 #[test]
 fn first_run_setup_creates_the_admin() {
     let data = tempfile::tempdir().unwrap();
+    let media = tempfile::tempdir().unwrap();
+    let tampered = media.path().join("tampered.synaqbank");
+    let mut bytes = DEMO_BANK.to_vec();
+    bytes[900] ^= 1;
+    std::fs::write(&tampered, bytes).unwrap();
+    let roster = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/demo.synaqroster");
     scenario("first-run", &[("SYNAQ_DATA_DIR", data.path())], |k| {
         k.click("[data-testid=lang-ru]")?;
         k.wait_one("[data-testid=screen-first-run]")?;
@@ -200,7 +206,32 @@ fn first_run_setup_creates_the_admin() {
         })?;
         both(k, "06-admin-staff", "ru")?;
         k.click("[data-testid=tab-journal]")?;
+        k.type_into("[data-testid=export-dir]", media.path().to_str().unwrap())?;
+        k.click("[data-testid=export-csv]")?;
+        let saved = k.text_of("[data-testid=exported]")?;
+        assert!(
+            saved.contains("synaq-journal-") && saved.ends_with(".csv"),
+            "{saved}"
+        );
         both(k, "07-admin-journal", "ru")?;
+        // Import from "removable media": a tampered bank is refused with its reason,
+        // the signed roster is accepted with a verdict.
+        k.click("[data-testid=tab-import]")?;
+        k.type_into("[data-testid=import-bank-path]", tampered.to_str().unwrap())?;
+        k.click("[data-testid=import-bank]")?;
+        let err = k.text_of("[data-testid=error] p")?;
+        assert!(err.starts_with("Подпись банка недействительна"), "{err}");
+        k.type_into("[data-testid=import-roster-path]", roster.to_str().unwrap())?;
+        k.click("[data-testid=import-roster]")?;
+        let verdict = k.text_of("[data-testid=import-verdict]")?;
+        assert!(
+            verdict.starts_with("Список принят: филиал ALM-01"),
+            "{verdict}"
+        );
+        both(k, "07b-admin-import", "ru")?;
+        k.click("[data-testid=tab-diagnostics]")?;
+        k.wait_one("[data-testid=diagnostics] dl")?;
+        both(k, "07c-admin-diagnostics", "ru")?;
         k.click("[data-testid=admin-leave]")?;
         k.wait_one("[data-testid=screen-categories]")?;
         Ok(())

@@ -235,6 +235,50 @@ async adminJournal(token: string, kind: string | null, limit: number) : Promise<
 }
 },
 /**
+ * Admin: import a bank file (removable media): checked, then in use.
+ */
+async adminImportBank(token: string, path: string) : Promise<Result<ImportVerdict, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_import_bank", { token, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: import a roster file: checked, then in use.
+ */
+async adminImportRoster(token: string, path: string) : Promise<Result<ImportVerdict, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_import_roster", { token, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: write the audit journal as CSV into a folder; returns the file's path.
+ */
+async adminExportJournal(token: string, dir: string) : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_export_journal", { token, dir }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: disk, bank, roster, camera and clock.
+ */
+async adminDiagnostics(token: string) : Promise<Result<Diagnostics, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_diagnostics", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: allow the kiosk window to close.
  */
 async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
@@ -286,6 +330,22 @@ export type CategorySummary = { id: string; number: number; name: LocalizedName;
  */
 bankQuestions: number }
 /**
+ * The admin's diagnostics page.
+ */
+export type Diagnostics = { kioskId: string; freeDiskMb: number; diskLow: boolean; bank: string | null; bankValidUntil: string | null; roster: string | null; rosterValidUntil: string | null; 
+/**
+ * `present` or `absent` (video devices).
+ */
+camera: string; 
+/**
+ * The wall clock, as the kiosk reads it (UTC).
+ */
+wallClock: string; 
+/**
+ * False when the wall clock is before the last journal entry or outside the bank's validity.
+ */
+clockOk: boolean }
+/**
  * The examinee's exam, as every examinee screen sees it.
  */
 export type ExamStatus = { 
@@ -297,6 +357,26 @@ state: string; remainingMs: number; limitMs: number; name: string; maskedIin: st
  * One cell of the question grid.
  */
 export type GridCell = { answered: boolean; flagged: boolean }
+/**
+ * What an import found: the file is trusted and now in use.
+ */
+export type ImportVerdict = { 
+/**
+ * `bank` or `roster`.
+ */
+kind: string; 
+/**
+ * The bank series, or the roster's branch.
+ */
+name: string; version: number; 
+/**
+ * Questions in the bank, or entries on the roster.
+ */
+count: number; 
+/**
+ * Last day of validity (YYYY-MM-DD).
+ */
+validUntil: string }
 /**
  * An error as the UI receives it: a stable code and a message already translated into the
  * language the person chose. Never a raw Rust error string.
