@@ -825,8 +825,3 @@ pub fn today(wall_ms: i64) -> chrono::NaiveDate {
         .map(|d| d.date_naive())
         .unwrap_or_default()
 }
-
-/// The kiosk's data directory.
-pub fn data_dir() -> PathBuf {
-    crate::bank::data_dir()
-}

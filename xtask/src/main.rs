@@ -9,6 +9,7 @@
 //! - `bench bank`: open a 20,000-question bank against a SHA-512 + AES-GCM floor.
 //! - `bench engine`: durable answer commit against write + fdatasync; exam assembly.
 //! - `bench central`: result ingest against Ed25519 verify + one SQLite insert.
+//! - `bench app`: the release kiosk in its window: cold start, answer-to-saved, memory vs Chromium.
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -34,7 +35,7 @@ const APT_PACKAGES: &[&str] = &[
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine|central>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine|central|app>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -60,13 +61,14 @@ fn main() -> ExitCode {
                     run(c)
                 })
             }
+            Some("app") => bench_app(),
             Some("central") => {
                 let mut c = cargo();
                 c.args(["bench", "-p", "synaq-central", "--bench", "ingest"]);
                 run(c)
             }
             _ => {
-                eprintln!("usage: cargo xtask bench <bank | engine | central>");
+                eprintln!("usage: cargo xtask bench <bank | engine | central | app>");
                 return ExitCode::from(2);
             }
         },
@@ -290,6 +292,33 @@ fn bindings() -> Result<()> {
     run(c)?;
     eprintln!("xtask: wrote ui/src/lib/bindings.ts");
     Ok(())
+}
+
+/// The release kiosk measured in its real window (installs Chromium for the comparison).
+fn bench_app() -> Result<()> {
+    setup()?;
+    ui_build()?;
+    if on_path("chromium").is_none() && on_path("apt-get").is_some() && is_root() {
+        let mut c = Command::new("apt-get");
+        c.args(["install", "-y", "-qq", "chromium"])
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        run(c)?;
+    }
+    let mut c = cargo();
+    c.args(["build", "--release", "-p", "synaq-kiosk"]);
+    run(c)?;
+    let driver =
+        cargo_bin("tauri-driver").context("tauri-driver is missing: run `cargo xtask setup`")?;
+    let mut c = Command::new("xvfb-run");
+    c.current_dir(root())
+        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .arg(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["run", "--quiet", "-p", "synaq-e2e", "--bin", "bench-app"])
+        .env("SYNAQ_KIOSK_BIN", root().join("target/release/synaq-kiosk"))
+        .env("SYNAQ_TAURI_DRIVER", driver)
+        .env("SYNAQ_E2E_OUT", root().join("target/e2e"))
+        .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE");
+    run(c)
 }
 
 fn e2e() -> Result<()> {

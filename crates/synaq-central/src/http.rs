@@ -1,4 +1,4 @@
-//! The HTTP API (axum). Every answer, errors included, is signed with the central key over
+//! The HTTPS API (axum over rustls, [`crate::tls`]). Every answer, errors included, is signed with the central key over
 //! the request's nonce, the status and the body (see `synaq_sync::sign`).
 
 use std::sync::Arc;
@@ -18,6 +18,7 @@ use synaq_sync::sign::{
 use synaq_sync::PROTOCOL_VERSION;
 
 use crate::ingest::Refusal;
+use crate::tls::TlsListener;
 use crate::{page, unix_now, Central, CentralError};
 
 /// Most results accepted in one push.
@@ -38,12 +39,14 @@ pub fn router(central: Arc<Central>) -> Router {
         .with_state(central)
 }
 
-/// Serves until the listener fails or the task is dropped.
+/// Serves HTTPS on `listener` with `tls` (see [`crate::tls::TlsIdentity::server_config`])
+/// until the task is dropped.
 pub async fn serve(
     central: Arc<Central>,
     listener: tokio::net::TcpListener,
+    tls: Arc<rustls::ServerConfig>,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(central)).await
+    axum::serve(TlsListener::new(listener, tls)?, router(central)).await
 }
 
 fn signed(c: &Central, nonce: &str, status: StatusCode, ctype: &str, body: Vec<u8>) -> Response {

@@ -3,7 +3,10 @@
 //! - [`Central`]: the data directory (keys, SQLite WAL), the admin operations (branches,
 //!   enrollment codes, staff, roster, banks, revocations), enrollment, pull, and the ingest of
 //!   signed results ([`ingest`]) with its rules: certificates, retake windows, ОО statistics.
-//! - [`http`]: the axum router (`/v1/enroll`, `/v1/pull`, `/v1/push`, certificates, `/v/{n}`).
+//! - [`http`]: the axum router (`/v1/enroll`, `/v1/pull`, `/v1/push`, certificates, `/v/{n}`),
+//!   served over HTTPS only.
+//! - [`tls`]: the self-signed TLS certificate kept in the data directory (kiosks pin its
+//!   SHA-256 fingerprint) and the rustls listener.
 //!
 //! The central key is the issuer key (`synaq-seal`'s `IssuerSecret`): it signs banks, rosters,
 //! kiosk certificates, receipts, every HTTP answer and the certificates' QR tokens, each with
@@ -16,6 +19,7 @@ pub mod http;
 pub mod ingest;
 mod page;
 mod pull;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -1,11 +1,12 @@
 //! `synaq-central`: the reference ЕУМЦ service and its admin commands.
 #![forbid(unsafe_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
+use synaq_central::tls::TlsIdentity;
 use synaq_central::{unix_now, Central, NewRosterEntry};
 use synaq_core::{Bin, CategoryId, Iin};
 
@@ -20,15 +21,20 @@ struct Cli {
     #[arg(long, global = true, default_value = "central-data")]
     data: PathBuf,
     /// Public base URL written into certificates' QR codes.
-    #[arg(long, global = true, default_value = "http://127.0.0.1:8440")]
+    #[arg(long, global = true, default_value = "https://127.0.0.1:8440")]
     base_url: String,
+    /// Another name (DNS name or IP address) for the TLS certificate, besides 127.0.0.1 and
+    /// localhost; repeatable. Used only when the certificate is made (first `serve`).
+    #[arg(long = "tls-name", global = true, value_name = "NAME")]
+    tls_names: Vec<String>,
     #[command(subcommand)]
     cmd: Cmd,
 }
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Serve the HTTP API (plain HTTP: put it behind a TLS terminator in production).
+    /// Serve the API over HTTPS with the data directory's self-signed certificate (made on
+    /// first use; kiosks pin its SHA-256 fingerprint, printed at start).
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8440")]
@@ -53,6 +59,9 @@ enum Admin {
     BranchAdd { code: String, name: String },
     /// Issue a one-time enrollment code for a branch.
     EnrollCode { branch: String },
+    /// Print the SHA-256 fingerprint of central's TLS certificate (making it if needed): give
+    /// it to kiosks with their enrollment code.
+    TlsFingerprint,
     /// Add or update a staff member of a branch.
     StaffAdd {
         branch: String,
@@ -103,6 +112,8 @@ fn main() -> anyhow::Result<()> {
         .with_context(|| format!("opening {}", cli.data.display()))?;
     match cli.cmd {
         Cmd::Serve { listen } => {
+            let identity = tls_identity(&cli.data, &cli.tls_names)?;
+            let tls = identity.server_config()?;
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -111,11 +122,13 @@ fn main() -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {listen}"))?;
                 eprintln!(
-                    "synaq-central: serving http://{} (central key {}); plain HTTP: terminate TLS in front",
+                    "synaq-central: serving https://{} (central key {})\n\
+                     TLS certificate SHA-256 fingerprint (kiosks pin it): {}",
                     l.local_addr()?,
-                    central.public().id()
+                    central.public().id(),
+                    identity.pin()
                 );
-                synaq_central::http::serve(Arc::new(central), l).await?;
+                synaq_central::http::serve(Arc::new(central), l, tls).await?;
                 anyhow::Ok(())
             })?;
         }
@@ -144,15 +157,40 @@ fn main() -> anyhow::Result<()> {
                 out.display()
             );
         }
-        Cmd::Admin(a) => admin(&central, a)?,
+        Cmd::Admin(a) => admin(&central, &cli.data, &cli.tls_names, a)?,
     }
     Ok(())
 }
 
-fn admin(c: &Central, a: Admin) -> anyhow::Result<()> {
+/// The data directory's TLS identity, made on first use; warns about names it lacks.
+fn tls_identity(dir: &Path, names: &[String]) -> anyhow::Result<TlsIdentity> {
+    let id = TlsIdentity::load_or_create(dir, names)?;
+    if id.created() {
+        eprintln!(
+            "synaq-central: made a TLS certificate for {} in {}",
+            id.names().join(", "),
+            dir.join(synaq_central::tls::IDENTITY_FILE).display()
+        );
+    }
+    let missing = id.missing_names(names);
+    if !missing.is_empty() {
+        eprintln!(
+            "synaq-central: warning: the TLS certificate in {} was made for {}, not for {}; \
+             kiosks pin it, so it is kept (move it away to make a new one, then give every \
+             kiosk the new fingerprint)",
+            dir.display(),
+            id.names().join(", "),
+            missing.join(", ")
+        );
+    }
+    Ok(id)
+}
+
+fn admin(c: &Central, dir: &Path, tls_names: &[String], a: Admin) -> anyhow::Result<()> {
     match a {
         Admin::BranchAdd { code, name } => c.add_branch(&code, &name)?,
         Admin::EnrollCode { branch } => println!("{}", c.enrollment_code(&branch)?),
+        Admin::TlsFingerprint => println!("{}", tls_identity(dir, tls_names)?.pin()),
         Admin::StaffAdd {
             branch,
             id,

@@ -421,6 +421,31 @@ fn unwrap_stanza(
     Ok(Zeroizing::new(ck))
 }
 
+/// Wraps a 32-byte key to an X25519 public key with the bank's stanza construction (ephemeral
+/// X25519, HKDF-SHA256 "synaq bank v1 stanza", AES-256-GCM with the recipient id as AAD), for
+/// other formats that seal to a key they cannot open themselves (webcam evidence). The
+/// returned stanza's `role` is [`Role::Issuer`]: the stanza is for the central side, not a kiosk.
+pub fn wrap_key_to(
+    recipient_id: KeyId,
+    recipient_x25519: &[u8; 32],
+    key: &[u8; 32],
+) -> Result<Stanza, BankError> {
+    let mut eph = Zeroizing::new([0u8; 32]);
+    SystemRandom::new()
+        .fill(&mut *eph)
+        .map_err(|_| BankError::Build("the system random generator failed".into()))?;
+    make_stanza(Role::Issuer, recipient_id, recipient_x25519, key, *eph)
+}
+
+/// Unwraps a key wrapped by [`wrap_key_to`] with the recipient's X25519 secret.
+pub fn unwrap_key_with(
+    stanza: &Stanza,
+    recipient_id: KeyId,
+    secret: &StaticSecret,
+) -> Result<Zeroizing<[u8; 32]>, BankError> {
+    unwrap_stanza(stanza, recipient_id, secret)
+}
+
 /// Random bytes for a build: the system's, or derived from a seed for golden vectors.
 enum Entropy {
     System(SystemRandom),

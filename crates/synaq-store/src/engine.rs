@@ -416,15 +416,7 @@ impl Engine {
                     "UPDATE attempts SET state = 'interrupted' WHERE id = ?1",
                     [&l.id],
                 )?;
-                journal::append(
-                    tx,
-                    head,
-                    &l.id,
-                    wall,
-                    l.active_ms,
-                    Kind::Interrupted,
-                    &json!({}),
-                )
+                l.journal(tx, head, wall, Kind::Interrupted, json!({}))
             })?;
             live.state = State::Interrupted;
         }
@@ -627,14 +619,12 @@ impl Engine {
                     "UPDATE attempts SET state = 'interrupted', active_ms = ?2 WHERE id = ?1",
                     params![l.id, l.active_ms as i64],
                 )?;
-                journal::append(
+                l.journal(
                     tx,
                     head,
-                    &l.id,
                     wall,
-                    l.active_ms,
                     Kind::Suspended,
-                    &json!({"gap_ms": gap.as_millis() as u64}),
+                    json!({"gap_ms": gap.as_millis() as u64}),
                 )
             })?;
             live.state = State::Interrupted;
@@ -744,14 +734,12 @@ impl Engine {
         if live.last_shown != Some(position) {
             let qid = item.question.0.clone();
             self.commit(live, |tx, l, head, wall| {
-                journal::append(
+                l.journal(
                     tx,
                     head,
-                    &l.id,
                     wall,
-                    l.active_ms,
                     Kind::Shown,
-                    &json!({"position": position, "question": qid}),
+                    json!({"position": position, "question": qid}),
                 )
             })?;
             live.last_shown = Some(position);
@@ -800,14 +788,12 @@ impl Engine {
                 "UPDATE attempts SET active_ms = ?2 WHERE id = ?1",
                 params![l.id, l.active_ms as i64],
             )?;
-            journal::append(
+            l.journal(
                 tx,
                 head,
-                &l.id,
                 wall,
-                l.active_ms,
                 Kind::Answered,
-                &json!({"position": position, "options": options}),
+                json!({"position": position, "options": options}),
             )
         })?;
         live.persisted_ms = live.active_ms;
@@ -831,8 +817,7 @@ impl Engine {
                      ON CONFLICT (attempt, position) DO UPDATE SET flagged = excluded.flagged",
                     params![l.id, position as i64, flagged],
                 )?;
-                journal::append(tx, head, &l.id, wall, l.active_ms, Kind::Flagged,
-                    &json!({"position": position, "flagged": flagged}))
+                l.journal(tx, head, wall, Kind::Flagged, json!({"position": position, "flagged": flagged}))
             })
         })();
         if r.is_ok() {
@@ -918,14 +903,12 @@ impl Engine {
     pub fn incident(&mut self, by: &str, kind: &str, note: &str) -> Result<(), StoreError> {
         let mut live = self.take()?;
         let r = self.commit(&mut live, |tx, l, head, wall| {
-            journal::append(
+            l.journal(
                 tx,
                 head,
-                &l.id,
                 wall,
-                l.active_ms,
                 Kind::Incident,
-                &json!({"by": by, "kind": kind, "note": note}),
+                json!({"by": by, "kind": kind, "note": note}),
             )
         });
         self.live = Some(live);
@@ -1110,5 +1093,19 @@ impl Engine {
     /// The kiosk's signing key's public half, to verify its results.
     pub fn kiosk_ed25519(&self) -> [u8; 32] {
         self.key.public().ed25519
+    }
+}
+
+impl Live {
+    /// Appends a journal row for this attempt at its current active time.
+    fn journal(
+        &self,
+        tx: &Connection,
+        head: &Head,
+        wall: i64,
+        kind: Kind,
+        data: serde_json::Value,
+    ) -> rusqlite::Result<Head> {
+        journal::append(tx, head, &self.id, wall, self.active_ms, kind, &data)
     }
 }

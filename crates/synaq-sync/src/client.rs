@@ -1,5 +1,6 @@
-//! The kiosk's HTTP client: enrollment, pull, push with retries (`backon`), and applying
-//! central's outcomes to the kiosk's outbox.
+//! The kiosk's HTTPS client: enrollment, pull, push with retries (`backon`), and applying
+//! central's outcomes to the kiosk's outbox. TLS trusts only the pinned central certificate
+//! ([`crate::tls`]).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ use crate::proto::{
 use crate::sign::{
     response_message, verify_b64, RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME,
 };
+use crate::tls::{self, CentralPin};
 use crate::{SyncError, PROTOCOL_VERSION};
 
 /// Unix seconds now.
@@ -54,6 +56,7 @@ pub struct Client {
     http: reqwest::Client,
     key: Arc<KioskSecret>,
     central: IssuerPublic,
+    pin: CentralPin,
     backoff: Backoff,
 }
 
@@ -69,27 +72,29 @@ pub struct SyncReport {
 }
 
 impl Client {
-    /// A client for central at `base_url` (e.g. `http://127.0.0.1:8443`), trusting answers
-    /// signed by `central` only.
+    /// A client for central at `base_url` (`https://…`, e.g. `https://127.0.0.1:8440`),
+    /// trusting only the TLS certificate pinned by `pin` (its fingerprint, from the enrollment
+    /// sheet or bundle) and only answers signed by `central`.
     pub fn new(
         base_url: &str,
         key: Arc<KioskSecret>,
         central: IssuerPublic,
+        pin: CentralPin,
     ) -> Result<Client, SyncError> {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| SyncError::Network {
-                url: base_url.to_owned(),
-                detail: e.to_string(),
-            })?;
+        if !base_url
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        {
+            return Err(SyncError::Format(format!(
+                "the central address {base_url:?} must start with https://"
+            )));
+        }
         Ok(Client {
             base: base_url.trim_end_matches('/').to_owned(),
-            http,
+            http: tls::http_client(pin)?,
             key,
             central,
+            pin,
             backoff: Backoff::default(),
         })
     }
@@ -105,6 +110,25 @@ impl Client {
         &self.base
     }
 
+    /// The pinned central certificate.
+    pub fn pin(&self) -> CentralPin {
+        self.pin
+    }
+
+    fn network_error(&self, url: &str, e: reqwest::Error) -> SyncError {
+        match tls::wrong_central(&e) {
+            Some(w) => SyncError::WrongCentral {
+                url: url.to_owned(),
+                expected: w.expected,
+                presented: w.presented,
+            },
+            None => SyncError::Network {
+                url: url.to_owned(),
+                detail: error_chain(&e),
+            },
+        }
+    }
+
     /// One signed request, one verified answer. No retry.
     pub async fn call<Q: Serialize, R: DeserializeOwned>(
         &self,
@@ -114,10 +138,7 @@ impl Client {
         let body = serde_json::to_vec(request).expect("requests serialize");
         let auth = RequestAuth::sign(&self.key, "POST", path, unix_now(), &body);
         let url = format!("{}{path}", self.base);
-        let net = |e: reqwest::Error| SyncError::Network {
-            url: url.clone(),
-            detail: e.to_string(),
-        };
+        let net = |e: reqwest::Error| self.network_error(&url, e);
         let resp = self
             .http
             .post(&url)
@@ -239,6 +260,21 @@ impl Client {
             .when(SyncError::is_transient)
             .await
     }
+}
+
+/// `e` and its sources, `: `-separated (reqwest's own message hides the cause).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        let t = c.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        cur = c.source();
+    }
+    s
 }
 
 /// Checks a kiosk certificate: central's signature, this kiosk's keys, the branch.

@@ -6,7 +6,9 @@
 //!   certificate, pull, push, delivery receipts.
 //! - [`bundle`]: the same results and receipts on removable media.
 //! - [`qr`]: the certificate's QR token, verifiable offline.
-//! - [`client`]: the kiosk's HTTP client (reqwest) with retries (backon).
+//! - [`client`]: the kiosk's HTTPS client (reqwest, rustls) with retries (backon).
+//! - [`tls`]: the pinned central certificate ([`CentralPin`]): the kiosk trusts exactly the
+//!   certificate whose fingerprint it got at enrollment.
 //!
 //! The HTTP API is described in `docs/protocol/openapi.yaml`.
 #![forbid(unsafe_code)]
@@ -16,12 +18,14 @@ pub mod client;
 pub mod proto;
 pub mod qr;
 pub mod sign;
+pub mod tls;
 
 pub use client::{apply_outcomes, sync_outbox, Backoff, Client, SyncReport};
 pub use proto::{
     result_digest, CertificateInfo, Decision, KioskCertificate, Outcome, PullResponse, Receipt,
 };
 pub use sign::Signed;
+pub use tls::CentralPin;
 
 /// The protocol version this code speaks (`v` in every message).
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -37,6 +41,17 @@ pub enum SyncError {
         url: String,
         /// What failed.
         detail: String,
+    },
+    /// The server at the central address showed another TLS certificate than the one pinned
+    /// at enrollment: not this kiosk's ЕУМЦ (or the certificate was replaced). Not retried.
+    #[error("the server at {url} is not the ЕУМЦ central this kiosk was enrolled with: its TLS certificate {presented} is not the pinned {expected}; check the central address, or re-enter the central fingerprint from ЕУМЦ; nothing was sent")]
+    WrongCentral {
+        /// The URL called.
+        url: String,
+        /// The pinned fingerprint.
+        expected: CentralPin,
+        /// The fingerprint of the certificate the server showed.
+        presented: CentralPin,
     },
     /// Central refused the whole request, with its reason.
     #[error("ЕУМЦ refused the request ({code}): {message}")]
@@ -84,6 +99,7 @@ impl SyncError {
     pub fn code(&self) -> &str {
         match self {
             SyncError::Network { .. } => "sync-offline",
+            SyncError::WrongCentral { .. } => "sync-wrong-central",
             SyncError::Refused { code, .. } => code,
             SyncError::UnsignedAnswer { .. } => "sync-unsigned-answer",
             SyncError::BadSignature(_) => "sync-bad-signature",

@@ -234,6 +234,31 @@ impl Kiosk {
         Ok(())
     }
 
+    /// Presses keys together (a chord such as Ctrl+Shift+I), WebDriver key codes allowed.
+    pub fn chord(&self, keys: &[&str]) -> Result<()> {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({"type": "keyDown", "value": k}))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
+        self.call(
+            "POST",
+            &self.s("/actions"),
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )?;
+        Ok(())
+    }
+
+    /// How many windows the session can see.
+    pub fn window_count(&self) -> Result<usize> {
+        let v = self.call("GET", &self.s("/window/handles"), None)?;
+        Ok(v.as_array().map_or(0, Vec::len))
+    }
+
     /// An attribute of the first element matching `css`.
     pub fn attr(&self, css: &str, name: &str) -> Result<String> {
         let e = self.wait_one(css)?;

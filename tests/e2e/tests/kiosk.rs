@@ -519,6 +519,15 @@ fn the_window_cannot_be_escaped() {
         // Still here, still working.
         k.click("[data-testid=lang-ru]")?;
         k.wait_one("[data-testid=screen-categories]")?;
+        // Devtools shortcuts open nothing: F12, Ctrl+Shift+I, Ctrl+Shift+J.
+        const CTRL: &str = "\u{E009}";
+        const SHIFT: &str = "\u{E008}";
+        k.chord(&["\u{E03C}"])?;
+        k.chord(&[CTRL, SHIFT, "i"])?;
+        k.chord(&[CTRL, SHIFT, "j"])?;
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(k.window_count()?, 1);
+        k.wait_one("[data-testid=screen-categories]")?;
         // No eval: the CSP forbids it.
         let eval =
             k.script("try { eval('1'); return 'allowed'; } catch (e) { return 'blocked'; }")?;

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use synaq_central::tls::TlsIdentity;
 use synaq_central::{Central, NewRosterEntry};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankContent, BankMeta};
@@ -16,7 +17,7 @@ use synaq_seal::{FileTrustStore, IssuerPublic, KioskSecret};
 use synaq_store::engine::FinishReason;
 use synaq_store::{Engine, ExamBank, SignedResult};
 use synaq_sync::proto::PullResponse;
-use synaq_sync::Client;
+use synaq_sync::{CentralPin, Client};
 
 /// The branch every test uses.
 pub const BRANCH: &str = "ALM-01";
@@ -98,13 +99,20 @@ pub struct Running {
     pub addr: SocketAddr,
     /// Its data directory.
     pub dir: tempfile::TempDir,
+    /// The fingerprint of its TLS certificate (what kiosks pin).
+    pub pin: CentralPin,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
-    /// `http://127.0.0.1:PORT`.
+    /// `https://127.0.0.1:PORT`.
     pub fn base(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("https://{}", self.addr)
+    }
+
+    /// An HTTPS client pinned to this central (for raw requests).
+    pub fn http(&self) -> reqwest::Client {
+        synaq_sync::tls::http_client(self.pin).expect("https client")
     }
 }
 
@@ -114,24 +122,33 @@ impl Drop for Running {
     }
 }
 
-/// Starts central with a branch, a proctor and the demo bank published.
+/// Starts central over HTTPS (its own self-signed certificate) with a branch, a proctor and
+/// the demo bank published.
 pub async fn start_central() -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
-    let central = Arc::new(setup_central(dir.path(), &format!("http://{addr}")));
+    let central = Arc::new(setup_central(dir.path(), &format!("https://{addr}")));
+    let identity = tls_identity(dir.path());
+    let tls = identity.server_config().expect("tls config");
     let c = Arc::clone(&central);
     let task = tokio::spawn(async move {
-        let _ = synaq_central::http::serve(c, listener).await;
+        let _ = synaq_central::http::serve(c, listener, tls).await;
     });
     Running {
         central,
         addr,
         dir,
+        pin: identity.pin(),
         task,
     }
+}
+
+/// Central's TLS identity in `dir` (made on first use, for 127.0.0.1 and localhost).
+pub fn tls_identity(dir: &Path) -> TlsIdentity {
+    TlsIdentity::load_or_create(dir, &[]).expect("tls identity")
 }
 
 /// Opens central in `dir` with a branch, a proctor and the demo bank (`demo` v1) published.
@@ -194,9 +211,15 @@ impl Kiosk {
         }
     }
 
-    /// A client for central at `base`, trusting `central`.
-    pub fn client(&self, base: &str, central: &IssuerPublic) -> Client {
-        Client::new(base, Arc::clone(&self.key), central.clone()).expect("client")
+    /// A client for central at `base`, trusting the TLS certificate `pin` and answers signed
+    /// by `central`.
+    pub fn client(&self, base: &str, central: &IssuerPublic, pin: CentralPin) -> Client {
+        Client::new(base, Arc::clone(&self.key), central.clone(), pin).expect("client")
+    }
+
+    /// A client for the running central `c`, pinned to its certificate.
+    pub fn client_of(&self, c: &Running) -> Client {
+        self.client(&c.base(), &c.central.public(), c.pin)
     }
 
     /// Opens the first bank of a pull with this kiosk's key.

@@ -1,4 +1,5 @@
-//! `synaq-loop-central DIR ADDR`: central as a child process the fault tests kill with SIGKILL.
+//! `synaq-loop-central DIR ADDR`: central (HTTPS, the certificate kept in DIR) as a child
+//! process the fault tests kill with SIGKILL.
 #![forbid(unsafe_code)]
 
 use std::sync::Arc;
@@ -12,7 +13,9 @@ fn main() -> anyhow::Result<()> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("usage: DIR ADDR"))?;
     anyhow::ensure!(addr.starts_with("127.0.0.1:"), "loopback only");
-    let central = synaq_central::Central::open(dir.as_ref(), &format!("http://{addr}"))?;
+    let central = synaq_central::Central::open(dir.as_ref(), &format!("https://{addr}"))?;
+    let tls =
+        synaq_central::tls::TlsIdentity::load_or_create(dir.as_ref(), &[])?.server_config()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -31,7 +34,7 @@ fn main() -> anyhow::Result<()> {
                 Err(e) => return Err(e.into()),
             }
         };
-        synaq_central::http::serve(Arc::new(central), listener).await?;
+        synaq_central::http::serve(Arc::new(central), listener, tls).await?;
         anyhow::Ok(())
     })
 }

@@ -27,17 +27,13 @@ async fn full_loop_over_the_network() {
     register(&c.central, &people[1], 1);
 
     let kiosk = Kiosk::new();
-    let client = kiosk.client(&c.base(), &central_pub);
+    let client = kiosk.client_of(&c);
     let code = c.central.enrollment_code(BRANCH).unwrap();
     let cert = client.enroll(BRANCH, &code).await.unwrap();
     assert_eq!(cert.body.kiosk_id, kiosk.key.id().to_string());
     // The code is one-time: another kiosk cannot use it.
     let other = Kiosk::new();
-    let err = other
-        .client(&c.base(), &central_pub)
-        .enroll(BRANCH, &code)
-        .await
-        .unwrap_err();
+    let err = other.client_of(&c).enroll(BRANCH, &code).await.unwrap_err();
     assert_eq!(err.code(), "enroll-code-used", "{err}");
 
     let pull = client.pull(0).await.unwrap();
@@ -101,7 +97,7 @@ async fn full_loop_over_the_network() {
     assert_eq!(claims.m, &people[0].as_str()[8..]);
 
     // The public JSON and the verification page.
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = c.http();
     let page = http
         .get(format!("{}/v/{number}", c.base()))
         .send()
@@ -143,7 +139,7 @@ async fn full_loop_over_the_network() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_loop_through_a_bundle_with_no_network() {
     let dir = tempfile::tempdir().unwrap();
-    let c = setup_central(dir.path(), "http://127.0.0.1:9");
+    let c = setup_central(dir.path(), "https://127.0.0.1:9");
     let central_pub = c.public();
     let person = &iins(200, 1)[0];
     register(&c, person, 1);
@@ -196,7 +192,7 @@ struct Ready {
 async fn ready() -> Ready {
     let c = start_central().await;
     let kiosk = Kiosk::new();
-    let client = kiosk.client(&c.base(), &c.central.public());
+    let client = kiosk.client_of(&c);
     let code = c.central.enrollment_code(BRANCH).unwrap();
     client.enroll(BRANCH, &code).await.unwrap();
     let pull = client.pull(0).await.unwrap();
@@ -244,7 +240,6 @@ async fn each_fault_is_refused_with_its_reason() {
     for p in &people[..6] {
         register(&r.c.central, p, 1);
     }
-    let central_pub = r.c.central.public();
 
     // Tampered result: an answer changed after signing.
     let mut t = resign(&r.template, &r.kiosk.key, &people[0], 10);
@@ -288,7 +283,7 @@ async fn each_fault_is_refused_with_its_reason() {
 
     // Bank not issued to this kiosk: enrolled, but never pulled the bank.
     let k2 = Kiosk::new();
-    let c2 = k2.client(&r.c.base(), &central_pub);
+    let c2 = k2.client_of(&r.c);
     c2.enroll(BRANCH, &r.c.central.enrollment_code(BRANCH).unwrap())
         .await
         .unwrap();
@@ -308,7 +303,7 @@ async fn each_fault_is_refused_with_its_reason() {
     // Unenrolled kiosk: the whole request is refused.
     let k3 = Kiosk::new();
     let err = k3
-        .client(&r.c.base(), &central_pub)
+        .client_of(&r.c)
         .push(&[resign(&r.template, &k3.key, &people[3], 16)])
         .await
         .unwrap_err();
@@ -322,7 +317,7 @@ async fn each_fault_is_refused_with_its_reason() {
     })
     .unwrap();
     let auth = RequestAuth::sign(&r.kiosk.key, "POST", "/v1/push", now(), &body);
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = r.c.http();
     let send = |auth: RequestAuth, body: Vec<u8>| {
         http.post(format!("{}/v1/push", r.c.base()))
             .header(H_KIOSK, auth.kiosk)
@@ -379,7 +374,7 @@ async fn each_fault_is_refused_with_its_reason() {
     let impostor = synaq_seal::IssuerSecret::generate().unwrap();
     let err = r
         .kiosk
-        .client(&r.c.base(), &impostor.public())
+        .client(&r.c.base(), &impostor.public(), r.c.pin)
         .pull(0)
         .await
         .unwrap_err();
@@ -429,12 +424,62 @@ async fn retakes_follow_the_window_and_a_second_pass_is_refused() {
     assert_eq!(refused_code(&o.outcomes[0]), "retake-window-closed");
 }
 
+/// A kiosk pinned to another central certificate (another ЕУМЦ, or an impostor on the
+/// address) refuses the TLS handshake: nothing is sent, nothing retried, and the error says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_pinned_to_another_certificate_refuses_to_talk() {
+    let c = start_central().await;
+    let other = synaq_central::tls::TlsIdentity::generate(&["127.0.0.1".into()])
+        .unwrap()
+        .pin();
+    assert_ne!(other, c.pin);
+    let kiosk = Kiosk::new();
+    let wrong = kiosk
+        .client(&c.base(), &c.central.public(), other)
+        .with_backoff(Backoff {
+            min: Duration::from_millis(1),
+            max: Duration::from_millis(5),
+            times: 3,
+        });
+    let code = c.central.enrollment_code(BRANCH).unwrap();
+    let err = wrong.enroll(BRANCH, &code).await.unwrap_err();
+    assert_eq!(err.code(), "sync-wrong-central", "{err}");
+    assert!(!err.is_transient(), "a wrong certificate is not retried");
+    let SyncError::WrongCentral {
+        expected,
+        presented,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*expected, *presented), (other, c.pin));
+    let text = err.to_string();
+    assert!(text.contains(&other.to_string()) && text.contains(&c.pin.to_string()));
+    // Pushes fail the same way at once (no backoff loop).
+    let err = wrong.push_with_retry(&[]).await.unwrap_err();
+    assert_eq!(err.code(), "sync-wrong-central", "{err}");
+    // The request never reached central: the one-time code is still unused, and the same
+    // kiosk pinned to the right certificate enrolls with it.
+    let cert = kiosk.client_of(&c).enroll(BRANCH, &code).await.unwrap();
+    assert_eq!(cert.body.kiosk_id, kiosk.key.id().to_string());
+    // Plain HTTP to central gets no answer either way: the client will not even try.
+    let err = synaq_sync::Client::new(
+        &format!("http://{}", c.addr),
+        Arc::clone(&kiosk.key),
+        c.central.public(),
+        c.pin,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "sync-format", "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_week_offline_then_everything_syncs() {
     let c = start_central().await;
     let central_pub = c.central.public();
     let kiosk = Kiosk::new();
-    let client = kiosk.client(&c.base(), &central_pub);
+    let client = kiosk.client_of(&c);
     client
         .enroll(BRANCH, &c.central.enrollment_code(BRANCH).unwrap())
         .await
@@ -455,7 +500,7 @@ async fn a_week_offline_then_everything_syncs() {
     }
     // Offline: nothing to reach, nothing lost, a clear transient error.
     let dead = kiosk
-        .client("http://127.0.0.1:9", &central_pub)
+        .client("https://127.0.0.1:9", &central_pub, c.pin)
         .with_backoff(Backoff {
             min: Duration::from_millis(1),
             max: Duration::from_millis(5),
@@ -479,13 +524,12 @@ async fn fifty_kiosks_push_concurrently_and_nothing_is_lost() {
     const KIOSKS: usize = 50;
     const EACH: usize = 8;
     let r = ready().await;
-    let central_pub = r.c.central.public();
     let people = iins(1000, KIOSKS * EACH);
     register_all(&r.c.central, &people);
     let mut kiosks = Vec::new();
     for _ in 0..KIOSKS {
         let k = Kiosk::new();
-        let client = k.client(&r.c.base(), &central_pub);
+        let client = k.client_of(&r.c);
         client
             .enroll(BRANCH, &r.c.central.enrollment_code(BRANCH).unwrap())
             .await
@@ -535,7 +579,7 @@ async fn central_killed_and_restarted_100_times_mid_push() {
         l.local_addr().unwrap().port()
     };
     let addr = format!("127.0.0.1:{port}");
-    let base = format!("http://{addr}");
+    let base = format!("https://{addr}");
     // Set up in-process, then close the database and hand the directory to the child.
     let (central_pub, kiosk, template, people) = {
         let c = setup_central(dir.path(), &base);
@@ -549,6 +593,8 @@ async fn central_killed_and_restarted_100_times_mid_push() {
         let template = sit_exam(&mut engine, &bank, &people[N], true);
         (c.public(), kiosk, template, people)
     };
+    // The child keeps serving with the certificate made here, restart after restart.
+    let pin = tls_identity(dir.path()).pin();
     let results: Vec<SignedResult> = (0..N)
         .map(|i| resign(&template, &kiosk.key, &people[i], i))
         .collect();
@@ -582,11 +628,13 @@ async fn central_killed_and_restarted_100_times_mid_push() {
         }
         child
     });
-    let client = kiosk.client(&base, &central_pub).with_backoff(Backoff {
-        min: Duration::from_millis(2),
-        max: Duration::from_millis(20),
-        times: 1000,
-    });
+    let client = kiosk
+        .client(&base, &central_pub, pin)
+        .with_backoff(Backoff {
+            min: Duration::from_millis(2),
+            max: Duration::from_millis(20),
+            times: 1000,
+        });
     let deadline = Instant::now() + Duration::from_secs(90);
     let mut receipts: HashMap<String, synaq_sync::Receipt> = HashMap::new();
     let mut pending: Vec<SignedResult> = results.clone();

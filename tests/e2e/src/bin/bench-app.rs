@@ -1,0 +1,221 @@
+//! `cargo xtask bench app`: the kiosk measured in its real window (release build, Xvfb).
+//!
+//! - Cold start: from asking WebDriver for a session to the first usable screen.
+//! - Answer to "saved" mark, measured inside the page (click → mark in the DOM), p50 / p95,
+//!   during a 120-question exam.
+//! - Memory: the sum of PSS (`/proc/*/smaps_rollup`) of the kiosk and its WebKit processes
+//!   during that exam, next to Chromium (`--kiosk`, same Xvfb) showing the same built UI.
+//!
+//! Reports numbers and ratios; asserts nothing about time.
+#![forbid(unsafe_code)]
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use synaq_e2e::Kiosk;
+use synaq_store::staff::{self, StaffRole};
+
+type Result<T> = synaq_e2e::Result<T>;
+
+fn staffed() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let db = synaq_store::open_db(&dir.path().join("kiosk.sqlite3")).unwrap();
+    staff::add(
+        &db,
+        "p1",
+        "Proctor",
+        StaffRole::Proctor,
+        "proctor-pass-1",
+        0,
+    )
+    .unwrap();
+    staff::add(&db, "admin", "Admin", StaffRole::Admin, "admin-pass-1", 0).unwrap();
+    dir
+}
+
+fn percentile(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// PSS in kB of `root` and every descendant process.
+fn pss_tree(root: u32) -> u64 {
+    let mut parent = std::collections::HashMap::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // The field after the parenthesised name: state, then ppid.
+            if let Some(rest) = stat.rsplit(')').next() {
+                if let Some(ppid) = rest
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|p| p.parse::<u32>().ok())
+                {
+                    parent.insert(pid, ppid);
+                }
+            }
+        }
+    }
+    let in_tree = |mut p: u32| loop {
+        if p == root {
+            return true;
+        }
+        match parent.get(&p) {
+            Some(&pp) if pp != 0 && pp != p => p = pp,
+            _ => return false,
+        }
+    };
+    parent
+        .keys()
+        .filter(|&&p| in_tree(p))
+        .map(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/smaps_rollup"))
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("Pss:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<u64>().ok())
+                })
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+fn pid_of(needle: &str) -> Option<u32> {
+    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+        let pid = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).ok()?;
+        cmd.split('\0')
+            .next()
+            .filter(|first| first.ends_with(needle))?;
+        Some(pid)
+    })
+}
+
+fn cold_start() -> Result<f64> {
+    let dir = staffed();
+    let t = Instant::now();
+    let k = Kiosk::start(&[("SYNAQ_DATA_DIR", dir.path())])?;
+    k.wait_one("[data-testid=lang-kk]")?;
+    Ok(t.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, u64)> {
+    let dir = staffed();
+    let k = Kiosk::start(&[("SYNAQ_DATA_DIR", dir.path())])?;
+    k.click("[data-testid=lang-kk]")?;
+    k.click("[data-testid=staff-entry]")?;
+    k.type_into("[data-testid=login-id]", "p1")?;
+    k.type_into("[data-testid=login-password]", "proctor-pass-1")?;
+    k.click("[data-testid=login-submit]")?;
+    k.type_into("[data-testid=proctor-iin]", "951103401587")?;
+    k.click("[data-testid=match-cat-4]")?;
+    k.click("[data-testid=document-checked]")?;
+    k.click("[data-testid=proctor-start]")?;
+    k.click("[data-testid=identity-confirm]")?;
+    k.click("[data-testid=rules-start]")?;
+    let mut samples = Vec::new();
+    for i in 0..60 {
+        k.wait_texts("[data-testid=question-counter]", "question", |t| {
+            t.first()
+                .is_some_and(|s| s.contains(&format!(" {}-", i + 1)))
+        })?;
+        let ms = k.script(
+            "const t = performance.now();
+             document.querySelector('[data-testid=option-2]').click();
+             return new Promise(done => {
+               const look = () => document.querySelector('[data-testid=saved-mark]')
+                 ? done(performance.now() - t) : setTimeout(look, 1);
+               look();
+             });",
+        )?;
+        samples.push(ms.as_f64().unwrap_or(f64::NAN));
+        k.click("[data-testid=next]")?;
+    }
+    let root = pid_of(Path::new(kiosk_bin).file_name().unwrap().to_str().unwrap())
+        .ok_or("the kiosk process was not found")?;
+    let pss = pss_tree(root);
+    Ok((samples, pss))
+}
+
+fn chromium_pss() -> Result<Option<u64>> {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        return Ok(None);
+    };
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist");
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut server = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &port.to_string(),
+        ])
+        .current_dir(&dist)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let profile = tempfile::tempdir()?;
+    let mut browser = Command::new(chromium)
+        .args([
+            "--kiosk",
+            "--no-sandbox",
+            "--no-first-run",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("http://127.0.0.1:{port}/"),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    std::thread::sleep(Duration::from_secs(8));
+    let pss = pss_tree(browser.id());
+    let _ = browser.kill();
+    let _ = browser.wait();
+    let _ = server.kill();
+    let _ = server.wait();
+    Ok(Some(pss))
+}
+
+fn main() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let kiosk_bin = std::env::var("SYNAQ_KIOSK_BIN")?;
+    let mut starts = (0..3).map(|_| cold_start()).collect::<Result<Vec<_>>>()?;
+    let (mut saved, pss) = exam(&kiosk_bin)?;
+    let chromium = chromium_pss()?;
+    println!("kiosk: {kiosk_bin}");
+    println!(
+        "cold start to first usable screen: median {:.0} ms (3 runs; target < 1500 ms; includes WebDriver session setup)",
+        percentile(&mut starts, 0.5)
+    );
+    println!(
+        "answer click to saved mark, {} answers in a 120-question exam: p50 {:.1} ms, p95 {:.1} ms (target p95 < 50 ms)",
+        saved.len(),
+        percentile(&mut saved, 0.5),
+        percentile(&mut saved, 0.95)
+    );
+    println!(
+        "memory, kiosk + WebKit processes (sum of PSS): {} MB",
+        pss / 1024
+    );
+    match chromium {
+        Some(c) => println!(
+            "memory, Chromium --kiosk with the same UI: {} MB; ratio kiosk/Chromium {:.2} (target ≤ 0.60)",
+            c / 1024,
+            pss as f64 / c.max(1) as f64
+        ),
+        None => println!("Chromium is not installed: `apt-get install chromium` for the comparison"),
+    }
+    Ok(())
+}
