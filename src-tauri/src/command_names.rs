@@ -29,5 +29,7 @@ pub const COMMANDS: &[&str] = &[
     "admin_import_roster",
     "admin_export_journal",
     "admin_diagnostics",
+    "admin_settings",
+    "admin_save_settings",
     "admin_allow_exit",
 ];

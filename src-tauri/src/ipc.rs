@@ -262,3 +262,17 @@ pub struct Diagnostics {
     /// False when the wall clock is before the last journal entry or outside the bank's validity.
     pub clock_ok: bool,
 }
+
+/// Kiosk settings the admin may change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// The camera device in use (`/dev/video0`…), or empty for none.
+    pub camera_device: String,
+    /// Video devices present on this machine.
+    pub cameras: Vec<String>,
+    /// Seconds between proctoring frames.
+    pub capture_interval_secs: u32,
+    /// The longest interval the exam profiles allow (the smallest of their values).
+    pub max_interval_secs: u32,
+}

@@ -788,6 +788,73 @@ impl Kiosk {
         })
     }
 
+    fn cameras() -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir("/dev")
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("video"))
+                    .map(|n| format!("/dev/{n}"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// Camera and capture interval, with the limits that apply.
+    pub fn settings(&mut self, token: &str) -> R<SettingsView> {
+        self.require_admin(token)?;
+        let engine = self.engine()?;
+        let max = engine
+            .bank()
+            .profile
+            .categories
+            .iter()
+            .map(|c| c.capture_interval_secs)
+            .min()
+            .unwrap_or(5);
+        let conn = engine.connection();
+        let interval = staff::setting(conn, "capture_interval_secs")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(max)
+            .min(max);
+        let cameras = Self::cameras();
+        let device = staff::setting(conn, "camera_device")?
+            .unwrap_or_else(|| cameras.first().cloned().unwrap_or_default());
+        Ok(SettingsView {
+            camera_device: device,
+            cameras,
+            capture_interval_secs: interval,
+            max_interval_secs: max,
+        })
+    }
+
+    /// Saves the camera and the capture interval (never longer than the profiles allow).
+    pub fn save_settings(
+        &mut self,
+        token: &str,
+        camera_device: &str,
+        capture_interval_secs: u32,
+    ) -> R<SettingsView> {
+        let current = self.settings(token)?;
+        if !(1..=current.max_interval_secs).contains(&capture_interval_secs) {
+            return err("admin-interval-out-of-range");
+        }
+        let device = camera_device.trim();
+        if !device.is_empty() && !current.cameras.iter().any(|c| c == device) {
+            return err("admin-camera-unknown");
+        }
+        let conn = self.engine()?.connection();
+        staff::set_setting(conn, "camera_device", device)?;
+        staff::set_setting(
+            conn,
+            "capture_interval_secs",
+            &capture_interval_secs.to_string(),
+        )?;
+        self.settings(token)
+    }
+
     /// The admin allows the window to close (the only way out of the kiosk).
     pub fn allow_exit(&mut self, token: &str) -> R<()> {
         self.require_admin(token)?;

@@ -329,6 +329,27 @@ fn admin_diagnostics(state: State<'_, Shared>, token: String) -> Result<Diagnost
     with(&state, |k| k.diagnostics(&token, now_ms()))
 }
 
+/// Admin: camera and capture interval.
+#[tauri::command]
+#[specta::specta]
+fn admin_settings(state: State<'_, Shared>, token: String) -> Result<SettingsView, IpcError> {
+    with(&state, |k| k.settings(&token))
+}
+
+/// Admin: save camera and capture interval.
+#[tauri::command]
+#[specta::specta]
+fn admin_save_settings(
+    state: State<'_, Shared>,
+    token: String,
+    camera_device: String,
+    capture_interval_secs: u32,
+) -> Result<SettingsView, IpcError> {
+    with(&state, |k| {
+        k.save_settings(&token, &camera_device, capture_interval_secs)
+    })
+}
+
 /// Admin: allow the kiosk window to close.
 #[tauri::command]
 #[specta::specta]
@@ -365,6 +386,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         admin_import_roster,
         admin_export_journal,
         admin_diagnostics,
+        admin_settings,
+        admin_save_settings,
         admin_allow_exit,
     ])
 }

@@ -205,6 +205,8 @@ fn every_error_code_is_translated() {
             "admin-import-exam-open",
             "admin-file-unreadable",
             "admin-export-failed",
+            "admin-interval-out-of-range",
+            "admin-camera-unknown",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -275,6 +277,8 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
             .export_journal(token, "/nonexistent", NOW * 1000)
             .map(drop),
         "admin_diagnostics" => k.diagnostics(token, NOW * 1000).map(drop),
+        "admin_settings" => k.settings(token).map(drop),
+        "admin_save_settings" => k.save_settings(token, "", 1).map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
 }
@@ -474,4 +478,31 @@ fn the_journal_exports_to_csv_without_a_full_iin() {
             .0,
         "admin-export-failed"
     );
+}
+
+#[test]
+fn settings_stay_within_what_the_profile_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, _examinee) = staffed(dir.path());
+    let s = k.settings(&admin).unwrap();
+    assert_eq!(
+        s.max_interval_secs, 5,
+        "the demo profile captures every 5 s"
+    );
+    assert_eq!(s.capture_interval_secs, 5);
+    assert_eq!(
+        k.save_settings(&admin, "", 6).unwrap_err().0,
+        "admin-interval-out-of-range"
+    );
+    assert_eq!(
+        k.save_settings(&admin, "", 0).unwrap_err().0,
+        "admin-interval-out-of-range"
+    );
+    assert_eq!(
+        k.save_settings(&admin, "/dev/video9", 3).unwrap_err().0,
+        "admin-camera-unknown"
+    );
+    let s = k.save_settings(&admin, "", 3).unwrap();
+    assert_eq!((s.capture_interval_secs, s.camera_device.as_str()), (3, ""));
+    assert_eq!(k.settings(&admin).unwrap().capture_interval_secs, 3);
 }

@@ -276,3 +276,13 @@ admin-diag-clock-ok = looks right
 admin-diag-clock-bad = check it: behind the journal or outside the bank's validity
 admin-diag-none = none
 admin-diag-mb = { $mb } MB
+
+## Admin: settings
+admin-interval-out-of-range = The capture interval must be from 1 second to the most the exam rules allow.
+admin-camera-unknown = There is no such camera on this computer.
+admin-tab-settings = Settings
+admin-settings-camera = Camera
+admin-settings-no-camera = No camera
+admin-settings-interval = Seconds between frames (at most { $max })
+admin-settings-save = Save
+admin-settings-saved = Settings saved.

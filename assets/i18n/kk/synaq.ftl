@@ -261,3 +261,13 @@ admin-diag-clock-ok = дұрыс
 admin-diag-clock-bad = тексеріңіз: сағат журналдан артта немесе банк мерзімінен тыс
 admin-diag-none = жоқ
 admin-diag-mb = { $mb } МБ
+
+## Admin: settings
+admin-interval-out-of-range = Түсіру аралығы 1 секундтан емтихан ережелері рұқсат еткен ең көп мәнге дейін болуы керек.
+admin-camera-unknown = Мұндай камера бұл компьютерде жоқ.
+admin-tab-settings = Баптаулар
+admin-settings-camera = Камера
+admin-settings-no-camera = Камера жоқ
+admin-settings-interval = Кадр аралығы, секунд (ең көбі { $max })
+admin-settings-save = Сақтау
+admin-settings-saved = Баптаулар сақталды.

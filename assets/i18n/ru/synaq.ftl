@@ -280,3 +280,13 @@ admin-diag-clock-ok = в порядке
 admin-diag-clock-bad = проверьте: часы отстают от журнала или вне срока банка
 admin-diag-none = нет
 admin-diag-mb = { $mb } МБ
+
+## Admin: settings
+admin-interval-out-of-range = Интервал съёмки — от 1 секунды до наибольшего значения, которое допускают правила экзамена.
+admin-camera-unknown = Такой камеры на этом компьютере нет.
+admin-tab-settings = Настройки
+admin-settings-camera = Камера
+admin-settings-no-camera = Без камеры
+admin-settings-interval = Интервал кадров, секунд (не более { $max })
+admin-settings-save = Сохранить
+admin-settings-saved = Настройки сохранены.

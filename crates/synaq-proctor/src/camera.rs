@@ -6,9 +6,7 @@
 
 use std::time::SystemTime;
 
-use nokhwa::utils::{
-    ApiBackend, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType,
-};
+use nokhwa::utils::{ApiBackend, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
 use nokhwa::Camera;
 
 use crate::frame::{Frame, PixelFormat};
@@ -57,12 +55,9 @@ impl NokhwaSource {
         ];
         let format =
             RequestedFormat::with_formats(RequestedFormatType::AbsoluteHighestFrameRate, &wanted);
-        let mut camera = Camera::with_backend(
-            CameraIndex::Index(index),
-            format,
-            ApiBackend::Video4Linux,
-        )
-        .map_err(|e| CameraError::Open(e.to_string()))?;
+        let mut camera =
+            Camera::with_backend(CameraIndex::Index(index), format, ApiBackend::Video4Linux)
+                .map_err(|e| CameraError::Open(e.to_string()))?;
         camera
             .open_stream()
             .map_err(|e| CameraError::Open(e.to_string()))?;

@@ -23,50 +23,75 @@ pub type Opener = Box<dyn FnMut() -> Result<Box<dyn FrameSource>, CameraError> +
 /// The default interval between frames: the exam profile's `capture_interval_secs` default.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 
-/// A one-slot mailbox: `put` replaces what is there (counting it as dropped).
-#[derive(Debug)]
-struct Slot<T> {
-    item: Mutex<(Option<T>, u64, bool)>,
+/// The one-slot mailbox between the capture thread and its reader. A newer frame replaces a
+/// stale one (counted as dropped); an error is kept until read, so a lost camera is never
+/// hidden by the frames that come after it.
+#[derive(Debug, Default)]
+struct Slot {
+    state: Mutex<SlotState>,
     ready: Condvar,
 }
 
-impl<T> Slot<T> {
-    fn new() -> Slot<T> {
-        Slot {
-            item: Mutex::new((None, 0, false)),
-            ready: Condvar::new(),
-        }
-    }
+#[derive(Debug, Default)]
+struct SlotState {
+    frame: Option<Frame>,
+    error: Option<CameraError>,
+    dropped: u64,
+    closed: bool,
+}
 
-    fn put(&self, t: T) {
-        let mut g = self.item.lock().expect("slot lock");
-        if g.0.replace(t).is_some() {
-            g.1 += 1;
+impl Slot {
+    fn put(&self, got: Captured) {
+        let mut g = self.state.lock().expect("slot lock");
+        match got {
+            Ok(f) => {
+                if g.frame.replace(f).is_some() {
+                    g.dropped += 1;
+                }
+            }
+            Err(e) => {
+                // A frame older than the failure is stale: reading it after the error would
+                // look like the camera came back.
+                if g.frame.take().is_some() {
+                    g.dropped += 1;
+                }
+                // The first error of an outage is the one worth reporting.
+                if g.error.is_none() {
+                    g.error = Some(e);
+                }
+            }
         }
         self.ready.notify_all();
     }
 
     fn close(&self) {
-        self.item.lock().expect("slot lock").2 = true;
+        self.state.lock().expect("slot lock").closed = true;
         self.ready.notify_all();
     }
 
-    /// Waits up to `d` for an item; `Err(())` once closed and empty.
-    fn take_timeout(&self, d: Duration) -> Result<Option<T>, ()> {
+    /// Waits up to `d` for a capture; `Err(())` once closed and empty.
+    fn take_timeout(&self, d: Duration) -> Result<Option<Captured>, ()> {
         let deadline = Instant::now() + d;
-        let mut g = self.item.lock().expect("slot lock");
+        let mut g = self.state.lock().expect("slot lock");
         loop {
-            if let Some(t) = g.0.take() {
-                return Ok(Some(t));
+            if let Some(e) = g.error.take() {
+                return Ok(Some(Err(e)));
             }
-            if g.2 {
+            if let Some(f) = g.frame.take() {
+                return Ok(Some(Ok(f)));
+            }
+            if g.closed {
                 return Err(());
             }
             let now = Instant::now();
             if now >= deadline {
                 return Ok(None);
             }
-            g = self.ready.wait_timeout(g, deadline - now).expect("slot lock").0;
+            g = self
+                .ready
+                .wait_timeout(g, deadline - now)
+                .expect("slot lock")
+                .0;
         }
     }
 }
@@ -101,7 +126,7 @@ pub type Captured = Result<Frame, CameraError>;
 /// A thread that takes a frame every `interval` and keeps only the newest one.
 #[derive(Debug)]
 pub struct Capture {
-    slot: Arc<Slot<Captured>>,
+    slot: Arc<Slot>,
     stop: Arc<Stop>,
     thread: Option<JoinHandle<()>>,
 }
@@ -111,7 +136,7 @@ impl Capture {
     /// after an error the source is dropped and `open` is tried again at the next tick, so a
     /// camera that comes back is picked up.
     pub fn spawn(mut open: Opener, interval: Duration) -> Capture {
-        let slot = Arc::new(Slot::new());
+        let slot = Arc::new(Slot::default());
         let stop = Arc::new(Stop::default());
         let (s, st) = (slot.clone(), stop.clone());
         let thread = std::thread::Builder::new()
@@ -158,7 +183,7 @@ impl Capture {
 
     /// Frames replaced before anyone took them (the reader was slower than the camera).
     pub fn dropped(&self) -> u64 {
-        self.slot.item.lock().expect("slot lock").1
+        self.slot.state.lock().expect("slot lock").dropped
     }
 
     /// Stops the thread and waits for it (at most one `next_frame` call).
@@ -174,7 +199,7 @@ impl Capture {
     }
 
     fn is_closed(&self) -> bool {
-        self.slot.item.lock().expect("slot lock").2
+        self.slot.state.lock().expect("slot lock").closed
     }
 }
 
@@ -284,7 +309,9 @@ fn handle(
             return;
         }
     };
-    let sealed = evidence.as_mut().map(|w| w.append(&frame).map(|_| w.head()));
+    let sealed = evidence
+        .as_mut()
+        .map(|w| w.append(&frame).map(|_| w.head()));
     let head = match sealed {
         Some(Ok(h)) => Some(h),
         Some(Err(e)) => {

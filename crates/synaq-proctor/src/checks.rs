@@ -234,7 +234,11 @@ impl Checker {
             }));
         }
         // A covered lens already says why nobody is seen; the detector would only add noise.
-        let faces = if covered { Vec::new() } else { self.faces(thumb) };
+        let faces = if covered {
+            Vec::new()
+        } else {
+            self.faces(thumb)
+        };
         if !covered {
             match faces.len() {
                 0 => flags.push(flag(FlagKind::NoFace)),
@@ -279,7 +283,17 @@ mod tests {
     #[test]
     fn a_drawn_face_is_found_and_an_empty_room_is_not() {
         let mut c = Checker::new(CheckConfig::default());
-        let one = synth::scene(640, 480, 3, &[Person { cx: 320.0, cy: 220.0, r: 55.0, skin: SKIN }]);
+        let one = synth::scene(
+            640,
+            480,
+            3,
+            &[Person {
+                cx: 320.0,
+                cy: 220.0,
+                r: 55.0,
+                skin: SKIN,
+            }],
+        );
         let o = check_rgb(&mut c, &one, 1);
         assert_eq!(o.faces.len(), 1, "{o:?}");
         assert!(o.flags.is_empty(), "{o:?}");
@@ -293,11 +307,27 @@ mod tests {
     fn a_flat_or_dark_picture_is_covered_and_not_searched() {
         let mut c = Checker::new(CheckConfig::default());
         let o = check_rgb(&mut c, &synth::covered(640, 480, 5, 70), 1);
-        assert_eq!(o.flags.iter().map(incident_kind).collect::<Vec<_>>(), ["camera-covered"]);
+        assert_eq!(
+            o.flags.iter().map(incident_kind).collect::<Vec<_>>(),
+            ["camera-covered"]
+        );
         assert!(o.luma_stddev < 10.0, "{o:?}");
-        let room = synth::scene(640, 480, 3, &[Person { cx: 320.0, cy: 220.0, r: 55.0, skin: SKIN }]);
+        let room = synth::scene(
+            640,
+            480,
+            3,
+            &[Person {
+                cx: 320.0,
+                cy: 220.0,
+                r: 55.0,
+                skin: SKIN,
+            }],
+        );
         let o = check_rgb(&mut c, &synth::darken(&room, 0.08), 2);
-        assert_eq!(o.flags.iter().map(incident_kind).collect::<Vec<_>>(), ["camera-covered"]);
+        assert_eq!(
+            o.flags.iter().map(incident_kind).collect::<Vec<_>>(),
+            ["camera-covered"]
+        );
         assert!(o.luma_mean < 35.0, "{o:?}");
     }
 
@@ -321,8 +351,14 @@ mod tests {
             kind: FlagKind::SeveralFaces { count: 2 },
             frame_hash: Some(FrameHash([0xab; 32])),
         };
-        assert_eq!(incident_note(&f), format!("frame={} faces=2", "ab".repeat(32)));
-        let lost = Flag { kind: FlagKind::Lost, frame_hash: None };
+        assert_eq!(
+            incident_note(&f),
+            format!("frame={} faces=2", "ab".repeat(32))
+        );
+        let lost = Flag {
+            kind: FlagKind::Lost,
+            frame_hash: None,
+        };
         assert_eq!(incident_note(&lost), "");
     }
 }

@@ -141,7 +141,9 @@ pub enum EvidenceError {
     #[error("frame {0} is missing: evidence was removed")]
     Missing(u64),
     /// A frame does not open at its place in the chain: replaced, swapped, reordered or damaged.
-    #[error("frame {0} does not open at its place in the chain: it was replaced, moved or damaged")]
+    #[error(
+        "frame {0} does not open at its place in the chain: it was replaced, moved or damaged"
+    )]
     Tampered(u64),
     /// A file in the frames directory that is not a frame.
     #[error("unexpected file in the evidence: {0}")]
@@ -376,7 +378,11 @@ impl EvidenceWriter {
         buf.extend_from_slice(&meta);
         buf.extend_from_slice(&frame.bytes);
         self.key
-            .seal_in_place_append_tag(nonce(index), Aad::from(aad(index, &self.head.link)), &mut buf)
+            .seal_in_place_append_tag(
+                nonce(index),
+                Aad::from(aad(index, &self.head.link)),
+                &mut buf,
+            )
             .expect("a frame is within AES-GCM limits");
         write_durable(&frame_path(&self.dir, index), &buf)?;
         self.head = ChainHead {
@@ -421,7 +427,10 @@ impl EvidenceReader {
     /// Opens and verifies every frame: a missing, swapped, reordered or replaced frame is an
     /// error. Frames cut off at the end (or added) are found by [`EvidenceReader::verify_head`]
     /// against the head in the signed result.
-    pub fn open(dir: &Path, evidence_secret: &EvidenceSecret) -> Result<EvidenceReader, EvidenceError> {
+    pub fn open(
+        dir: &Path,
+        evidence_secret: &EvidenceSecret,
+    ) -> Result<EvidenceReader, EvidenceError> {
         let hp = dir.join(HEADER_FILE);
         let raw = std::fs::read(&hp).map_err(io(&hp))?;
         let header: Header =

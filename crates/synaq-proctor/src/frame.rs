@@ -101,12 +101,10 @@ pub enum FrameError {
 impl Frame {
     /// A JPEG frame; reads the size from the JPEG header without decoding it.
     pub fn from_jpeg(bytes: Vec<u8>, captured_at: SystemTime) -> Result<Frame, FrameError> {
-        let (width, height) = image::ImageReader::with_format(
-            std::io::Cursor::new(&bytes),
-            image::ImageFormat::Jpeg,
-        )
-        .into_dimensions()
-        .map_err(|e| FrameError::Decode(e.to_string()))?;
+        let (width, height) =
+            image::ImageReader::with_format(std::io::Cursor::new(&bytes), image::ImageFormat::Jpeg)
+                .into_dimensions()
+                .map_err(|e| FrameError::Decode(e.to_string()))?;
         Ok(Frame {
             bytes,
             format: PixelFormat::Jpeg,
@@ -145,12 +143,11 @@ impl Frame {
                     .bytes
                     .chunks_exact(3)
                     .map(|p| {
-                        ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2]))
-                            >> 8) as u8
+                        ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8)
+                            as u8
                     })
                     .collect();
-                GrayImage::from_raw(self.width, self.height, luma)
-                    .expect("size checked above")
+                GrayImage::from_raw(self.width, self.height, luma).expect("size checked above")
             }
         };
         let (w, h) = gray.dimensions();

@@ -25,7 +25,9 @@ pub mod synth;
 
 pub use capture::{Capture, Opener, Proctor, ProctorConfig, ProctorEvent};
 pub use checks::{incident_kind, incident_note, CheckConfig, Checker, Flag, FlagKind, Observation};
-pub use evidence::{ChainHead, EvidenceError, EvidencePublic, EvidenceReader, EvidenceSecret, EvidenceWriter};
+pub use evidence::{
+    ChainHead, EvidenceError, EvidencePublic, EvidenceReader, EvidenceSecret, EvidenceWriter,
+};
 pub use frame::{Frame, FrameError, FrameHash, PixelFormat};
 pub use source::{CameraError, FailingSource, FixtureSource, FrameSource};
 

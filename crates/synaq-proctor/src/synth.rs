@@ -50,8 +50,8 @@ fn blend(img: &mut RgbImage, x: i32, y: i32, c: [f32; 3], a: f32) {
         return;
     }
     let p = img.get_pixel_mut(x as u32, y as u32);
-    for i in 0..3 {
-        p.0[i] = (f32::from(p.0[i]) * (1.0 - a) + c[i] * a).clamp(0.0, 255.0) as u8;
+    for (ch, ci) in p.0.iter_mut().zip(c) {
+        *ch = (f32::from(*ch) * (1.0 - a) + ci * a).clamp(0.0, 255.0) as u8;
     }
 }
 

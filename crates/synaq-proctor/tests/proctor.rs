@@ -35,7 +35,12 @@ fn frames(prefix: &str) -> Vec<(String, Frame)> {
 /// Flags (as incident codes) for one frame checked on its own (no frozen history).
 fn codes(frame: &Frame) -> Vec<&'static str> {
     let mut c = Checker::new(CheckConfig::default());
-    c.check(frame).unwrap().flags.iter().map(incident_kind).collect()
+    c.check(frame)
+        .unwrap()
+        .flags
+        .iter()
+        .map(incident_kind)
+        .collect()
 }
 
 /// Hit rates on the fixtures: every drawn frame must be classified as drawn. The table is
@@ -76,7 +81,14 @@ fn a_frozen_feed_is_flagged_from_the_third_identical_frame() {
     assert_eq!(set.len(), 4);
     let per_frame: Vec<Vec<&str>> = set
         .iter()
-        .map(|(_, f)| c.check(f).unwrap().flags.iter().map(incident_kind).collect())
+        .map(|(_, f)| {
+            c.check(f)
+                .unwrap()
+                .flags
+                .iter()
+                .map(incident_kind)
+                .collect()
+        })
         .collect();
     assert_eq!(
         per_frame,
@@ -85,7 +97,12 @@ fn a_frozen_feed_is_flagged_from_the_third_identical_frame() {
     // Different frames never freeze.
     let mut c = Checker::new(CheckConfig::default());
     for (_, f) in frames("face-") {
-        assert!(!c.check(&f).unwrap().flags.iter().any(|f| incident_kind(f) == "camera-frozen"));
+        assert!(!c
+            .check(&f)
+            .unwrap()
+            .flags
+            .iter()
+            .any(|f| incident_kind(f) == "camera-frozen"));
     }
 }
 
@@ -186,15 +203,28 @@ fn a_camera_lost_mid_exam_is_flagged_and_capture_goes_on() {
     let w = EvidenceWriter::new(dir.path(), "att-lost", &sk.public()).unwrap();
     let p = Proctor::spawn(open, fast(), Some(w));
     let frames_after = |ev: &[ProctorEvent]| {
-        let lost = ev.iter().position(|e| matches!(e, ProctorEvent::Flag(f) if incident_kind(f) == "camera-lost"));
+        let lost = ev
+            .iter()
+            .position(|e| matches!(e, ProctorEvent::Flag(f) if incident_kind(f) == "camera-lost"));
         lost.is_some_and(|i| {
-            ev[i..].iter().filter(|e| matches!(e, ProctorEvent::Frame { .. })).count() >= 2
+            ev[i..]
+                .iter()
+                .filter(|e| matches!(e, ProctorEvent::Frame { .. }))
+                .count()
+                >= 2
         })
     };
     let ev = drain(&p, frames_after);
     assert!(frames_after(&ev), "{ev:#?}");
     // Raised once for the whole outage, not on every failed tick.
-    assert_eq!(flag_codes(&ev).iter().filter(|c| **c == "camera-lost").count(), 1, "{ev:#?}");
+    assert_eq!(
+        flag_codes(&ev)
+            .iter()
+            .filter(|c| **c == "camera-lost")
+            .count(),
+        1,
+        "{ev:#?}"
+    );
     let w = p.finish().unwrap();
     let head = w.head();
     let r = EvidenceReader::open(dir.path(), &sk).unwrap();
@@ -202,38 +232,77 @@ fn a_camera_lost_mid_exam_is_flagged_and_capture_goes_on() {
     assert!(head.frames >= 4, "{head}");
 }
 
+/// A source that gives the next frame only when the test sends it, so the script is
+/// followed frame by frame whatever the speed of the (unoptimised) checks.
+struct Gated(std::sync::mpsc::Receiver<PathBuf>);
+
+impl FrameSource for Gated {
+    fn next_frame(&mut self) -> Result<Frame, CameraError> {
+        let p = self
+            .0
+            .recv()
+            .map_err(|_| CameraError::Lost("script over".into()))?;
+        Ok(Frame::from_jpeg(std::fs::read(p).unwrap(), SystemTime::now()).unwrap())
+    }
+}
+
 /// The pipeline on a scripted exam: empty seat, then two people, then a covered lens; each
-/// condition is raised once when it starts, and the evidence verifies against the head.
+/// condition is raised once when it starts, and every frame is sealed into evidence.
 #[test]
 fn the_pipeline_raises_each_condition_once_and_seals_every_frame() {
-    let script: Vec<PathBuf> = ["face-01", "noface-01", "noface-02", "two-faces-01", "covered-01", "face-02"]
-        .iter()
-        .map(|n| fixtures().join(format!("{n}.jpg")))
-        .collect();
+    let script = [
+        "face-01",
+        "noface-01",
+        "noface-02",
+        "two-faces-01",
+        "covered-01",
+        "face-02",
+    ];
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut rx = Some(rx);
     let open = Box::new(move || -> Result<Box<dyn FrameSource>, CameraError> {
-        Ok(Box::new(FixtureSource::from_files(&script)?))
+        rx.take()
+            .map(|r| Box::new(Gated(r)) as Box<dyn FrameSource>)
+            .ok_or(CameraError::NoCamera)
     });
     let dir = tempfile::tempdir().unwrap();
     let sk = EvidenceSecret::generate().unwrap();
     let w = EvidenceWriter::new(dir.path(), "att-script", &sk.public()).unwrap();
-    // Slow enough that the checks (unoptimised in tests) keep up and no frame is dropped.
-    let cfg = ProctorConfig { interval: Duration::from_millis(400), ..ProctorConfig::default() };
-    let p = Proctor::spawn(open, cfg, Some(w));
-    let six = |ev: &[ProctorEvent]| ev.iter().filter(|e| matches!(e, ProctorEvent::Frame { .. })).count() >= 6;
-    let ev = drain(&p, six);
+    let p = Proctor::spawn(open, fast(), Some(w));
+    let mut ev = Vec::new();
+    for (i, name) in script.iter().enumerate() {
+        tx.send(fixtures().join(format!("{name}.jpg"))).unwrap();
+        let seen = |ev: &[ProctorEvent]| {
+            ev.iter()
+                .filter(|e| matches!(e, ProctorEvent::Frame { .. }))
+                .count()
+                > i
+        };
+        let more = drain(&p, |e: &[ProctorEvent]| seen(&[ev.as_slice(), e].concat()));
+        ev.extend(more);
+    }
+    drop(tx);
     let w = p.finish().unwrap();
     assert_eq!(
-        flag_codes(&ev)[..3],
+        flag_codes(&ev),
         ["camera-no-face", "camera-several-faces", "camera-covered"],
         "{ev:#?}"
     );
+    assert_eq!(w.head().frames, 6);
     let r = EvidenceReader::open(dir.path(), &sk).unwrap();
     r.verify_head(&w.head()).unwrap();
-    let last_sealed = ev.iter().rev().find_map(|e| match e {
-        ProctorEvent::Frame { evidence, .. } => *evidence,
-        _ => None,
-    });
-    assert!(last_sealed.unwrap().frames <= w.head().frames);
+    let hashes: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e {
+            ProctorEvent::Frame { hash, .. } => Some(*hash),
+            _ => None,
+        })
+        .collect();
+    let sealed: Vec<_> = r.frames().iter().map(|f| f.hash).collect();
+    assert_eq!(
+        hashes, sealed,
+        "the frames checked are the frames sealed, in order"
+    );
 }
 
 #[test]
@@ -243,7 +312,10 @@ fn the_capture_thread_never_blocks_and_drops_stale_frames() {
     });
     let t = std::time::Instant::now();
     let c = synaq_proctor::Capture::spawn(open, Duration::from_millis(5));
-    assert!(t.elapsed() < Duration::from_millis(500), "spawn returns at once");
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "spawn returns at once"
+    );
     std::thread::sleep(Duration::from_millis(200));
     assert!(c.try_latest().unwrap().is_ok());
     assert!(c.dropped() > 0, "unread frames were replaced, not queued");
@@ -255,7 +327,11 @@ fn sealed_exam() -> (tempfile::TempDir, EvidenceSecret, ChainHead, Vec<Frame>) {
     let dir = tempfile::tempdir().unwrap();
     let sk = EvidenceSecret::generate().unwrap();
     let mut w = EvidenceWriter::new(dir.path(), "att-7", &sk.public()).unwrap();
-    let fs: Vec<Frame> = frames("face-").into_iter().map(|(_, f)| f).take(4).collect();
+    let fs: Vec<Frame> = frames("face-")
+        .into_iter()
+        .map(|(_, f)| f)
+        .take(4)
+        .collect();
     for f in &fs {
         assert_eq!(w.append(f).unwrap(), f.hash());
     }
@@ -294,7 +370,10 @@ fn a_swapped_frame_is_detected() {
     let (ba, bb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     std::fs::write(&a, bb).unwrap();
     std::fs::write(&b, ba).unwrap();
-    assert!(matches!(EvidenceReader::open(dir.path(), &sk), Err(EvidenceError::Tampered(1))));
+    assert!(matches!(
+        EvidenceReader::open(dir.path(), &sk),
+        Err(EvidenceError::Tampered(1))
+    ));
 }
 
 #[test]
@@ -306,23 +385,35 @@ fn a_replaced_frame_from_another_exam_is_detected() {
         w.append(&f).unwrap();
     }
     std::fs::copy(frame_file(other.path(), 0), frame_file(dir.path(), 0)).unwrap();
-    assert!(matches!(EvidenceReader::open(dir.path(), &sk), Err(EvidenceError::Tampered(0))));
+    assert!(matches!(
+        EvidenceReader::open(dir.path(), &sk),
+        Err(EvidenceError::Tampered(0))
+    ));
 }
 
 #[test]
 fn a_dropped_frame_is_detected() {
     let (dir, sk, head, _) = sealed_exam();
     std::fs::remove_file(frame_file(dir.path(), 1)).unwrap();
-    assert!(matches!(EvidenceReader::open(dir.path(), &sk), Err(EvidenceError::Missing(1))));
+    assert!(matches!(
+        EvidenceReader::open(dir.path(), &sk),
+        Err(EvidenceError::Missing(1))
+    ));
     // Dropping the middle and renumbering the rest does not help.
     std::fs::rename(frame_file(dir.path(), 2), frame_file(dir.path(), 1)).unwrap();
     std::fs::rename(frame_file(dir.path(), 3), frame_file(dir.path(), 2)).unwrap();
-    assert!(matches!(EvidenceReader::open(dir.path(), &sk), Err(EvidenceError::Tampered(1))));
+    assert!(matches!(
+        EvidenceReader::open(dir.path(), &sk),
+        Err(EvidenceError::Tampered(1))
+    ));
     // Dropping the last frame leaves a valid shorter chain: the signed head catches it.
     let (dir, sk, _, _) = sealed_exam();
     std::fs::remove_file(frame_file(dir.path(), 3)).unwrap();
     let r = EvidenceReader::open(dir.path(), &sk).unwrap();
-    assert!(matches!(r.verify_head(&head), Err(EvidenceError::HeadMismatch { .. })));
+    assert!(matches!(
+        r.verify_head(&head),
+        Err(EvidenceError::HeadMismatch { .. })
+    ));
 }
 
 #[test]
@@ -334,7 +425,10 @@ fn reordered_frames_are_detected() {
     std::fs::write(frame_file(dir.path(), 1), f3).unwrap();
     std::fs::write(frame_file(dir.path(), 2), f1).unwrap();
     std::fs::write(frame_file(dir.path(), 3), f2).unwrap();
-    assert!(matches!(EvidenceReader::open(dir.path(), &sk), Err(EvidenceError::Tampered(1))));
+    assert!(matches!(
+        EvidenceReader::open(dir.path(), &sk),
+        Err(EvidenceError::Tampered(1))
+    ));
 }
 
 #[test]
@@ -345,5 +439,8 @@ fn a_flipped_byte_in_any_frame_is_detected() {
     let mid = b.len() / 2;
     b[mid] ^= 0x40;
     std::fs::write(&p, b).unwrap();
-    assert!(matches!(EvidenceReader::open(dir.path(), &sk), Err(EvidenceError::Tampered(2))));
+    assert!(matches!(
+        EvidenceReader::open(dir.path(), &sk),
+        Err(EvidenceError::Tampered(2))
+    ));
 }

@@ -232,6 +232,15 @@ fn first_run_setup_creates_the_admin() {
         k.click("[data-testid=tab-diagnostics]")?;
         k.wait_one("[data-testid=diagnostics] dl")?;
         both(k, "07c-admin-diagnostics", "ru")?;
+        k.click("[data-testid=tab-settings]")?;
+        k.type_into("[data-testid=settings-interval]", "9")?;
+        k.click("[data-testid=settings-save]")?;
+        let err = k.text_of("[data-testid=error] p")?;
+        assert!(err.starts_with("Интервал съёмки"), "{err}");
+        k.type_into("[data-testid=settings-interval]", "3")?;
+        k.click("[data-testid=settings-save]")?;
+        k.wait_one("[data-testid=settings-saved]")?;
+        both(k, "07d-admin-settings", "ru")?;
         k.click("[data-testid=admin-leave]")?;
         k.wait_one("[data-testid=screen-categories]")?;
         Ok(())

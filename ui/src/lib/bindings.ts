@@ -279,6 +279,28 @@ async adminDiagnostics(token: string) : Promise<Result<Diagnostics, IpcError>> {
 }
 },
 /**
+ * Admin: camera and capture interval.
+ */
+async adminSettings(token: string) : Promise<Result<SettingsView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_settings", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: save camera and capture interval.
+ */
+async adminSaveSettings(token: string, cameraDevice: string, captureIntervalSecs: number) : Promise<Result<SettingsView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_save_settings", { token, cameraDevice, captureIntervalSecs }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: allow the kiosk window to close.
  */
 async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
@@ -430,6 +452,26 @@ export type Saved = { remainingMs: number }
  * A session for the UI to pass back with every call of its role.
  */
 export type Session = { token: string; name: string }
+/**
+ * Kiosk settings the admin may change.
+ */
+export type SettingsView = { 
+/**
+ * The camera device in use (`/dev/video0`…), or empty for none.
+ */
+cameraDevice: string; 
+/**
+ * Video devices present on this machine.
+ */
+cameras: string[]; 
+/**
+ * Seconds between proctoring frames.
+ */
+captureIntervalSecs: number; 
+/**
+ * The longest interval the exam profiles allow (the smallest of their values).
+ */
+maxIntervalSecs: number }
 /**
  * A staff role that can log in.
  */
