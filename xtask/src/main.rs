@@ -10,6 +10,7 @@
 //! - `bench engine`: durable answer commit against write + fdatasync; exam assembly.
 //! - `bench central`: result ingest against Ed25519 verify + one SQLite insert.
 //! - `bench app`: the release kiosk in its window: cold start, answer-to-saved, memory vs Chromium.
+//! - `bench proctor`: CPU time per webcam frame (decode, checks, seal) and peak memory.
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -35,7 +36,7 @@ const APT_PACKAGES: &[&str] = &[
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine|central|app>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine|central|app|proctor>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -62,13 +63,18 @@ fn main() -> ExitCode {
                 })
             }
             Some("app") => bench_app(),
+            Some("proctor") => {
+                let mut c = cargo();
+                c.args(["bench", "-p", "synaq-proctor", "--bench", "frame"]);
+                run(c)
+            }
             Some("central") => {
                 let mut c = cargo();
                 c.args(["bench", "-p", "synaq-central", "--bench", "ingest"]);
                 run(c)
             }
             _ => {
-                eprintln!("usage: cargo xtask bench <bank | engine | central | app>");
+                eprintln!("usage: cargo xtask bench <bank | engine | central | app | proctor>");
                 return ExitCode::from(2);
             }
         },
