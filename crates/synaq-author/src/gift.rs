@@ -40,7 +40,7 @@
 
 use std::path::Path;
 
-use synaq_core::{AnswerOption, CategoryId, Image, Question, QuestionId, QuestionKind};
+use synaq_core::{AnswerOption, CategoryId, Question, QuestionId, QuestionKind};
 
 use crate::rich::{self, parse_html, Rich};
 use crate::{letter_id, topic_from_category_path, Diagnostic, Imported};
@@ -325,27 +325,12 @@ impl Parser<'_> {
                 correct: w > 0.0,
             });
         }
-        let image = match rich.images.as_slice() {
-            [] => None,
-            [img] => {
-                let src = img.src.strip_prefix("@@PLUGINFILE@@").unwrap_or(&img.src);
-                match rich::media_path(src) {
-                    Ok(path) => Some(Image {
-                        path,
-                        alt: img.alt.clone(),
-                    }),
-                    Err(msg) => {
-                        self.error(line, format!("question {id}: {msg}"));
-                        ok = false;
-                        None
-                    }
-                }
-            }
-            _ => {
-                self.error(
-                    line,
-                    format!("question {id}: more than one image; Synaq shows one per question"),
-                );
+        let image = match rich::question_image(&rich.images, |src| {
+            rich::media_path(src.strip_prefix("@@PLUGINFILE@@").unwrap_or(src))
+        }) {
+            Ok(image) => image,
+            Err(msg) => {
+                self.error(line, format!("question {id}: {msg}"));
                 ok = false;
                 None
             }

@@ -32,7 +32,7 @@
 use std::path::Path;
 
 use base64::Engine as _;
-use synaq_core::{AnswerOption, CategoryId, Image, Question, QuestionId, QuestionKind};
+use synaq_core::{AnswerOption, CategoryId, Question, QuestionId, QuestionKind};
 
 use crate::lines::Lines;
 use crate::rich::{self, parse_html, percent_decode, squash, Rich};
@@ -277,24 +277,12 @@ impl Reader<'_> {
             }
         }
 
-        let image = match rich.images.as_slice() {
-            [] => None,
-            [img] => match self.resolve_image(&id, &img.src, &mut files) {
-                Ok(path) => Some(Image {
-                    path,
-                    alt: img.alt.clone(),
-                }),
-                Err(msg) => {
-                    self.error(line, format!("question {id}: {msg}"));
-                    ok = false;
-                    None
-                }
-            },
-            _ => {
-                self.error(
-                    line,
-                    format!("question {id}: more than one image; Synaq shows one per question"),
-                );
+        let image = match rich::question_image(&rich.images, |src| {
+            self.resolve_image(&id, src, &mut files)
+        }) {
+            Ok(image) => image,
+            Err(msg) => {
+                self.error(line, format!("question {id}: {msg}"));
                 ok = false;
                 None
             }

@@ -34,7 +34,7 @@
 
 use std::path::Path;
 
-use synaq_core::{AnswerOption, CategoryId, Image, Question, QuestionId, QuestionKind};
+use synaq_core::{AnswerOption, CategoryId, Question, QuestionId, QuestionKind};
 
 use crate::lines::Lines;
 use crate::rich::{self, is_block, Composer, Ctx, Rich};
@@ -427,24 +427,10 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
         }
     }
 
-    let image = match rich.images.as_slice() {
-        [] => None,
-        [img] => match rich::media_path(&img.src) {
-            Ok(path) => Some(Image {
-                path,
-                alt: img.alt.clone(),
-            }),
-            Err(msg) => {
-                r.error(body.pos, format!("question {id}: {msg}"));
-                ok = false;
-                None
-            }
-        },
-        _ => {
-            r.error(
-                body.pos,
-                format!("question {id}: more than one image; Synaq shows one per question"),
-            );
+    let image = match rich::question_image(&rich.images, rich::media_path) {
+        Ok(image) => image,
+        Err(msg) => {
+            r.error(body.pos, format!("question {id}: {msg}"));
             ok = false;
             None
         }

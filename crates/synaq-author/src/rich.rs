@@ -694,3 +694,21 @@ mod tests {
         assert_eq!(percent_decode("%zz"), "%zz");
     }
 }
+
+/// The one image a question may carry: none, or one whose `src` `resolve` turns into a media
+/// path. More than one is an error, as is a path `resolve` refuses.
+pub(crate) fn question_image(
+    images: &[RichImage],
+    resolve: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<Option<synaq_core::Image>, String> {
+    match images {
+        [] => Ok(None),
+        [img] => resolve(&img.src).map(|path| {
+            Some(synaq_core::Image {
+                path,
+                alt: img.alt.clone(),
+            })
+        }),
+        _ => Err("more than one image; Synaq shows one per question".to_owned()),
+    }
+}
