@@ -572,6 +572,24 @@ pub(crate) fn media_path(src: &str) -> Result<String, String> {
     }
 }
 
+/// The one image a question may carry: none, or one whose `src` `resolve` turns into a media
+/// path. More than one is an error, as is a path `resolve` refuses.
+pub(crate) fn question_image(
+    images: &[RichImage],
+    resolve: impl FnOnce(&str) -> Result<String, String>,
+) -> Result<Option<synaq_core::Image>, String> {
+    match images {
+        [] => Ok(None),
+        [img] => resolve(&img.src).map(|path| {
+            Some(synaq_core::Image {
+                path,
+                alt: img.alt.clone(),
+            })
+        }),
+        _ => Err("more than one image; Synaq shows one per question".to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -692,23 +710,5 @@ mod tests {
         assert_eq!(percent_decode("a%20b%D0%B0"), "a bа");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
-    }
-}
-
-/// The one image a question may carry: none, or one whose `src` `resolve` turns into a media
-/// path. More than one is an error, as is a path `resolve` refuses.
-pub(crate) fn question_image(
-    images: &[RichImage],
-    resolve: impl FnOnce(&str) -> Result<String, String>,
-) -> Result<Option<synaq_core::Image>, String> {
-    match images {
-        [] => Ok(None),
-        [img] => resolve(&img.src).map(|path| {
-            Some(synaq_core::Image {
-                path,
-                alt: img.alt.clone(),
-            })
-        }),
-        _ => Err("more than one image; Synaq shows one per question".to_owned()),
     }
 }
