@@ -86,6 +86,25 @@ pub fn kiosk_key(dir: &Path) -> Result<KioskSecret, LoadError> {
     KioskSecret::load(&path).map_err(|e| keys(e.to_string()))
 }
 
+pub const DEMO_EVIDENCE_PUB: &str = include_str!("../../assets/demo/keys/demo-evidence.pub");
+
+/// ЕУМЦ's evidence key (frames are sealed to it): `SYNAQ_EVIDENCE_PUB` or the demo's.
+pub fn evidence_public() -> Result<synaq_proctor::EvidencePublic, LoadError> {
+    let text = read_or(
+        "SYNAQ_EVIDENCE_PUB",
+        DEMO_EVIDENCE_PUB.as_bytes(),
+        "error-kiosk-keys",
+    )?;
+    String::from_utf8_lossy(&text)
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .and_then(|l| synaq_proctor::EvidencePublic::from_base64(l.trim()))
+        .ok_or(LoadError {
+            code: "error-kiosk-keys",
+            detail: "the evidence public key is damaged".into(),
+        })
+}
+
 /// Where an imported bank or roster is kept.
 pub const BANK_FILE: &str = "bank.synaqbank";
 pub const ROSTER_FILE: &str = "roster.synaqroster";

@@ -164,6 +164,8 @@ pub struct ExamStatus {
     pub pass_percent: u32,
     pub grid: Vec<GridCell>,
     pub result: Option<ResultView>,
+    /// How many camera flags the proctor has to look at (the badge).
+    pub flags: u32,
 }
 
 /// An option as shown: id and text, no correctness.
@@ -207,6 +209,8 @@ pub struct AttemptView {
     pub remaining_ms: u32,
     pub answered: u32,
     pub total: u32,
+    /// Camera flags raised during the attempt (incident codes such as `camera-no-face`).
+    pub flags: Vec<String>,
 }
 
 /// A staff account in the admin's list.

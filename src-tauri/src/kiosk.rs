@@ -64,6 +64,9 @@ pub struct Kiosk {
     dir: PathBuf,
     clock: Arc<dyn Clock>,
     bank_label: Option<(String, i64)>,
+    /// Webcam proctoring of the open attempt, and the flags it raised (incident codes).
+    proctor: Option<synaq_proctor::Proctor>,
+    flags: Vec<String>,
 }
 
 impl std::fmt::Debug for Kiosk {
@@ -140,6 +143,8 @@ impl Kiosk {
             dir: dir.to_owned(),
             clock,
             bank_label: None,
+            proctor: None,
+            flags: Vec::new(),
         };
         kiosk.use_bank(bank.map_err(IpcErrorCode::from));
         Ok(kiosk)
@@ -377,13 +382,8 @@ impl Kiosk {
         let cat =
             CategoryId::new(category).map_err(|_| IpcErrorCode("store-unknown-category".into()))?;
         let engine = self.engine()?;
-        engine.admit(&iin, &cat, &proctor)?;
-        // No camera on this kiosk yet: say so in the journal, the proctor decides.
-        engine.incident(
-            &proctor,
-            "no-camera",
-            "reference photo not taken: no camera",
-        )?;
+        let attempt = engine.admit(&iin, &cat, &proctor)?;
+        self.start_proctoring(&proctor, &attempt)?;
         self.examinee = Some(Examinee {
             name: m.name.clone(),
             masked_iin: m.masked_iin,
@@ -415,6 +415,7 @@ impl Kiosk {
             remaining_ms: ms(s.remaining_ms),
             answered: s.answered as u32,
             total: s.total as u32,
+            flags: self.flags.clone(),
         }))
     }
 
@@ -528,6 +529,7 @@ impl Kiosk {
             pass_percent: cat.pass_percent,
             grid,
             result,
+            flags: self.flags.len() as u32,
         })
     }
 
@@ -866,15 +868,97 @@ impl Kiosk {
         self.allow_exit
     }
 
-    /// The backend's clock: called every 250 ms by the app, whatever the UI does.
+    /// Starts webcam proctoring for a new attempt: frames from the configured camera (or the
+    /// fixture source named by `SYNAQ_CAMERA=fixture:DIR:PREFIX`), checked on the kiosk and
+    /// sealed to ЕУМЦ's evidence key. Without a camera the journal says so; the proctor decides.
+    fn start_proctoring(&mut self, proctor: &str, attempt: &str) -> R<()> {
+        self.stop_proctoring();
+        self.flags.clear();
+        let engine = self.engine()?;
+        let interval = staff::setting(engine.connection(), "capture_interval_secs")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5);
+        let device = staff::setting(engine.connection(), "camera_device")?.unwrap_or_default();
+        let opener: Option<synaq_proctor::Opener> = match std::env::var("SYNAQ_CAMERA") {
+            Ok(spec) if spec.starts_with("fixture:") => {
+                let rest = &spec["fixture:".len()..];
+                let (dir, prefix) = rest.rsplit_once(':').unwrap_or((rest, ""));
+                let (dir, prefix) = (PathBuf::from(dir), prefix.to_owned());
+                Some(Box::new(move || {
+                    synaq_proctor::FixtureSource::open(&dir, &prefix)
+                        .map(|s| Box::new(s) as Box<dyn synaq_proctor::FrameSource>)
+                }))
+            }
+            _ => device
+                .strip_prefix("/dev/video")
+                .and_then(|n| n.parse::<u32>().ok())
+                .map(|index| -> synaq_proctor::Opener {
+                    Box::new(move || synaq_proctor::open_camera(index))
+                }),
+        };
+        let Some(opener) = opener else {
+            engine.incident(proctor, "no-camera", "reference photo not taken: no camera")?;
+            self.flags.push("no-camera".into());
+            return Ok(());
+        };
+        let evidence = crate::bank::evidence_public().ok().and_then(|key| {
+            let dir = self.dir.join("evidence").join(attempt);
+            synaq_proctor::EvidenceWriter::new(&dir, attempt, &key)
+                .map_err(|e| eprintln!("synaq-kiosk: evidence: {e}"))
+                .ok()
+        });
+        self.proctor = Some(synaq_proctor::Proctor::spawn(
+            opener,
+            synaq_proctor::ProctorConfig::from_profile_secs(interval),
+            evidence,
+        ));
+        Ok(())
+    }
+
+    fn stop_proctoring(&mut self) {
+        if let Some(p) = self.proctor.take() {
+            drop(p.finish());
+        }
+    }
+
+    /// The backend's clock: called every 250 ms by the app, whatever the UI does. Also turns
+    /// the camera's flags into journal incidents, at once.
     pub fn tick(&mut self) {
-        if let Ok(e) = &mut self.engine {
-            if let Err(err) = e.tick() {
+        let Ok(e) = &mut self.engine else { return };
+        let state = match e.tick() {
+            Ok(s) => Some(s.state),
+            Err(err) => {
                 if !matches!(err, StoreError::NoAttempt) {
                     eprintln!("synaq-kiosk: tick: {}", err.code());
                 }
+                None
+            }
+        };
+        let events = self
+            .proctor
+            .as_ref()
+            .map(|p| p.try_events())
+            .unwrap_or_default();
+        for event in events {
+            if let synaq_proctor::ProctorEvent::Flag(flag) = event {
+                let kind = synaq_proctor::incident_kind(&flag);
+                let note = synaq_proctor::incident_note(&flag);
+                if let Ok(e) = &mut self.engine {
+                    if let Err(err) = e.incident("camera", kind, &note) {
+                        eprintln!("synaq-kiosk: journalling {kind}: {}", err.code());
+                    }
+                }
+                self.flags.push(kind.to_owned());
             }
         }
+        if state.is_none_or(|s| s == State::Finished) {
+            self.stop_proctoring();
+        }
+    }
+
+    /// Incidents the camera raised during the open attempt (codes, oldest first).
+    pub fn camera_flags(&self) -> Vec<String> {
+        self.flags.clone()
     }
 }
 

@@ -286,3 +286,13 @@ admin-settings-no-camera = No camera
 admin-settings-interval = Seconds between frames (at most { $max })
 admin-settings-save = Save
 admin-settings-saved = Settings saved.
+
+## Proctoring
+proctor-flags = Camera flags: { $count }. The proctor should look.
+proctor-camera = Camera
+incident-no-camera = no camera
+incident-camera-no-face = no face
+incident-camera-several-faces = several faces
+incident-camera-covered = camera covered or dark
+incident-camera-frozen = frozen picture
+incident-camera-lost = camera lost

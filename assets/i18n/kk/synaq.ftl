@@ -271,3 +271,13 @@ admin-settings-no-camera = Камера жоқ
 admin-settings-interval = Кадр аралығы, секунд (ең көбі { $max })
 admin-settings-save = Сақтау
 admin-settings-saved = Баптаулар сақталды.
+
+## Proctoring
+proctor-flags = Камера белгілері: { $count }. Проктор тексеруі керек.
+proctor-camera = Камера
+incident-no-camera = камера жоқ
+incident-camera-no-face = бет көрінбейді
+incident-camera-several-faces = бірнеше бет
+incident-camera-covered = камера жабық немесе қараңғы
+incident-camera-frozen = кадр қатып қалды
+incident-camera-lost = камера ажыратылды

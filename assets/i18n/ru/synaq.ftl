@@ -290,3 +290,13 @@ admin-settings-no-camera = Без камеры
 admin-settings-interval = Интервал кадров, секунд (не более { $max })
 admin-settings-save = Сохранить
 admin-settings-saved = Настройки сохранены.
+
+## Proctoring
+proctor-flags = Отметки камеры: { $count }. Проктор должен проверить.
+proctor-camera = Камера
+incident-no-camera = нет камеры
+incident-camera-no-face = лицо не видно
+incident-camera-several-faces = несколько лиц
+incident-camera-covered = камера закрыта или темно
+incident-camera-frozen = кадр застыл
+incident-camera-lost = камера отключилась

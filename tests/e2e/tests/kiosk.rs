@@ -544,3 +544,49 @@ fn the_window_cannot_be_escaped() {
         Ok(())
     });
 }
+
+#[test]
+fn camera_flags_reach_the_journal_and_the_proctor() {
+    let data = staffed_dir();
+    {
+        let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+        staff::set_setting(&db, "capture_interval_secs", "1").unwrap();
+    }
+    let frames = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fixtures/frames");
+    let camera = PathBuf::from(format!("fixture:{}:noface", frames.display()));
+    let env = [
+        ("SYNAQ_DATA_DIR", data.path()),
+        ("SYNAQ_CAMERA", camera.as_path()),
+    ];
+    scenario("camera", &env, |k| {
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        admit(k, None)?;
+        k.click("[data-testid=identity-confirm]")?;
+        k.click("[data-testid=rules-start]")?;
+        // An empty seat in front of the camera: the badge appears within a few frames.
+        k.wait_texts("[data-testid=proctor-flags]", "camera badge", |t| {
+            t.first().is_some_and(|s| s.starts_with("⚑"))
+        })?;
+        both(k, "25-exam-camera-flag", "kk")?;
+        proctor_login(k)?;
+        let flags = k.text_of("[data-testid=camera-flags]")?;
+        assert!(flags.contains("бет көрінбейді"), "{flags}");
+        both(k, "26-proctor-camera-flags", "kk")?;
+        Ok(())
+    });
+    // The incident is in the journal, with the frame's hash; the frames are sealed on disk.
+    let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+    let n: i64 = db
+        .query_row(
+            "SELECT count(*) FROM journal WHERE kind = 'incident' AND data LIKE '%camera-no-face%frame=%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(n >= 1, "no camera-no-face incident journalled");
+    let sealed = std::fs::read_dir(data.path().join("evidence"))
+        .unwrap()
+        .count();
+    assert_eq!(sealed, 1, "one evidence directory for the attempt");
+}

@@ -342,7 +342,11 @@ attempt: string | null }
 /**
  * A proctor's view of the attempt on this kiosk.
  */
-export type AttemptView = { state: string; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number }
+export type AttemptView = { state: string; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number; 
+/**
+ * Camera flags raised during the attempt (incident codes such as `camera-no-face`).
+ */
+flags: string[] }
 /**
  * One exam category as the category list shows it.
  */
@@ -374,7 +378,11 @@ export type ExamStatus = {
 /**
  * `running`, `paused`, `interrupted` or `finished`.
  */
-state: string; remainingMs: number; limitMs: number; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; passPercent: number; grid: GridCell[]; result: ResultView | null }
+state: string; remainingMs: number; limitMs: number; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; passPercent: number; grid: GridCell[]; result: ResultView | null; 
+/**
+ * How many camera flags the proctor has to look at (the badge).
+ */
+flags: number }
 /**
  * One cell of the question grid.
  */

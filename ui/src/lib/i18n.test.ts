@@ -67,7 +67,8 @@ describe('Fluent catalogs', () => {
     // Keys built at run time are listed by hand.
     for (const lang of LANGS) used.add(`language-${lang}`);
     for (const role of ['admin', 'proctor']) used.add(`staff-role-${role}`);
-    for (const r of ['identity-doubt', 'phone-or-notes', 'talking', 'left-seat', 'technical-fault', 'health', 'other'])
+    for (const r of ['identity-doubt', 'phone-or-notes', 'talking', 'left-seat', 'technical-fault', 'health', 'other',
+      'no-camera', 'camera-no-face', 'camera-several-faces', 'camera-covered', 'camera-frozen', 'camera-lost'])
       used.add(`incident-${r}`);
     for (const k of ['proctor-interrupted-title', 'proctor-interrupted-hint', 'proctor-paused-title', 'proctor-paused-hint',
       'admin-active', 'admin-disabled', 'admin-enable', 'admin-disable', 'exam-result-pass', 'exam-result-fail',
