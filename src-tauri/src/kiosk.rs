@@ -485,6 +485,7 @@ impl Kiosk {
     pub fn end(&mut self, token: &str, reason: &str, note: &str) -> R<()> {
         let proctor = self.require_proctor(token)?;
         Self::check_reason(reason)?;
+        self.seal_evidence();
         self.engine()?.end_for_violation(&proctor, reason, note)?;
         Ok(())
     }
@@ -587,6 +588,7 @@ impl Kiosk {
 
     pub fn submit(&mut self, token: &str) -> R<()> {
         self.require_examinee(token)?;
+        self.seal_evidence();
         self.engine()?.finish(FinishReason::Submitted)?;
         Ok(())
     }
@@ -924,6 +926,18 @@ impl Kiosk {
     /// The backend's clock: called every 250 ms by the app, whatever the UI does. Also turns
     /// the camera's flags into journal incidents, at once.
     pub fn tick(&mut self) {
+        self.drain_camera();
+        // Close to the time limit, seal the evidence first, so the finish signs its exact head.
+        let ending = self.proctor.is_some()
+            && self
+                .engine
+                .as_mut()
+                .ok()
+                .and_then(|e| e.status().ok())
+                .is_some_and(|s| s.state == State::Running && s.remaining_ms <= 500);
+        if ending {
+            self.seal_evidence();
+        }
         let Ok(e) = &mut self.engine else { return };
         let state = match e.tick() {
             Ok(s) => Some(s.state),
@@ -934,25 +948,44 @@ impl Kiosk {
                 None
             }
         };
+        if state.is_none_or(|s| s == State::Finished) {
+            self.stop_proctoring();
+        }
+    }
+
+    /// Stops the camera and records the evidence chain's final head for the signed result.
+    fn seal_evidence(&mut self) {
+        self.drain_camera();
+        let writer = self.proctor.take().and_then(|p| p.finish());
+        if let (Some(w), Ok(e)) = (writer, &mut self.engine) {
+            e.set_evidence_head(w.head().to_string());
+        }
+    }
+
+    /// Journals the camera's flags at once and keeps the evidence head current.
+    fn drain_camera(&mut self) {
         let events = self
             .proctor
             .as_ref()
             .map(|p| p.try_events())
             .unwrap_or_default();
+        let Ok(engine) = &mut self.engine else { return };
         for event in events {
-            if let synaq_proctor::ProctorEvent::Flag(flag) = event {
-                let kind = synaq_proctor::incident_kind(&flag);
-                let note = synaq_proctor::incident_note(&flag);
-                if let Ok(e) = &mut self.engine {
-                    if let Err(err) = e.incident("camera", kind, &note) {
+            match event {
+                synaq_proctor::ProctorEvent::Flag(flag) => {
+                    let kind = synaq_proctor::incident_kind(&flag);
+                    let note = synaq_proctor::incident_note(&flag);
+                    if let Err(err) = engine.incident("camera", kind, &note) {
                         eprintln!("synaq-kiosk: journalling {kind}: {}", err.code());
                     }
+                    self.flags.push(kind.to_owned());
                 }
-                self.flags.push(kind.to_owned());
+                synaq_proctor::ProctorEvent::Frame {
+                    evidence: Some(head),
+                    ..
+                } => engine.set_evidence_head(head.to_string()),
+                _ => {}
             }
-        }
-        if state.is_none_or(|s| s == State::Finished) {
-            self.stop_proctoring();
         }
     }
 

@@ -257,6 +257,8 @@ struct Live {
     seen_mono: Duration,
     seen_wall: i64,
     last_shown: Option<usize>,
+    /// The webcam evidence chain's head so far, signed into the result at the finish.
+    evidence_head: Option<String>,
 }
 
 /// The engine: one kiosk, at most one open attempt.
@@ -408,6 +410,7 @@ impl Engine {
             seen_mono: now,
             seen_wall: self.clock.wall_ms(),
             last_shown: None,
+            evidence_head: None,
         };
         if live.state == State::Running {
             // The kiosk stopped mid-exam. Time while it was down is not charged.
@@ -512,6 +515,7 @@ impl Engine {
             seen_mono: now,
             seen_wall: wall,
             last_shown: None,
+            evidence_head: None,
         };
         let (series, version) = (self.bank.series.clone(), self.bank.version as i64);
         let paper_json = serde_json::to_string(&live.paper).expect("papers serialize");
@@ -1002,6 +1006,7 @@ impl Engine {
             proctor: live.proctor.clone(),
             finish_reason: reason.as_str().to_owned(),
             journal_head: head.hex(),
+            evidence_head: live.evidence_head.clone(),
         };
         let signed = SignedResult::sign(record, &self.key);
         tx.execute(
@@ -1040,6 +1045,13 @@ impl Engine {
     /// The saved answers of the open attempt (what the crash tests compare against).
     pub fn answers(&self) -> Option<&Answers> {
         self.live.as_ref().map(|l| &l.answers)
+    }
+
+    /// Records the sealed evidence's chain head so far; the finish signs it into the result.
+    pub fn set_evidence_head(&mut self, head: String) {
+        if let Some(l) = self.live.as_mut().filter(|l| l.state != State::Finished) {
+            l.evidence_head = Some(head);
+        }
     }
 
     /// The bank this engine draws from.

@@ -35,6 +35,10 @@ pub struct ResultRecord {
     pub finish_reason: String,
     /// The journal's head hash (hex) after the `finished` row.
     pub journal_head: String,
+    /// The sealed webcam evidence's chain head (`N:hex`) when the exam was proctored by camera.
+    /// Optional, and left out when absent, so results without evidence sign the same bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_head: Option<String>,
 }
 
 /// A result and the kiosk's Ed25519 signature over it.

@@ -573,10 +573,51 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         let flags = k.text_of("[data-testid=camera-flags]")?;
         assert!(flags.contains("бет көрінбейді"), "{flags}");
         both(k, "26-proctor-camera-flags", "kk")?;
+        // The proctor ends the exam: the result signs the sealed evidence's head.
+        k.script(
+            "const s = document.querySelector('[data-testid=reason]');
+             s.value = 'left-seat'; s.dispatchEvent(new Event('change'));",
+        )?;
+        k.click("[data-testid=proctor-end]")?;
+        k.wait_one("[data-testid=proctor-admit]")?;
         Ok(())
     });
-    // The incident is in the journal, with the frame's hash; the frames are sealed on disk.
     let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+    let result: String = db
+        .query_row("SELECT result FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    let signed: synaq_store::SignedResult = serde_json::from_str(&result).unwrap();
+    assert_eq!(signed.record.finish_reason, "violation");
+    let head: synaq_proctor::ChainHead = signed
+        .record
+        .evidence_head
+        .as_deref()
+        .expect("an evidence head in the signed result")
+        .parse()
+        .unwrap();
+    // ЕУМЦ's reviewer opens the frames with the evidence secret; the chain ends at that head.
+    let secret_b64 = include_str!("../../../assets/demo/keys/demo-evidence.key")
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let bytes: [u8; 32] =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, secret_b64)
+            .unwrap()
+            .try_into()
+            .unwrap();
+    let secret = synaq_proctor::EvidenceSecret::from_bytes(bytes);
+    let dir = std::fs::read_dir(data.path().join("evidence"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let reader = synaq_proctor::EvidenceReader::open(&dir, &secret).unwrap();
+    reader.verify_head(&head).unwrap();
+    assert!(!reader.frames().is_empty());
+    // The incident is in the journal, with the frame's hash; the frames are sealed on disk.
     let n: i64 = db
         .query_row(
             "SELECT count(*) FROM journal WHERE kind = 'incident' AND data LIKE '%camera-no-face%frame=%'",
