@@ -225,11 +225,17 @@ fn a_camera_lost_mid_exam_is_flagged_and_capture_goes_on() {
         1,
         "{ev:#?}"
     );
+    // Every checked frame was sealed (the mailbox may drop a frame before the loss when the
+    // unoptimised checks are slower than the 20 ms interval, so count, do not guess).
+    let checked = ev
+        .iter()
+        .filter(|e| matches!(e, ProctorEvent::Frame { .. }))
+        .count() as u64;
     let w = p.finish().unwrap();
     let head = w.head();
     let r = EvidenceReader::open(dir.path(), &sk).unwrap();
     r.verify_head(&head).unwrap();
-    assert!(head.frames >= 4, "{head}");
+    assert!(head.frames >= checked && checked >= 2, "{head} < {checked}");
 }
 
 /// A source that gives the next frame only when the test sends it, so the script is
