@@ -16,6 +16,8 @@ pub const COMMANDS: &[&str] = &[
     "proctor_resume",
     "proctor_extend",
     "proctor_end",
+    "proctor_reference_photo",
+    "staff_camera_preview",
     "exam_status",
     "exam_question",
     "exam_answer",

@@ -96,6 +96,18 @@ pub struct AppStatus {
     pub problem: Option<IpcError>,
     /// `running`, `paused`, `interrupted` or `finished` when an attempt is on this kiosk.
     pub attempt: Option<String>,
+    /// Free disk space in MB when it is low (staff screens warn; sync frees evidence).
+    pub disk_low_mb: Option<u32>,
+}
+
+/// A picture from the camera for the proctor's or admin's eyes only (never stored as is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CameraPicture {
+    /// `data:image/jpeg;base64,…`, at most 320 pixels wide.
+    pub jpeg: String,
+    /// Faces the on-device check found in it.
+    pub faces: u32,
 }
 
 /// A staff role that can log in.

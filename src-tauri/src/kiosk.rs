@@ -19,6 +19,8 @@ use synaq_store::{Clock, Engine, ExamBank, StoreError};
 use crate::bank::LoadError;
 use crate::ipc::*;
 
+mod camera;
+
 /// Reasons a proctor may give, from the incident list.
 pub const INCIDENTS: [&str; 7] = [
     "identity-doubt",
@@ -64,9 +66,8 @@ pub struct Kiosk {
     dir: PathBuf,
     clock: Arc<dyn Clock>,
     bank_label: Option<(String, i64)>,
-    /// Webcam proctoring of the open attempt, and the flags it raised (incident codes).
-    proctor: Option<synaq_proctor::Proctor>,
-    flags: Vec<String>,
+    /// Webcam proctoring, previews and evidence.
+    camera: camera::CameraState,
 }
 
 impl std::fmt::Debug for Kiosk {
@@ -143,8 +144,7 @@ impl Kiosk {
             dir: dir.to_owned(),
             clock,
             bank_label: None,
-            proctor: None,
-            flags: Vec::new(),
+            camera: camera::CameraState::from_env(),
         };
         kiosk.use_bank(bank.map_err(IpcErrorCode::from));
         Ok(kiosk)
@@ -185,7 +185,7 @@ impl Kiosk {
         self.lang = lang;
     }
 
-    fn engine(&mut self) -> R<&mut Engine> {
+    pub(crate) fn engine(&mut self) -> R<&mut Engine> {
         self.engine.as_mut().map_err(|e| e.clone())
     }
 
@@ -257,6 +257,7 @@ impl Kiosk {
             kiosk_name,
             problem,
             attempt,
+            disk_low_mb: self.disk_low().map(|mb| u32::try_from(mb).unwrap_or(u32::MAX)),
         }
     }
 
@@ -401,6 +402,9 @@ impl Kiosk {
     }
 
     fn attempt_view(&mut self) -> R<Option<AttemptView>> {
+        if self.engine()?.attempt_summary().is_none() {
+            return Ok(None);
+        }
         let examinee = self.examinee_for_attempt()?;
         let engine = self.engine()?;
         let Ok(s) = engine.status() else {
@@ -415,7 +419,7 @@ impl Kiosk {
             remaining_ms: ms(s.remaining_ms),
             answered: s.answered as u32,
             total: s.total as u32,
-            flags: self.flags.clone(),
+            flags: self.camera.flags.clone(),
         }))
     }
 
@@ -464,8 +468,14 @@ impl Kiosk {
     pub fn resume(&mut self, token: &str, reason: &str, note: &str) -> R<Session> {
         let proctor = self.require_proctor(token)?;
         Self::check_reason(reason)?;
-        self.engine()?
+        let restarted = self.engine()?.status()?.state == State::Interrupted;
+        let status = self
+            .engine()?
             .resume(&proctor, &format!("{reason}: {note}"))?;
+        if restarted && self.camera.proctor.is_none() {
+            // After a restart: the camera again, in a new evidence segment.
+            self.start_proctoring(&proctor, &status.attempt)?;
+        }
         let name = self.examinee_for_attempt()?.name;
         let token = self.open_session(Role::Examinee);
         Ok(Session { token, name })
@@ -530,7 +540,7 @@ impl Kiosk {
             pass_percent: cat.pass_percent,
             grid,
             result,
-            flags: self.flags.len() as u32,
+            flags: self.camera.flags.len() as u32,
         })
     }
 
@@ -756,9 +766,8 @@ impl Kiosk {
     /// Free disk, bank and roster validity, camera, clock.
     pub fn diagnostics(&mut self, token: &str, now_ms: i64) -> R<Diagnostics> {
         self.require_admin(token)?;
-        let free = rustix::fs::statvfs(&self.dir)
-            .map(|s| s.f_bavail.saturating_mul(s.f_frsize) / (1024 * 1024))
-            .unwrap_or(0);
+        let free = self.free_disk_mb();
+        let disk_low = free < self.camera.disk_low_mb;
         let camera = std::fs::read_dir("/dev")
             .map(|d| {
                 d.filter_map(Result::ok)
@@ -777,7 +786,7 @@ impl Kiosk {
         Ok(Diagnostics {
             kiosk_id,
             free_disk_mb: u32::try_from(free).unwrap_or(u32::MAX),
-            disk_low: free < 500,
+            disk_low,
             bank: bank_label.as_ref().map(|(l, _)| l.clone()),
             bank_valid_until: bank_label.map(|(_, until)| date_after(until * 1000, 0)),
             roster: roster
@@ -790,20 +799,6 @@ impl Kiosk {
                 .unwrap_or_default(),
             clock_ok: within_bank && after_journal,
         })
-    }
-
-    fn cameras() -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir("/dev")
-            .map(|d| {
-                d.filter_map(Result::ok)
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| n.starts_with("video"))
-                    .map(|n| format!("/dev/{n}"))
-                    .collect()
-            })
-            .unwrap_or_default();
-        v.sort();
-        v
     }
 
     /// Camera and capture interval, with the limits that apply.
@@ -870,65 +865,13 @@ impl Kiosk {
         self.allow_exit
     }
 
-    /// Starts webcam proctoring for a new attempt: frames from the configured camera (or the
-    /// fixture source named by `SYNAQ_CAMERA=fixture:DIR:PREFIX`), checked on the kiosk and
-    /// sealed to ЕУМЦ's evidence key. Without a camera the journal says so; the proctor decides.
-    fn start_proctoring(&mut self, proctor: &str, attempt: &str) -> R<()> {
-        self.stop_proctoring();
-        self.flags.clear();
-        let engine = self.engine()?;
-        let interval = staff::setting(engine.connection(), "capture_interval_secs")?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(5);
-        let device = staff::setting(engine.connection(), "camera_device")?.unwrap_or_default();
-        let opener: Option<synaq_proctor::Opener> = match std::env::var("SYNAQ_CAMERA") {
-            Ok(spec) if spec.starts_with("fixture:") => {
-                let rest = &spec["fixture:".len()..];
-                let (dir, prefix) = rest.rsplit_once(':').unwrap_or((rest, ""));
-                let (dir, prefix) = (PathBuf::from(dir), prefix.to_owned());
-                Some(Box::new(move || {
-                    synaq_proctor::FixtureSource::open(&dir, &prefix)
-                        .map(|s| Box::new(s) as Box<dyn synaq_proctor::FrameSource>)
-                }))
-            }
-            _ => device
-                .strip_prefix("/dev/video")
-                .and_then(|n| n.parse::<u32>().ok())
-                .map(|index| -> synaq_proctor::Opener {
-                    Box::new(move || synaq_proctor::open_camera(index))
-                }),
-        };
-        let Some(opener) = opener else {
-            engine.incident(proctor, "no-camera", "reference photo not taken: no camera")?;
-            self.flags.push("no-camera".into());
-            return Ok(());
-        };
-        let evidence = crate::bank::evidence_public().ok().and_then(|key| {
-            let dir = self.dir.join("evidence").join(attempt);
-            synaq_proctor::EvidenceWriter::new(&dir, attempt, &key)
-                .map_err(|e| eprintln!("synaq-kiosk: evidence: {e}"))
-                .ok()
-        });
-        self.proctor = Some(synaq_proctor::Proctor::spawn(
-            opener,
-            synaq_proctor::ProctorConfig::from_profile_secs(interval),
-            evidence,
-        ));
-        Ok(())
-    }
-
-    fn stop_proctoring(&mut self) {
-        if let Some(p) = self.proctor.take() {
-            drop(p.finish());
-        }
-    }
-
     /// The backend's clock: called every 250 ms by the app, whatever the UI does. Also turns
     /// the camera's flags into journal incidents, at once.
     pub fn tick(&mut self) {
+        self.camera_tick();
         self.drain_camera();
         // Close to the time limit, seal the evidence first, so the finish signs its exact head.
-        let ending = self.proctor.is_some()
+        let ending = self.camera.proctor.is_some()
             && self
                 .engine
                 .as_mut()
@@ -953,46 +896,6 @@ impl Kiosk {
         }
     }
 
-    /// Stops the camera and records the evidence chain's final head for the signed result.
-    fn seal_evidence(&mut self) {
-        self.drain_camera();
-        let writer = self.proctor.take().and_then(|p| p.finish());
-        if let (Some(w), Ok(e)) = (writer, &mut self.engine) {
-            e.set_evidence_head(w.head().to_string());
-        }
-    }
-
-    /// Journals the camera's flags at once and keeps the evidence head current.
-    fn drain_camera(&mut self) {
-        let events = self
-            .proctor
-            .as_ref()
-            .map(|p| p.try_events())
-            .unwrap_or_default();
-        let Ok(engine) = &mut self.engine else { return };
-        for event in events {
-            match event {
-                synaq_proctor::ProctorEvent::Flag(flag) => {
-                    let kind = synaq_proctor::incident_kind(&flag);
-                    let note = synaq_proctor::incident_note(&flag);
-                    if let Err(err) = engine.incident("camera", kind, &note) {
-                        eprintln!("synaq-kiosk: journalling {kind}: {}", err.code());
-                    }
-                    self.flags.push(kind.to_owned());
-                }
-                synaq_proctor::ProctorEvent::Frame {
-                    evidence: Some(head),
-                    ..
-                } => engine.set_evidence_head(head.to_string()),
-                _ => {}
-            }
-        }
-    }
-
-    /// Incidents the camera raised during the open attempt (codes, oldest first).
-    pub fn camera_flags(&self) -> Vec<String> {
-        self.flags.clone()
-    }
 }
 
 /// `wall_ms` plus `days`, as a calendar date in Kazakhstan (UTC+5).

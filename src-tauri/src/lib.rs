@@ -329,6 +329,26 @@ fn admin_diagnostics(state: State<'_, Shared>, token: String) -> Result<Diagnost
     with(&state, |k| k.diagnostics(&token, now_ms()))
 }
 
+/// Proctor, at admission: the examinee's reference photo (sealed as the first evidence frame).
+#[tauri::command]
+#[specta::specta]
+fn proctor_reference_photo(
+    state: State<'_, Shared>,
+    token: String,
+) -> Result<CameraPicture, IpcError> {
+    with(&state, |k| k.reference_photo(&token))
+}
+
+/// Proctor or admin: the camera's newest picture, for the live preview.
+#[tauri::command]
+#[specta::specta]
+fn staff_camera_preview(
+    state: State<'_, Shared>,
+    token: String,
+) -> Result<CameraPicture, IpcError> {
+    with(&state, |k| k.camera_preview(&token))
+}
+
 /// Admin: camera and capture interval.
 #[tauri::command]
 #[specta::specta]
@@ -373,6 +393,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         proctor_resume,
         proctor_extend,
         proctor_end,
+        proctor_reference_photo,
+        staff_camera_preview,
         exam_status,
         exam_question,
         exam_answer,

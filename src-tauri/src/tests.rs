@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use synaq_core::Lang;
 use synaq_i18n::Localizer;
@@ -207,6 +208,10 @@ fn every_error_code_is_translated() {
             "admin-export-failed",
             "admin-interval-out-of-range",
             "admin-camera-unknown",
+            "camera-none",
+            "camera-failed",
+            "camera-busy",
+            "camera-waiting",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -259,6 +264,8 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "proctor_resume" => k.resume(token, "health", "").map(drop),
         "proctor_extend" => k.extend(token, 5, "technical-fault", "").map(drop),
         "proctor_end" => k.end(token, "phone-or-notes", "").map(drop),
+        "proctor_reference_photo" => k.reference_photo(token).map(drop),
+        "staff_camera_preview" => k.camera_preview(token).map(drop),
         "exam_status" => k.exam_status(token).map(drop),
         "exam_question" => k.question(token, 0).map(drop),
         "exam_answer" => k.answer(token, 0, vec![]).map(drop),
@@ -304,15 +311,17 @@ fn every_command_refuses_every_wrong_role() {
         .collect();
     assert_eq!(gated.len() + PUBLIC.len(), command_names::COMMANDS.len());
     for name in &gated {
-        let right = if name.starts_with("proctor_") {
-            &proctor
+        let right: &[&String] = if name.starts_with("proctor_") {
+            &[&proctor]
         } else if name.starts_with("exam_") {
-            &examinee
+            &[&examinee]
+        } else if name.starts_with("staff_") {
+            &[&proctor, &admin]
         } else {
-            &admin
+            &[&admin]
         };
         for wrong in [&admin, &proctor, &examinee, &"".to_owned(), &"f".repeat(64)] {
-            if wrong == right {
+            if right.contains(&wrong) {
                 continue;
             }
             let err = call(&mut k, name, wrong).expect_err(name);
@@ -505,4 +514,137 @@ fn settings_stay_within_what_the_profile_allows() {
     let s = k.save_settings(&admin, "", 3).unwrap();
     assert_eq!((s.capture_interval_secs, s.camera_device.as_str()), (3, ""));
     assert_eq!(k.settings(&admin).unwrap().capture_interval_secs, 3);
+}
+
+fn demo_evidence_secret() -> synaq_proctor::EvidenceSecret {
+    let b64 = include_str!("../../assets/demo/keys/demo-evidence.key")
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap()
+        .trim()
+        .to_owned();
+    let bytes: [u8; 32] = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    synaq_proctor::EvidenceSecret::from_bytes(bytes)
+}
+
+fn fixture_camera(prefix: &str) -> Option<String> {
+    Some(format!(
+        "fixture:{}/../assets/fixtures/frames:{prefix}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+}
+
+/// Reference photo at admission (the first sealed frame), then a restart mid-exam: the
+/// camera comes back in a second evidence segment, and the signed result names both heads,
+/// each of which ЕУМЦ can verify with the evidence key.
+#[test]
+fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(fixture_camera("face-"));
+    let admin = k
+        .first_run_setup("К-1", "ALM-01", "admin", "Әлия", "correct horse", NOW * 1000)
+        .unwrap()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
+        .unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    // The examinee is not admitted yet: the preview and the photo are the proctor's only.
+    let preview = k.camera_preview(&proctor).unwrap();
+    assert!(preview.jpeg.starts_with("data:image/jpeg;base64,"));
+    let photo = k.reference_photo(&proctor).unwrap();
+    assert_eq!(photo.faces, 1, "the fixture face is found");
+    let examinee = k
+        .admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap()
+        .token;
+    assert_eq!(
+        k.reference_photo(&examinee).unwrap_err().0,
+        "error-forbidden"
+    );
+    assert_eq!(
+        k.camera_preview(&examinee).unwrap_err().0,
+        "error-forbidden"
+    );
+    // Frames arrive while the exam runs; the proctor's preview shows the newest.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.camera_preview(&proctor).is_err() && Instant::now() < deadline {
+        k.tick();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    k.answer(&examinee, 0, vec![]).ok();
+    k.tick();
+    drop(k); // the kiosk dies mid-exam
+
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(fixture_camera("face-"));
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let examinee = k.resume(&proctor, "technical-fault", "power").unwrap().token;
+    k.tick();
+    k.submit(&examinee).unwrap();
+    let signed = k.engine().unwrap().outbox().unwrap().pop().unwrap();
+    let heads: Vec<synaq_proctor::ChainHead> = signed
+        .record
+        .evidence_head
+        .as_deref()
+        .expect("evidence heads in the signed result")
+        .split(' ')
+        .map(|h| h.parse().unwrap())
+        .collect();
+    assert_eq!(heads.len(), 2, "one segment per camera run");
+    assert!(heads[0].frames >= 1, "the reference photo is frame 0");
+    let root = dir
+        .path()
+        .join("evidence")
+        .join(&signed.record.attempt_id);
+    let secret = demo_evidence_secret();
+    for (i, head) in heads.iter().enumerate() {
+        let r = synaq_proctor::EvidenceReader::open(&root.join((i + 1).to_string()), &secret)
+            .unwrap();
+        r.verify_head(head).unwrap();
+    }
+    let first = synaq_proctor::EvidenceReader::open(&root.join("1"), &secret).unwrap();
+    let journal = k.engine().unwrap().journal_rows(None, 1000).unwrap();
+    let reference = journal
+        .iter()
+        .find(|r| r.data.contains("reference-photo"))
+        .expect("the reference photo is journalled");
+    assert!(reference.data.contains(&first.frames()[0].hash.to_hex()));
+}
+
+/// No camera: the photo is refused with a clear code, the admission goes on and says so.
+#[test]
+fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(Some("fixture:/nonexistent:face-".into()));
+    let admin = k
+        .first_run_setup("К-1", "ALM-01", "admin", "Әлия", "correct horse", NOW * 1000)
+        .unwrap()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
+        .unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let e = k.reference_photo(&proctor).unwrap_err();
+    assert!(["camera-none", "camera-failed"].contains(&e.0.as_str()), "{e:?}");
+    k.admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap();
+    let journal = k.engine().unwrap().journal_rows(None, 100).unwrap();
+    assert!(journal.iter().any(|r| r.data.contains("no-reference-photo")));
+    // The disk warning: below the level, status says how much is left.
+    assert!(k.status().disk_low_mb.is_none());
+    k.set_disk_warning_mb(u64::MAX);
+    assert!(k.status().disk_low_mb.is_some());
 }

@@ -342,6 +342,8 @@ fn e2e() -> Result<()> {
         .args(["-a", "-s", "-screen 0 1280x800x24"])
         .arg(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["test", "-p", "synaq-e2e", "--", "--test-threads=1"])
+        // `cargo xtask e2e NAME`: only the scenarios whose test name contains NAME.
+        .args(env::args().skip(2))
         .env("SYNAQ_KIOSK_BIN", root().join("target/debug/synaq-kiosk"))
         .env("SYNAQ_TAURI_DRIVER", driver)
         .env("SYNAQ_E2E_OUT", &out)

@@ -296,3 +296,24 @@ incident-camera-several-faces = several faces
 incident-camera-covered = camera covered or dark
 incident-camera-frozen = frozen picture
 incident-camera-lost = camera lost
+
+## Camera: reference photo, preview
+camera-none = No camera found on this computer.
+camera-failed = The camera does not answer: check its cable, or go on without a photo (this is recorded).
+camera-busy = The camera is in use by the running exam.
+camera-waiting = Waiting for the camera's first picture…
+camera-preview-alt = Camera picture (for the proctor only)
+camera-faces = { $count ->
+    [0] No face in the picture
+    [one] One face in the picture
+   *[other] { $count } faces in the picture
+}
+camera-preview-show = Show the camera
+camera-preview-hide = Hide the camera
+proctor-photo-title = Reference photo
+proctor-photo-alt = Reference photo of the examinee
+proctor-photo-hint = Ask the examinee to look at the camera, then take the photo. It is sealed for ЕУМЦ with the exam.
+proctor-photo-take = Take the photo
+proctor-photo-retake = Take again
+admin-diag-camera-test = Test the camera
+disk-low = Little disk space left: { $mb } MB. Sync the results with ЕУМЦ: camera evidence ЕУМЦ has confirmed is then removed from this kiosk.

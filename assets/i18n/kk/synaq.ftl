@@ -281,3 +281,23 @@ incident-camera-several-faces = бірнеше бет
 incident-camera-covered = камера жабық немесе қараңғы
 incident-camera-frozen = кадр қатып қалды
 incident-camera-lost = камера ажыратылды
+
+## Camera: reference photo, preview
+camera-none = Бұл компьютерде камера табылмады.
+camera-failed = Камера жауап бермейді: кабелін тексеріңіз немесе фотосыз жалғастырыңыз (бұл журналға жазылады).
+camera-busy = Камераны жүріп жатқан емтихан пайдаланып тұр.
+camera-waiting = Камераның алғашқы кадры күтілуде…
+camera-preview-alt = Камера кадры (тек проктор үшін)
+camera-faces = { $count ->
+    [0] Кадрда бет жоқ
+   *[other] Кадрдағы бет саны: { $count }
+}
+camera-preview-show = Камераны көрсету
+camera-preview-hide = Камераны жасыру
+proctor-photo-title = Эталондық фото
+proctor-photo-alt = Емтихан тапсырушының эталондық фотосы
+proctor-photo-hint = Емтихан тапсырушыдан камераға қарауын сұраңыз да, фотоға түсіріңіз. Ол емтиханмен бірге ЕУМЦ үшін мөрленеді.
+proctor-photo-take = Фотоға түсіру
+proctor-photo-retake = Қайта түсіру
+admin-diag-camera-test = Камераны тексеру
+disk-low = Дискіде орын аз қалды: { $mb } МБ. Нәтижелерді ЕУМЦ-мен синхрондаңыз: ЕУМЦ растаған камера материалдары киосктан өшіріледі.

@@ -300,3 +300,23 @@ incident-camera-several-faces = несколько лиц
 incident-camera-covered = камера закрыта или темно
 incident-camera-frozen = кадр застыл
 incident-camera-lost = камера отключилась
+
+## Camera: reference photo, preview
+camera-none = Камера на этом компьютере не найдена.
+camera-failed = Камера не отвечает: проверьте кабель или продолжайте без фото (это записывается в журнал).
+camera-busy = Камера занята идущим экзаменом.
+camera-waiting = Ожидание первого кадра камеры…
+camera-preview-alt = Кадр камеры (только для проктора)
+camera-faces = { $count ->
+    [0] В кадре нет лица
+   *[other] Лиц в кадре: { $count }
+}
+camera-preview-show = Показать камеру
+camera-preview-hide = Скрыть камеру
+proctor-photo-title = Эталонное фото
+proctor-photo-alt = Эталонное фото экзаменуемого
+proctor-photo-hint = Попросите экзаменуемого посмотреть в камеру и сделайте фото. Оно опечатывается для ЕУМЦ вместе с экзаменом.
+proctor-photo-take = Сделать фото
+proctor-photo-retake = Переснять
+admin-diag-camera-test = Проверить камеру
+disk-low = На диске мало места: { $mb } МБ. Синхронизируйте результаты с ЕУМЦ: подтверждённые ЕУМЦ материалы камеры будут удалены с киоска.

@@ -261,6 +261,7 @@ pub enum ProctorEvent {
 #[derive(Debug)]
 pub struct Proctor {
     capture: Arc<Mutex<Option<Capture>>>,
+    latest: Arc<Mutex<Option<Frame>>>,
     events: Receiver<ProctorEvent>,
     worker: Option<JoinHandle<Option<EvidenceWriter>>>,
 }
@@ -299,6 +300,7 @@ fn handle(
     evidence: &mut Option<EvidenceWriter>,
     edges: &mut Edges,
     tx: &Sender<ProctorEvent>,
+    latest: &Mutex<Option<Frame>>,
 ) {
     let frame = match got {
         Ok(f) => f,
@@ -320,10 +322,14 @@ fn handle(
         }
         None => None,
     };
-    match checker.check(&frame) {
+    let checked = checker.check(&frame);
+    let hash = frame.hash();
+    // Kept before the event is sent, so whoever sees the event can see the frame.
+    *latest.lock().expect("latest frame lock") = Some(frame);
+    match checked {
         Ok(Observation { flags, faces, .. }) => {
             let _ = tx.send(ProctorEvent::Frame {
-                hash: frame.hash(),
+                hash,
                 faces: faces.len(),
                 evidence: head,
             });
@@ -341,6 +347,8 @@ impl Proctor {
         let capture = Arc::new(Mutex::new(Some(Capture::spawn(open, config.interval))));
         let (tx, rx) = mpsc::channel();
         let cap = capture.clone();
+        let latest = Arc::new(Mutex::new(None));
+        let newest = Arc::clone(&latest);
         let checks = config.checks.clone();
         let worker = std::thread::Builder::new()
             .name("synaq-proctor".into())
@@ -358,14 +366,14 @@ impl Proctor {
                                 let last = g.as_ref().and_then(Capture::try_latest);
                                 drop(g);
                                 if let Some(got) = last {
-                                    handle(got, &mut checker, &mut evidence, &mut edges, &tx);
+                                    handle(got, &mut checker, &mut evidence, &mut edges, &tx, &newest);
                                 }
                                 break;
                             }
                         }
                     };
                     if let Some(got) = got {
-                        handle(got, &mut checker, &mut evidence, &mut edges, &tx);
+                        handle(got, &mut checker, &mut evidence, &mut edges, &tx, &newest);
                     }
                 }
                 evidence
@@ -373,6 +381,7 @@ impl Proctor {
             .expect("the proctor thread starts");
         Proctor {
             capture,
+            latest,
             events: rx,
             worker: Some(worker),
         }
@@ -381,6 +390,11 @@ impl Proctor {
     /// Events so far. Never blocks.
     pub fn try_events(&self) -> Vec<ProctorEvent> {
         self.events.try_iter().collect()
+    }
+
+    /// The newest frame the checks looked at (for the proctor's live preview only).
+    pub fn latest_frame(&self) -> Option<Frame> {
+        self.latest.lock().expect("latest frame lock").clone()
     }
 
     /// Waits up to `d` for the next event.

@@ -305,6 +305,33 @@ fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), EvidenceError> {
     std::fs::rename(&tmp, path).map_err(io(path))
 }
 
+/// After a crash: removes the frames of the segment in `dir` from index `keep` on, so the
+/// segment matches the last head the kiosk recorded (a frame sealed in the instant before the
+/// crash, whose head never reached the store, would otherwise make the chain disagree with the
+/// signed result). Returns how many frame files were removed.
+pub fn truncate_segment(dir: &Path, keep: u64) -> Result<u64, EvidenceError> {
+    let mut removed = 0;
+    let mut index = keep;
+    loop {
+        let p = frame_path(dir, index);
+        match std::fs::remove_file(&p) {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            Err(e) => return Err(io(&p)(e)),
+        }
+        index += 1;
+    }
+    // Leftover temporary files of an interrupted write.
+    if let Ok(entries) = std::fs::read_dir(dir.join(FRAMES_DIR)) {
+        for e in entries.flatten() {
+            if e.path().extension().is_some_and(|x| x == "tmp") {
+                std::fs::remove_file(e.path()).map_err(io(&e.path()))?;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 /// Seals one attempt's frames on the kiosk. Holds the per-exam key in memory only.
 pub struct EvidenceWriter {
     dir: PathBuf,
@@ -587,6 +614,25 @@ mod tests {
             assert_eq!(f.frame, frame(f.index as u8));
         }
         assert_eq!(head.to_string().parse::<ChainHead>().unwrap(), head);
+    }
+
+    #[test]
+    fn a_segment_cut_back_to_the_recorded_head_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let sk = EvidenceSecret::generate().unwrap();
+        let mut w = EvidenceWriter::new(dir.path(), "att-2", &sk.public()).unwrap();
+        w.append(&frame(0)).unwrap();
+        w.append(&frame(1)).unwrap();
+        let recorded = w.head();
+        // Sealed, then the kiosk died before the head was stored.
+        w.append(&frame(2)).unwrap();
+        drop(w);
+        let r = EvidenceReader::open(dir.path(), &sk).unwrap();
+        assert!(r.verify_head(&recorded).is_err());
+        assert_eq!(truncate_segment(dir.path(), recorded.frames).unwrap(), 1);
+        let r = EvidenceReader::open(dir.path(), &sk).unwrap();
+        r.verify_head(&recorded).unwrap();
+        assert_eq!(truncate_segment(dir.path(), recorded.frames).unwrap(), 0);
     }
 
     #[test]

@@ -114,6 +114,40 @@ impl Frame {
         })
     }
 
+    /// A small colour JPEG (at most `max_w` wide) for the proctor's preview on screen. The
+    /// preview is never written to disk.
+    pub fn preview_jpeg(&self, max_w: u32) -> Result<Vec<u8>, FrameError> {
+        let rgb = match self.format {
+            PixelFormat::Jpeg => {
+                image::load_from_memory_with_format(&self.bytes, image::ImageFormat::Jpeg)
+                    .map_err(|e| FrameError::Decode(e.to_string()))?
+                    .into_rgb8()
+            }
+            PixelFormat::Rgb8 => {
+                let need = self.width as usize * self.height as usize * 3;
+                image::RgbImage::from_raw(self.width, self.height, self.bytes.clone()).ok_or(
+                    FrameError::BadSize {
+                        width: self.width,
+                        height: self.height,
+                        need,
+                        got: self.bytes.len(),
+                    },
+                )?
+            }
+        };
+        let rgb = if rgb.width() > max_w {
+            let h = (u64::from(rgb.height()) * u64::from(max_w) / u64::from(rgb.width())).max(1);
+            image::imageops::thumbnail(&rgb, max_w, h as u32)
+        } else {
+            rgb
+        };
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+            .encode_image(&rgb)
+            .map_err(|e| FrameError::Decode(e.to_string()))?;
+        Ok(out)
+    }
+
     /// SHA-256 of the frame's bytes.
     pub fn hash(&self) -> FrameHash {
         FrameHash::of(&self.bytes)

@@ -26,7 +26,8 @@ pub mod synth;
 pub use capture::{Capture, Opener, Proctor, ProctorConfig, ProctorEvent};
 pub use checks::{incident_kind, incident_note, CheckConfig, Checker, Flag, FlagKind, Observation};
 pub use evidence::{
-    ChainHead, EvidenceError, EvidencePublic, EvidenceReader, EvidenceSecret, EvidenceWriter,
+    truncate_segment, ChainHead, EvidenceError, EvidencePublic, EvidenceReader, EvidenceSecret,
+    EvidenceWriter,
 };
 pub use frame::{Frame, FrameError, FrameHash, PixelFormat};
 pub use source::{CameraError, FailingSource, FixtureSource, FrameSource};

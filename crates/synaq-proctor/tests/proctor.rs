@@ -450,3 +450,23 @@ fn a_flipped_byte_in_any_frame_is_detected() {
         Err(EvidenceError::Tampered(2))
     ));
 }
+
+/// The proctor's preview: a small JPEG of the newest checked frame, never bigger than asked.
+#[test]
+fn the_preview_is_the_latest_checked_frame_made_small() {
+    let open = Box::new(|| {
+        FixtureSource::open(&fixtures(), "face-").map(|s| Box::new(s) as Box<dyn FrameSource>)
+    });
+    let p = Proctor::spawn(open, fast(), None);
+    let ev = drain(&p, |ev| {
+        ev.iter()
+            .any(|e| matches!(e, ProctorEvent::Frame { .. }))
+    });
+    assert!(!ev.is_empty());
+    let frame = p.latest_frame().expect("a frame was checked");
+    let jpeg = frame.preview_jpeg(160).unwrap();
+    let small = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!(small.width(), 160.min(frame.width));
+    assert!(jpeg.len() < frame.bytes.len());
+    drop(p.finish());
+}

@@ -28,7 +28,7 @@ use synaq_seal::{KeyError, KioskSecret};
 
 use crate::clock::Clock;
 use crate::journal::{self, Head, Kind};
-use crate::result::{ResultRecord, SignedResult};
+use crate::result::{IncidentRecord, ResultRecord, SignedResult};
 
 /// A gap between two clock readings longer than this is a suspend or freeze, not exam time.
 pub const SUSPEND_GAP: Duration = Duration::from_secs(5);
@@ -980,6 +980,7 @@ impl Engine {
                 "reason": reason.as_str(), "percent_milli": score.percent_milli, "passed": score.passed,
             }),
         )?;
+        let incidents = incidents_of(&tx, &live.id)?;
         let record = ResultRecord {
             format: 1,
             attempt_id: live.id.clone(),
@@ -1007,6 +1008,7 @@ impl Engine {
             finish_reason: reason.as_str().to_owned(),
             journal_head: head.hex(),
             evidence_head: live.evidence_head.clone(),
+            incidents,
         };
         let signed = SignedResult::sign(record, &self.key);
         tx.execute(
@@ -1106,6 +1108,35 @@ impl Engine {
     pub fn kiosk_ed25519(&self) -> [u8; 32] {
         self.key.public().ed25519
     }
+}
+
+/// The attempt's journalled incidents, in order.
+fn incidents_of(conn: &Connection, attempt: &str) -> Result<Vec<IncidentRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at_wall, data FROM journal WHERE attempt = ?1 AND kind = 'incident' ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([attempt], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at_ms, data) = row?;
+        let v: serde_json::Value = serde_json::from_str(&data)
+            .map_err(|e| StoreError::Db(format!("journal incident of {attempt}: {e}")))?;
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        out.push(IncidentRecord {
+            at_ms,
+            by: field("by"),
+            kind: field("kind"),
+            note: field("note"),
+        });
+    }
+    Ok(out)
 }
 
 impl Live {

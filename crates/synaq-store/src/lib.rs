@@ -5,6 +5,7 @@
 //! The engine ([`engine::Engine`]) is the one API the app, the tests and the crash loop use.
 #![forbid(unsafe_code)]
 
+pub mod certificate;
 pub mod clock;
 pub mod engine;
 pub mod identity;
@@ -20,9 +21,10 @@ use std::path::Path;
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
+pub use certificate::StoredCertificate;
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use engine::{Engine, ExamBank, StoreError};
-pub use result::{ResultRecord, SignedResult};
+pub use result::{IncidentRecord, ResultRecord, SignedResult};
 
 /// The schema, one migration a step. Never edit a released step: add one.
 fn migrations() -> Migrations<'static> {
@@ -94,6 +96,27 @@ fn migrations() -> Migrations<'static> {
             reason TEXT,
             at INTEGER NOT NULL
         );",
+        ),
+        // 4: ЕУМЦ's signed receipt for each result's sealed evidence (the evidence directory
+        // is deleted only after it is stored), and the certificates ЕУМЦ issued (from pull).
+        M::up(
+            "CREATE TABLE evidence (
+            attempt TEXT PRIMARY KEY REFERENCES outbox (attempt),
+            receipt TEXT NOT NULL,
+            at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE certificates (
+            number TEXT PRIMARY KEY,
+            attempt TEXT NOT NULL,
+            name TEXT NOT NULL,
+            iin_masked TEXT NOT NULL,
+            category TEXT NOT NULL,
+            issued TEXT NOT NULL,
+            valid_until TEXT,
+            status TEXT NOT NULL,
+            qr TEXT NOT NULL
+        );
+        CREATE INDEX certificates_attempt ON certificates (attempt);",
         ),
     ])
 }

@@ -6,6 +6,14 @@
 //! and it is no longer pushed until an admin requeues it (e.g. after ЕУМЦ fixed the roster).
 //! The receipt is opaque here: `synaq-sync` verifies it before calling
 //! [`Engine::mark_delivered`], so this crate does not depend on the protocol.
+//!
+//! A delivered result whose record carries an `evidence_head` then waits for its sealed
+//! evidence to be uploaded: [`EvidenceState::Queued`] until ЕУМЦ's signed evidence receipt is
+//! stored with [`Engine::mark_evidence_delivered`] (only then may the kiosk delete the
+//! evidence directory).
+//!
+//! Every operation also exists as a free function over a [`Connection`], so the admin tool can
+//! apply a receipts bundle to `kiosk.sqlite3` without opening the engine (no bank needed).
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -38,6 +46,20 @@ pub enum Delivery {
     },
 }
 
+/// Where one result's sealed webcam evidence stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvidenceState {
+    /// The result has no `evidence_head`: there is no evidence to deliver.
+    None,
+    /// Evidence waits for upload (before or after the result itself was delivered).
+    Queued,
+    /// ЕУМЦ signed a receipt for the evidence; the kiosk may delete its copy.
+    Delivered {
+        /// When the kiosk stored the evidence receipt (Unix milliseconds).
+        at_ms: i64,
+    },
+}
+
 /// One row of the admin's "sync state" list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
@@ -47,6 +69,10 @@ pub struct OutboxEntry {
     pub created_ms: i64,
     /// Its delivery state.
     pub delivery: Delivery,
+    /// Its evidence's delivery state.
+    pub evidence: EvidenceState,
+    /// The certificate number, once a pull brought the certificate for this attempt.
+    pub certificate: Option<String>,
 }
 
 fn now_ms() -> i64 {
@@ -62,62 +88,215 @@ fn not_queued(attempt: &str) -> StoreError {
     ))
 }
 
+/// Records central's signed receipt for `attempt` (see [`Engine::mark_delivered`]).
+pub fn mark_delivered(conn: &Connection, attempt: &str, receipt: &str) -> Result<bool, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let known: Option<Option<i64>> = tx
+        .query_row(
+            "SELECT delivered FROM outbox WHERE attempt = ?1",
+            [attempt],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match known {
+        None => return Err(not_queued(attempt)),
+        Some(Some(_)) => return Ok(false),
+        Some(None) => {}
+    }
+    let at = now_ms();
+    tx.execute(
+        "INSERT INTO receipts (attempt, state, receipt, at) VALUES (?1, 'delivered', ?2, ?3)
+         ON CONFLICT (attempt) DO UPDATE SET state = 'delivered', receipt = excluded.receipt,
+            reason_code = NULL, reason = NULL, at = excluded.at",
+        params![attempt, receipt, at],
+    )?;
+    tx.execute(
+        "UPDATE outbox SET delivered = ?2 WHERE attempt = ?1",
+        params![attempt, at],
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Records that central refused `attempt` (see [`Engine::mark_refused`]).
+pub fn mark_refused(
+    conn: &Connection,
+    attempt: &str,
+    code: &str,
+    reason: &str,
+) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let known: Option<Option<i64>> = tx
+        .query_row(
+            "SELECT delivered FROM outbox WHERE attempt = ?1",
+            [attempt],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match known {
+        None => return Err(not_queued(attempt)),
+        Some(Some(_)) => return Ok(()),
+        Some(None) => {}
+    }
+    tx.execute(
+        "INSERT INTO receipts (attempt, state, reason_code, reason, at) VALUES (?1, 'refused', ?2, ?3, ?4)
+         ON CONFLICT (attempt) DO UPDATE SET state = 'refused', receipt = NULL,
+            reason_code = excluded.reason_code, reason = excluded.reason, at = excluded.at",
+        params![attempt, code, reason, now_ms()],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The result `attempt` as signed, if it is in the outbox.
+pub fn result_of(conn: &Connection, attempt: &str) -> Result<Option<SignedResult>, StoreError> {
+    let json: Option<String> = conn
+        .query_row(
+            "SELECT result FROM outbox WHERE attempt = ?1",
+            [attempt],
+            |r| r.get(0),
+        )
+        .optional()?;
+    json.map(|j| parse_result(&j)).transpose()
+}
+
+/// Records ЕУМЦ's signed evidence receipt for `attempt` (see
+/// [`Engine::mark_evidence_delivered`]).
+pub fn mark_evidence_delivered(
+    conn: &Connection,
+    attempt: &str,
+    receipt: &str,
+) -> Result<bool, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let Some(result) = result_of(&tx, attempt)? else {
+        return Err(not_queued(attempt));
+    };
+    if result.record.evidence_head.is_none() {
+        return Err(StoreError::Db(format!(
+            "the result of attempt {attempt} has no webcam evidence: there is nothing to mark as delivered"
+        )));
+    }
+    let n = tx.execute(
+        "INSERT INTO evidence (attempt, receipt, at_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (attempt) DO NOTHING",
+        params![attempt, receipt, now_ms()],
+    )?;
+    tx.commit()?;
+    Ok(n == 1)
+}
+
+/// The stored evidence receipt for `attempt`, if its evidence was delivered.
+pub fn evidence_receipt(conn: &Connection, attempt: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT receipt FROM evidence WHERE attempt = ?1",
+            [attempt],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Delivered results whose evidence still waits for upload, oldest first.
+pub fn evidence_queue(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT o.result FROM outbox o LEFT JOIN evidence e ON e.attempt = o.attempt
+         WHERE o.delivered IS NOT NULL AND e.attempt IS NULL ORDER BY o.created, o.attempt",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let res = parse_result(&r?)?;
+        if res.record.evidence_head.is_some() {
+            out.push(res);
+        }
+    }
+    Ok(out)
+}
+
+/// Every result this kiosk signed and its delivery state (see [`Engine::outbox_status`]).
+pub fn status(conn: &Connection) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT o.attempt, o.created, r.state, r.receipt, r.reason_code, r.reason, r.at,
+                o.result, e.at_ms,
+                (SELECT min(c.number) FROM certificates c WHERE c.attempt = o.attempt)
+         FROM outbox o LEFT JOIN receipts r ON r.attempt = o.attempt
+              LEFT JOIN evidence e ON e.attempt = o.attempt
+         ORDER BY o.created, o.attempt",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let state: Option<String> = r.get(2)?;
+        let at: Option<i64> = r.get(6)?;
+        let delivery = match state.as_deref() {
+            Some("delivered") => Delivery::Delivered {
+                receipt: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                at_ms: at.unwrap_or(0),
+            },
+            Some(_) => Delivery::Refused {
+                code: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                reason: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                at_ms: at.unwrap_or(0),
+            },
+            None => Delivery::Queued,
+        };
+        let has_head = parse_result(&r.get::<_, String>(7)?)?
+            .record
+            .evidence_head
+            .is_some();
+        let evidence = match (has_head, r.get::<_, Option<i64>>(8)?) {
+            (false, _) => EvidenceState::None,
+            (true, None) => EvidenceState::Queued,
+            (true, Some(at_ms)) => EvidenceState::Delivered { at_ms },
+        };
+        out.push(OutboxEntry {
+            attempt: r.get(0)?,
+            created_ms: r.get(1)?,
+            delivery,
+            evidence,
+            certificate: r.get(9)?,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_result(json: &str) -> Result<SignedResult, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Db(format!("a stored result does not parse: {e}")))
+}
+
 impl Engine {
     /// Records central's signed receipt for `attempt`. Returns `false` (and keeps the first
     /// receipt) when the result was already delivered: a retried push is harmless.
     pub fn mark_delivered(&self, attempt: &str, receipt: &str) -> Result<bool, StoreError> {
-        let tx = self.connection().unchecked_transaction()?;
-        let known: Option<Option<i64>> = tx
-            .query_row(
-                "SELECT delivered FROM outbox WHERE attempt = ?1",
-                [attempt],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match known {
-            None => return Err(not_queued(attempt)),
-            Some(Some(_)) => return Ok(false),
-            Some(None) => {}
-        }
-        let at = now_ms();
-        tx.execute(
-            "INSERT INTO receipts (attempt, state, receipt, at) VALUES (?1, 'delivered', ?2, ?3)
-             ON CONFLICT (attempt) DO UPDATE SET state = 'delivered', receipt = excluded.receipt,
-                reason_code = NULL, reason = NULL, at = excluded.at",
-            params![attempt, receipt, at],
-        )?;
-        tx.execute(
-            "UPDATE outbox SET delivered = ?2 WHERE attempt = ?1",
-            params![attempt, at],
-        )?;
-        tx.commit()?;
-        Ok(true)
+        mark_delivered(self.connection(), attempt, receipt)
     }
 
     /// Records that central refused `attempt`, with its reason. A delivered result stays
     /// delivered (a late refusal of a retry cannot undo a receipt).
     pub fn mark_refused(&self, attempt: &str, code: &str, reason: &str) -> Result<(), StoreError> {
-        let tx = self.connection().unchecked_transaction()?;
-        let known: Option<Option<i64>> = tx
-            .query_row(
-                "SELECT delivered FROM outbox WHERE attempt = ?1",
-                [attempt],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match known {
-            None => return Err(not_queued(attempt)),
-            Some(Some(_)) => return Ok(()),
-            Some(None) => {}
-        }
-        tx.execute(
-            "INSERT INTO receipts (attempt, state, reason_code, reason, at) VALUES (?1, 'refused', ?2, ?3, ?4)
-             ON CONFLICT (attempt) DO UPDATE SET state = 'refused', receipt = NULL,
-                reason_code = excluded.reason_code, reason = excluded.reason, at = excluded.at",
-            params![attempt, code, reason, now_ms()],
-        )?;
-        tx.commit()?;
-        Ok(())
+        mark_refused(self.connection(), attempt, code, reason)
+    }
+
+    /// Records ЕУМЦ's signed receipt for `attempt`'s sealed evidence (JSON, verified by the
+    /// caller). Returns `false` (and keeps the first receipt) when it was already stored.
+    /// Only after this returns may the kiosk delete the evidence directory.
+    pub fn mark_evidence_delivered(
+        &self,
+        attempt: &str,
+        receipt: &str,
+    ) -> Result<bool, StoreError> {
+        mark_evidence_delivered(self.connection(), attempt, receipt)
+    }
+
+    /// The stored evidence receipt for `attempt`, if its evidence was delivered.
+    pub fn evidence_receipt(&self, attempt: &str) -> Result<Option<String>, StoreError> {
+        evidence_receipt(self.connection(), attempt)
+    }
+
+    /// Delivered results with an `evidence_head` whose evidence has no receipt yet.
+    pub fn evidence_queue(&self) -> Result<Vec<SignedResult>, StoreError> {
+        evidence_queue(self.connection())
     }
 
     /// Puts a refused result back in the queue (after ЕУМЦ fixed what it refused for).
@@ -135,35 +314,10 @@ impl Engine {
         pending_on(self.connection())
     }
 
-    /// Every result this kiosk signed and its delivery state, oldest first (the admin screen).
+    /// Every result this kiosk signed with its delivery state, its evidence's state and its
+    /// certificate number, oldest first (the admin screen).
     pub fn outbox_status(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut stmt = self.connection().prepare(
-            "SELECT o.attempt, o.created, r.state, r.receipt, r.reason_code, r.reason, r.at
-             FROM outbox o LEFT JOIN receipts r ON r.attempt = o.attempt
-             ORDER BY o.created, o.attempt",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let state: Option<String> = r.get(2)?;
-            let at: Option<i64> = r.get(6)?;
-            let delivery = match state.as_deref() {
-                Some("delivered") => Delivery::Delivered {
-                    receipt: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                    at_ms: at.unwrap_or(0),
-                },
-                Some(_) => Delivery::Refused {
-                    code: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                    reason: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                    at_ms: at.unwrap_or(0),
-                },
-                None => Delivery::Queued,
-            };
-            Ok(OutboxEntry {
-                attempt: r.get(0)?,
-                created_ms: r.get(1)?,
-                delivery,
-            })
-        })?;
-        rows.map(|r| r.map_err(StoreError::from)).collect()
+        status(self.connection())
     }
 
     /// The stored receipt for `attempt`, if it was delivered.
@@ -185,14 +339,23 @@ fn pending_on(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
          WHERE o.delivered IS NULL AND r.attempt IS NULL ORDER BY o.created, o.attempt",
     )?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Db(e.to_string())))
-        .collect()
+    rows.map(|r| parse_result(&r?)).collect()
 }
 
 /// The results still to push ([`Engine::pending`]), read from the kiosk database file `db`
 /// (`kiosk.sqlite3`) without opening the engine: no bank, no key, no recovery, nothing
 /// written. For the admin tool's removable-media export, safe while the kiosk app runs.
 pub fn pending_in(db: &Path) -> Result<Vec<SignedResult>, StoreError> {
+    pending_on(&open_read_only(db)?)
+}
+
+/// Pending results on an open connection (see [`pending_in`]).
+pub fn pending(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
+    pending_on(conn)
+}
+
+/// Opens the kiosk database file `db` read-only (it must exist).
+pub fn open_read_only(db: &Path) -> Result<Connection, StoreError> {
     if !db.is_file() {
         return Err(StoreError::Db(format!(
             "{} does not exist: give the kiosk's data directory",
@@ -204,7 +367,7 @@ pub fn pending_in(db: &Path) -> Result<Vec<SignedResult>, StoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    pending_on(&conn)
+    Ok(conn)
 }
 
 #[cfg(test)]
@@ -214,8 +377,9 @@ mod tests {
 
     use synaq_core::{CategoryId, Iin};
 
-    use super::Delivery;
+    use super::{Delivery, EvidenceState};
     use crate::engine::{Engine, FinishReason};
+    use crate::StoredCertificate;
     use crate::{testing, FakeClock};
 
     fn finished(dir: &std::path::Path, n: usize) -> (Engine, Vec<String>) {
@@ -285,5 +449,137 @@ mod tests {
         drop(e);
         assert_eq!(super::pending_in(&db).unwrap().len(), 1, "after it closed");
         assert!(super::pending_in(&dir.path().join("nope.sqlite3")).is_err());
+    }
+
+    #[test]
+    fn incidents_are_signed_into_the_result_and_old_results_sign_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let bank = testing::demo_bank();
+        let mut e = Engine::open(
+            dir.path(),
+            Arc::new(FakeClock::new(1_780_000_000_000)),
+            bank,
+        )
+        .unwrap();
+        let iin = Iin::parse("900101300017").unwrap();
+        let cat = CategoryId::new("cat-1").unwrap();
+        e.admit_with_seed(&iin, &cat, "proctor-1", 1).unwrap();
+        e.incident("proctor-1", "phone", "a phone on the desk")
+            .unwrap();
+        e.incident("camera", "camera-no-face", "frame=ab12")
+            .unwrap();
+        let signed = e.finish(FinishReason::Submitted).unwrap();
+        let inc = &signed.record.incidents;
+        assert_eq!(inc.len(), 2);
+        assert_eq!(
+            (
+                inc[0].by.as_str(),
+                inc[0].kind.as_str(),
+                inc[0].note.as_str()
+            ),
+            ("proctor-1", "phone", "a phone on the desk")
+        );
+        assert_eq!(inc[1].kind, "camera-no-face");
+        assert_eq!(inc[0].at_ms, 1_780_000_000_000);
+        signed.verify(&e.kiosk_ed25519()).unwrap();
+        let json = serde_json::to_string(&signed.record).unwrap();
+        assert!(json.contains("\"incidents\":[{\"at_ms\""), "{json}");
+        // Without incidents the field is left out entirely: the bytes an older kiosk signed.
+        let mut plain = signed.record.clone();
+        plain.incidents.clear();
+        let j = serde_json::to_string(&plain).unwrap();
+        assert!(!j.contains("incidents"), "{j}");
+        let back: crate::ResultRecord = serde_json::from_str(&j).unwrap();
+        assert!(back.incidents.is_empty());
+        // Incidents of another attempt do not leak into the next result.
+        e.admit_with_seed(&iin, &cat, "proctor-1", 2).unwrap();
+        let next = e.finish(FinishReason::Submitted).unwrap();
+        assert!(next.record.incidents.is_empty());
+    }
+
+    #[test]
+    fn evidence_waits_for_its_receipt_after_the_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let bank = testing::demo_bank();
+        let mut e = Engine::open(
+            dir.path(),
+            Arc::new(FakeClock::new(1_780_000_000_000)),
+            bank,
+        )
+        .unwrap();
+        let iin = Iin::parse("900101300017").unwrap();
+        let cat = CategoryId::new("cat-1").unwrap();
+        let with = e.admit_with_seed(&iin, &cat, "proctor-1", 1).unwrap();
+        e.set_evidence_head(format!("3:{} 1:{}", "ab".repeat(32), "cd".repeat(32)));
+        e.finish(FinishReason::Submitted).unwrap();
+        let without = e.admit_with_seed(&iin, &cat, "proctor-1", 2).unwrap();
+        e.finish(FinishReason::Submitted).unwrap();
+        let state = |e: &Engine, id: &str| {
+            e.outbox_status()
+                .unwrap()
+                .into_iter()
+                .find(|x| x.attempt == id)
+                .unwrap()
+        };
+        assert_eq!(state(&e, &with).evidence, EvidenceState::Queued);
+        assert_eq!(state(&e, &without).evidence, EvidenceState::None);
+        assert!(e.evidence_queue().unwrap().is_empty(), "result first");
+        e.mark_delivered(&with, "{}").unwrap();
+        e.mark_delivered(&without, "{}").unwrap();
+        let q = e.evidence_queue().unwrap();
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].record.attempt_id, with);
+        assert!(e.mark_evidence_delivered(&with, "{\"e\":1}").unwrap());
+        assert!(!e.mark_evidence_delivered(&with, "{\"e\":2}").unwrap());
+        assert_eq!(
+            e.evidence_receipt(&with).unwrap().as_deref(),
+            Some("{\"e\":1}")
+        );
+        assert!(matches!(
+            state(&e, &with).evidence,
+            EvidenceState::Delivered { .. }
+        ));
+        assert!(e.evidence_queue().unwrap().is_empty());
+        assert!(
+            e.mark_evidence_delivered(&without, "{}").is_err(),
+            "no evidence to mark"
+        );
+        assert!(e.mark_evidence_delivered("nope", "{}").is_err());
+    }
+
+    #[test]
+    fn certificates_are_upserted_and_shown_with_their_attempt() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e, ids) = finished(dir.path(), 2);
+        let cert = |status: &str| StoredCertificate {
+            number: "KZOT-2026-000007".into(),
+            attempt: ids[0].clone(),
+            name: "Иван Смирнов".into(),
+            iin_masked: "********0017".into(),
+            category: "cat-1".into(),
+            issued: "2026-05-01".into(),
+            valid_until: Some("2029-04-30".into()),
+            status: status.into(),
+            qr: "https://x/v/KZOT-2026-000007#SQ1.x".into(),
+        };
+        assert_eq!(e.store_certificates(&[cert("valid")]).unwrap(), 1);
+        e.store_certificates(&[cert("revoked")]).unwrap();
+        let all = e.certificates().unwrap();
+        assert_eq!(all.len(), 1, "upsert by number");
+        assert_eq!(all[0].status, "revoked");
+        assert_eq!(
+            e.certificate_for(&ids[0]).unwrap().unwrap(),
+            cert("revoked")
+        );
+        let st = e.outbox_status().unwrap();
+        let of = |id: &str| {
+            st.iter()
+                .find(|x| x.attempt == id)
+                .unwrap()
+                .certificate
+                .clone()
+        };
+        assert_eq!(of(&ids[0]).as_deref(), Some("KZOT-2026-000007"));
+        assert_eq!(of(&ids[1]), None);
     }
 }

@@ -37,8 +37,29 @@ pub struct ResultRecord {
     pub journal_head: String,
     /// The sealed webcam evidence's chain head (`N:hex`) when the exam was proctored by camera.
     /// Optional, and left out when absent, so results without evidence sign the same bytes.
+    ///
+    /// When the kiosk restarted mid-exam the evidence has several segments (one per run of
+    /// the exam, `docs/formats/evidence.md`): their heads in order, joined by one space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence_head: Option<String>,
+    /// The attempt's incidents (proctor reports and camera flags), in journal order. Left out
+    /// when there are none, so results without incidents sign the same bytes as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<IncidentRecord>,
+}
+
+/// One incident of an attempt, as journalled by `Engine::incident`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentRecord {
+    /// When it was journalled (kiosk wall clock, Unix milliseconds).
+    pub at_ms: i64,
+    /// Who reported it: a proctor's id, or `camera`.
+    pub by: String,
+    /// Its stable code (e.g. `camera-no-face`, or a proctor list item).
+    pub kind: String,
+    /// Free text (a camera flag names the frame's hash here).
+    pub note: String,
 }
 
 /// A result and the kiosk's Ed25519 signature over it.

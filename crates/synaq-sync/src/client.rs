@@ -1,15 +1,23 @@
-//! The kiosk's HTTPS client: enrollment, pull, push with retries (`backon`), and applying
-//! central's outcomes to the kiosk's outbox. TLS trusts only the pinned central certificate
-//! ([`crate::tls`]).
+//! The kiosk's HTTPS client: enrollment, pull, push with retries (`backon`), applying
+//! central's outcomes to the kiosk's outbox, and the resumable upload of sealed evidence
+//! ([`sync_all`]). TLS trusts only the pinned central certificate ([`crate::tls`]).
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use backon::{ExponentialBuilder, Retryable as _};
+use rusqlite::Connection;
 use serde::{de::DeserializeOwned, Serialize};
 use synaq_seal::{IssuerPublic, KioskSecret};
+use synaq_store::outbox::{self, EvidenceState};
 use synaq_store::{Engine, SignedResult};
 
+use crate::evidence::{
+    check_receipt, encode_chunk, local_manifest, ChunkAck, EvidenceChunk, EvidenceComplete,
+    EvidenceFile, EvidenceReceipt, EvidenceStatus, EvidenceStatusRequest, MAX_CHUNK,
+};
 use crate::proto::{
     result_digest, EnrollRequest, ErrorBody, KioskCertificate, Outcome, PullRequest, PullResponse,
     PushRequest, PushResponse,
@@ -60,7 +68,7 @@ pub struct Client {
     backoff: Backoff,
 }
 
-/// What [`sync_outbox`] did.
+/// What [`sync_outbox`] or [`sync_all`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {
     /// Results that got a receipt in this run.
@@ -69,6 +77,44 @@ pub struct SyncReport {
     pub refused: usize,
     /// Results still queued (central unreachable).
     pub remaining: usize,
+    /// Attempts whose evidence got a verified receipt (and was deleted) in this run.
+    pub evidence_delivered: usize,
+    /// Evidence bytes sent in this run (bytes central already held are not sent again).
+    pub evidence_bytes_sent: u64,
+    /// Attempts whose evidence could not be delivered, each with its reason; their evidence
+    /// is kept on the kiosk.
+    pub evidence_failed: Vec<EvidenceFailure>,
+}
+
+/// One attempt whose evidence was not delivered in a sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceFailure {
+    /// The attempt.
+    pub attempt: String,
+    /// Stable code (a Fluent message id on the kiosk), e.g. `evidence-missing`.
+    pub code: String,
+    /// What happened and what to do.
+    pub message: String,
+}
+
+/// Which part of [`sync_all`] a [`Progress`] report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Pushing results: `done`/`total` count results.
+    Results,
+    /// Uploading evidence: `done`/`total` count bytes.
+    Evidence,
+}
+
+/// Progress of [`sync_all`], reported after each step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// The stage.
+    pub stage: Stage,
+    /// Done so far in this stage.
+    pub done: u64,
+    /// The stage's total.
+    pub total: u64,
 }
 
 impl Client {
@@ -242,6 +288,48 @@ impl Client {
         Ok(resp)
     }
 
+    /// [`Client::call`], retried like [`Client::push_with_retry`] while central is unreachable
+    /// or failing (5xx). Each try is signed afresh.
+    pub async fn call_with_retry<Q: Serialize + Sync, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        request: &Q,
+    ) -> Result<R, SyncError> {
+        let b = self.backoff;
+        (|| self.call(path, request))
+            .retry(
+                ExponentialBuilder::default()
+                    .with_min_delay(b.min)
+                    .with_max_delay(b.max)
+                    .with_max_times(b.times)
+                    .with_jitter(),
+            )
+            .when(SyncError::is_transient)
+            .await
+    }
+
+    /// How much of `attempt`'s evidence central holds, and its receipt once completed.
+    pub async fn evidence_status(&self, attempt: &str) -> Result<EvidenceStatus, SyncError> {
+        self.call_with_retry(
+            "/v1/evidence/status",
+            &EvidenceStatusRequest {
+                v: PROTOCOL_VERSION,
+                attempt_id: attempt.to_owned(),
+            },
+        )
+        .await
+    }
+
+    /// The kiosk's key id.
+    pub fn kiosk_id(&self) -> String {
+        self.key.id().to_string()
+    }
+
+    /// The central key answers and receipts are checked with.
+    pub fn central(&self) -> &IssuerPublic {
+        &self.central
+    }
+
     /// [`Client::push`], retried with exponential backoff and jitter while central is
     /// unreachable or failing (5xx). Each try is signed afresh (new time and nonce).
     pub async fn push_with_retry(
@@ -304,6 +392,16 @@ pub fn apply_outcomes(
     sent: &[SignedResult],
     outcomes: &[Outcome],
 ) -> Result<SyncReport, SyncError> {
+    apply_outcomes_on(engine.connection(), central, sent, outcomes)
+}
+
+/// [`apply_outcomes`] on the kiosk database itself (`synaq import-receipts` has no engine).
+pub fn apply_outcomes_on(
+    conn: &Connection,
+    central: &IssuerPublic,
+    sent: &[SignedResult],
+    outcomes: &[Outcome],
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     for (result, outcome) in sent.iter().zip(outcomes) {
         let attempt = &result.record.attempt_id;
@@ -321,14 +419,15 @@ pub fn apply_outcomes(
                         "the receipt for {attempt} is for other content than this kiosk sent"
                     )));
                 }
-                engine.mark_delivered(
+                outbox::mark_delivered(
+                    conn,
                     attempt,
                     &serde_json::to_string(receipt).expect("receipts serialize"),
                 )?;
                 report.delivered += 1;
             }
             Outcome::Refused { code, message, .. } => {
-                engine.mark_refused(attempt, code, message)?;
+                outbox::mark_refused(conn, attempt, code, message)?;
                 report.refused += 1;
             }
         }
@@ -353,4 +452,285 @@ pub async fn sync_outbox(
     }
     total.remaining = engine.pending()?.len();
     Ok(total)
+}
+
+/// Pushes every queued result (as [`sync_outbox`]), then delivers the sealed evidence of every
+/// delivered result that names one (`evidence_head`) and has no evidence receipt yet: status →
+/// upload the missing bytes in chunks of at most [`MAX_CHUNK`] → complete → verify the receipt
+/// (central's signature, the attempt, exactly the local files) → store it → **only then**
+/// delete `evidence_root/<attempt>`.
+///
+/// Central unreachable (after retries), a foreign server, or the kiosk's store failing ends
+/// the sync with an error (what was stored before stays stored; the next sync resumes where
+/// this one stopped, byte for byte). A problem with one attempt's evidence (its directory
+/// missing, a refusal) is reported in [`SyncReport::evidence_failed`] and the sync goes on.
+pub async fn sync_all(
+    engine: &Engine,
+    client: &Client,
+    evidence_root: &Path,
+    batch: usize,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    let pending = engine.pending()?;
+    let total = pending.len() as u64;
+    let mut done = 0u64;
+    progress(Progress {
+        stage: Stage::Results,
+        done,
+        total,
+    });
+    for chunk in pending.chunks(batch.max(1)) {
+        let resp = client.push_with_retry(chunk).await?;
+        let r = apply_outcomes(engine, &client.central, chunk, &resp.outcomes)?;
+        report.delivered += r.delivered;
+        report.refused += r.refused;
+        done += chunk.len() as u64;
+        progress(Progress {
+            stage: Stage::Results,
+            done,
+            total,
+        });
+    }
+    report.remaining = engine.pending()?.len();
+    sync_evidence(
+        engine.connection(),
+        client,
+        evidence_root,
+        progress,
+        &mut report,
+    )
+    .await?;
+    Ok(report)
+}
+
+/// Whether an evidence error concerns only that attempt (the sync goes on with the next).
+fn attempt_only(e: &SyncError) -> bool {
+    match e {
+        SyncError::Refused { code, status, .. } => code.starts_with("evidence-") && *status < 500,
+        SyncError::Evidence { .. }
+        | SyncError::BadReceipt(_)
+        | SyncError::BadSignature(_)
+        | SyncError::Format(_) => true,
+        _ => false,
+    }
+}
+
+fn failure(attempt: &str, e: &SyncError) -> EvidenceFailure {
+    EvidenceFailure {
+        attempt: attempt.to_owned(),
+        code: e.code().to_owned(),
+        message: e.to_string(),
+    }
+}
+
+async fn sync_evidence(
+    conn: &Connection,
+    client: &Client,
+    root: &Path,
+    progress: &mut (dyn FnMut(Progress) + Send),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    // Evidence whose receipt is stored but whose directory is still there (a delete that failed
+    // before): it is ЕУМЦ's now, so it goes.
+    for e in outbox::status(conn)? {
+        if matches!(e.evidence, EvidenceState::Delivered { .. }) {
+            let dir = root.join(&e.attempt);
+            if dir.exists() {
+                if let Err(err) = std::fs::remove_dir_all(&dir) {
+                    report
+                        .evidence_failed
+                        .push(purge_failure(&e.attempt, &dir, &err));
+                }
+            }
+        }
+    }
+    let mut work = Vec::new();
+    for r in outbox::evidence_queue(conn)? {
+        let attempt = r.record.attempt_id;
+        let dir = root.join(&attempt);
+        match local_manifest(&dir) {
+            Ok(files) => work.push((attempt, dir, files)),
+            Err(e) => report.evidence_failed.push(failure(&attempt, &e)),
+        }
+    }
+    let total: u64 = work.iter().flat_map(|w| w.2.iter().map(|f| f.size)).sum();
+    let mut base = 0u64;
+    progress(Progress {
+        stage: Stage::Evidence,
+        done: 0,
+        total,
+    });
+    for (attempt, dir, files) in work {
+        let size: u64 = files.iter().map(|f| f.size).sum();
+        let mut report_at = |done: u64| {
+            progress(Progress {
+                stage: Stage::Evidence,
+                done: base + done,
+                total,
+            })
+        };
+        let r = upload_one(
+            client,
+            &attempt,
+            &dir,
+            &files,
+            &mut report_at,
+            &mut report.evidence_bytes_sent,
+        )
+        .await;
+        match r {
+            Ok(receipt) => {
+                outbox::mark_evidence_delivered(
+                    conn,
+                    &attempt,
+                    &serde_json::to_string(&receipt).expect("receipts serialize"),
+                )?;
+                report.evidence_delivered += 1;
+                if let Err(err) = std::fs::remove_dir_all(&dir) {
+                    report
+                        .evidence_failed
+                        .push(purge_failure(&attempt, &dir, &err));
+                }
+            }
+            Err(e) if attempt_only(&e) => report.evidence_failed.push(failure(&attempt, &e)),
+            Err(e) => return Err(e),
+        }
+        base += size;
+        progress(Progress {
+            stage: Stage::Evidence,
+            done: base,
+            total,
+        });
+    }
+    Ok(())
+}
+
+fn purge_failure(attempt: &str, dir: &Path, err: &std::io::Error) -> EvidenceFailure {
+    EvidenceFailure {
+        attempt: attempt.to_owned(),
+        code: "evidence-purge-failed".into(),
+        message: format!(
+            "ЕУМЦ confirmed the evidence of {attempt}, but {} could not be deleted ({err}): delete it by hand; the next sync tries again",
+            dir.display()
+        ),
+    }
+}
+
+fn changed(path: &str, attempt: &str) -> SyncError {
+    SyncError::Evidence {
+        code: "evidence-mismatch",
+        message: format!(
+            "the evidence file {path} of attempt {attempt} changed on this kiosk during the upload: nothing was deleted; report it to ЕУМЦ"
+        ),
+    }
+}
+
+fn read_at(path: &Path, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut buf = Vec::with_capacity(len);
+    f.take(len as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// One attempt: status → missing bytes → complete → the verified receipt.
+async fn upload_one(
+    client: &Client,
+    attempt: &str,
+    dir: &Path,
+    files: &[EvidenceFile],
+    progress: &mut (dyn FnMut(u64) + Send),
+    sent: &mut u64,
+) -> Result<EvidenceReceipt, SyncError> {
+    let kiosk_id = client.kiosk_id();
+    let central = client.central.ed25519;
+    let status = client.evidence_status(attempt).await?;
+    if let Some(receipt) = status.receipt {
+        // Completed before (the answer was lost): the receipt must match the local files.
+        check_receipt(&receipt, &central, &kiosk_id, attempt, files)?;
+        return Ok(receipt);
+    }
+    let mut stored: HashMap<String, u64> =
+        status.files.into_iter().map(|f| (f.path, f.size)).collect();
+    let mut before = 0u64;
+    for f in files {
+        let mut off = stored.remove(&f.path).unwrap_or(0);
+        let mut resyncs = 0;
+        loop {
+            if off > f.size {
+                return Err(changed(&f.path, attempt));
+            }
+            progress(before + off);
+            if off == f.size {
+                break;
+            }
+            let want = usize::try_from(f.size - off)
+                .unwrap_or(MAX_CHUNK)
+                .min(MAX_CHUNK);
+            let data = read_at(&dir.join(&f.path), off, want).map_err(|e| SyncError::Evidence {
+                code: "evidence-missing",
+                message: format!(
+                    "cannot read the evidence file {} of attempt {attempt}: {e}",
+                    f.path
+                ),
+            })?;
+            if data.len() != want {
+                return Err(changed(&f.path, attempt));
+            }
+            let chunk = EvidenceChunk {
+                v: PROTOCOL_VERSION,
+                attempt_id: attempt.to_owned(),
+                path: f.path.clone(),
+                offset: off,
+                data: encode_chunk(&data),
+            };
+            match client
+                .call_with_retry::<_, ChunkAck>("/v1/evidence/chunk", &chunk)
+                .await
+            {
+                Ok(ack) => {
+                    if ack.path != f.path || ack.size != off + data.len() as u64 {
+                        return Err(SyncError::Format(format!(
+                            "central acknowledged {} bytes of {} instead of {}",
+                            ack.size,
+                            f.path,
+                            off + data.len() as u64
+                        )));
+                    }
+                    *sent += data.len() as u64;
+                    off = ack.size;
+                }
+                // Central holds another size (e.g. a retried chunk that had arrived): resume
+                // from what it holds.
+                Err(SyncError::Refused { code, .. })
+                    if code == "evidence-offset" && resyncs < 3 =>
+                {
+                    resyncs += 1;
+                    off = client
+                        .evidence_status(attempt)
+                        .await?
+                        .files
+                        .into_iter()
+                        .find(|s| s.path == f.path)
+                        .map_or(0, |s| s.size);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        before += f.size;
+    }
+    let receipt: EvidenceReceipt = client
+        .call_with_retry(
+            "/v1/evidence/complete",
+            &EvidenceComplete {
+                v: PROTOCOL_VERSION,
+                attempt_id: attempt.to_owned(),
+                files: files.to_vec(),
+            },
+        )
+        .await?;
+    check_receipt(&receipt, &central, &kiosk_id, attempt, files)?;
+    Ok(receipt)
 }

@@ -9,18 +9,29 @@
 //! - [`client`]: the kiosk's HTTPS client (reqwest, rustls) with retries (backon).
 //! - [`tls`]: the pinned central certificate ([`CentralPin`]): the kiosk trusts exactly the
 //!   certificate whose fingerprint it got at enrollment.
+//! - [`enrollment`]: the kiosk's stored [`Enrollment`] (shared by the app and `synaq enroll`)
+//!   and the offline enrollment files.
+//! - [`evidence`]: the resumable upload of sealed webcam evidence, its signed receipt, and
+//!   ЕУМЦ's evidence key files.
 //!
 //! The HTTP API is described in `docs/protocol/openapi.yaml`.
 #![forbid(unsafe_code)]
 
 pub mod bundle;
 pub mod client;
+pub mod enrollment;
+pub mod evidence;
 pub mod proto;
 pub mod qr;
 pub mod sign;
 pub mod tls;
 
-pub use client::{apply_outcomes, sync_outbox, Backoff, Client, SyncReport};
+pub use client::{
+    apply_outcomes, apply_outcomes_on, sync_all, sync_outbox, Backoff, Client, EvidenceFailure,
+    Progress, Stage, SyncReport,
+};
+pub use enrollment::Enrollment;
+pub use evidence::EvidenceReceipt;
 pub use proto::{
     result_digest, CertificateInfo, Decision, KioskCertificate, Outcome, PullResponse, Receipt,
 };
@@ -80,6 +91,15 @@ pub enum SyncError {
     /// A message or file does not parse or has the wrong kind/version.
     #[error("{0}")]
     Format(String),
+    /// An attempt's local webcam evidence cannot be delivered as it is (missing directory,
+    /// a file that is not evidence, a file that changed during the upload).
+    #[error("{message}")]
+    Evidence {
+        /// Stable code, e.g. `evidence-missing`.
+        code: &'static str,
+        /// What happened and what to do.
+        message: String,
+    },
     /// The kiosk's store failed.
     #[error(transparent)]
     Store(#[from] synaq_store::StoreError),
@@ -105,6 +125,7 @@ impl SyncError {
             SyncError::BadSignature(_) => "sync-bad-signature",
             SyncError::BadReceipt(_) => "sync-bad-receipt",
             SyncError::Format(_) => "sync-format",
+            SyncError::Evidence { code, .. } => code,
             SyncError::Store(e) => e.code(),
         }
     }

@@ -128,6 +128,29 @@ pub struct CertificateInfo {
     pub qr: String,
 }
 
+impl From<&CertificateInfo> for synaq_store::StoredCertificate {
+    fn from(c: &CertificateInfo) -> Self {
+        synaq_store::StoredCertificate {
+            number: c.number.clone(),
+            attempt: c.attempt_id.clone(),
+            name: c.name.clone(),
+            iin_masked: c.iin_masked.clone(),
+            category: c.category.clone(),
+            issued: c.issued.clone(),
+            valid_until: c.valid_until.clone(),
+            status: c.status.clone(),
+            qr: c.qr.clone(),
+        }
+    }
+}
+
+impl CertificateInfo {
+    /// The row the kiosk stores (`Engine::store_certificates`).
+    pub fn to_stored(&self) -> synaq_store::StoredCertificate {
+        self.into()
+    }
+}
+
 /// `POST /v1/pull` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -104,6 +104,14 @@ fn admit(k: &Kiosk, shots: Option<&str>) -> Result<()> {
     if let Some(lang) = shots {
         both(k, "12-proctor-found", lang)?;
     }
+    // The reference photo: a picture with the fixture camera, a clear "no camera" without.
+    k.click("[data-testid=take-photo]")?;
+    k.wait_one("[data-testid=reference-photo], [data-testid=camera-status]")?;
+    if let Some(lang) = shots {
+        both(k, "13-proctor-reference-photo", lang)?;
+    } else if !k.find_all("[data-testid=reference-photo]")?.is_empty() {
+        k.screenshot("14-proctor-reference-photo-camera")?;
+    }
     k.click("[data-testid=proctor-start]")?;
     k.wait_one("[data-testid=exam-identity]")?;
     Ok(())
@@ -573,6 +581,10 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         let flags = k.text_of("[data-testid=camera-flags]")?;
         assert!(flags.contains("бет көрінбейді"), "{flags}");
         both(k, "26-proctor-camera-flags", "kk")?;
+        // The proctor's live preview: the newest frame the checks saw.
+        k.click("[data-testid=toggle-preview]")?;
+        k.wait_one("[data-testid=camera-preview-image]")?;
+        k.screenshot("27-proctor-live-preview")?;
         // The proctor ends the exam: the result signs the sealed evidence's head.
         k.script(
             "const s = document.querySelector('[data-testid=reason]');
@@ -608,12 +620,14 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
             .try_into()
             .unwrap();
     let secret = synaq_proctor::EvidenceSecret::from_bytes(bytes);
+    // One segment (the camera ran once): evidence/<attempt>/1.
     let dir = std::fs::read_dir(data.path().join("evidence"))
         .unwrap()
         .next()
         .unwrap()
         .unwrap()
-        .path();
+        .path()
+        .join("1");
     let reader = synaq_proctor::EvidenceReader::open(&dir, &secret).unwrap();
     reader.verify_head(&head).unwrap();
     assert!(!reader.frames().is_empty());
@@ -626,6 +640,17 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         )
         .unwrap();
     assert!(n >= 1, "no camera-no-face incident journalled");
+    let photo: String = db
+        .query_row(
+            "SELECT data FROM journal WHERE kind = 'incident' AND data LIKE '%reference-photo%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        photo.contains(&reader.frames()[0].hash.to_hex()),
+        "the reference photo is the first sealed frame: {photo}"
+    );
     let sealed = std::fs::read_dir(data.path().join("evidence"))
         .unwrap()
         .count();

@@ -136,6 +136,28 @@ async proctorEnd(token: string, reason: string, note: string) : Promise<Result<n
 }
 },
 /**
+ * Proctor, at admission: the examinee's reference photo (sealed as the first evidence frame).
+ */
+async proctorReferencePhoto(token: string) : Promise<Result<CameraPicture, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("proctor_reference_photo", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Proctor or admin: the camera's newest picture, for the live preview.
+ */
+async staffCameraPreview(token: string) : Promise<Result<CameraPicture, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("staff_camera_preview", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Examinee: the exam's state, clock, grid and (at the end) result.
  */
 async examStatus(token: string) : Promise<Result<ExamStatus, IpcError>> {
@@ -338,7 +360,11 @@ problem: IpcError | null;
 /**
  * `running`, `paused`, `interrupted` or `finished` when an attempt is on this kiosk.
  */
-attempt: string | null }
+attempt: string | null; 
+/**
+ * Free disk space in MB when it is low (staff screens warn; sync frees evidence).
+ */
+diskLowMb: number | null }
 /**
  * A proctor's view of the attempt on this kiosk.
  */
@@ -347,6 +373,18 @@ export type AttemptView = { state: string; name: string; maskedIin: string; cate
  * Camera flags raised during the attempt (incident codes such as `camera-no-face`).
  */
 flags: string[] }
+/**
+ * A picture from the camera for the proctor's or admin's eyes only (never stored as is).
+ */
+export type CameraPicture = { 
+/**
+ * `data:image/jpeg;base64,…`, at most 320 pixels wide.
+ */
+jpeg: string; 
+/**
+ * Faces the on-device check found in it.
+ */
+faces: number }
 /**
  * One exam category as the category list shows it.
  */

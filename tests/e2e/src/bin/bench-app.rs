@@ -4,7 +4,9 @@
 //! - Answer to "saved" mark, measured inside the page (click → mark in the DOM), p50 / p95,
 //!   during a 120-question exam.
 //! - Memory: the sum of PSS (`/proc/*/smaps_rollup`) of the kiosk and its WebKit processes
-//!   during that exam, next to Chromium (`--kiosk`, same Xvfb) showing the same built UI.
+//!   idle on the language screen and during that exam, next to Chromium (`--kiosk`, same Xvfb)
+//!   showing the same built UI, and next to an empty Tauri app (`tests/e2e/empty-app`, built
+//!   here in release, started the same way) as the baseline.
 //!
 //! Reports numbers and ratios; asserts nothing about time.
 #![forbid(unsafe_code)]
@@ -40,8 +42,8 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// PSS in kB of `root` and every descendant process.
-fn pss_tree(root: u32) -> u64 {
+/// PSS in kB of `root` and every descendant process, by process: (name, pid, kB).
+fn pss_procs(root: u32) -> Vec<(String, u32, u64)> {
     let mut parent = std::collections::HashMap::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
@@ -72,8 +74,8 @@ fn pss_tree(root: u32) -> u64 {
     parent
         .keys()
         .filter(|&&p| in_tree(p))
-        .map(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/smaps_rollup"))
+        .map(|&p| {
+            let kb = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup"))
                 .ok()
                 .and_then(|s| {
                     s.lines()
@@ -81,10 +83,107 @@ fn pss_tree(root: u32) -> u64 {
                         .and_then(|l| l.split_whitespace().nth(1))
                         .and_then(|v| v.parse::<u64>().ok())
                 })
-                .unwrap_or(0)
+                .unwrap_or(0);
+            let name = std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
+            (name, p, kb)
         })
-        .sum()
+        .collect()
 }
+
+/// PSS in kB of `root` and every descendant process.
+fn pss_tree(root: u32) -> u64 {
+    pss_procs(root).iter().map(|p| p.2).sum()
+}
+
+/// PSS of the app process, the WebKit network and web processes and anything else, in kB.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pss {
+    app: u64,
+    network: u64,
+    web: u64,
+    other: u64,
+}
+
+impl Pss {
+    fn of(root: u32) -> Pss {
+        let mut m = Pss::default();
+        for (name, pid, kb) in pss_procs(root) {
+            // `comm` is cut at 15 bytes: "WebKitNetworkPr", "WebKitWebProces".
+            let slot = if pid == root {
+                &mut m.app
+            } else if name.starts_with("WebKitNetwork") {
+                &mut m.network
+            } else if name.starts_with("WebKitWebProc") {
+                &mut m.web
+            } else {
+                &mut m.other
+            };
+            *slot += kb;
+        }
+        m
+    }
+
+    fn total(&self) -> u64 {
+        self.app + self.network + self.web + self.other
+    }
+}
+
+impl std::fmt::Display for Pss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} MB (app {}, network {}, web {}, other {})",
+            self.total() / 1024,
+            self.app / 1024,
+            self.network / 1024,
+            self.web / 1024,
+            self.other / 1024
+        )
+    }
+}
+
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        Into::into,
+    )
+}
+
+/// The empty Tauri app (`tests/e2e/empty-app`), built in release and started like the kiosk
+/// (through tauri-driver), idle on its one-line page.
+fn empty_app_pss() -> Result<Pss> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("empty-app/Cargo.toml");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--quiet", "--release", "--locked", "--manifest-path"])
+        .arg(&manifest)
+        .arg("--target-dir")
+        .arg(target_dir())
+        .status()?;
+    if !status.success() {
+        return Err(format!("cannot build {}", manifest.display()).into());
+    }
+    let bin = target_dir().join("release/synaq-empty-app");
+    let kiosk = std::env::var_os("SYNAQ_KIOSK_BIN");
+    // Kiosk::start launches whatever SYNAQ_KIOSK_BIN names.
+    std::env::set_var("SYNAQ_KIOSK_BIN", &bin);
+    let started = Kiosk::start(&[]);
+    if let Some(k) = kiosk {
+        std::env::set_var("SYNAQ_KIOSK_BIN", k);
+    }
+    let k = started?;
+    k.wait_one("#empty")?;
+    std::thread::sleep(SETTLE);
+    let root = pid_of("synaq-empty-app").ok_or("the empty app process was not found")?;
+    let pss = Pss::of(root);
+    drop(k);
+    Ok(pss)
+}
+
+/// How long a window is left idle before its memory is read.
+const SETTLE: Duration = Duration::from_secs(5);
 
 fn pid_of(needle: &str) -> Option<u32> {
     std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
@@ -105,9 +204,14 @@ fn cold_start() -> Result<f64> {
     Ok(t.elapsed().as_secs_f64() * 1000.0)
 }
 
-fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, u64)> {
+fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss)> {
     let dir = staffed();
     let k = Kiosk::start(&[("SYNAQ_DATA_DIR", dir.path())])?;
+    let root = pid_of(Path::new(kiosk_bin).file_name().unwrap().to_str().unwrap())
+        .ok_or("the kiosk process was not found")?;
+    k.wait_one("[data-testid=lang-kk]")?;
+    std::thread::sleep(SETTLE);
+    let idle = Pss::of(root);
     k.click("[data-testid=lang-kk]")?;
     k.click("[data-testid=staff-entry]")?;
     k.type_into("[data-testid=login-id]", "p1")?;
@@ -137,10 +241,8 @@ fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, u64)> {
         samples.push(ms.as_f64().unwrap_or(f64::NAN));
         k.click("[data-testid=next]")?;
     }
-    let root = pid_of(Path::new(kiosk_bin).file_name().unwrap().to_str().unwrap())
-        .ok_or("the kiosk process was not found")?;
-    let pss = pss_tree(root);
-    Ok((samples, pss))
+    let pss = Pss::of(root);
+    Ok((samples, idle, pss))
 }
 
 fn chromium_pss() -> Result<Option<u64>> {
@@ -192,8 +294,10 @@ fn chromium_pss() -> Result<Option<u64>> {
 fn main() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let kiosk_bin = std::env::var("SYNAQ_KIOSK_BIN")?;
     let mut starts = (0..3).map(|_| cold_start()).collect::<Result<Vec<_>>>()?;
-    let (mut saved, pss) = exam(&kiosk_bin)?;
+    let (mut saved, idle, exam) = exam(&kiosk_bin)?;
+    let empty = empty_app_pss()?;
     let chromium = chromium_pss()?;
+    let pss = exam.total();
     println!("kiosk: {kiosk_bin}");
     println!(
         "cold start to first usable screen: median {:.0} ms (3 runs; target < 1500 ms; includes WebDriver session setup)",
@@ -205,15 +309,21 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
         percentile(&mut saved, 0.5),
         percentile(&mut saved, 0.95)
     );
+    println!("memory, kiosk + WebKit processes (sum of PSS), idle on the language screen: {idle}");
+    println!("memory, kiosk + WebKit processes (sum of PSS), during the exam: {exam}");
     println!(
-        "memory, kiosk + WebKit processes (sum of PSS): {} MB",
-        pss / 1024
+        "empty Tauri app: {} MB; kiosk − empty = {} MB (target ≤ 40) [idle: {} MB]",
+        empty.total() / 1024,
+        (pss as i64 - empty.total() as i64) / 1024,
+        (idle.total() as i64 - empty.total() as i64) / 1024
     );
+    println!("  empty Tauri app by process: {empty}");
     match chromium {
         Some(c) => println!(
-            "memory, Chromium --kiosk with the same UI: {} MB; ratio kiosk/Chromium {:.2} (target ≤ 0.60)",
+            "memory, Chromium --kiosk with the same UI (idle on the language screen): {} MB; ratio kiosk/Chromium {:.2} (target ≤ 0.60) [idle kiosk/Chromium {:.2}]",
             c / 1024,
-            pss as f64 / c.max(1) as f64
+            pss as f64 / c.max(1) as f64,
+            idle.total() as f64 / c.max(1) as f64
         ),
         None => println!("Chromium is not installed: `apt-get install chromium` for the comparison"),
     }
