@@ -33,5 +33,10 @@ pub const COMMANDS: &[&str] = &[
     "admin_diagnostics",
     "admin_settings",
     "admin_save_settings",
+    "admin_sync_state",
+    "admin_enroll",
+    "admin_enroll_request",
+    "admin_enroll_import",
+    "admin_sync_now",
     "admin_allow_exit",
 ];

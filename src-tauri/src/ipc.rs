@@ -292,3 +292,58 @@ pub struct SettingsView {
     /// The longest interval the exam profiles allow (the smallest of their values).
     pub max_interval_secs: u32,
 }
+
+/// The kiosk's enrollment with ЕУМЦ, as the admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollmentView {
+    pub url: String,
+    /// The pinned TLS fingerprint of central.
+    pub fingerprint: String,
+    pub branch: String,
+    pub kiosk_id: String,
+    /// Last day of the kiosk certificate (local time).
+    pub valid_until: String,
+}
+
+/// One result on its way to ЕУМЦ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultSyncRow {
+    pub attempt: String,
+    /// When it was signed (local time).
+    pub finished: String,
+    /// `queued`, `delivered` or `refused`.
+    pub state: String,
+    /// Central's reason for a refusal.
+    pub reason: Option<String>,
+    /// The sealed evidence: `none`, `queued` or `delivered` (then removed from the kiosk).
+    pub evidence: String,
+    /// The certificate number, once a pull brought it.
+    pub certificate: Option<String>,
+}
+
+/// The admin's sync screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncView {
+    pub enrollment: Option<EnrollmentView>,
+    pub running: bool,
+    /// `results`, `evidence` or `pull` while running.
+    pub stage: Option<String>,
+    /// Progress of the stage: results, or bytes of evidence.
+    pub done: f64,
+    pub total: f64,
+    /// The last sync that reached ЕУМЦ (local time).
+    pub last_sync: Option<String>,
+    /// The last try found no network: nothing is lost, the results stay queued.
+    pub offline: bool,
+    pub error: Option<IpcError>,
+    /// Problems with single items (one attempt's evidence, a pulled file).
+    pub problems: Vec<IpcError>,
+    /// Files the last pull put to use (bank, roster), e.g. `ALM-01 v2`.
+    pub pulled: Vec<String>,
+    /// Results not yet delivered.
+    pub queued: u32,
+    pub results: Vec<ResultSyncRow>,
+}

@@ -20,6 +20,7 @@ use crate::bank::LoadError;
 use crate::ipc::*;
 
 mod camera;
+mod sync;
 
 /// Reasons a proctor may give, from the incident list.
 pub const INCIDENTS: [&str; 7] = [
@@ -68,6 +69,8 @@ pub struct Kiosk {
     bank_label: Option<(String, i64)>,
     /// Webcam proctoring, previews and evidence.
     camera: camera::CameraState,
+    /// The last and the running sync with ЕУМЦ.
+    sync: sync::SyncStatus,
 }
 
 impl std::fmt::Debug for Kiosk {
@@ -145,6 +148,7 @@ impl Kiosk {
             clock,
             bank_label: None,
             camera: camera::CameraState::from_env(),
+            sync: sync::SyncStatus::default(),
         };
         kiosk.use_bank(bank.map_err(IpcErrorCode::from));
         Ok(kiosk)
@@ -700,10 +704,15 @@ impl Kiosk {
             return err("admin-import-exam-open");
         }
         let bytes = Self::read_import(path)?;
+        self.install_bank(&bytes, now)
+    }
+
+    /// Checks a bank (signature, this kiosk's stanza, validity, no rollback) and puts it to use.
+    fn install_bank(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
         let issuer = crate::bank::issuer_from_env()?;
         let key = crate::bank::kiosk_key(&self.dir)?;
-        let opened = crate::bank::open(&bytes, &issuer, &key, &self.dir, now)?;
-        self.keep(&bytes, crate::bank::BANK_FILE)?;
+        let opened = crate::bank::open(bytes, &issuer, &key, &self.dir, now)?;
+        self.keep(bytes, crate::bank::BANK_FILE)?;
         let verdict = ImportVerdict {
             kind: "bank".into(),
             name: opened.header.series.clone(),
@@ -719,9 +728,14 @@ impl Kiosk {
     pub fn import_roster(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
         self.require_admin(token)?;
         let bytes = Self::read_import(path)?;
+        self.install_roster(&bytes, now)
+    }
+
+    /// Checks a roster (signature, validity, no rollback) and puts it to use.
+    fn install_roster(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
         let issuer = crate::bank::issuer_from_env()?;
-        let roster = crate::roster::open(&bytes, &issuer, &self.dir, now)?;
-        self.keep(&bytes, crate::bank::ROSTER_FILE)?;
+        let roster = crate::roster::open(bytes, &issuer, &self.dir, now)?;
+        self.keep(bytes, crate::bank::ROSTER_FILE)?;
         let (branch, version, entries, not_after) = roster.summary();
         self.roster = Ok(roster);
         Ok(ImportVerdict {

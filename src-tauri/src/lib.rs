@@ -349,6 +349,71 @@ fn staff_camera_preview(
     with(&state, |k| k.camera_preview(&token))
 }
 
+/// Admin: enrollment, last sync, and each result's way to ЕУМЦ.
+#[tauri::command]
+#[specta::specta]
+fn admin_sync_state(state: State<'_, Shared>, token: String) -> Result<SyncView, IpcError> {
+    with(&state, |k| k.sync_view(&token))
+}
+
+/// Admin: enrolls the kiosk with central (the network call runs without the kiosk's lock).
+#[tauri::command]
+#[specta::specta]
+async fn admin_enroll(
+    state: State<'_, Shared>,
+    token: String,
+    url: String,
+    fingerprint: String,
+    branch: String,
+    code: String,
+) -> Result<SyncView, IpcError> {
+    let job = with(&state, |k| {
+        k.enroll_prepare(&token, &url, &fingerprint, &branch, &code)
+    })?;
+    let enrollment = job.run().await;
+    with(&state, |k| k.enroll_finish(&token, enrollment))
+}
+
+/// Admin, offline enrollment: writes the signed request file into `dir` (removable media).
+#[tauri::command]
+#[specta::specta]
+fn admin_enroll_request(
+    state: State<'_, Shared>,
+    token: String,
+    dir: String,
+    branch: String,
+    code: String,
+) -> Result<String, IpcError> {
+    with(&state, |k| k.enroll_request_file(&token, &dir, &branch, &code))
+}
+
+/// Admin, offline enrollment: reads the certificate file ЕУМЦ sent back.
+#[tauri::command]
+#[specta::specta]
+fn admin_enroll_import(
+    state: State<'_, Shared>,
+    token: String,
+    path: String,
+    branch: String,
+) -> Result<SyncView, IpcError> {
+    with(&state, |k| k.enroll_import(&token, &path, &branch))
+}
+
+/// Admin: "Sync now". Starts the sync on its own thread and answers at once; the screen
+/// follows the progress with `admin_sync_state`.
+#[tauri::command]
+#[specta::specta]
+fn admin_sync_now(
+    app: tauri::AppHandle,
+    state: State<'_, Shared>,
+    token: String,
+) -> Result<SyncView, IpcError> {
+    if let Some(job) = with(&state, |k| k.sync_start(&token))? {
+        std::thread::spawn(move || job.run(&app.state::<Shared>().0));
+    }
+    with(&state, |k| k.sync_view(&token))
+}
+
 /// Admin: camera and capture interval.
 #[tauri::command]
 #[specta::specta]
@@ -410,6 +475,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         admin_diagnostics,
         admin_settings,
         admin_save_settings,
+        admin_sync_state,
+        admin_enroll,
+        admin_enroll_request,
+        admin_enroll_import,
+        admin_sync_now,
         admin_allow_exit,
     ])
 }

@@ -212,6 +212,21 @@ fn every_error_code_is_translated() {
             "camera-failed",
             "camera-busy",
             "camera-waiting",
+            "sync-offline",
+            "sync-wrong-central",
+            "sync-unsigned-answer",
+            "sync-bad-enrollment-code",
+            "sync-kiosk-revoked",
+            "sync-unknown-kiosk",
+            "sync-refused",
+            "sync-failed",
+            "sync-not-enrolled",
+            "sync-bad-fingerprint",
+            "sync-bad-url",
+            "sync-bank-waits",
+            "evidence-missing",
+            "sync-clock",
+            "sync-evidence-refused",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -286,6 +301,15 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "admin_diagnostics" => k.diagnostics(token, NOW * 1000).map(drop),
         "admin_settings" => k.settings(token).map(drop),
         "admin_save_settings" => k.save_settings(token, "", 1).map(drop),
+        "admin_sync_state" => k.sync_view(token).map(drop),
+        "admin_enroll" => k
+            .enroll_prepare(token, "https://127.0.0.1:1", &"ab".repeat(32), "ALM-01", "x")
+            .map(drop),
+        "admin_enroll_request" => k
+            .enroll_request_file(token, "/nonexistent", "ALM-01", "x")
+            .map(drop),
+        "admin_enroll_import" => k.enroll_import(token, "/nonexistent", "ALM-01").map(drop),
+        "admin_sync_now" => k.sync_start(token).map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
 }

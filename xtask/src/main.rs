@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's commands, in Rust so they run wherever cargo does.
 //!
-//! - `demo`: install what is missing, build, and open the kiosk on the demo data.
+//! - `demo`: install what is missing, build, start the reference central on loopback with the
+//!   demo bank and roster, enroll the demo kiosk with it, and open the kiosk window.
 //! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e).
 //! - `e2e`: only the WebDriver suite in the real window (under `xvfb-run`).
 //! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
@@ -19,6 +20,8 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+
+mod demo;
 
 /// Debian packages the kiosk builds and its e2e tests run with (see docs/ARCHITECTURE.md).
 const APT_PACKAGES: &[&str] = &[
@@ -238,12 +241,7 @@ fn demo() -> Result<()> {
     }
     setup()?;
     ui_build()?;
-    let mut c = cargo();
-    c.args(["build", "-p", "synaq-kiosk"]);
-    run(c)?;
-    let mut c = Command::new(root().join("target/debug/synaq-kiosk"));
-    c.current_dir(root());
-    run(c)
+    demo::demo()
 }
 
 /// Rebuilds the demo bank with the committed demo keys (valid ten years, so the demo and its

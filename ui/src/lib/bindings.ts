@@ -323,6 +323,62 @@ async adminSaveSettings(token: string, cameraDevice: string, captureIntervalSecs
 }
 },
 /**
+ * Admin: enrollment, last sync, and each result's way to ЕУМЦ.
+ */
+async adminSyncState(token: string) : Promise<Result<SyncView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_sync_state", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: enrolls the kiosk with central (the network call runs without the kiosk's lock).
+ */
+async adminEnroll(token: string, url: string, fingerprint: string, branch: string, code: string) : Promise<Result<SyncView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_enroll", { token, url, fingerprint, branch, code }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin, offline enrollment: writes the signed request file into `dir` (removable media).
+ */
+async adminEnrollRequest(token: string, dir: string, branch: string, code: string) : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_enroll_request", { token, dir, branch, code }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin, offline enrollment: reads the certificate file ЕУМЦ sent back.
+ */
+async adminEnrollImport(token: string, path: string, branch: string) : Promise<Result<SyncView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_enroll_import", { token, path, branch }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: "Sync now". Starts the sync on its own thread and answers at once; the screen
+ * follows the progress with `admin_sync_state`.
+ */
+async adminSyncNow(token: string) : Promise<Result<SyncView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_sync_now", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: allow the kiosk window to close.
  */
 async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
@@ -410,6 +466,18 @@ wallClock: string;
  */
 clockOk: boolean }
 /**
+ * The kiosk's enrollment with ЕУМЦ, as the admin sees it.
+ */
+export type EnrollmentView = { url: string; 
+/**
+ * The pinned TLS fingerprint of central.
+ */
+fingerprint: string; branch: string; kioskId: string; 
+/**
+ * Last day of the kiosk certificate (local time).
+ */
+validUntil: string }
+/**
  * The examinee's exam, as every examinee screen sees it.
  */
 export type ExamStatus = { 
@@ -471,6 +539,30 @@ export type QuestionView = { position: number; total: number; text: LocalizedNam
  */
 image: string | null; imageAlt: LocalizedName | null; selected: string[]; flagged: boolean }
 /**
+ * One result on its way to ЕУМЦ.
+ */
+export type ResultSyncRow = { attempt: string; 
+/**
+ * When it was signed (local time).
+ */
+finished: string; 
+/**
+ * `queued`, `delivered` or `refused`.
+ */
+state: string; 
+/**
+ * Central's reason for a refusal.
+ */
+reason: string | null; 
+/**
+ * The sealed evidence: `none`, `queued` or `delivered` (then removed from the kiosk).
+ */
+evidence: string; 
+/**
+ * The certificate number, once a pull brought it.
+ */
+certificate: string | null }
+/**
  * The result screen's numbers.
  */
 export type ResultView = { 
@@ -526,6 +618,38 @@ export type StaffRoleView = "admin" | "proctor"
  * A staff account in the admin's list.
  */
 export type StaffView = { id: string; name: string; role: StaffRoleView; disabled: boolean }
+/**
+ * The admin's sync screen.
+ */
+export type SyncView = { enrollment: EnrollmentView | null; running: boolean; 
+/**
+ * `results`, `evidence` or `pull` while running.
+ */
+stage: string | null; 
+/**
+ * Progress of the stage: results, or bytes of evidence.
+ */
+done: number; total: number; 
+/**
+ * The last sync that reached ЕУМЦ (local time).
+ */
+lastSync: string | null; 
+/**
+ * The last try found no network: nothing is lost, the results stay queued.
+ */
+offline: boolean; error: IpcError | null; 
+/**
+ * Problems with single items (one attempt's evidence, a pulled file).
+ */
+problems: IpcError[]; 
+/**
+ * Files the last pull put to use (bank, roster), e.g. `ALM-01 v2`.
+ */
+pulled: string[]; 
+/**
+ * Results not yet delivered.
+ */
+queued: number; results: ResultSyncRow[] }
 /**
  * A language the UI can be shown in.
  */

@@ -1,0 +1,424 @@
+//! Sync with ЕУМЦ from the kiosk: enrollment (online, or by files on removable media), and
+//! "Sync now": push the outbox, deliver sealed evidence, pull bank, roster, staff and
+//! certificates.
+//!
+//! The network never runs under the kiosk's lock: a job takes what it needs, talks to central
+//! on its own thread with its own database connection, and takes the lock only for a moment
+//! to report progress and to put pulled files to use. An exam on this kiosk never waits for
+//! the network.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use synaq_store::outbox::{Delivery, EvidenceState};
+use synaq_sync::client::{Progress, Stage};
+use synaq_sync::enrollment::{self, Enrollment};
+use synaq_sync::{Backoff, CentralPin, Client, PullResponse, SyncError};
+
+use super::*;
+
+/// Results per push request.
+const BATCH: usize = 20;
+
+/// What the admin's sync screen shows between calls.
+#[derive(Debug, Default)]
+pub(super) struct SyncStatus {
+    running: bool,
+    progress: Option<Progress>,
+    pulling: bool,
+    last_ok_ms: Option<i64>,
+    offline: bool,
+    error: Option<IpcErrorCode>,
+    /// Per-item problems of the last sync (evidence of one attempt, a pulled file refused).
+    problems: Vec<IpcErrorCode>,
+    pulled: Vec<String>,
+}
+
+fn sync_code(e: &SyncError) -> IpcErrorCode {
+    eprintln!("synaq-kiosk: sync: {e}");
+    IpcErrorCode(
+        match e {
+            SyncError::Network { .. } => "sync-offline",
+            SyncError::WrongCentral { .. } => "sync-wrong-central",
+            SyncError::UnsignedAnswer { .. } => "sync-unsigned-answer",
+            SyncError::Refused { code, .. } if code.starts_with("enroll-code-") => {
+                "sync-bad-enrollment-code"
+            }
+            SyncError::Refused { code, .. } if code == "kiosk-revoked" => "sync-kiosk-revoked",
+            SyncError::Refused { code, .. } if code == "kiosk-not-enrolled" => {
+                "sync-unknown-kiosk"
+            }
+            SyncError::Refused { code, .. } if code == "stale-request" => "sync-clock",
+            SyncError::Refused { .. } => "sync-refused",
+            SyncError::Store(e) => e.code(),
+            _ => "sync-failed",
+        }
+        .to_owned(),
+    )
+}
+
+fn local_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms + 5 * 3_600_000)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn client_for(
+    enrollment: &Enrollment,
+    key: Arc<synaq_seal::KioskSecret>,
+    issuer: &synaq_seal::IssuerPublic,
+) -> Result<Client, SyncError> {
+    // The admin is waiting at the screen: a few quick tries, then "offline".
+    Ok(enrollment.client(key, issuer)?.with_backoff(Backoff {
+        min: Duration::from_millis(300),
+        max: Duration::from_secs(2),
+        times: 2,
+    }))
+}
+
+fn runtime() -> R<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("synaq-kiosk: runtime: {e}");
+            IpcErrorCode("sync-failed".into())
+        })
+}
+
+/// An enrollment the admin asked for, to run without the kiosk's lock.
+pub struct EnrollJob {
+    client: Client,
+    branch: String,
+    code: String,
+}
+
+impl std::fmt::Debug for EnrollJob {
+    // The one-time code stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrollJob")
+            .field("central", &self.client.base_url())
+            .field("branch", &self.branch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EnrollJob {
+    /// Sends the kiosk's public keys with the one-time code; central's certificate comes back.
+    pub async fn run(self) -> R<Enrollment> {
+        let certificate = self
+            .client
+            .enroll(&self.branch, &self.code)
+            .await
+            .map_err(|e| sync_code(&e))?;
+        Ok(Enrollment {
+            url: self.client.base_url().to_owned(),
+            pin: self.client.pin(),
+            certificate,
+            cursor: 0,
+        })
+    }
+}
+
+/// A sync the admin started, to run on its own thread.
+#[derive(Debug)]
+pub struct SyncJob {
+    db: PathBuf,
+    evidence: PathBuf,
+    client: Client,
+    cursor: u64,
+}
+
+impl SyncJob {
+    /// Pushes results and evidence, then pulls; reports into the kiosk as it goes.
+    pub fn run(self, kiosk: &Mutex<Kiosk>) {
+        let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
+        let outcome = self.exchange(kiosk);
+        let mut k = lock();
+        k.sync.running = false;
+        k.sync.pulling = false;
+        k.sync.progress = None;
+        match outcome {
+            Ok((problems, pull)) => {
+                k.sync.problems = problems;
+                k.sync.last_ok_ms = Some(crate::bank::now() * 1000);
+                let now = crate::bank::now();
+                k.apply_pull(pull, now);
+            }
+            Err(e) => {
+                k.sync.offline = e.0 == "sync-offline";
+                k.sync.error = (!k.sync.offline).then_some(e);
+            }
+        }
+    }
+
+    fn exchange(&self, kiosk: &Mutex<Kiosk>) -> R<(Vec<IpcErrorCode>, PullResponse)> {
+        let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
+        let rt = runtime()?;
+        let conn = synaq_store::open_db(&self.db)?;
+        let mut report_progress = |p: Progress| lock().sync.progress = Some(p);
+        let report = rt
+            .block_on(synaq_sync::client::sync_all_on(
+                &conn,
+                &self.client,
+                &self.evidence,
+                BATCH,
+                &mut report_progress,
+            ))
+            .map_err(|e| sync_code(&e))?;
+        let problems = report
+            .evidence_failed
+            .iter()
+            .map(|f| {
+                eprintln!("synaq-kiosk: evidence of {}: {}", f.attempt, f.message);
+                IpcErrorCode(
+                    if f.code == "evidence-missing" {
+                        "evidence-missing"
+                    } else {
+                        "sync-evidence-refused"
+                    }
+                    .into(),
+                )
+            })
+            .collect();
+        lock().sync.pulling = true;
+        let pull = rt
+            .block_on(self.client.pull(self.cursor))
+            .map_err(|e| sync_code(&e))?;
+        Ok((problems, pull))
+    }
+}
+
+impl Kiosk {
+    /// Admin: checks what was typed and prepares the enrollment (no network yet).
+    pub fn enroll_prepare(
+        &mut self,
+        token: &str,
+        url: &str,
+        fingerprint: &str,
+        branch: &str,
+        code: &str,
+    ) -> R<EnrollJob> {
+        self.require_admin(token)?;
+        let (url, branch, code) = (url.trim(), branch.trim(), code.trim());
+        if url.is_empty() || branch.is_empty() || code.is_empty() || fingerprint.trim().is_empty()
+        {
+            return err("staff-missing-field");
+        }
+        let pin = CentralPin::parse(fingerprint.trim())
+            .map_err(|_| IpcErrorCode("sync-bad-fingerprint".into()))?;
+        let key = Arc::new(crate::bank::kiosk_key(&self.dir)?);
+        let issuer = crate::bank::issuer_from_env()?;
+        let client = Client::new(url, key, issuer, pin)
+            .map_err(|_| IpcErrorCode("sync-bad-url".into()))?;
+        Ok(EnrollJob {
+            client,
+            branch: branch.to_owned(),
+            code: code.to_owned(),
+        })
+    }
+
+    /// Admin: stores the enrollment central signed.
+    pub fn enroll_finish(&mut self, token: &str, enrollment: R<Enrollment>) -> R<SyncView> {
+        self.require_admin(token)?;
+        let enrollment = enrollment?;
+        let conn = self.engine()?.connection();
+        enrollment.save(conn).map_err(|e| sync_code(&e))?;
+        staff::set_setting(conn, "branch", enrollment.branch())?;
+        self.sync_view(token)
+    }
+
+    /// Admin, offline: writes the signed enrollment request to removable media.
+    pub fn enroll_request_file(
+        &mut self,
+        token: &str,
+        dir: &str,
+        branch: &str,
+        code: &str,
+    ) -> R<String> {
+        self.require_admin(token)?;
+        if branch.trim().is_empty() || code.trim().is_empty() || dir.trim().is_empty() {
+            return err("staff-missing-field");
+        }
+        let key = crate::bank::kiosk_key(&self.dir)?;
+        let bytes = enrollment::request_file(&key, branch.trim(), code.trim());
+        let path = Path::new(dir.trim()).join(format!(
+            "kiosk-{}.{}",
+            key.id(),
+            enrollment::REQUEST_EXT
+        ));
+        std::fs::write(&path, bytes).map_err(|e| {
+            eprintln!("synaq-kiosk: {}: {e}", path.display());
+            IpcErrorCode("admin-export-failed".into())
+        })?;
+        Ok(path.display().to_string())
+    }
+
+    /// Admin, offline: reads the certificate file ЕУМЦ sent back and stores the enrollment.
+    pub fn enroll_import(&mut self, token: &str, path: &str, branch: &str) -> R<SyncView> {
+        self.require_admin(token)?;
+        let bytes = Self::read_import(path)?;
+        let key = crate::bank::kiosk_key(&self.dir)?;
+        let issuer = crate::bank::issuer_from_env()?;
+        let enrollment = enrollment::read_certificate_file(&bytes, &issuer, &key, branch)
+            .map_err(|e| sync_code(&e))?;
+        self.enroll_finish(token, Ok(enrollment))
+    }
+
+    /// Admin: starts a sync unless one runs; the caller runs the job on another thread.
+    pub fn sync_start(&mut self, token: &str) -> R<Option<SyncJob>> {
+        self.require_admin(token)?;
+        if self.sync.running {
+            return Ok(None);
+        }
+        let enrollment = Enrollment::load(self.engine()?.connection())
+            .map_err(|e| sync_code(&e))?
+            .ok_or(IpcErrorCode("sync-not-enrolled".into()))?;
+        let key = Arc::new(crate::bank::kiosk_key(&self.dir)?);
+        let issuer = crate::bank::issuer_from_env()?;
+        let client = client_for(&enrollment, key, &issuer).map_err(|e| sync_code(&e))?;
+        self.sync.running = true;
+        self.sync.error = None;
+        self.sync.offline = false;
+        self.sync.progress = None;
+        Ok(Some(SyncJob {
+            db: self.dir.join("kiosk.sqlite3"),
+            evidence: self.dir.join("evidence"),
+            client,
+            cursor: enrollment.cursor,
+        }))
+    }
+
+    /// Puts what a pull brought to use: a bank (not while an exam is open: the next sync
+    /// brings it again), the roster, staff who left, certificates. The cursor moves only when
+    /// everything was applied.
+    fn apply_pull(&mut self, pull: PullResponse, now: i64) {
+        let mut complete = true;
+        let mut pulled = Vec::new();
+        for bank in &pull.banks {
+            if self.exam_open() {
+                complete = false;
+                self.sync.problems.push(IpcErrorCode("sync-bank-waits".into()));
+                continue;
+            }
+            let bytes = B64.decode(&bank.bank).unwrap_or_default();
+            match self.install_bank(&bytes, now) {
+                Ok(v) => pulled.push(format!("{} v{}", v.name, v.version)),
+                Err(e) => self.sync.problems.push(e),
+            }
+        }
+        if let Some(roster) = &pull.roster {
+            let bytes = B64.decode(roster).unwrap_or_default();
+            match self.install_roster(&bytes, now) {
+                Ok(v) => pulled.push(format!("{} v{}", v.name, v.version)),
+                Err(e) => self.sync.problems.push(e),
+            }
+        }
+        let Ok(engine) = self.engine() else { return };
+        let conn = engine.connection();
+        let own = engine.kiosk_id();
+        let mut errors = Vec::new();
+        if let Some(members) = &pull.staff {
+            let local = staff::list(conn).unwrap_or_default();
+            for m in members.iter().filter(|m| !m.active) {
+                if local.iter().any(|l| l.id == m.id) {
+                    if let Err(e) = staff::set_disabled(conn, &m.id, true) {
+                        errors.push(IpcErrorCode::from(e));
+                    }
+                }
+            }
+        }
+        if pull
+            .revocations
+            .iter()
+            .any(|r| r.kind == "kiosk" && r.id == own)
+        {
+            errors.push(IpcErrorCode("sync-kiosk-revoked".into()));
+        }
+        let certs: Vec<_> = pull.certificates.iter().map(|c| c.to_stored()).collect();
+        if let Err(e) = engine.store_certificates(&certs) {
+            complete = false;
+            errors.push(e.into());
+        }
+        if complete && errors.is_empty() {
+            if let Err(e) = Enrollment::set_cursor(engine.connection(), pull.cursor) {
+                errors.push(sync_code(&e));
+            }
+        }
+        self.sync.problems.extend(errors);
+        self.sync.pulled = pulled;
+    }
+
+    /// Admin: enrollment, the last sync, and every result's way to ЕУМЦ.
+    pub fn sync_view(&mut self, token: &str) -> R<SyncView> {
+        self.require_admin(token)?;
+        let engine = self.engine()?;
+        let conn = engine.connection();
+        let enrollment = Enrollment::load(conn).map_err(|e| sync_code(&e))?;
+        let mut entries = engine.outbox_status()?;
+        entries.sort_by(|a, b| b.created_ms.cmp(&a.created_ms));
+        let queued = entries
+            .iter()
+            .filter(|e| matches!(e.delivery, Delivery::Queued))
+            .count() as u32;
+        let results = entries
+            .into_iter()
+            .map(|e| {
+                let (state, reason) = match e.delivery {
+                    Delivery::Queued => ("queued", None),
+                    Delivery::Delivered { .. } => ("delivered", None),
+                    Delivery::Refused { code, reason, .. } => {
+                        ("refused", Some(format!("{code}: {reason}")))
+                    }
+                };
+                ResultSyncRow {
+                    attempt: e.attempt,
+                    finished: local_time(e.created_ms),
+                    state: state.into(),
+                    reason,
+                    evidence: match e.evidence {
+                        EvidenceState::None => "none",
+                        EvidenceState::Queued => "queued",
+                        EvidenceState::Delivered { .. } => "delivered",
+                    }
+                    .into(),
+                    certificate: e.certificate,
+                }
+            })
+            .collect();
+        let s = &self.sync;
+        let (stage, done, total) = match (s.pulling, s.progress) {
+            (true, _) => (Some("pull"), 0.0, 0.0),
+            (false, Some(p)) => (
+                Some(match p.stage {
+                    Stage::Results => "results",
+                    Stage::Evidence => "evidence",
+                }),
+                p.done as f64,
+                p.total as f64,
+            ),
+            (false, None) => (None, 0.0, 0.0),
+        };
+        let view = SyncView {
+            enrollment: enrollment.map(|e| EnrollmentView {
+                url: e.url.clone(),
+                fingerprint: e.pin.to_string(),
+                branch: e.branch().to_owned(),
+                kiosk_id: e.kiosk_id().to_owned(),
+                valid_until: local_time(e.certificate.body.not_after * 1000),
+            }),
+            running: s.running,
+            stage: stage.map(str::to_owned),
+            done,
+            total,
+            last_sync: s.last_ok_ms.map(local_time),
+            offline: s.offline,
+            error: s.error.clone().map(|e| self.translate(e)),
+            problems: s.problems.iter().map(|e| self.translate(e.clone())).collect(),
+            pulled: s.pulled.clone(),
+            queued,
+            results,
+        };
+        Ok(view)
+    }
+}
