@@ -327,7 +327,16 @@ fn bench_app() -> Result<()> {
 
 fn e2e() -> Result<()> {
     let mut c = cargo();
-    c.args(["build", "-p", "synaq-kiosk"]);
+    // The kiosk, and the central and admin tool the sync scenario runs next to it.
+    c.args([
+        "build",
+        "-p",
+        "synaq-kiosk",
+        "-p",
+        "synaq-central",
+        "-p",
+        "synaq-cli",
+    ]);
     run(c)?;
     let driver =
         cargo_bin("tauri-driver").context("tauri-driver is missing: run `cargo xtask setup`")?;

@@ -354,3 +354,24 @@ impl Drop for Kiosk {
         let _ = self.driver.wait();
     }
 }
+
+/// GETs `url` over HTTPS trusting only the certificate with SHA-256 `fingerprint` (hex), as a
+/// kiosk does: how the tests read central's public verification page.
+pub fn https_get_pinned(url: &str, fingerprint: &str) -> Result<String> {
+    let pin = synaq_sync::CentralPin::parse(fingerprint).map_err(|e| e.to_string())?;
+    let client = synaq_sync::tls::http_client(pin).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let resp = client.get(url).send().await.map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let body = resp.text().await.map_err(|e| e.to_string())?;
+        if status.is_success() {
+            Ok(body)
+        } else {
+            Err(format!("GET {url}: HTTP {status}: {body}").into())
+        }
+    })
+}

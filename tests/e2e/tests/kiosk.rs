@@ -656,3 +656,242 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         .count();
     assert_eq!(sealed, 1, "one evidence directory for the attempt");
 }
+
+/// The reference central, run as ЕУМЦ would: its own process, data directory and certificate.
+struct Central {
+    child: std::process::Child,
+    data: PathBuf,
+    port: u16,
+    fingerprint: String,
+}
+
+fn central_bin() -> PathBuf {
+    std::env::var_os("SYNAQ_CENTRAL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/synaq-central")
+        })
+}
+
+fn central_admin(data: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(central_bin())
+        .arg("--data")
+        .arg(data)
+        .arg("admin")
+        .args(args)
+        .output()
+        .expect("synaq-central runs");
+    assert!(
+        out.status.success(),
+        "synaq-central admin {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl Central {
+    /// ЕУМЦ with the demo issuer key, the demo bank and roster.
+    fn prepare(data: &Path) {
+        let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+        let s = |p: PathBuf| p.to_str().unwrap().to_owned();
+        central_admin(data, &["init", "--issuer-key", &s(demo.join("keys/demo-issuer.key"))]);
+        central_admin(data, &["branch-add", "ALM-01", "Алматы"]);
+        central_admin(data, &["roster-import", &s(demo.join("roster.toml"))]);
+        central_admin(data, &["publish-bank", &s(demo.join("demo.synaqbank"))]);
+    }
+
+    fn start(data: &Path, port: u16) -> Central {
+        use std::io::BufRead as _;
+        let base = format!("https://127.0.0.1:{port}");
+        let mut child = std::process::Command::new(central_bin())
+            .arg("--data")
+            .arg(data)
+            .args(["--base-url", &base, "serve", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("synaq-central serves");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let fingerprint = line
+            .split_whitespace()
+            .skip_while(|w| *w != "fingerprint")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no fingerprint in {line:?}"))
+            .to_owned();
+        Central {
+            child,
+            data: data.to_owned(),
+            port,
+            fingerprint,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+
+    fn stop(mut self) -> (PathBuf, u16) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        (self.data.clone(), self.port)
+    }
+}
+
+impl Drop for Central {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A passed exam already on the kiosk (every answer right, through the kiosk's own engine and
+/// key), so the sync has a result to deliver and ЕУМЦ a certificate to issue.
+fn passed_exam_on(data: &Path) -> String {
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/keys");
+    std::fs::copy(keys.join("demo-kiosk.key"), data.join("kiosk.key")).unwrap();
+    let key = synaq_seal::KioskSecret::load(&data.join("kiosk.key")).unwrap();
+    let issuer = synaq_seal::IssuerPublic::from_toml(
+        &std::fs::read_to_string(keys.join("demo-issuer.pub")).unwrap(),
+    )
+    .unwrap();
+    let trust_dir = tempfile::tempdir().unwrap();
+    let mut trust =
+        synaq_seal::FileTrustStore::open(&trust_dir.path().join("trust.json")).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let opened = bank::open(DEMO_BANK, &issuer, &key, now, &mut trust).unwrap();
+    let exam_bank = std::sync::Arc::new(synaq_store::ExamBank::new(
+        opened.header.series,
+        opened.header.version,
+        opened.profile,
+        opened.content.questions,
+    ));
+    let mut engine = synaq_store::Engine::open(
+        data,
+        std::sync::Arc::new(synaq_store::SystemClock),
+        exam_bank.clone(),
+    )
+    .unwrap();
+    let iin = synaq_core::Iin::parse(EXAMINEE).unwrap();
+    let attempt = engine
+        .admit(&iin, &synaq_core::CategoryId::new("cat-1").unwrap(), "p1")
+        .unwrap();
+    let items = engine.paper().unwrap().items.clone();
+    for (pos, item) in items.iter().enumerate() {
+        let q = exam_bank.question(&item.question).unwrap();
+        let right = q
+            .options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.id.clone())
+            .collect();
+        engine.show(pos).unwrap();
+        engine.answer(pos, right).unwrap();
+    }
+    engine
+        .finish(synaq_store::engine::FinishReason::Submitted)
+        .unwrap();
+    attempt
+}
+
+/// The branch admin enrolls the kiosk with ЕУМЦ, syncs while central is down (a calm
+/// "offline", the result stays queued), then with central up: the result is delivered, ЕУМЦ
+/// issues the certificate, and its number comes back to the kiosk — and checks out on the
+/// verification page and offline by `synaq verify-qr`.
+#[test]
+fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
+    let data = staffed_dir();
+    let attempt = passed_exam_on(data.path());
+    let central_data = tempfile::tempdir().unwrap();
+    Central::prepare(central_data.path());
+    let code = central_admin(central_data.path(), &["enroll-code", "ALM-01"])
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .to_owned();
+    let central = Central::start(central_data.path(), free_port());
+    let (url, fingerprint) = (central.url(), central.fingerprint.clone());
+    let mut central = Some(central);
+    scenario("sync", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+        k.click("[data-testid=lang-ru]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        k.click("[data-testid=staff-entry]")?;
+        k.click("[data-testid=login-role-admin]")?;
+        k.type_into("[data-testid=login-id]", "admin")?;
+        k.type_into("[data-testid=login-password]", "admin-pass-1")?;
+        k.click("[data-testid=login-submit]")?;
+        k.click("[data-testid=tab-sync]")?;
+        k.wait_one("[data-testid=enroll-url]")?;
+        k.type_into("[data-testid=enroll-url]", &url)?;
+        k.type_into("[data-testid=enroll-fingerprint]", &fingerprint)?;
+        k.type_into("[data-testid=enroll-branch]", "ALM-01")?;
+        k.type_into("[data-testid=enroll-code]", &code)?;
+        k.screenshot("30-admin-enroll-ru")?;
+        k.click("[data-testid=enroll]")?;
+        k.wait_texts("[data-testid=sync-url]", "enrolled", |t| t == [url.clone()])?;
+        // ЕУМЦ is unreachable: "offline", the result stays queued, no error box.
+        let (dir, port) = central.take().unwrap().stop();
+        k.click("[data-testid=sync-now]")?;
+        k.wait_one("[data-testid=sync-offline]")?;
+        assert!(k.find_all("[data-testid=error]")?.is_empty());
+        let states = k.wait_texts("[data-testid=sync-row] .badge", "queued", |t| t.len() == 1)?;
+        assert_eq!(states, ["ждёт"]);
+        both(k, "31-admin-sync-offline", "ru")?;
+        // Back online.
+        central = Some(Central::start(&dir, port));
+        k.click("[data-testid=sync-now]")?;
+        let numbers = k.wait_texts_for(
+            "[data-testid=sync-certificate]",
+            "the certificate number",
+            Duration::from_secs(60),
+            |t| t.first().is_some_and(|n| n.starts_with("KZOT-")),
+        )?;
+        let states = k.wait_texts("[data-testid=sync-row] .badge", "delivered", |t| t.len() == 1)?;
+        assert_eq!(states, ["доставлен"]);
+        assert!(k.find_all("[data-testid=sync-offline]")?.is_empty());
+        both(k, "32-admin-sync-delivered", "ru")?;
+        let number = numbers[0].clone();
+        // The certificate as the kiosk keeps it: its QR checks offline with the ЕУМЦ key.
+        let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+        let (qr, for_attempt): (String, String) = db
+            .query_row(
+                "SELECT qr, attempt FROM certificates WHERE number = ?1",
+                [&number],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(for_attempt, attempt);
+        assert!(!qr.contains(EXAMINEE), "no full ИИН in the QR");
+        let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/synaq");
+        let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/keys");
+        let out = std::process::Command::new(cli)
+            .args(["verify-qr", &qr, "--central-pub"])
+            .arg(keys.join("demo-issuer.pub"))
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && said.contains(&number), "verify-qr: {said}");
+        // The public verification page names the certificate and masks the ИИН.
+        let page = synaq_e2e::https_get_pinned(
+            &format!("https://127.0.0.1:{port}/v/{number}"),
+            &fingerprint,
+        )?;
+        assert!(page.contains(&number) && page.contains("********0017"), "{page}");
+        assert!(!page.contains(EXAMINEE));
+        Ok(())
+    });
+    drop(central);
+}

@@ -220,6 +220,9 @@ fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss)> {
     k.type_into("[data-testid=proctor-iin]", "951103401587")?;
     k.click("[data-testid=match-cat-4]")?;
     k.click("[data-testid=document-checked]")?;
+    // The reference photo: a picture with a camera, a "no camera" status without one.
+    k.click("[data-testid=take-photo]")?;
+    k.wait_one("[data-testid=reference-photo], [data-testid=camera-status]")?;
     k.click("[data-testid=proctor-start]")?;
     k.click("[data-testid=identity-confirm]")?;
     k.click("[data-testid=rules-start]")?;
