@@ -8,8 +8,9 @@ use rusqlite_migration::{Migrations, M};
 use crate::CentralError;
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         CREATE TABLE branches (code TEXT PRIMARY KEY, name TEXT NOT NULL);
         CREATE TABLE enroll_codes (
             code_hash TEXT PRIMARY KEY,
@@ -110,7 +111,19 @@ fn migrations() -> Migrations<'static> {
             failed INTEGER NOT NULL,
             PRIMARY KEY (oo_bin, year)
         );",
-    )])
+        ),
+        // 2: completed evidence uploads and their signed receipts (files under evidence/).
+        M::up(
+            "CREATE TABLE evidence (
+            attempt TEXT PRIMARY KEY REFERENCES results (attempt),
+            kiosk TEXT NOT NULL,
+            manifest_sha256 TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            receipt TEXT NOT NULL
+        );",
+        ),
+    ])
 }
 
 /// Opens (creating or migrating) central's database.

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use synaq_seal::KioskPublic;
+use synaq_sync::evidence::{EvidenceChunk, EvidenceComplete, EvidenceStatusRequest};
 use synaq_sync::proto::{EnrollRequest, ErrorBody, PullRequest, PushRequest, PushResponse};
 use synaq_sync::sign::{
     response_message, sign_b64, RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, MAX_SKEW_SECS,
@@ -26,13 +27,17 @@ pub const MAX_PUSH: usize = 500;
 
 type Shared = Arc<Central>;
 
-/// The router: `/v1/enroll`, `/v1/pull`, `/v1/push`, `/v1/certificates/{number}`,
+/// The router: `/v1/enroll`, `/v1/pull`, `/v1/push`, `/v1/evidence/{status,chunk,complete}`,
+/// `/v1/certificates/{number}`,
 /// `/v1/central.pub`, and the public verification page `/v/{number}`.
 pub fn router(central: Arc<Central>) -> Router {
     Router::new()
         .route("/v1/enroll", post(enroll))
         .route("/v1/pull", post(pull))
         .route("/v1/push", post(push))
+        .route("/v1/evidence/status", post(evidence_status))
+        .route("/v1/evidence/chunk", post(evidence_chunk))
+        .route("/v1/evidence/complete", post(evidence_complete))
         .route("/v1/certificates/{number}", get(certificate_json))
         .route("/v1/central.pub", get(central_pub))
         .route("/v/{number}", get(verify_page))
@@ -78,7 +83,14 @@ fn status_of(code: &str) -> StatusCode {
             StatusCode::FORBIDDEN
         }
         "central-unavailable" => StatusCode::SERVICE_UNAVAILABLE,
-        "not-found" => StatusCode::NOT_FOUND,
+        "not-found" | "evidence-no-result" => StatusCode::NOT_FOUND,
+        "evidence-bad-path" => StatusCode::BAD_REQUEST,
+        "evidence-offset"
+        | "evidence-done"
+        | "evidence-mismatch"
+        | "evidence-segments"
+        | "evidence-not-expected" => StatusCode::CONFLICT,
+        "evidence-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::UNAUTHORIZED,
     }
 }
@@ -274,6 +286,72 @@ async fn push(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
         Ok(p) => json(&c, &nonce, &p),
         Err(e) => refuse(&c, &nonce, e),
     }
+}
+
+/// One authenticated kiosk request: auth, parse, version, then `f` with the kiosk id.
+async fn kiosk_call<Q, R>(
+    c: Shared,
+    h: HeaderMap,
+    body: Bytes,
+    path: &'static str,
+    version: fn(&Q) -> u32,
+    f: fn(&Central, &str, Q, i64) -> Result<R, Refusal>,
+) -> Response
+where
+    Q: for<'de> Deserialize<'de> + Send + 'static,
+    R: serde::Serialize + Send + 'static,
+{
+    let nonce = header(&h, H_NONCE).unwrap_or("").to_owned();
+    let c2 = Arc::clone(&c);
+    let r = blocking(move || {
+        let auth = parse_auth(&h)?;
+        let now = unix_now();
+        let kiosk = authenticate(&c2, &auth, path, &body, now)?;
+        let req: Q = parse(&body)?;
+        version_ok(version(&req))?;
+        f(&c2, &kiosk, req, now)
+    })
+    .await;
+    match r {
+        Ok(v) => json(&c, &nonce, &v),
+        Err(e) => refuse(&c, &nonce, e),
+    }
+}
+
+async fn evidence_status(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
+    kiosk_call(
+        c,
+        h,
+        body,
+        "/v1/evidence/status",
+        |q: &EvidenceStatusRequest| q.v,
+        |c, kiosk, q, _| c.evidence_status(kiosk, &q.attempt_id),
+    )
+    .await
+}
+
+async fn evidence_chunk(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
+    kiosk_call(
+        c,
+        h,
+        body,
+        "/v1/evidence/chunk",
+        |q: &EvidenceChunk| q.v,
+        |c, kiosk, q, _| c.evidence_chunk(kiosk, &q),
+    )
+    .await
+}
+
+async fn evidence_complete(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
+    kiosk_call(
+        c,
+        h,
+        body,
+        "/v1/evidence/complete",
+        |q: &EvidenceComplete| q.v,
+        |c, kiosk, q, now| c.evidence_complete(kiosk, &q, now),
+    )
+    .await
 }
 
 fn lookup(c: &Central, number: &str) -> Result<Option<synaq_sync::CertificateInfo>, Refusal> {

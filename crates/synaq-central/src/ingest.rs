@@ -220,12 +220,29 @@ impl Central {
                 |r| r.get(0),
             )
             .optional()?;
+        // A bank also counts as issued to a kiosk that was a recipient when ЕУМЦ built it
+        // (it reached the kiosk on removable media before its first pull).
+        let issued = match issued {
+            Some(i) => Some(i),
+            None => tx
+                .prepare_cached(
+                    "SELECT bytes FROM banks WHERE series = ?1 AND version = ?2 AND revoked IS NULL",
+                )?
+                .query_row(
+                    params![rec.bank_series, rec.bank_version as i64],
+                    |r| r.get::<_, Vec<u8>>(0),
+                )
+                .optional()?
+                .and_then(|bytes| synaq_seal::bank::read_header_unverified(&bytes).ok())
+                .filter(|(_, h)| h.stanzas.iter().any(|s| s.recipient == rec.kiosk_id))
+                .map(|_| 1),
+        };
         let bank = ctx.banks.get(&(rec.bank_series.clone(), rec.bank_version));
         let (Some(_), Some(bank)) = (issued, bank) else {
             return refuse(
                 "bank-not-issued",
                 format!(
-                    "bank {} v{} was not issued to kiosk {} by ЕУМЦ (or was revoked): exams must use a bank pulled from ЕУМЦ",
+                    "bank {} v{} was not issued to kiosk {} by ЕУМЦ (or was revoked): exams must use a bank ЕУМЦ issued to this kiosk",
                     rec.bank_series, rec.bank_version, rec.kiosk_id
                 ),
             );

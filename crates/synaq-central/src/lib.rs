@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod db;
+pub mod evidence;
 pub mod http;
 pub mod ingest;
 mod page;
@@ -31,10 +32,12 @@ use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankError};
 use synaq_seal::keys::write_secret;
+use synaq_seal::roster::RosterSource;
 use synaq_seal::{IssuerPublic, IssuerSecret, KeyError, KioskPublic, KioskSecret, TrustStore};
 use synaq_store::ExamBank;
 use synaq_sync::proto::{EnrollRequest, KioskCertBody};
 use synaq_sync::sign::{sha256_hex, Signed};
+use synaq_sync::CentralPin;
 use synaq_sync::{KioskCertificate, PROTOCOL_VERSION};
 
 pub use ingest::Refusal;
@@ -46,6 +49,16 @@ pub fn local_date(unix_ms: i64) -> NaiveDate {
         .unwrap_or_default()
         .with_timezone(&tz)
         .date_naive()
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in Kazakhstan's time (UTC+5), for reports.
+pub fn local_time(unix_ms: i64) -> String {
+    let tz = FixedOffset::east_opt(5 * 3600).expect("valid offset");
+    DateTime::from_timestamp_millis(unix_ms)
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// Unix seconds now.
@@ -182,7 +195,47 @@ pub struct NewRosterEntry {
     pub allowed_to: NaiveDate,
 }
 
+/// What [`Central::install_issuer_key`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyInstall {
+    /// The key was written as `central.key` (and `central.pub`).
+    Installed,
+    /// The very same key was already there: nothing changed.
+    AlreadyThere,
+}
+
 impl Central {
+    /// Installs `issuer_key` (an issuer secret key file) as central's key in `dir`, before the
+    /// first [`Central::open`] would make a random one. The same key again changes nothing;
+    /// a different key already there is refused (kiosks and banks trust the key in place).
+    pub fn install_issuer_key(dir: &Path, issuer_key: &Path) -> Result<KeyInstall, CentralError> {
+        let given = IssuerSecret::load(issuer_key)?;
+        let key_path = dir.join(KEY_FILE);
+        if key_path.exists() {
+            let have = IssuerSecret::load(&key_path)?;
+            if have.id() == given.id() {
+                return Ok(KeyInstall::AlreadyThere);
+            }
+            return Err(CentralError::Invalid(format!(
+                "{} already holds central key {}, not the given key {}: refusing to replace it (kiosks, banks and certificates trust the key in place); use another data directory",
+                key_path.display(),
+                have.id(),
+                given.id()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(|source| CentralError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        write_secret(&key_path, &given.to_toml())?;
+        let pub_path = dir.join(PUB_FILE);
+        std::fs::write(&pub_path, given.public().to_toml()).map_err(|source| CentralError::Io {
+            path: pub_path.display().to_string(),
+            source,
+        })?;
+        Ok(KeyInstall::Installed)
+    }
+
     /// Opens the data directory `dir`, creating keys and database on first use. `base_url`
     /// is the public address put in QR codes (e.g. `https://verify.eumc.kz`).
     pub fn open(dir: &Path, base_url: &str) -> Result<Central, CentralError> {
@@ -351,6 +404,79 @@ impl Central {
         }
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// Adds every entry of a roster source (`docs/formats/roster.md`, the format of
+    /// `synaq roster build`) to the roster of its branch. An entry already there (same person,
+    /// category, attempt, window, ОО and name) is skipped, so importing twice adds nothing.
+    /// Returns (added, already there).
+    pub fn import_roster(&self, src: &RosterSource) -> Result<(usize, usize), CentralError> {
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        Self::require_branch(&tx, &src.branch)?;
+        let (mut added, mut skipped) = (0, 0);
+        for e in &src.entries {
+            let there: Option<i64> = tx
+                .query_row(
+                    "SELECT 1 FROM roster WHERE branch = ?1 AND iin = ?2 AND category = ?3
+                       AND attempt = ?4 AND allowed_from = ?5 AND allowed_to = ?6
+                       AND oo_bin = ?7 AND name = ?8 LIMIT 1",
+                    params![
+                        src.branch,
+                        e.iin.as_str(),
+                        e.category.as_str(),
+                        e.attempt,
+                        e.allowed_from.to_string(),
+                        e.allowed_to.to_string(),
+                        e.oo_bin.as_str(),
+                        e.name
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if there.is_some() {
+                skipped += 1;
+                continue;
+            }
+            let rev = db::next(&tx, "rev")?;
+            tx.execute(
+                "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
+                    allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    src.branch,
+                    e.iin.as_str(),
+                    e.name,
+                    e.category.as_str(),
+                    e.oo_bin.as_str(),
+                    e.oo_name,
+                    e.attempt,
+                    e.allowed_from.to_string(),
+                    e.allowed_to.to_string(),
+                    rev
+                ],
+            )?;
+            added += 1;
+        }
+        tx.commit()?;
+        Ok((added, skipped))
+    }
+
+    /// Offline enrollment: checks a kiosk's request file (its signature, then exactly the
+    /// checks of `POST /v1/enroll`) and returns the certificate file to carry back, which also
+    /// holds central's `url` and TLS `pin` for network sync later.
+    pub fn enroll_offline(
+        &self,
+        request: &[u8],
+        url: &str,
+        pin: CentralPin,
+        now: i64,
+    ) -> Result<Vec<u8>, CentralError> {
+        let req = synaq_sync::enrollment::open_request_file(request)
+            .map_err(|e| CentralError::Invalid(format!("enrollment request: {e}")))?;
+        let cert = self.enroll(&req, now).map_err(CentralError::Refused)?;
+        Ok(synaq_sync::enrollment::certificate_file(
+            &self.key, url, pin, cert,
+        ))
     }
 
     /// Publishes a bank built with the central key: central adds its reader key as a

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
 use synaq_central::tls::TlsIdentity;
-use synaq_central::{unix_now, Central, NewRosterEntry};
+use synaq_central::{unix_now, Central, KeyInstall, NewRosterEntry};
 use synaq_core::{Bin, CategoryId, Iin};
+use synaq_seal::roster::RosterSource;
 
 #[derive(Parser)]
 #[command(
@@ -51,10 +52,51 @@ enum Cmd {
     /// Administration.
     #[command(subcommand)]
     Admin(Admin),
+    /// Sealed webcam evidence (for ЕУМЦ's reviewers).
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
+}
+
+#[derive(Subcommand)]
+enum EvidenceCmd {
+    /// Opens an attempt's evidence with the evidence key, verifies every segment's chain
+    /// against the head in the signed result, and writes the frames and incidents to DIR.
+    Show {
+        /// The attempt id.
+        attempt: String,
+        /// The evidence secret key file (`synaq keys gen --role evidence`).
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write `seg-<n>/<index>.jpg|png`, `incidents.txt` and `incidents.json`.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum Admin {
+    /// Install a given issuer key as central's key (`central.key`) in a new data directory;
+    /// the same key again changes nothing, a different key already there is refused.
+    Init {
+        /// The issuer secret key file (e.g. from `synaq keys gen --role issuer`).
+        #[arg(long)]
+        issuer_key: PathBuf,
+    },
+    /// Add every entry of a roster source file (`roster.toml`, docs/formats/roster.md) to the
+    /// roster of its branch; entries already there are skipped.
+    RosterImport { file: PathBuf },
+    /// Enroll a kiosk from its request file (removable media); writes the certificate file
+    /// to carry back, holding central's URL and TLS fingerprint too.
+    EnrollOffline {
+        /// The kiosk's request file (`synaq enroll request`).
+        request: PathBuf,
+        /// Where to write the certificate file.
+        #[arg(long)]
+        out: PathBuf,
+        /// The address kiosks reach this central at (default: --base-url).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Create or rename a branch (territorial office).
     BranchAdd { code: String, name: String },
     /// Issue a one-time enrollment code for a branch.
@@ -108,6 +150,25 @@ enum Admin {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Cmd::Admin(Admin::Init { issuer_key }) = &cli.cmd {
+        // Before the first open, which would make a random key.
+        let what = Central::install_issuer_key(&cli.data, issuer_key)?;
+        let central = Central::open(&cli.data, &cli.base_url)
+            .with_context(|| format!("opening {}", cli.data.display()))?;
+        match what {
+            KeyInstall::Installed => println!(
+                "installed central key {} in {}",
+                central.public().id(),
+                cli.data.display()
+            ),
+            KeyInstall::AlreadyThere => println!(
+                "central key {} already installed in {}: nothing changed",
+                central.public().id(),
+                cli.data.display()
+            ),
+        }
+        return Ok(());
+    }
     let central = Central::open(&cli.data, &cli.base_url)
         .with_context(|| format!("opening {}", cli.data.display()))?;
     match cli.cmd {
@@ -128,6 +189,18 @@ fn main() -> anyhow::Result<()> {
                     central.public().id(),
                     identity.pin()
                 );
+                // One line for scripts: `listening on URL fingerprint PIN`.
+                {
+                    use std::io::Write as _;
+                    let mut out = std::io::stdout().lock();
+                    writeln!(
+                        out,
+                        "listening on https://{} fingerprint {}",
+                        l.local_addr()?,
+                        identity.pin()
+                    )?;
+                    out.flush()?;
+                }
                 synaq_central::http::serve(Arc::new(central), l, tls).await?;
                 anyhow::Ok(())
             })?;
@@ -157,7 +230,30 @@ fn main() -> anyhow::Result<()> {
                 out.display()
             );
         }
-        Cmd::Admin(a) => admin(&central, &cli.data, &cli.tls_names, a)?,
+        Cmd::Admin(a) => admin(&central, &cli.data, &cli.tls_names, &cli.base_url, a)?,
+        Cmd::Evidence(EvidenceCmd::Show { attempt, key, out }) => {
+            let secret = synaq_sync::evidence::load_secret(&key)?;
+            let shown = central.show_evidence(&attempt, &secret, &out)?;
+            println!("attempt {} (kiosk {})", shown.attempt, shown.kiosk);
+            println!("result signature verified with the kiosk's enrolled key");
+            for s in &shown.segments {
+                println!(
+                    "segment {}: {} frames, chain verified against the signed head {}",
+                    s.number, s.frames, s.head
+                );
+            }
+            println!("incidents: {}", shown.incidents.len());
+            for i in &shown.incidents {
+                println!(
+                    "  {}  {}  {}  {}",
+                    synaq_central::local_time(i.at_ms),
+                    i.by,
+                    i.kind,
+                    i.note
+                );
+            }
+            println!("written to {}", out.display());
+        }
     }
     Ok(())
 }
@@ -186,8 +282,49 @@ fn tls_identity(dir: &Path, names: &[String]) -> anyhow::Result<TlsIdentity> {
     Ok(id)
 }
 
-fn admin(c: &Central, dir: &Path, tls_names: &[String], a: Admin) -> anyhow::Result<()> {
+fn admin(
+    c: &Central,
+    dir: &Path,
+    tls_names: &[String],
+    base_url: &str,
+    a: Admin,
+) -> anyhow::Result<()> {
     match a {
+        Admin::Init { .. } => unreachable!("handled before the data directory is opened"),
+        Admin::RosterImport { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let src = match RosterSource::from_toml(&text) {
+                Ok(src) => src,
+                Err(e) => {
+                    for p in &e.0 {
+                        eprintln!("{}: {p}", file.display());
+                    }
+                    bail!(
+                        "{} problems in {}: nothing was imported",
+                        e.0.len(),
+                        file.display()
+                    );
+                }
+            };
+            let (added, skipped) = c.import_roster(&src)?;
+            println!(
+                "roster {}: {added} entries added, {skipped} already there",
+                src.branch
+            );
+        }
+        Admin::EnrollOffline { request, out, url } => {
+            let bytes = std::fs::read(&request)
+                .with_context(|| format!("reading {}", request.display()))?;
+            let pin = tls_identity(dir, tls_names)?.pin();
+            let url = url.unwrap_or_else(|| base_url.to_owned());
+            let file = c.enroll_offline(&bytes, &url, pin, unix_now())?;
+            std::fs::write(&out, file).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "kiosk enrolled; certificate file {} (carry it back to the kiosk: `synaq enroll import`)",
+                out.display()
+            );
+        }
         Admin::BranchAdd { code, name } => c.add_branch(&code, &name)?,
         Admin::EnrollCode { branch } => println!("{}", c.enrollment_code(&branch)?),
         Admin::TlsFingerprint => println!("{}", tls_identity(dir, tls_names)?.pin()),

@@ -1,7 +1,7 @@
 //! `synaq`: the admin tool for ЕУМЦ and branch admins.
 //!
 //! ```text
-//! synaq keys gen --role issuer|kiosk --out DIR [--name NAME]
+//! synaq keys gen --role issuer|kiosk|evidence --out DIR [--name NAME]
 //! synaq bank build --source DIR --issuer-key KEY --recipient KIOSK.pub ... --series S --version N --valid-days D --out FILE
 //! synaq bank inspect FILE
 //! synaq bank verify FILE --issuer-pub PUB [--kiosk-key KEY]
@@ -9,6 +9,10 @@
 //! synaq roster build --source roster.toml --issuer-key KEY --series S --version N --valid-days D --out FILE
 //! synaq roster verify FILE --issuer-pub PUB [--list]
 //! synaq export --data DIR --to OUTDIR
+//! synaq import-receipts FILE --data DIR [--issuer-pub PUB]
+//! synaq enroll --data DIR --central URL --pin FINGERPRINT --branch B --code C --issuer-pub PUB
+//! synaq enroll request --data DIR --branch B --code C --out REQ
+//! synaq enroll import CERT --data DIR --issuer-pub PUB
 //! synaq verify-qr TEXT --central-pub PUB
 //! ```
 #![forbid(unsafe_code)]
@@ -18,7 +22,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use synaq_seal::bank::{self, BankContent, BankMeta};
 use synaq_seal::keys::write_secret;
@@ -26,7 +30,8 @@ use synaq_seal::roster::{self, RosterSource};
 use synaq_seal::{
     FileTrustStore, IssuerPublic, IssuerSecret, KioskPublic, KioskSecret, TrustStore,
 };
-use synaq_sync::{bundle, qr};
+use synaq_sync::enrollment::{self, Enrollment};
+use synaq_sync::{bundle, qr, CentralPin, Client};
 
 #[derive(Parser)]
 #[command(
@@ -60,6 +65,21 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Applies a receipts bundle (`.synaqin`, from `synaq-central import`) to the kiosk's
+    /// outbox: each receipt is verified as after a network push. Importing twice changes nothing.
+    ImportReceipts {
+        /// The `.synaqin` file.
+        file: PathBuf,
+        /// The kiosk's data directory (kiosk.sqlite3 and kiosk.key).
+        #[arg(long)]
+        data: PathBuf,
+        /// The ЕУМЦ central public key (default: $SYNAQ_ISSUER_PUB, else the DEMO key).
+        #[arg(long)]
+        issuer_pub: Option<PathBuf>,
+    },
+    /// Enrolls the kiosk with ЕУМЦ over the network (or, with `request`/`import`, on
+    /// removable media) and stores the enrollment in the kiosk's database.
+    Enroll(EnrollArgs),
     /// Checks a certificate's QR text (URL or bare SQ1. token) offline with the ЕУМЦ public key.
     VerifyQr {
         /// The text the QR code holds.
@@ -74,6 +94,64 @@ enum Command {
 enum Role {
     Issuer,
     Kiosk,
+    /// ЕУМЦ's evidence key (X25519): kiosks seal webcam frames to `evidence.pub`;
+    /// `synaq-central evidence show` opens them with `evidence.key`.
+    Evidence,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct EnrollArgs {
+    #[command(subcommand)]
+    cmd: Option<EnrollCmd>,
+    /// The kiosk's data directory (kiosk.sqlite3, kiosk.key; the key is made if missing).
+    #[arg(long, required = true)]
+    data: Option<PathBuf>,
+    /// Central's address, `https://HOST:PORT`.
+    #[arg(long, required = true)]
+    central: Option<String>,
+    /// Central's TLS certificate fingerprint (from the enrollment sheet).
+    #[arg(long, required = true)]
+    pin: Option<String>,
+    /// The branch code, e.g. ALM-01.
+    #[arg(long, required = true)]
+    branch: Option<String>,
+    /// The one-time enrollment code from ЕУМЦ.
+    #[arg(long, required = true)]
+    code: Option<String>,
+    /// The ЕУМЦ central public key (central.pub).
+    #[arg(long, required = true)]
+    issuer_pub: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum EnrollCmd {
+    /// Writes a signed enrollment request for removable media (no network).
+    Request {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        branch: String,
+        #[arg(long)]
+        code: String,
+        /// Where to write the request file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Imports the certificate file ЕУМЦ made from the request (`synaq-central admin
+    /// enroll-offline`) and stores the enrollment.
+    Import {
+        /// The certificate file.
+        cert: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        /// The ЕУМЦ central public key (central.pub).
+        #[arg(long)]
+        issuer_pub: PathBuf,
+        /// The branch the kiosk asked for (default: the one in the certificate).
+        #[arg(long)]
+        branch: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -267,6 +345,12 @@ fn run(cli: Cli) -> Result<()> {
             list,
         }) => roster_verify(&read(&file)?, &IssuerPublic::load(&issuer_pub)?, list),
         Command::Export { data, to } => export(&data, &to),
+        Command::ImportReceipts {
+            file,
+            data,
+            issuer_pub,
+        } => import_receipts(&file, &data, issuer_pub.as_deref()),
+        Command::Enroll(args) => enroll(args),
         Command::VerifyQr { text, central_pub } => {
             verify_qr(&text, &IssuerPublic::load(&central_pub)?)
         }
@@ -283,6 +367,13 @@ fn keys_gen(role: Role, out: &Path, name: Option<String>) -> Result<()> {
         Role::Kiosk => {
             let k = KioskSecret::generate()?;
             ("kiosk", k.to_toml(), k.public().to_toml(), k.id())
+        }
+        Role::Evidence => {
+            let k = synaq_sync::evidence::EvidenceSecret::generate()?;
+            let p = k.public();
+            let t = synaq_sync::evidence::secret_to_toml(&k);
+            let id = p.id();
+            ("evidence", t, synaq_sync::evidence::public_to_toml(&p), id)
         }
     };
     let name = name.unwrap_or_else(|| default.to_owned());
@@ -621,4 +712,141 @@ fn verify_qr(text: &str, central: &IssuerPublic) -> Result<()> {
     }
     println!("VALID (offline check: revocation shows only on the online verification page)");
     Ok(())
+}
+
+/// The kiosk database of a data directory (migrated to this version); it must exist unless
+/// `create`.
+fn kiosk_db(data: &Path, create: bool) -> Result<rusqlite::Connection> {
+    let path = data.join("kiosk.sqlite3");
+    if !create && !path.is_file() {
+        bail!(
+            "{} does not exist: give the kiosk's data directory (the one holding kiosk.sqlite3 and kiosk.key)",
+            path.display()
+        );
+    }
+    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    Ok(synaq_store::open_db(&path)?)
+}
+
+const DEMO_ISSUER_PUB: &str = include_str!("../../../assets/demo/keys/demo-issuer.pub");
+
+/// `--issuer-pub`, else `$SYNAQ_ISSUER_PUB`, else the demo key (as the kiosk app does).
+fn issuer_pub(given: Option<&Path>) -> Result<IssuerPublic> {
+    if let Some(p) = given {
+        return Ok(IssuerPublic::load(p)?);
+    }
+    if let Some(p) = std::env::var_os("SYNAQ_ISSUER_PUB").filter(|v| !v.is_empty()) {
+        return Ok(IssuerPublic::load(Path::new(&p))?);
+    }
+    eprintln!("synaq: no --issuer-pub and no SYNAQ_ISSUER_PUB: using the DEMO issuer key");
+    Ok(IssuerPublic::from_toml(DEMO_ISSUER_PUB)?)
+}
+
+fn import_receipts(file: &Path, data: &Path, issuer: Option<&Path>) -> Result<()> {
+    let central = issuer_pub(issuer)?;
+    let key = KioskSecret::load(&data.join(synaq_store::identity::KEY_FILE))?;
+    let conn = kiosk_db(data, false)?;
+    let r = bundle::import_receipts(&conn, &central, &key.id().to_string(), &read(file)?)?;
+    println!(
+        "{} delivered, {} refused, {} unchanged (already applied){}",
+        r.delivered,
+        r.refused,
+        r.unchanged,
+        if r.unknown > 0 {
+            format!(", {} for results this kiosk does not hold", r.unknown)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+fn enroll(args: EnrollArgs) -> Result<()> {
+    match args.cmd {
+        Some(EnrollCmd::Request {
+            data,
+            branch,
+            code,
+            out,
+        }) => {
+            std::fs::create_dir_all(&data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            let key = synaq_store::identity::load_or_create(&data)?;
+            write_synced(&out, &enrollment::request_file(&key, &branch, &code))?;
+            println!(
+                "enrollment request for kiosk {} of branch {branch} written to {}",
+                key.id(),
+                out.display()
+            );
+            println!("carry it to ЕУМЦ (`synaq-central admin enroll-offline`), then import the certificate file with `synaq enroll import`");
+            Ok(())
+        }
+        Some(EnrollCmd::Import {
+            cert,
+            data,
+            issuer_pub,
+            branch,
+        }) => {
+            let central = IssuerPublic::load(&issuer_pub)?;
+            let key = KioskSecret::load(&data.join(synaq_store::identity::KEY_FILE))
+                .context("the kiosk key is missing: the request must be written from this data directory first")?;
+            let bytes = read(&cert)?;
+            let branch = match branch {
+                Some(b) => b,
+                None => {
+                    // The branch in the file, checked against the signature below.
+                    let peek: synaq_sync::Signed<enrollment::CertificateFileBody> =
+                        serde_json::from_slice(&bytes).context(
+                            "the certificate file does not parse: copy it again from ЕУМЦ",
+                        )?;
+                    peek.body.certificate.body.branch.clone()
+                }
+            };
+            let e = enrollment::read_certificate_file(&bytes, &central, &key, &branch)?;
+            let conn = kiosk_db(&data, true)?;
+            e.save(&conn)?;
+            println!(
+                "kiosk {} enrolled with branch {}; central {} (TLS {})",
+                e.kiosk_id(),
+                e.branch(),
+                e.url,
+                e.pin
+            );
+            Ok(())
+        }
+        None => {
+            let need =
+                |o: Option<String>, n: &str| o.ok_or_else(|| anyhow::anyhow!("--{n} is required"));
+            let data = args.data.context("--data is required")?;
+            let url = need(args.central, "central")?;
+            let pin = CentralPin::parse(&need(args.pin, "pin")?)?;
+            let branch = need(args.branch, "branch")?;
+            let code = need(args.code, "code")?;
+            let central =
+                IssuerPublic::load(&args.issuer_pub.context("--issuer-pub is required")?)?;
+            std::fs::create_dir_all(&data)
+                .with_context(|| format!("cannot create {}", data.display()))?;
+            let key = std::sync::Arc::new(synaq_store::identity::load_or_create(&data)?);
+            let client = Client::new(&url, std::sync::Arc::clone(&key), central, pin)?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let certificate = rt.block_on(client.enroll(branch.trim(), code.trim()))?;
+            let e = Enrollment {
+                url: client.base_url().to_owned(),
+                pin,
+                certificate,
+                cursor: 0,
+            };
+            e.save(&kiosk_db(&data, true)?)?;
+            println!(
+                "kiosk {} enrolled with branch {} at {}; the enrollment is stored in {}",
+                e.kiosk_id(),
+                e.branch(),
+                e.url,
+                data.join("kiosk.sqlite3").display()
+            );
+            Ok(())
+        }
+    }
 }

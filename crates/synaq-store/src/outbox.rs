@@ -138,6 +138,18 @@ pub fn mark_refused(
         Some(Some(_)) => return Ok(()),
         Some(None) => {}
     }
+    let same: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM receipts WHERE attempt = ?1 AND state = 'refused'
+               AND reason_code = ?2 AND reason = ?3",
+            params![attempt, code, reason],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if same.is_some() {
+        // The same refusal again (a receipts bundle imported twice): nothing changes.
+        return Ok(());
+    }
     tx.execute(
         "INSERT INTO receipts (attempt, state, reason_code, reason, at) VALUES (?1, 'refused', ?2, ?3, ?4)
          ON CONFLICT (attempt) DO UPDATE SET state = 'refused', receipt = NULL,

@@ -6,8 +6,10 @@
 //! result inside is still signed on its own and each receipt too, so central checks a bundle
 //! exactly as it checks a push.
 
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use synaq_seal::KioskSecret;
+use synaq_seal::{IssuerPublic, KioskSecret};
+use synaq_store::outbox::{self, Delivery};
 use synaq_store::SignedResult;
 
 use crate::proto::Outcome;
@@ -115,4 +117,69 @@ pub fn open_receipts<'a>(
         )));
     }
     Ok(body)
+}
+
+/// What [`import_receipts`] changed in the outbox.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Results now delivered (a verified receipt was stored).
+    pub delivered: usize,
+    /// Results now refused, with central's reason.
+    pub refused: usize,
+    /// Outcomes that changed nothing (already applied, e.g. the same bundle imported again).
+    pub unchanged: usize,
+    /// Outcomes for attempts this kiosk's outbox does not hold.
+    pub unknown: usize,
+}
+
+fn state_key(d: &Delivery) -> (u8, &str) {
+    match d {
+        Delivery::Queued => (0, ""),
+        Delivery::Delivered { .. } => (1, ""),
+        Delivery::Refused { code, .. } => (2, code),
+    }
+}
+
+/// Applies a receipts bundle from `synaq-central import` to the kiosk database `conn`: the
+/// bundle's signature (central) and kiosk first, then each outcome exactly as after a push
+/// (each receipt checked against the result this kiosk holds). Importing again changes nothing.
+pub fn import_receipts(
+    conn: &Connection,
+    central: &IssuerPublic,
+    kiosk_id: &str,
+    bytes: &[u8],
+) -> Result<ImportReport, SyncError> {
+    let bundle: ReceiptsBundle = parse(bytes)?;
+    let body = open_receipts(&bundle, &central.ed25519, kiosk_id)?;
+    let mut report = ImportReport::default();
+    for outcome in &body.outcomes {
+        let attempt = outcome.attempt_id();
+        let Some(result) = outbox::result_of(conn, attempt)? else {
+            report.unknown += 1;
+            continue;
+        };
+        let before = outbox::status(conn)?
+            .into_iter()
+            .find(|e| e.attempt == attempt)
+            .map(|e| e.delivery);
+        crate::client::apply_outcomes_on(
+            conn,
+            central,
+            std::slice::from_ref(&result),
+            std::slice::from_ref(outcome),
+        )?;
+        let after = outbox::status(conn)?
+            .into_iter()
+            .find(|e| e.attempt == attempt)
+            .map(|e| e.delivery);
+        match (
+            before.as_ref().map(state_key),
+            after.as_ref().map(state_key),
+        ) {
+            (b, a) if b == a => report.unchanged += 1,
+            (_, Some((1, _))) => report.delivered += 1,
+            _ => report.refused += 1,
+        }
+    }
+    Ok(report)
 }

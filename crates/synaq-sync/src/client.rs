@@ -471,8 +471,20 @@ pub async fn sync_all(
     batch: usize,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
+    sync_all_on(engine.connection(), client, evidence_root, batch, progress).await
+}
+
+/// [`sync_all`] on a connection to the kiosk database (`synaq_store::open_db`), for a sync
+/// that runs beside the engine (e.g. on another thread of the kiosk app).
+pub async fn sync_all_on(
+    conn: &Connection,
+    client: &Client,
+    evidence_root: &Path,
+    batch: usize,
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
-    let pending = engine.pending()?;
+    let pending = outbox::pending(conn)?;
     let total = pending.len() as u64;
     let mut done = 0u64;
     progress(Progress {
@@ -482,7 +494,7 @@ pub async fn sync_all(
     });
     for chunk in pending.chunks(batch.max(1)) {
         let resp = client.push_with_retry(chunk).await?;
-        let r = apply_outcomes(engine, &client.central, chunk, &resp.outcomes)?;
+        let r = apply_outcomes_on(conn, &client.central, chunk, &resp.outcomes)?;
         report.delivered += r.delivered;
         report.refused += r.refused;
         done += chunk.len() as u64;
@@ -492,15 +504,8 @@ pub async fn sync_all(
             total,
         });
     }
-    report.remaining = engine.pending()?.len();
-    sync_evidence(
-        engine.connection(),
-        client,
-        evidence_root,
-        progress,
-        &mut report,
-    )
-    .await?;
+    report.remaining = outbox::pending(conn)?.len();
+    sync_evidence(conn, client, evidence_root, progress, &mut report).await?;
     Ok(report)
 }
 

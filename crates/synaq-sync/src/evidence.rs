@@ -17,7 +17,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use ring::digest::{Context, SHA256};
 use serde::{Deserialize, Serialize};
-use synaq_proctor::{ChainHead, EvidencePublic, EvidenceSecret};
+pub use synaq_proctor::{ChainHead, EvidencePublic, EvidenceSecret};
 
 use crate::sign::{sha256_hex, Document, Signed};
 use crate::SyncError;

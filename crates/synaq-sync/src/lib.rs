@@ -27,8 +27,8 @@ pub mod sign;
 pub mod tls;
 
 pub use client::{
-    apply_outcomes, apply_outcomes_on, sync_all, sync_outbox, Backoff, Client, EvidenceFailure,
-    Progress, Stage, SyncReport,
+    apply_outcomes, apply_outcomes_on, sync_all, sync_all_on, sync_outbox, Backoff, Client,
+    EvidenceFailure, Progress, Stage, SyncReport,
 };
 pub use enrollment::Enrollment;
 pub use evidence::EvidenceReceipt;

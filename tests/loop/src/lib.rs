@@ -252,8 +252,21 @@ impl Default for Kiosk {
 
 /// Sits a whole exam headless through the engine: every answer right (`pass`) or wrong.
 pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> SignedResult {
+    sit_exam_with(engine, bank, iin, pass, |_, _| {})
+}
+
+/// [`sit_exam`], calling `during(engine, attempt_id)` after the admission (to journal
+/// incidents or record webcam evidence) and before the answers and the finish.
+pub fn sit_exam_with(
+    engine: &mut Engine,
+    bank: &ExamBank,
+    iin: &Iin,
+    pass: bool,
+    during: impl FnOnce(&mut Engine, &str),
+) -> SignedResult {
     let cat = CategoryId::new(CATEGORY).expect("category");
-    engine.admit(iin, &cat, "proctor-1").expect("admit");
+    let attempt = engine.admit(iin, &cat, "proctor-1").expect("admit");
+    during(engine, &attempt);
     let items = engine.paper().expect("paper").items.clone();
     for (pos, item) in items.iter().enumerate() {
         let q = bank.question(&item.question).expect("question in bank");
@@ -300,4 +313,92 @@ pub fn enroll_offline(c: &Central, kiosk: &Kiosk) {
         now(),
     )
     .expect("enrolls");
+}
+
+/// A synthetic webcam frame: a JPEG of a drawn room, or (`raw`) a 640×480 RGB frame, larger
+/// than one upload chunk.
+pub fn frame(seed: u32, raw: bool) -> synaq_proctor::Frame {
+    let (w, h) = if raw { (640, 480) } else { (160, 120) };
+    let img = synaq_proctor::synth::room(w, h, seed);
+    let (bytes, format) = if raw {
+        (img.into_raw(), synaq_proctor::PixelFormat::Rgb8)
+    } else {
+        (
+            synaq_proctor::synth::jpeg(&img, 80),
+            synaq_proctor::PixelFormat::Jpeg,
+        )
+    };
+    synaq_proctor::Frame {
+        bytes,
+        format,
+        width: w,
+        height: h,
+        captured_at: std::time::SystemTime::now(),
+    }
+}
+
+/// Writes an attempt's evidence as the kiosk does: one segment per entry of `segments` (a
+/// new segment per kiosk restart), each with that many frames (the first frame of segment 1
+/// raw RGB when `raw_first`), under `root/<attempt>/<n>/`. Returns the `evidence_head` for
+/// the result: the segments' heads joined by spaces.
+pub fn write_evidence(
+    root: &Path,
+    attempt: &str,
+    to: &synaq_proctor::EvidencePublic,
+    segments: &[u32],
+    raw_first: bool,
+) -> String {
+    let mut heads = Vec::new();
+    for (i, &frames) in segments.iter().enumerate() {
+        let dir = root.join(attempt).join((i + 1).to_string());
+        let mut w = synaq_proctor::EvidenceWriter::new(&dir, attempt, to).expect("evidence");
+        for k in 0..frames {
+            w.append(&frame(i as u32 * 100 + k, raw_first && i == 0 && k == 0))
+                .expect("frame sealed");
+        }
+        heads.push(w.head());
+    }
+    synaq_sync::evidence::join_heads(&heads)
+}
+
+/// Sits an exam with webcam evidence in `segments` and two incidents journalled.
+pub fn sit_exam_with_evidence(
+    engine: &mut Engine,
+    bank: &ExamBank,
+    iin: &Iin,
+    root: &Path,
+    to: &synaq_proctor::EvidencePublic,
+    segments: &[u32],
+) -> SignedResult {
+    sit_exam_with(engine, bank, iin, true, |e, attempt| {
+        let head = write_evidence(root, attempt, to, segments, true);
+        e.incident("proctor-1", "phone", "a phone on the desk")
+            .expect("incident");
+        e.incident("camera", "camera-no-face", "frame=00")
+            .expect("incident");
+        e.set_evidence_head(head);
+    })
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![(dir.to_owned(), String::new())];
+    while let Some((d, rel)) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let e = e.expect("entry");
+            let name = e.file_name().to_string_lossy().into_owned();
+            let r = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if e.file_type().expect("type").is_dir() {
+                stack.push((e.path(), r));
+            } else {
+                out.insert(r, std::fs::read(e.path()).expect("read"));
+            }
+        }
+    }
+    out
 }

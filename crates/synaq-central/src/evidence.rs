@@ -1,0 +1,681 @@
+//! Sealed webcam evidence at central: the resumable upload (`/v1/evidence/status`, `chunk`,
+//! `complete`) and the reviewer's `evidence show`.
+//!
+//! Files are kept under `<data>/evidence/<attempt>.part/` while they arrive and moved to
+//! `<data>/evidence/<attempt>/` when the upload is completed and the signed receipt is stored.
+//! Central cannot open evidence (it does not hold the evidence key); it checks the layout:
+//! safe paths, the manifest byte for byte, one segment per head in the signed result's
+//! `evidence_head`, and each segment's frame count equal to its head's `N`. The reviewer opens
+//! and verifies the chains with the evidence key ([`Central::show_evidence`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
+use std::sync::{Mutex, OnceLock};
+
+use rusqlite::{params, OptionalExtension as _};
+use synaq_proctor::{ChainHead, EvidenceError, EvidenceReader, EvidenceSecret, PixelFormat};
+use synaq_store::{IncidentRecord, SignedResult};
+use synaq_sync::evidence::{
+    decode_chunk, manifest_digest, path_ok, segment_of, ChunkAck, EvidenceChunk, EvidenceComplete,
+    EvidenceFile, EvidenceReceipt, EvidenceReceiptBody, EvidenceStatus, StoredFile, FRAMES_DIR,
+    HEADER_FILE, MAX_FILE,
+};
+use synaq_sync::sign::sha256_hex;
+use synaq_sync::{Signed, PROTOCOL_VERSION};
+
+use crate::ingest::Refusal;
+use crate::{Central, CentralError};
+
+/// The directory of evidence inside central's data directory.
+pub const EVIDENCE_DIR: &str = "evidence";
+
+/// Parses a result's `evidence_head`: one chain head (`N:hex`) per segment, in order,
+/// separated by single spaces.
+pub fn segment_heads(s: &str) -> Result<Vec<ChainHead>, EvidenceError> {
+    if s.is_empty() {
+        return Err(EvidenceError::BadHeader(
+            "the evidence head is empty".into(),
+        ));
+    }
+    s.split(' ').map(ChainHead::from_str).collect()
+}
+
+/// Writes to one attempt's files are serialized (check-offset-then-append must be atomic).
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    static L: OnceLock<Mutex<()>> = OnceLock::new();
+    L.get_or_init(|| Mutex::new(()))
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+}
+
+fn attempt_ok(a: &str) -> bool {
+    !a.is_empty()
+        && a.len() <= 128
+        && a.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn io_refusal(path: &Path, e: std::io::Error) -> Refusal {
+    Refusal::new(
+        "central-unavailable",
+        format!(
+            "central could not use the evidence file {} ({e}): retry later",
+            path.display()
+        ),
+    )
+}
+
+/// Every file under `dir`, as (relative path with `/`, size).
+fn list_files(dir: &Path) -> std::io::Result<BTreeMap<String, u64>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return Ok(out);
+    }
+    let mut stack = vec![(dir.to_owned(), String::new())];
+    while let Some((d, rel)) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let e = e?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let r = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if e.file_type()?.is_dir() {
+                stack.push((e.path(), r));
+            } else {
+                out.insert(r, e.metadata()?.len());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    Ok(sha256_hex(&std::fs::read(path)?))
+}
+
+impl Central {
+    /// `<data>/evidence`.
+    pub fn evidence_root(&self) -> PathBuf {
+        self.dir().join(EVIDENCE_DIR)
+    }
+
+    fn evidence_part(&self, attempt: &str) -> PathBuf {
+        self.evidence_root().join(format!("{attempt}.part"))
+    }
+
+    /// Where a completed attempt's evidence is kept.
+    pub fn evidence_dir(&self, attempt: &str) -> PathBuf {
+        self.evidence_root().join(attempt)
+    }
+
+    /// The directory holding what arrived so far (the `.part` one until completed; the final
+    /// one if a completion was cut off after the move).
+    fn evidence_stored_dir(&self, attempt: &str) -> PathBuf {
+        let part = self.evidence_part(attempt);
+        if part.exists() {
+            part
+        } else {
+            self.evidence_dir(attempt)
+        }
+    }
+
+    /// The stored signed result of `attempt` and the kiosk that sent it.
+    pub fn stored_result(
+        &self,
+        attempt: &str,
+    ) -> Result<Option<(String, SignedResult)>, CentralError> {
+        let row: Option<(String, String)> = self
+            .db()
+            .query_row(
+                "SELECT kiosk, result FROM results WHERE attempt = ?1",
+                [attempt],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(k, json)| {
+            serde_json::from_str(&json)
+                .map(|r| (k, r))
+                .map_err(|e| CentralError::Db(format!("stored result of {attempt}: {e}")))
+        })
+        .transpose()
+    }
+
+    /// The stored evidence receipt of `attempt`, once its upload was completed.
+    pub fn evidence_receipt(&self, attempt: &str) -> Result<Option<EvidenceReceipt>, CentralError> {
+        let json: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT receipt FROM evidence WHERE attempt = ?1",
+                [attempt],
+                |r| r.get(0),
+            )
+            .optional()?;
+        json.map(|j| {
+            serde_json::from_str(&j)
+                .map_err(|e| CentralError::Db(format!("stored evidence receipt: {e}")))
+        })
+        .transpose()
+    }
+
+    /// The heads the evidence of `attempt`, sent by `kiosk`, must match.
+    fn expected_heads(&self, kiosk: &str, attempt: &str) -> Result<Vec<ChainHead>, Refusal> {
+        let unavailable = |e: CentralError| Refusal::new("central-unavailable", e.to_string());
+        if !attempt_ok(attempt) {
+            return Err(Refusal::new(
+                "evidence-no-result",
+                "the attempt id is not one a kiosk makes: check the kiosk's version",
+            ));
+        }
+        let no_result = || {
+            Refusal::new(
+                "evidence-no-result",
+                format!(
+                    "ЕУМЦ has no result of attempt {attempt} from this kiosk: deliver the result first (sync again); evidence is accepted only from the kiosk that delivered the result"
+                ),
+            )
+        };
+        let (from, result) = self
+            .stored_result(attempt)
+            .map_err(unavailable)?
+            .ok_or_else(no_result)?;
+        if from != kiosk {
+            return Err(no_result());
+        }
+        let Some(head) = result.record.evidence_head.as_deref() else {
+            return Err(Refusal::new(
+                "evidence-not-expected",
+                format!(
+                    "the signed result of attempt {attempt} names no webcam evidence: there is nothing to upload"
+                ),
+            ));
+        };
+        segment_heads(head).map_err(|e| {
+            Refusal::new(
+                "evidence-segments",
+                format!("the signed result of attempt {attempt} has an unreadable evidence head ({e}): report it to ЕУМЦ"),
+            )
+        })
+    }
+
+    /// `POST /v1/evidence/status` for `kiosk`.
+    pub fn evidence_status(&self, kiosk: &str, attempt: &str) -> Result<EvidenceStatus, Refusal> {
+        self.expected_heads(kiosk, attempt)?;
+        let receipt = self
+            .evidence_receipt(attempt)
+            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?;
+        let files = match &receipt {
+            Some(r) => r
+                .body
+                .files
+                .iter()
+                .map(|f| StoredFile {
+                    path: f.path.clone(),
+                    size: f.size,
+                })
+                .collect(),
+            None => {
+                let _g = lock();
+                let dir = self.evidence_stored_dir(attempt);
+                list_files(&dir)
+                    .map_err(|e| io_refusal(&dir, e))?
+                    .into_iter()
+                    .map(|(path, size)| StoredFile { path, size })
+                    .collect()
+            }
+        };
+        Ok(EvidenceStatus {
+            v: PROTOCOL_VERSION,
+            attempt_id: attempt.to_owned(),
+            files,
+            receipt,
+        })
+    }
+
+    fn bad_path(path: &str) -> Refusal {
+        Refusal::new(
+            "evidence-bad-path",
+            format!(
+                "{path:?} is not an evidence file path (only N/evidence.json and N/frames/NNNNNNNN.sef are): nothing was stored; update the kiosk"
+            ),
+        )
+    }
+
+    /// `POST /v1/evidence/chunk` for `kiosk`: appends when `offset` is the stored size.
+    pub fn evidence_chunk(&self, kiosk: &str, c: &EvidenceChunk) -> Result<ChunkAck, Refusal> {
+        if !path_ok(&c.path) {
+            return Err(Self::bad_path(&c.path));
+        }
+        let heads = self.expected_heads(kiosk, &c.attempt_id)?;
+        let seg = segment_of(&c.path).unwrap_or(0) as usize;
+        if seg > heads.len() {
+            return Err(Refusal::new(
+                "evidence-segments",
+                format!(
+                    "{} is in segment {seg}, but the signed result names {} segment(s): nothing was stored",
+                    c.path,
+                    heads.len()
+                ),
+            ));
+        }
+        let Some(data) = decode_chunk(&c.data) else {
+            return Err(Refusal::new(
+                "bad-request",
+                "a chunk's data must be base64 of at most 512 KiB: update the kiosk",
+            ));
+        };
+        if c.offset.saturating_add(data.len() as u64) > MAX_FILE {
+            return Err(Refusal::new(
+                "evidence-too-large",
+                format!(
+                    "{} would exceed {} MiB, far more than a sealed frame: nothing was stored; report it to ЕУМЦ",
+                    c.path,
+                    MAX_FILE >> 20
+                ),
+            ));
+        }
+        let _g = lock();
+        if self
+            .evidence_receipt(&c.attempt_id)
+            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?
+            .is_some()
+        {
+            return Err(Refusal::new(
+                "evidence-done",
+                format!(
+                    "the evidence of attempt {} was already received completely: ask for its receipt (status)",
+                    c.attempt_id
+                ),
+            ));
+        }
+        let path = self.evidence_part(&c.attempt_id).join(&c.path);
+        let have = match std::fs::metadata(&path) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(io_refusal(&path, e)),
+        };
+        if have != c.offset {
+            return Err(Refusal::new(
+                "evidence-offset",
+                format!(
+                    "central holds {have} bytes of {}, not {}: resume from byte {have}",
+                    c.path, c.offset
+                ),
+            ));
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io_refusal(parent, e))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| io_refusal(&path, e))?;
+        f.write_all(&data)
+            .and_then(|()| f.sync_data())
+            .map_err(|e| io_refusal(&path, e))?;
+        Ok(ChunkAck {
+            v: PROTOCOL_VERSION,
+            attempt_id: c.attempt_id.clone(),
+            path: c.path.clone(),
+            size: have + data.len() as u64,
+        })
+    }
+
+    /// `POST /v1/evidence/complete` for `kiosk`: checks everything, then signs the receipt.
+    /// Completing again with the same manifest returns the same receipt.
+    pub fn evidence_complete(
+        &self,
+        kiosk: &str,
+        req: &EvidenceComplete,
+        now: i64,
+    ) -> Result<EvidenceReceipt, Refusal> {
+        let attempt = req.attempt_id.as_str();
+        let heads = self.expected_heads(kiosk, attempt)?;
+        let unavailable = |e: CentralError| Refusal::new("central-unavailable", e.to_string());
+        let digest = manifest_digest(&req.files);
+        let _g = lock();
+        if let Some(r) = self.evidence_receipt(attempt).map_err(unavailable)? {
+            if r.body.manifest_sha256 == digest {
+                return Ok(r);
+            }
+            return Err(Refusal::new(
+                "evidence-mismatch",
+                format!(
+                    "the evidence of attempt {attempt} was already received with other files: the kiosk's copy changed; report it to ЕУМЦ security"
+                ),
+            ));
+        }
+        if let Some(bad) = req.files.iter().find(|f| !path_ok(&f.path)) {
+            return Err(Self::bad_path(&bad.path));
+        }
+        if req.files.windows(2).any(|w| w[0].path >= w[1].path) {
+            return Err(Refusal::new(
+                "bad-request",
+                "the evidence manifest must be sorted by path, without repeats: update the kiosk",
+            ));
+        }
+        let dir = self.evidence_stored_dir(attempt);
+        let stored = list_files(&dir).map_err(|e| io_refusal(&dir, e))?;
+        let mismatch = |what: String| {
+            Refusal::new(
+                "evidence-mismatch",
+                format!(
+                    "the evidence of attempt {attempt} at ЕУМЦ does not match the kiosk's manifest ({what}): nothing was accepted; the kiosk keeps its copy"
+                ),
+            )
+        };
+        let listed: BTreeSet<&str> = req.files.iter().map(|f| f.path.as_str()).collect();
+        if let Some(extra) = stored.keys().find(|p| !listed.contains(p.as_str())) {
+            return Err(mismatch(format!(
+                "{extra} was uploaded but is not in the manifest"
+            )));
+        }
+        for f in &req.files {
+            match stored.get(&f.path) {
+                None => return Err(mismatch(format!("{} was not uploaded", f.path))),
+                Some(&size) if size != f.size => {
+                    return Err(mismatch(format!(
+                        "{}: {size} bytes uploaded, {} in the manifest",
+                        f.path, f.size
+                    )))
+                }
+                Some(_) => {}
+            }
+            let p = dir.join(&f.path);
+            if file_sha256(&p).map_err(|e| io_refusal(&p, e))? != f.sha256 {
+                return Err(mismatch(format!(
+                    "{} has other bytes than the kiosk's file (it changed after the upload began)",
+                    f.path
+                )));
+            }
+        }
+        check_segments(&req.files, &heads).map_err(|m| Refusal::new("evidence-segments", m))?;
+        // Everything checks: keep it under the final name, then sign and store the receipt.
+        let fin = self.evidence_dir(attempt);
+        if dir != fin {
+            if fin.exists() {
+                std::fs::remove_dir_all(&fin).map_err(|e| io_refusal(&fin, e))?;
+            }
+            std::fs::rename(&dir, &fin).map_err(|e| io_refusal(&dir, e))?;
+            if let Ok(d) = std::fs::File::open(self.evidence_root()) {
+                d.sync_all().ok();
+            }
+        }
+        let receipt = Signed::sign(
+            EvidenceReceiptBody {
+                v: PROTOCOL_VERSION,
+                attempt_id: attempt.to_owned(),
+                kiosk_id: kiosk.to_owned(),
+                manifest_sha256: digest.clone(),
+                files: req.files.clone(),
+                bytes: req.files.iter().map(|f| f.size).sum(),
+                received_at: now,
+            },
+            self.key().ed25519(),
+        );
+        self.db()
+            .execute(
+                "INSERT INTO evidence (attempt, kiosk, manifest_sha256, bytes, received, receipt)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    attempt,
+                    kiosk,
+                    digest,
+                    receipt.body.bytes as i64,
+                    now,
+                    serde_json::to_string(&receipt).expect("receipts serialize")
+                ],
+            )
+            .map_err(Refusal::db)?;
+        Ok(receipt)
+    }
+
+    /// Opens a completed attempt's evidence with the evidence key: checks the stored result's
+    /// signature (the kiosk's enrolled key), opens every segment and verifies its chain against
+    /// the head signed in the result, then writes the frames as `seg-<n>/<index>.jpg` (`.png`
+    /// for raw frames) and the result's incidents as `incidents.txt` / `incidents.json` into
+    /// `out`.
+    pub fn show_evidence(
+        &self,
+        attempt: &str,
+        secret: &EvidenceSecret,
+        out: &Path,
+    ) -> Result<EvidenceShown, CentralError> {
+        let (kiosk, result) = self.stored_result(attempt)?.ok_or_else(|| {
+            CentralError::NotFound(format!(
+                "central has no result of attempt {attempt}: check the attempt id"
+            ))
+        })?;
+        let row = self.kiosk(&kiosk)?.ok_or_else(|| {
+            CentralError::NotFound(format!("the result's kiosk {kiosk} is not enrolled"))
+        })?;
+        result.verify(&row.ed25519).map_err(|_| {
+            CentralError::Invalid(format!(
+                "the stored result of attempt {attempt} does not verify with kiosk {kiosk}'s key: central's database was altered; report it to ЕУМЦ security"
+            ))
+        })?;
+        let head = result.record.evidence_head.as_deref().ok_or_else(|| {
+            CentralError::NotFound(format!(
+                "the signed result of attempt {attempt} names no webcam evidence"
+            ))
+        })?;
+        let heads = segment_heads(head)
+            .map_err(|e| CentralError::Invalid(format!("attempt {attempt}: evidence head: {e}")))?;
+        if self.evidence_receipt(attempt)?.is_none() {
+            return Err(CentralError::NotFound(format!(
+                "the evidence of attempt {attempt} has not been received completely: the kiosk has to sync again"
+            )));
+        }
+        let dir = self.evidence_dir(attempt);
+        let io = |p: &Path| {
+            let p = p.display().to_string();
+            move |source| CentralError::Io { path: p, source }
+        };
+        std::fs::create_dir_all(out).map_err(io(out))?;
+        let mut segments = Vec::new();
+        for (i, expected) in heads.iter().enumerate() {
+            let n = i + 1;
+            let bad = |e: EvidenceError| {
+                CentralError::Invalid(format!("attempt {attempt}, segment {n}: {e}"))
+            };
+            let reader = EvidenceReader::open(&dir.join(n.to_string()), secret).map_err(bad)?;
+            if reader.attempt() != attempt {
+                return Err(CentralError::Invalid(format!(
+                    "attempt {attempt}, segment {n}: it was written for attempt {}: the evidence was swapped",
+                    reader.attempt()
+                )));
+            }
+            reader.verify_head(expected).map_err(bad)?;
+            let seg_dir = out.join(format!("seg-{n}"));
+            std::fs::create_dir_all(&seg_dir).map_err(io(&seg_dir))?;
+            for f in reader.frames() {
+                let frame = &f.frame;
+                match frame.format {
+                    PixelFormat::Jpeg => {
+                        let p = seg_dir.join(format!("{:08}.jpg", f.index));
+                        std::fs::write(&p, &frame.bytes).map_err(io(&p))?;
+                    }
+                    PixelFormat::Rgb8 => {
+                        let p = seg_dir.join(format!("{:08}.png", f.index));
+                        let img =
+                            image::RgbImage::from_raw(frame.width, frame.height, frame.bytes.clone())
+                                .ok_or_else(|| {
+                                    CentralError::Invalid(format!(
+                                        "attempt {attempt}, segment {n}: frame {} has {} bytes, not {}×{}×3",
+                                        f.index,
+                                        frame.bytes.len(),
+                                        frame.width,
+                                        frame.height
+                                    ))
+                                })?;
+                        img.save_with_format(&p, image::ImageFormat::Png)
+                            .map_err(|e| CentralError::Invalid(format!("{}: {e}", p.display())))?;
+                    }
+                }
+            }
+            segments.push(ShownSegment {
+                number: n as u32,
+                frames: reader.frames().len() as u64,
+                head: expected.to_string(),
+            });
+        }
+        let incidents = result.record.incidents.clone();
+        let jp = out.join("incidents.json");
+        std::fs::write(
+            &jp,
+            serde_json::to_vec_pretty(&incidents).expect("incidents serialize"),
+        )
+        .map_err(io(&jp))?;
+        let tp = out.join("incidents.txt");
+        let mut text = String::new();
+        for i in &incidents {
+            text.push_str(&format!(
+                "{}  {}  {}  {}\n",
+                crate::local_time(i.at_ms),
+                i.by,
+                i.kind,
+                i.note
+            ));
+        }
+        if incidents.is_empty() {
+            text.push_str("no incidents\n");
+        }
+        std::fs::write(&tp, text).map_err(io(&tp))?;
+        Ok(EvidenceShown {
+            attempt: attempt.to_owned(),
+            kiosk,
+            segments,
+            incidents,
+        })
+    }
+}
+
+/// Each segment `1..=heads.len()` has its header and exactly frames `0..N-1`; nothing else.
+fn check_segments(files: &[EvidenceFile], heads: &[ChainHead]) -> Result<(), String> {
+    let mut headers = vec![false; heads.len()];
+    let mut frames: Vec<BTreeSet<u64>> = vec![BTreeSet::new(); heads.len()];
+    for f in files {
+        let seg = segment_of(&f.path).unwrap_or(0) as usize;
+        if seg == 0 || seg > heads.len() {
+            return Err(format!(
+                "{} is in a segment the signed result does not name (it names {})",
+                f.path,
+                heads.len()
+            ));
+        }
+        let rest = &f.path[f.path.find('/').map_or(0, |i| i + 1)..];
+        if rest == HEADER_FILE {
+            headers[seg - 1] = true;
+        } else if let Some(idx) = rest
+            .strip_prefix(&format!("{FRAMES_DIR}/"))
+            .and_then(|n| n.strip_suffix(".sef"))
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            frames[seg - 1].insert(idx);
+        }
+    }
+    for (i, h) in heads.iter().enumerate() {
+        let n = i + 1;
+        if !headers[i] {
+            return Err(format!("segment {n} has no {HEADER_FILE}"));
+        }
+        let got = &frames[i];
+        let exact =
+            got.len() as u64 == h.frames && got.iter().enumerate().all(|(k, &idx)| k as u64 == idx);
+        if !exact {
+            return Err(format!(
+                "segment {n} holds {} frame file(s), but the signed result's head says {}",
+                got.len(),
+                h.frames
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One segment as [`Central::show_evidence`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownSegment {
+    /// Its number, from 1.
+    pub number: u32,
+    /// Frames opened and verified.
+    pub frames: u64,
+    /// Its head, as signed in the result.
+    pub head: String,
+}
+
+/// What [`Central::show_evidence`] verified and wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceShown {
+    /// The attempt.
+    pub attempt: String,
+    /// The kiosk that signed it.
+    pub kiosk: String,
+    /// Each segment, in order; every chain verified against the signed head.
+    pub segments: Vec<ShownSegment>,
+    /// The result's incidents.
+    pub incidents: Vec<IncidentRecord>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_heads_parse_in_order_and_refuse_junk() {
+        let a = format!("12:{}", "ab".repeat(32));
+        let b = format!("3:{}", "cd".repeat(32));
+        let h = segment_heads(&format!("{a} {b}")).unwrap();
+        assert_eq!(h.len(), 2);
+        assert_eq!((h[0].frames, h[1].frames), (12, 3));
+        assert_eq!(synaq_sync::evidence::join_heads(&h), format!("{a} {b}"));
+        for bad in ["", " ", &format!("{a}  {b}"), &format!("{a} x"), "12:zz"] {
+            assert!(segment_heads(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    fn file(path: &str) -> EvidenceFile {
+        EvidenceFile {
+            path: path.into(),
+            size: 1,
+            sha256: String::new(),
+        }
+    }
+
+    #[test]
+    fn segments_must_match_the_heads() {
+        let heads = segment_heads(&format!("2:{} 0:{}", "ab".repeat(32), "cd".repeat(32))).unwrap();
+        let good = [
+            file("1/evidence.json"),
+            file("1/frames/00000000.sef"),
+            file("1/frames/00000001.sef"),
+            file("2/evidence.json"),
+        ];
+        check_segments(&good, &heads).unwrap();
+        // A dropped frame, an extra frame, a gap, a missing header, a segment too many.
+        let dropped: Vec<EvidenceFile> = good
+            .iter()
+            .filter(|f| f.path != "1/frames/00000001.sef")
+            .cloned()
+            .collect();
+        assert!(check_segments(&dropped, &heads).is_err());
+        let mut extra = good.to_vec();
+        extra.push(file("2/frames/00000000.sef"));
+        assert!(check_segments(&extra, &heads).is_err());
+        let gap = [
+            file("1/evidence.json"),
+            file("1/frames/00000000.sef"),
+            file("1/frames/00000002.sef"),
+            file("2/evidence.json"),
+        ];
+        assert!(check_segments(&gap, &heads).is_err());
+        assert!(check_segments(&good[..3], &heads).is_err());
+        let mut third = good.to_vec();
+        third.push(file("3/evidence.json"));
+        assert!(check_segments(&third, &heads).is_err());
+    }
+}
