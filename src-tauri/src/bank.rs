@@ -95,14 +95,11 @@ pub fn evidence_public() -> Result<synaq_proctor::EvidencePublic, LoadError> {
         DEMO_EVIDENCE_PUB.as_bytes(),
         "error-kiosk-keys",
     )?;
-    String::from_utf8_lossy(&text)
-        .lines()
-        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .and_then(|l| synaq_proctor::EvidencePublic::from_base64(l.trim()))
-        .ok_or(LoadError {
-            code: "error-kiosk-keys",
-            detail: "the evidence public key is damaged".into(),
-        })
+    // `synaq keys gen --role evidence` key files, and the demo's one-line form.
+    synaq_sync::evidence::parse_public(&String::from_utf8_lossy(&text)).map_err(|e| LoadError {
+        code: "error-kiosk-keys",
+        detail: format!("the evidence public key: {e}"),
+    })
 }
 
 /// Where an imported bank or roster is kept.

@@ -38,5 +38,6 @@ pub const COMMANDS: &[&str] = &[
     "admin_enroll_request",
     "admin_enroll_import",
     "admin_sync_now",
+    "admin_requeue",
     "admin_allow_exit",
 ];

@@ -261,7 +261,9 @@ impl Kiosk {
             kiosk_name,
             problem,
             attempt,
-            disk_low_mb: self.disk_low().map(|mb| u32::try_from(mb).unwrap_or(u32::MAX)),
+            disk_low_mb: self
+                .disk_low()
+                .map(|mb| u32::try_from(mb).unwrap_or(u32::MAX)),
         }
     }
 
@@ -909,7 +911,6 @@ impl Kiosk {
             self.stop_proctoring();
         }
     }
-
 }
 
 /// `wall_ms` plus `days`, as a calendar date in Kazakhstan (UTC+5).

@@ -384,7 +384,9 @@ fn admin_enroll_request(
     branch: String,
     code: String,
 ) -> Result<String, IpcError> {
-    with(&state, |k| k.enroll_request_file(&token, &dir, &branch, &code))
+    with(&state, |k| {
+        k.enroll_request_file(&token, &dir, &branch, &code)
+    })
 }
 
 /// Admin, offline enrollment: reads the certificate file ЕУМЦ sent back.
@@ -412,6 +414,17 @@ fn admin_sync_now(
         std::thread::spawn(move || job.run(&app.state::<Shared>().0));
     }
     with(&state, |k| k.sync_view(&token))
+}
+
+/// Admin: sends a refused result again.
+#[tauri::command]
+#[specta::specta]
+fn admin_requeue(
+    state: State<'_, Shared>,
+    token: String,
+    attempt: String,
+) -> Result<SyncView, IpcError> {
+    with(&state, |k| k.requeue(&token, &attempt))
 }
 
 /// Admin: camera and capture interval.
@@ -480,6 +493,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         admin_enroll_request,
         admin_enroll_import,
         admin_sync_now,
+        admin_requeue,
         admin_allow_exit,
     ])
 }
@@ -552,7 +566,16 @@ pub fn run() -> Result<(), String> {
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_millis(250));
                 let state = handle.state::<Shared>();
-                state.0.lock().unwrap_or_else(|p| p.into_inner()).tick();
+                let job = {
+                    let mut k = state.0.lock().unwrap_or_else(|p| p.into_inner());
+                    k.tick();
+                    k.auto_sync(now_ms())
+                };
+                // Results leave for ЕУМЦ by themselves when the network is there.
+                if let Some(job) = job {
+                    let handle = handle.clone();
+                    std::thread::spawn(move || job.run(&handle.state::<Shared>().0));
+                }
             });
             Ok(())
         })

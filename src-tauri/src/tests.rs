@@ -303,13 +303,20 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "admin_save_settings" => k.save_settings(token, "", 1).map(drop),
         "admin_sync_state" => k.sync_view(token).map(drop),
         "admin_enroll" => k
-            .enroll_prepare(token, "https://127.0.0.1:1", &"ab".repeat(32), "ALM-01", "x")
+            .enroll_prepare(
+                token,
+                "https://127.0.0.1:1",
+                &"ab".repeat(32),
+                "ALM-01",
+                "x",
+            )
             .map(drop),
         "admin_enroll_request" => k
             .enroll_request_file(token, "/nonexistent", "ALM-01", "x")
             .map(drop),
         "admin_enroll_import" => k.enroll_import(token, "/nonexistent", "ALM-01").map(drop),
         "admin_sync_now" => k.sync_start(token).map(drop),
+        "admin_requeue" => k.requeue(token, "none").map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
 }
@@ -570,7 +577,14 @@ fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
     let mut k = kiosk(dir.path());
     k.use_fixture_camera(fixture_camera("face-"));
     let admin = k
-        .first_run_setup("К-1", "ALM-01", "admin", "Әлия", "correct horse", NOW * 1000)
+        .first_run_setup(
+            "К-1",
+            "ALM-01",
+            "admin",
+            "Әлия",
+            "correct horse",
+            NOW * 1000,
+        )
         .unwrap()
         .token;
     k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
@@ -612,7 +626,10 @@ fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
         .login(StaffRoleView::Proctor, "p1", "battery staple")
         .unwrap()
         .token;
-    let examinee = k.resume(&proctor, "technical-fault", "power").unwrap().token;
+    let examinee = k
+        .resume(&proctor, "technical-fault", "power")
+        .unwrap()
+        .token;
     k.tick();
     k.submit(&examinee).unwrap();
     let signed = k.engine().unwrap().outbox().unwrap().pop().unwrap();
@@ -626,14 +643,11 @@ fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
         .collect();
     assert_eq!(heads.len(), 2, "one segment per camera run");
     assert!(heads[0].frames >= 1, "the reference photo is frame 0");
-    let root = dir
-        .path()
-        .join("evidence")
-        .join(&signed.record.attempt_id);
+    let root = dir.path().join("evidence").join(&signed.record.attempt_id);
     let secret = demo_evidence_secret();
     for (i, head) in heads.iter().enumerate() {
-        let r = synaq_proctor::EvidenceReader::open(&root.join((i + 1).to_string()), &secret)
-            .unwrap();
+        let r =
+            synaq_proctor::EvidenceReader::open(&root.join((i + 1).to_string()), &secret).unwrap();
         r.verify_head(head).unwrap();
     }
     let first = synaq_proctor::EvidenceReader::open(&root.join("1"), &secret).unwrap();
@@ -652,7 +666,14 @@ fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
     let mut k = kiosk(dir.path());
     k.use_fixture_camera(Some("fixture:/nonexistent:face-".into()));
     let admin = k
-        .first_run_setup("К-1", "ALM-01", "admin", "Әлия", "correct horse", NOW * 1000)
+        .first_run_setup(
+            "К-1",
+            "ALM-01",
+            "admin",
+            "Әлия",
+            "correct horse",
+            NOW * 1000,
+        )
         .unwrap()
         .token;
     k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
@@ -662,13 +683,143 @@ fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
         .unwrap()
         .token;
     let e = k.reference_photo(&proctor).unwrap_err();
-    assert!(["camera-none", "camera-failed"].contains(&e.0.as_str()), "{e:?}");
+    assert!(
+        ["camera-none", "camera-failed"].contains(&e.0.as_str()),
+        "{e:?}"
+    );
     k.admit(&proctor, "900101300017", "cat-1", true, today())
         .unwrap();
     let journal = k.engine().unwrap().journal_rows(None, 100).unwrap();
-    assert!(journal.iter().any(|r| r.data.contains("no-reference-photo")));
+    assert!(journal
+        .iter()
+        .any(|r| r.data.contains("no-reference-photo")));
     // The disk warning: below the level, status says how much is left.
     assert!(k.status().disk_low_mb.is_none());
     k.set_disk_warning_mb(u64::MAX);
     assert!(k.status().disk_low_mb.is_some());
+}
+
+/// Results and their sealed evidence reach a real central over HTTPS through the kiosk's own
+/// sync job; the evidence stays on the kiosk until ЕУМЦ's signed receipt, then it is removed,
+/// and ЕУМЦ's reviewer opens it with the evidence key.
+#[test]
+fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo");
+    let cdir = tempfile::tempdir().unwrap();
+    synaq_central::Central::install_issuer_key(cdir.path(), &demo.join("keys/demo-issuer.key"))
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    let central = Arc::new(synaq_central::Central::open(cdir.path(), &base).unwrap());
+    central.add_branch("ALM-01", "Алматы").unwrap();
+    let roster = std::fs::read_to_string(demo.join("roster.toml")).unwrap();
+    central
+        .import_roster(&synaq_seal::roster::RosterSource::from_toml(&roster).unwrap())
+        .unwrap();
+    central
+        .publish_bank(&std::fs::read(demo.join("demo.synaqbank")).unwrap())
+        .unwrap();
+    let code = central.enrollment_code("ALM-01").unwrap();
+    let tls = synaq_central::tls::TlsIdentity::load_or_create(cdir.path(), &[]).unwrap();
+    let pin = tls.pin();
+    let config = tls.server_config().unwrap();
+    rt.spawn(synaq_central::http::serve(
+        Arc::clone(&central),
+        listener,
+        config,
+    ));
+
+    // An exam with the (fixture) camera on this kiosk.
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(fixture_camera("face-"));
+    let admin = k
+        .first_run_setup(
+            "К-1",
+            "ALM-01",
+            "admin",
+            "Әлия",
+            "correct horse",
+            NOW * 1000,
+        )
+        .unwrap()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
+        .unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    k.reference_photo(&proctor).unwrap();
+    let examinee = k
+        .admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap()
+        .token;
+    k.answer(&examinee, 0, vec![]).ok();
+    k.submit(&examinee).unwrap();
+    let admin = k
+        .login(StaffRoleView::Admin, "admin", "correct horse")
+        .unwrap()
+        .token;
+    let before = k.sync_view(&admin).unwrap();
+    assert!(before.enrollment.is_none());
+    assert_eq!(before.results.len(), 1);
+    let attempt = before.results[0].attempt.clone();
+    assert_eq!(
+        (
+            before.results[0].state.as_str(),
+            before.results[0].evidence.as_str()
+        ),
+        ("queued", "queued")
+    );
+    let evidence = dir.path().join("evidence").join(&attempt);
+    assert!(evidence.join("1/evidence.json").exists());
+
+    // Not enrolled: a clear refusal. Then enrolled with the one-time code.
+    assert_eq!(k.sync_start(&admin).unwrap_err().0, "sync-not-enrolled");
+    let wrong = k
+        .enroll_prepare(&admin, &base, &pin.to_string(), "ALM-01", "not-the-code")
+        .unwrap();
+    let refused = rt.block_on(wrong.run());
+    assert_eq!(refused.unwrap_err().0, "sync-bad-enrollment-code");
+    let job = k
+        .enroll_prepare(&admin, &base, &pin.to_string(), "ALM-01", &code)
+        .unwrap();
+    let enrolled = rt.block_on(job.run());
+    let view = k.enroll_finish(&admin, enrolled).unwrap();
+    assert_eq!(view.enrollment.unwrap().branch, "ALM-01");
+
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+    job.run(&shared);
+    let mut k = shared.into_inner().unwrap();
+    let after = k.sync_view(&admin).unwrap();
+    assert!(after.error.is_none() && !after.offline, "{after:?}");
+    assert_eq!(
+        (
+            after.results[0].state.as_str(),
+            after.results[0].evidence.as_str()
+        ),
+        ("delivered", "delivered"),
+        "{after:?}"
+    );
+    assert!(after.last_sync.is_some());
+    assert!(
+        !evidence.exists(),
+        "evidence removed once ЕУМЦ signed for it"
+    );
+    // ЕУМЦ opens what it received with the evidence key: the reference photo comes first.
+    let out = tempfile::tempdir().unwrap();
+    let shown = central
+        .show_evidence(&attempt, &demo_evidence_secret(), out.path())
+        .unwrap();
+    assert!(!shown.segments.is_empty());
+    assert!(shown.incidents.iter().any(|i| i.kind == "reference-photo"));
 }

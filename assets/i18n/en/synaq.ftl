@@ -370,3 +370,4 @@ sync-bank-waits = A new bank arrived but an exam is open: it is put to use at th
 evidence-missing = The camera evidence of a result is missing on this kiosk; ЕУМЦ is told by the result's evidence head.
 sync-clock = ЕУМЦ refused the request because this kiosk's clock is far off: check the date and time in the diagnostics.
 sync-evidence-refused = ЕУМЦ did not accept the camera evidence of a result; it stays on this kiosk. Details are in the kiosk log.
+sync-requeue = Send again (after ЕУМЦ fixed the reason)

@@ -243,7 +243,8 @@ impl Kiosk {
         let root = self.dir.join("evidence").join(attempt);
         let mut heads = self.stored_heads(attempt).ok()?;
         for (i, h) in heads.iter().enumerate() {
-            if let Err(e) = synaq_proctor::truncate_segment(&root.join((i + 1).to_string()), h.frames)
+            if let Err(e) =
+                synaq_proctor::truncate_segment(&root.join((i + 1).to_string()), h.frames)
             {
                 eprintln!("synaq-kiosk: evidence: {e}");
             }
@@ -279,8 +280,11 @@ impl Kiosk {
             .and_then(|v| v.parse().ok())
             .unwrap_or(5);
         let Some(opener) = self.camera_opener()? else {
-            self.engine()?
-                .incident(proctor, "no-camera", "reference photo not taken: no camera")?;
+            self.engine()?.incident(
+                proctor,
+                "no-camera",
+                "reference photo not taken: no camera",
+            )?;
             self.camera.flags.push("no-camera".into());
             return Ok(());
         };
@@ -309,8 +313,11 @@ impl Kiosk {
                 )?;
             }
             (None, _) if self.camera.heads.as_ref().is_none_or(|(_, h)| h.len() <= 1) => {
-                self.engine()?
-                    .incident(proctor, "no-reference-photo", "admitted without a photo")?;
+                self.engine()?.incident(
+                    proctor,
+                    "no-reference-photo",
+                    "admitted without a photo",
+                )?;
             }
             _ => {}
         }

@@ -19,6 +19,8 @@ use super::*;
 
 /// Results per push request.
 const BATCH: usize = 20;
+/// How often the kiosk syncs by itself while enrolled.
+pub const AUTO_SYNC_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// What the admin's sync screen shows between calls.
 #[derive(Debug, Default)]
@@ -27,6 +29,8 @@ pub(super) struct SyncStatus {
     progress: Option<Progress>,
     pulling: bool,
     last_ok_ms: Option<i64>,
+    /// When a sync was last started (by the admin or by itself).
+    last_try_ms: Option<i64>,
     offline: bool,
     error: Option<IpcErrorCode>,
     /// Per-item problems of the last sync (evidence of one attempt, a pulled file refused).
@@ -45,9 +49,7 @@ fn sync_code(e: &SyncError) -> IpcErrorCode {
                 "sync-bad-enrollment-code"
             }
             SyncError::Refused { code, .. } if code == "kiosk-revoked" => "sync-kiosk-revoked",
-            SyncError::Refused { code, .. } if code == "kiosk-not-enrolled" => {
-                "sync-unknown-kiosk"
-            }
+            SyncError::Refused { code, .. } if code == "kiosk-not-enrolled" => "sync-unknown-kiosk",
             SyncError::Refused { code, .. } if code == "stale-request" => "sync-clock",
             SyncError::Refused { .. } => "sync-refused",
             SyncError::Store(e) => e.code(),
@@ -201,16 +203,15 @@ impl Kiosk {
     ) -> R<EnrollJob> {
         self.require_admin(token)?;
         let (url, branch, code) = (url.trim(), branch.trim(), code.trim());
-        if url.is_empty() || branch.is_empty() || code.is_empty() || fingerprint.trim().is_empty()
-        {
+        if url.is_empty() || branch.is_empty() || code.is_empty() || fingerprint.trim().is_empty() {
             return err("staff-missing-field");
         }
         let pin = CentralPin::parse(fingerprint.trim())
             .map_err(|_| IpcErrorCode("sync-bad-fingerprint".into()))?;
         let key = Arc::new(crate::bank::kiosk_key(&self.dir)?);
         let issuer = crate::bank::issuer_from_env()?;
-        let client = Client::new(url, key, issuer, pin)
-            .map_err(|_| IpcErrorCode("sync-bad-url".into()))?;
+        let client =
+            Client::new(url, key, issuer, pin).map_err(|_| IpcErrorCode("sync-bad-url".into()))?;
         Ok(EnrollJob {
             client,
             branch: branch.to_owned(),
@@ -242,11 +243,8 @@ impl Kiosk {
         }
         let key = crate::bank::kiosk_key(&self.dir)?;
         let bytes = enrollment::request_file(&key, branch.trim(), code.trim());
-        let path = Path::new(dir.trim()).join(format!(
-            "kiosk-{}.{}",
-            key.id(),
-            enrollment::REQUEST_EXT
-        ));
+        let path =
+            Path::new(dir.trim()).join(format!("kiosk-{}.{}", key.id(), enrollment::REQUEST_EXT));
         std::fs::write(&path, bytes).map_err(|e| {
             eprintln!("synaq-kiosk: {}: {e}", path.display());
             IpcErrorCode("admin-export-failed".into())
@@ -271,6 +269,11 @@ impl Kiosk {
         if self.sync.running {
             return Ok(None);
         }
+        self.sync.last_try_ms = Some(crate::bank::now() * 1000);
+        self.start_job().map(Some)
+    }
+
+    fn start_job(&mut self) -> R<SyncJob> {
         let enrollment = Enrollment::load(self.engine()?.connection())
             .map_err(|e| sync_code(&e))?
             .ok_or(IpcErrorCode("sync-not-enrolled".into()))?;
@@ -281,12 +284,32 @@ impl Kiosk {
         self.sync.error = None;
         self.sync.offline = false;
         self.sync.progress = None;
-        Ok(Some(SyncJob {
+        Ok(SyncJob {
             db: self.dir.join("kiosk.sqlite3"),
             evidence: self.dir.join("evidence"),
             client,
             cursor: enrollment.cursor,
-        }))
+        })
+    }
+
+    /// Admin: sends a refused result again (after ЕУМЦ fixed what it refused it for).
+    pub fn requeue(&mut self, token: &str, attempt: &str) -> R<SyncView> {
+        self.require_admin(token)?;
+        self.engine()?.requeue(attempt)?;
+        self.sync_view(token)
+    }
+
+    /// The background sync: every [`AUTO_SYNC_EVERY`] while enrolled, without anyone asking.
+    pub fn auto_sync(&mut self, now_ms: i64) -> Option<SyncJob> {
+        let due = self
+            .sync
+            .last_try_ms
+            .is_none_or(|t| now_ms - t >= AUTO_SYNC_EVERY.as_millis() as i64);
+        if self.sync.running || !due {
+            return None;
+        }
+        self.sync.last_try_ms = Some(now_ms);
+        self.start_job().ok()
     }
 
     /// Puts what a pull brought to use: a bank (not while an exam is open: the next sync
@@ -298,7 +321,9 @@ impl Kiosk {
         for bank in &pull.banks {
             if self.exam_open() {
                 complete = false;
-                self.sync.problems.push(IpcErrorCode("sync-bank-waits".into()));
+                self.sync
+                    .problems
+                    .push(IpcErrorCode("sync-bank-waits".into()));
                 continue;
             }
             let bytes = B64.decode(&bank.bank).unwrap_or_default();
@@ -356,7 +381,7 @@ impl Kiosk {
         let conn = engine.connection();
         let enrollment = Enrollment::load(conn).map_err(|e| sync_code(&e))?;
         let mut entries = engine.outbox_status()?;
-        entries.sort_by(|a, b| b.created_ms.cmp(&a.created_ms));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.created_ms));
         let queued = entries
             .iter()
             .filter(|e| matches!(e.delivery, Delivery::Queued))
@@ -414,7 +439,11 @@ impl Kiosk {
             last_sync: s.last_ok_ms.map(local_time),
             offline: s.offline,
             error: s.error.clone().map(|e| self.translate(e)),
-            problems: s.problems.iter().map(|e| self.translate(e.clone())).collect(),
+            problems: s
+                .problems
+                .iter()
+                .map(|e| self.translate(e.clone()))
+                .collect(),
             pulled: s.pulled.clone(),
             queued,
             results,

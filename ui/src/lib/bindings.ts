@@ -379,6 +379,17 @@ async adminSyncNow(token: string) : Promise<Result<SyncView, IpcError>> {
 }
 },
 /**
+ * Admin: sends a refused result again.
+ */
+async adminRequeue(token: string, attempt: string) : Promise<Result<SyncView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_requeue", { token, attempt }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: allow the kiosk window to close.
  */
 async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
