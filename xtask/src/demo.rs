@@ -27,7 +27,10 @@ impl Drop for Central {
 
 fn central_cmd(data: &Path) -> Command {
     let mut c = Command::new(root().join("target/debug/synaq-central"));
-    c.current_dir(root()).arg("--data").arg(data).args(["--base-url", URL]);
+    c.current_dir(root())
+        .arg("--data")
+        .arg(data)
+        .args(["--base-url", URL]);
     c
 }
 
@@ -54,7 +57,11 @@ fn start_central(data: &Path) -> Result<(Central, String)> {
     let mut c = admin(&["init", "--issuer-key"]);
     c.arg(demo.join("keys/demo-issuer.key"));
     run(c)?;
-    run(admin(&["branch-add", BRANCH, "Алматы қ. аумақтық өкілдігі"]))?;
+    run(admin(&[
+        "branch-add",
+        BRANCH,
+        "Алматы қ. аумақтық өкілдігі",
+    ]))?;
     let mut c = admin(&["roster-import"]);
     c.arg(demo.join("roster.toml"));
     run(c)?;

@@ -366,7 +366,14 @@ impl Proctor {
                                 let last = g.as_ref().and_then(Capture::try_latest);
                                 drop(g);
                                 if let Some(got) = last {
-                                    handle(got, &mut checker, &mut evidence, &mut edges, &tx, &newest);
+                                    handle(
+                                        got,
+                                        &mut checker,
+                                        &mut evidence,
+                                        &mut edges,
+                                        &tx,
+                                        &newest,
+                                    );
                                 }
                                 break;
                             }

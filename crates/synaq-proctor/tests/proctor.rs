@@ -459,8 +459,7 @@ fn the_preview_is_the_latest_checked_frame_made_small() {
     });
     let p = Proctor::spawn(open, fast(), None);
     let ev = drain(&p, |ev| {
-        ev.iter()
-            .any(|e| matches!(e, ProctorEvent::Frame { .. }))
+        ev.iter().any(|e| matches!(e, ProctorEvent::Frame { .. }))
     });
     assert!(!ev.is_empty());
     let frame = p.latest_frame().expect("a frame was checked");

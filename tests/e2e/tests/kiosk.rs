@@ -694,7 +694,14 @@ impl Central {
     fn prepare(data: &Path) {
         let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
         let s = |p: PathBuf| p.to_str().unwrap().to_owned();
-        central_admin(data, &["init", "--issuer-key", &s(demo.join("keys/demo-issuer.key"))]);
+        central_admin(
+            data,
+            &[
+                "init",
+                "--issuer-key",
+                &s(demo.join("keys/demo-issuer.key")),
+            ],
+        );
         central_admin(data, &["branch-add", "ALM-01", "Алматы"]);
         central_admin(data, &["roster-import", &s(demo.join("roster.toml"))]);
         central_admin(data, &["publish-bank", &s(demo.join("demo.synaqbank"))]);
@@ -766,8 +773,7 @@ fn passed_exam_on(data: &Path) -> String {
     )
     .unwrap();
     let trust_dir = tempfile::tempdir().unwrap();
-    let mut trust =
-        synaq_seal::FileTrustStore::open(&trust_dir.path().join("trust.json")).unwrap();
+    let mut trust = synaq_seal::FileTrustStore::open(&trust_dir.path().join("trust.json")).unwrap();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -859,7 +865,9 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             Duration::from_secs(60),
             |t| t.first().is_some_and(|n| n.starts_with("KZOT-")),
         )?;
-        let states = k.wait_texts("[data-testid=sync-row] .badge", "delivered", |t| t.len() == 1)?;
+        let states = k.wait_texts("[data-testid=sync-row] .badge", "delivered", |t| {
+            t.len() == 1
+        })?;
         assert_eq!(states, ["доставлен"]);
         assert!(k.find_all("[data-testid=sync-offline]")?.is_empty());
         both(k, "32-admin-sync-delivered", "ru")?;
@@ -883,13 +891,19 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             .output()
             .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success() && said.contains(&number), "verify-qr: {said}");
+        assert!(
+            out.status.success() && said.contains(&number),
+            "verify-qr: {said}"
+        );
         // The public verification page names the certificate and masks the ИИН.
         let page = synaq_e2e::https_get_pinned(
             &format!("https://127.0.0.1:{port}/v/{number}"),
             &fingerprint,
         )?;
-        assert!(page.contains(&number) && page.contains("********0017"), "{page}");
+        assert!(
+            page.contains(&number) && page.contains("********0017"),
+            "{page}"
+        );
         assert!(!page.contains(EXAMINEE));
         Ok(())
     });
