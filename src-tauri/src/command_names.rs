@@ -39,5 +39,6 @@ pub const COMMANDS: &[&str] = &[
     "admin_enroll_import",
     "admin_sync_now",
     "admin_requeue",
+    "admin_certificate",
     "admin_allow_exit",
 ];

@@ -347,3 +347,23 @@ pub struct SyncView {
     pub queued: u32,
     pub results: Vec<ResultSyncRow>,
 }
+
+/// A certificate ЕУМЦ issued, for the paper copy the office prints (masked ИИН only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateView {
+    /// `KZOT-YYYY-NNNNNN`.
+    pub number: String,
+    pub name: String,
+    pub masked_iin: String,
+    pub category_number: u32,
+    pub category_name: LocalizedName,
+    pub issued: String,
+    pub valid_until: Option<String>,
+    /// `valid` or `revoked`.
+    pub status: String,
+    /// The QR code as an SVG data URL: the verification address with ЕУМЦ's signed token.
+    pub qr_svg: String,
+    /// The text the QR code holds.
+    pub qr_text: String,
+}

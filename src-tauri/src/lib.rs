@@ -427,6 +427,17 @@ fn admin_requeue(
     with(&state, |k| k.requeue(&token, &attempt))
 }
 
+/// Admin: a certificate with its QR code, for the paper copy.
+#[tauri::command]
+#[specta::specta]
+fn admin_certificate(
+    state: State<'_, Shared>,
+    token: String,
+    number: String,
+) -> Result<CertificateView, IpcError> {
+    with(&state, |k| k.certificate(&token, &number))
+}
+
 /// Admin: camera and capture interval.
 #[tauri::command]
 #[specta::specta]
@@ -494,6 +505,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         admin_enroll_import,
         admin_sync_now,
         admin_requeue,
+        admin_certificate,
         admin_allow_exit,
     ])
 }

@@ -227,6 +227,7 @@ fn every_error_code_is_translated() {
             "evidence-missing",
             "sync-clock",
             "sync-evidence-refused",
+            "sync-no-certificate",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -317,6 +318,7 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "admin_enroll_import" => k.enroll_import(token, "/nonexistent", "ALM-01").map(drop),
         "admin_sync_now" => k.sync_start(token).map(drop),
         "admin_requeue" => k.requeue(token, "none").map(drop),
+        "admin_certificate" => k.certificate(token, "KZOT-2026-000001").map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
 }

@@ -312,6 +312,47 @@ impl Kiosk {
         self.start_job().ok()
     }
 
+    /// Admin: a certificate ЕУМЦ issued for an exam on this kiosk, with its QR code.
+    pub fn certificate(&mut self, token: &str, number: &str) -> R<CertificateView> {
+        self.require_admin(token)?;
+        let engine = self.engine()?;
+        let c = engine
+            .certificates()?
+            .into_iter()
+            .find(|c| c.number == number)
+            .ok_or(IpcErrorCode("sync-no-certificate".into()))?;
+        let category = CategoryId::new(&c.category)
+            .ok()
+            .and_then(|id| engine.bank().profile.category(&id).cloned());
+        let svg = qrcode::QrCode::with_error_correction_level(&c.qr, qrcode::EcLevel::M)
+            .map_err(|e| {
+                eprintln!("synaq-kiosk: QR for {number}: {e}");
+                IpcErrorCode("sync-no-certificate".into())
+            })?
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(220, 220)
+            .build();
+        Ok(CertificateView {
+            number: c.number,
+            name: c.name,
+            masked_iin: c.iin_masked,
+            category_number: category.as_ref().map_or(0, |c| c.number),
+            category_name: category.as_ref().map_or_else(
+                || LocalizedName {
+                    kk: c.category.clone(),
+                    ru: c.category.clone(),
+                    en: c.category.clone(),
+                },
+                |c| (&c.name).into(),
+            ),
+            issued: c.issued,
+            valid_until: c.valid_until,
+            status: c.status,
+            qr_svg: format!("data:image/svg+xml;base64,{}", B64.encode(svg)),
+            qr_text: c.qr,
+        })
+    }
+
     /// Puts what a pull brought to use: a bank (not while an exam is open: the next sync
     /// brings it again), the roster, staff who left, certificates. The cursor moves only when
     /// everything was applied.

@@ -872,6 +872,12 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         assert!(k.find_all("[data-testid=sync-offline]")?.is_empty());
         both(k, "32-admin-sync-delivered", "ru")?;
         let number = numbers[0].clone();
+        // The paper copy: the certificate with its QR code, ready to print.
+        k.click("[data-testid=sync-certificate]")?;
+        let shown = k.text_of("[data-testid=certificate-number]")?;
+        assert_eq!(shown, number);
+        k.wait_one("[data-testid=certificate-qr]")?;
+        both(k, "33-admin-certificate", "ru")?;
         // The certificate as the kiosk keeps it: its QR checks offline with the ЕУМЦ key.
         let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
         let (qr, for_attempt): (String, String) = db

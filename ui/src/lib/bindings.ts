@@ -390,6 +390,17 @@ async adminRequeue(token: string, attempt: string) : Promise<Result<SyncView, Ip
 }
 },
 /**
+ * Admin: a certificate with its QR code, for the paper copy.
+ */
+async adminCertificate(token: string, number: string) : Promise<Result<CertificateView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_certificate", { token, number }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: allow the kiosk window to close.
  */
 async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
@@ -460,6 +471,26 @@ export type CategorySummary = { id: string; number: number; name: LocalizedName;
  * How many questions the bank holds for this category (the exam draws `question_count`).
  */
 bankQuestions: number }
+/**
+ * A certificate ЕУМЦ issued, for the paper copy the office prints (masked ИИН only).
+ */
+export type CertificateView = { 
+/**
+ * `KZOT-YYYY-NNNNNN`.
+ */
+number: string; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; issued: string; validUntil: string | null; 
+/**
+ * `valid` or `revoked`.
+ */
+status: string; 
+/**
+ * The QR code as an SVG data URL: the verification address with ЕУМЦ's signed token.
+ */
+qrSvg: string; 
+/**
+ * The text the QR code holds.
+ */
+qrText: string }
 /**
  * The admin's diagnostics page.
  */
