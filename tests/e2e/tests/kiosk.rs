@@ -120,6 +120,8 @@ fn admit(k: &Kiosk, shots: Option<&str>) -> Result<()> {
 fn answer_current(k: &Kiosk, option: usize) -> Result<()> {
     k.click(&format!("[data-testid=option-{option}]"))?;
     k.wait_one("[data-testid=saved-mark]")?;
+    // The grid agrees: the question on screen is answered in the backend's status.
+    k.wait_one("[data-testid=grid] .cell.current.answered")?;
     Ok(())
 }
 
