@@ -564,9 +564,11 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
     }
     let frames = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fixtures/frames");
     let camera = PathBuf::from(format!("fixture:{}:noface", frames.display()));
+    // A disk "almost full" (the warning level set above any real free space): staff see it.
     let env = [
         ("SYNAQ_DATA_DIR", data.path()),
         ("SYNAQ_CAMERA", camera.as_path()),
+        ("SYNAQ_DISK_LOW_MB", Path::new("1000000000")),
     ];
     scenario("camera", &env, |k| {
         k.click("[data-testid=lang-kk]")?;
@@ -586,7 +588,9 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         // The proctor's live preview: the newest frame the checks saw.
         k.click("[data-testid=toggle-preview]")?;
         k.wait_one("[data-testid=camera-preview-image]")?;
-        k.screenshot("27-proctor-live-preview")?;
+        let warning = k.text_of("[data-testid=disk-low]")?;
+        assert!(warning.contains("МБ"), "{warning}");
+        both(k, "27-proctor-live-preview-disk-low", "kk")?;
         // The proctor ends the exam: the result signs the sealed evidence's head.
         k.script(
             "const s = document.querySelector('[data-testid=reason]');
