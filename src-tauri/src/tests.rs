@@ -234,6 +234,13 @@ fn every_error_code_is_translated() {
             assert!(l10n.has(lang, code), "{code} missing in {}", lang.code());
         }
     }
+    // ЕУМЦ's reasons for refusing a result, shown on the sync screen.
+    for code in synaq_central::ingest::RESULT_REFUSALS {
+        for lang in Lang::ALL {
+            let key = format!("refusal-{code}");
+            assert!(l10n.has(lang, &key), "{key} missing in {}", lang.code());
+        }
+    }
 }
 
 /// Sessions for every role on one kiosk, with an exam running.

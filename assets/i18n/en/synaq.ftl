@@ -383,3 +383,18 @@ cert-qr-alt = QR code to check the certificate
 cert-print = Print
 cert-close = Close
 sync-no-certificate = This certificate is not on the kiosk: sync with ЕУМЦ first.
+
+## ЕУМЦ refusals of a result (code from central)
+refusal-already-certified = This attempt already has a certificate.
+refusal-attempt-conflict = ЕУМЦ already holds this attempt with different content: report this to ЕУМЦ security.
+refusal-bad-signature = The result does not verify with this kiosk's key: it was altered after signing.
+refusal-bank-not-issued = The exam used a bank ЕУМЦ did not issue to this kiosk.
+refusal-journal-head-missing = The result has no journal head: the kiosk software must be updated.
+refusal-kiosk-not-enrolled = ЕУМЦ does not know this kiosk: enroll it again.
+refusal-kiosk-revoked = ЕУМЦ revoked this kiosk: its results are not accepted.
+refusal-not-on-roster = The examinee is not on ЕУМЦ's roster for this category and date: ask ЕУМЦ to check the registration, then send again.
+refusal-retake-window-closed = The retake came after the one-month window, or after a pass: ЕУМЦ does not accept it.
+refusal-score-mismatch = ЕУМЦ scored the answers differently: report this to ЕУМЦ.
+refusal-unknown-category = The category is not in the bank's exam rules.
+refusal-unsupported-format = ЕУМЦ does not read this result format: update the kiosk software.
+refusal-wrong-kiosk = The result was signed by another kiosk.

@@ -27,6 +27,23 @@ use crate::{db, local_date, Central, CentralError};
 /// The domain of a kiosk's result signature (`synaq_store::result`).
 const RESULT_DOMAIN: &[u8] = b"synaq result v1\0";
 
+/// Every code a result can be refused with (the kiosk translates each as `refusal-<code>`).
+pub const RESULT_REFUSALS: [&str; 13] = [
+    "already-certified",
+    "attempt-conflict",
+    "bad-signature",
+    "bank-not-issued",
+    "journal-head-missing",
+    "kiosk-not-enrolled",
+    "kiosk-revoked",
+    "not-on-roster",
+    "retake-window-closed",
+    "score-mismatch",
+    "unknown-category",
+    "unsupported-format",
+    "wrong-kiosk",
+];
+
 /// A refusal: a stable code and a message that says what to do. Never contains a full ИИН.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -466,5 +483,34 @@ impl Central {
             .db()
             .query_row("SELECT count(*) FROM results", [], |r| r.get::<_, i64>(0))?
             as u64)
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    /// Each refusal with a literal code in this file is listed in [`super::RESULT_REFUSALS`].
+    #[test]
+    fn every_refusal_code_is_listed() {
+        let src = include_str!("ingest.rs");
+        let mut found = std::collections::BTreeSet::new();
+        for part in src.split("refuse(").skip(1) {
+            let Some(code) = part.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let code: String = code
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .collect();
+            if !code.is_empty() {
+                found.insert(code);
+            }
+        }
+        assert!(found.len() >= 10, "{found:?}");
+        for code in &found {
+            assert!(
+                super::RESULT_REFUSALS.contains(&code.as_str()),
+                "{code} is not listed"
+            );
+        }
     }
 }

@@ -434,7 +434,14 @@ impl Kiosk {
                     Delivery::Queued => ("queued", None),
                     Delivery::Delivered { .. } => ("delivered", None),
                     Delivery::Refused { code, reason, .. } => {
-                        ("refused", Some(format!("{code}: {reason}")))
+                        // ЕУМЦ's stable code, in the admin's language when the kiosk knows it.
+                        let key = format!("refusal-{code}");
+                        let text = if self.l10n.has(self.lang, &key) {
+                            self.l10n.text(self.lang, &key)
+                        } else {
+                            format!("{code}: {reason}")
+                        };
+                        ("refused", Some(text))
                     }
                 };
                 ResultSyncRow {
