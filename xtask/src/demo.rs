@@ -77,9 +77,11 @@ fn start_central(data: &Path) -> Result<(Central, String)> {
     let central = Central(child);
     // The first line says where it listens and which certificate kiosks pin.
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
+    let mut out = BufReader::new(stdout);
+    out.read_line(&mut line)
         .context("reading synaq-central's first line")?;
+    // Keep its output flowing (a full pipe would stall it).
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::stderr()));
     eprintln!("xtask: central: {}", line.trim());
     let fingerprint = line
         .split_whitespace()

@@ -725,9 +725,10 @@ impl Central {
             .spawn()
             .expect("synaq-central serves");
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
+        // Keep its output flowing (a full pipe would stall it).
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         let fingerprint = line
             .split_whitespace()
             .skip_while(|w| *w != "fingerprint")
