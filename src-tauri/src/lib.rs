@@ -7,6 +7,7 @@ pub mod command_names;
 pub mod ipc;
 pub mod kiosk;
 pub mod roster;
+mod webview;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -555,7 +556,8 @@ pub fn run() -> Result<(), String> {
         .invoke_handler(builder.invoke_handler())
         .setup(|app| {
             let windowed = std::env::var_os("SYNAQ_WINDOWED").is_some();
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+            let window =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
                 .title("Synaq")
                 .inner_size(1280.0, 800.0)
                 .min_inner_size(1024.0, 700.0)
@@ -573,6 +575,8 @@ pub fn run() -> Result<(), String> {
                 })
                 .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
                 .build()?;
+            // Fewer WebKit features and caches: less memory (see webview.rs).
+            webview::tune(&window)?;
             // The backend's clock: charges time and finishes exams at zero, whatever the UI does.
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {

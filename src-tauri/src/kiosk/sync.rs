@@ -284,6 +284,8 @@ impl Kiosk {
         self.sync.error = None;
         self.sync.offline = false;
         self.sync.progress = None;
+        self.sync.problems.clear();
+        self.sync.pulled.clear();
         Ok(SyncJob {
             db: self.dir.join("kiosk.sqlite3"),
             evidence: self.dir.join("evidence"),
@@ -360,6 +362,10 @@ impl Kiosk {
         let mut complete = true;
         let mut pulled = Vec::new();
         for bank in &pull.banks {
+            let label = format!("{} v{}", bank.series, bank.version);
+            if self.bank_label.as_ref().is_some_and(|(l, _)| *l == label) {
+                continue; // already in use (e.g. the demo bank the kiosk started with)
+            }
             if self.exam_open() {
                 complete = false;
                 self.sync
