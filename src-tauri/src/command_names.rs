@@ -40,5 +40,7 @@ pub const COMMANDS: &[&str] = &[
     "admin_sync_now",
     "admin_requeue",
     "admin_certificate",
+    "admin_export_media",
+    "admin_import_receipts",
     "admin_allow_exit",
 ];

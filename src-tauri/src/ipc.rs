@@ -367,3 +367,26 @@ pub struct CertificateView {
     /// The text the QR code holds.
     pub qr_text: String,
 }
+
+/// What an export to removable media wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaExport {
+    pub results: u32,
+    /// Attempts whose sealed evidence went along.
+    pub evidence: u32,
+    pub megabytes: f64,
+    /// The bundle file, or none when there was nothing to export.
+    pub path: Option<String>,
+}
+
+/// What a receipts bundle from ЕУМЦ changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaImport {
+    pub delivered: u32,
+    pub refused: u32,
+    pub unchanged: u32,
+    pub evidence_delivered: u32,
+    pub evidence_failed: u32,
+}

@@ -439,6 +439,36 @@ fn admin_certificate(
     with(&state, |k| k.certificate(&token, &number))
 }
 
+/// Admin: everything not yet delivered (results and evidence) to removable media.
+#[tauri::command]
+#[specta::specta]
+async fn admin_export_media(
+    state: State<'_, Shared>,
+    token: String,
+    dir: String,
+) -> Result<MediaExport, IpcError> {
+    let job = with(&state, |k| k.media_prepare(&token))?;
+    let done = tauri::async_runtime::spawn_blocking(move || job.export(&dir))
+        .await
+        .unwrap_or_else(|_| Err(IpcErrorCode("sync-failed".into())));
+    with(&state, |_| done)
+}
+
+/// Admin: the receipts bundle ЕУМЦ sent back on removable media.
+#[tauri::command]
+#[specta::specta]
+async fn admin_import_receipts(
+    state: State<'_, Shared>,
+    token: String,
+    path: String,
+) -> Result<MediaImport, IpcError> {
+    let job = with(&state, |k| k.media_prepare(&token))?;
+    let done = tauri::async_runtime::spawn_blocking(move || job.import_receipts(&path))
+        .await
+        .unwrap_or_else(|_| Err(IpcErrorCode("sync-failed".into())));
+    with(&state, |_| done)
+}
+
 /// Admin: camera and capture interval.
 #[tauri::command]
 #[specta::specta]
@@ -507,6 +537,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         admin_sync_now,
         admin_requeue,
         admin_certificate,
+        admin_export_media,
+        admin_import_receipts,
         admin_allow_exit,
     ])
 }

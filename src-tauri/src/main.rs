@@ -7,13 +7,14 @@ use std::process::ExitCode;
 /// starts, inherited by the WebKit processes; one already set (say to "0") is left alone.
 /// Measured with `cargo xtask bench app` (Xvfb, no GPU), sum of PSS after 60 answers of a
 /// 120-question exam, with the settings of webview.rs: 424 MB with neither, 325 MB with CPU
-/// painting, 225 MB with both (answer-to-saved p95 12 → 28 ms without the JIT; target < 50).
+/// painting, 304 MB with both (without the JIT: answer-to-saved p95 12 → 37 ms, target < 50;
+/// cold start 0.6 → 1.1 s, target < 1.5 s; drop that line if time matters more than 20 MB).
 /// Not set: WEBKIT_DISABLE_DMABUF_RENDERER / WEBKIT_DISABLE_COMPOSITING_MODE (about the same
 /// saving, but WebKitWebDriver's screenshots hang) and MALLOC_ARENA_MAX=2 (no gain).
 const WEBKIT_ENV: [(&str, &str); 2] = [
     // Skia paints on the CPU instead of through GL (llvmpipe without a GPU): -100 MB.
     ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1"),
-    // JavaScriptCore interprets only, no JIT code or JIT memory pools: -100 MB.
+    // JavaScriptCore interprets only, no JIT code or JIT memory pools: -20 MB.
     ("JSC_useJIT", "0"),
 ];
 

@@ -228,6 +228,8 @@ fn every_error_code_is_translated() {
             "sync-clock",
             "sync-evidence-refused",
             "sync-no-certificate",
+            "sync-bad-receipt",
+            "sync-media",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -326,6 +328,7 @@ fn call(k: &mut Kiosk, name: &str, token: &str) -> Result<(), IpcErrorCode> {
         "admin_sync_now" => k.sync_start(token).map(drop),
         "admin_requeue" => k.requeue(token, "none").map(drop),
         "admin_certificate" => k.certificate(token, "KZOT-2026-000001").map(drop),
+        "admin_export_media" | "admin_import_receipts" => k.media_prepare(token).map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
 }

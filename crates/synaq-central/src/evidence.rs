@@ -22,7 +22,7 @@ use synaq_sync::evidence::{
     EvidenceFile, EvidenceReceipt, EvidenceReceiptBody, EvidenceStatus, StoredFile, FRAMES_DIR,
     HEADER_FILE, MAX_FILE,
 };
-use synaq_sync::sign::sha256_hex;
+use synaq_sync::files::{copy_hashed, sha256_file, sync_dir, CopyError};
 use synaq_sync::{Signed, PROTOCOL_VERSION};
 
 use crate::ingest::Refusal;
@@ -93,8 +93,9 @@ fn list_files(dir: &Path) -> std::io::Result<BTreeMap<String, u64>> {
     Ok(out)
 }
 
+/// SHA-256 (hex) of a file, streamed.
 fn file_sha256(path: &Path) -> std::io::Result<String> {
-    Ok(sha256_hex(&std::fs::read(path)?))
+    Ok(sha256_file(path)?.1)
 }
 
 impl Central {
@@ -335,31 +336,174 @@ impl Central {
     ) -> Result<EvidenceReceipt, Refusal> {
         let attempt = req.attempt_id.as_str();
         let heads = self.expected_heads(kiosk, attempt)?;
-        let unavailable = |e: CentralError| Refusal::new("central-unavailable", e.to_string());
         let digest = manifest_digest(&req.files);
         let _g = lock();
-        if let Some(r) = self.evidence_receipt(attempt).map_err(unavailable)? {
-            if r.body.manifest_sha256 == digest {
-                return Ok(r);
-            }
+        if let Some(r) = self.completed_receipt(attempt, &digest)? {
+            return Ok(r);
+        }
+        check_manifest(&req.files)?;
+        let dir = self.evidence_stored_dir(attempt);
+        self.accept_stored(kiosk, attempt, &req.files, &digest, &heads, &dir, now)
+    }
+
+    /// Evidence carried on removable media (`synaq export`): `from` is the bundle's evidence
+    /// directory (`synaq-evidence-<kiosk>-<created>/`, `None` when it is not beside the bundle)
+    /// holding `<attempt>/` with exactly the files of the signed manifest `files`. The checks
+    /// are those of an upload ([`Central::evidence_complete`]): the result from this kiosk is
+    /// stored and names evidence, evidence already received with the same manifest gives the
+    /// same receipt (with another, `evidence-mismatch`), safe paths, the files equal the
+    /// manifest byte for byte, the segments and frame counts equal the signed heads. The files
+    /// are copied (streamed, fsynced) into `<data>/evidence/<attempt>.media/` and moved to
+    /// `<data>/evidence/<attempt>/` only when everything checks; then the evidence receipt is
+    /// signed exactly as after an upload.
+    pub fn import_evidence(
+        &self,
+        kiosk: &str,
+        attempt: &str,
+        files: &[EvidenceFile],
+        from: Option<&Path>,
+        now: i64,
+    ) -> Result<EvidenceReceipt, Refusal> {
+        let heads = self.expected_heads(kiosk, attempt)?;
+        let digest = manifest_digest(files);
+        let _g = lock();
+        if let Some(r) = self.completed_receipt(attempt, &digest)? {
+            return Ok(r);
+        }
+        check_manifest(files)?;
+        let missing = |what: String| {
+            Refusal::new(
+                "evidence-missing",
+                format!(
+                    "the evidence of attempt {attempt} is not on the removable media ({what}): copy the whole synaq-evidence-… directory next to the .synaqout file and import again; the kiosk keeps its copy"
+                ),
+            )
+        };
+        let Some(from) = from else {
+            return Err(missing("no evidence directory was given".into()));
+        };
+        let src = from.join(attempt);
+        if !src.is_dir() {
+            return Err(missing(format!("{} does not exist", src.display())));
+        }
+        let on_media = list_files(&src).map_err(|e| missing(format!("{}: {e}", src.display())))?;
+        let listed: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        if let Some(extra) = on_media.keys().find(|p| !listed.contains(p.as_str())) {
             return Err(Refusal::new(
                 "evidence-mismatch",
                 format!(
-                    "the evidence of attempt {attempt} was already received with other files: the kiosk's copy changed; report it to ЕУМЦ security"
+                    "{extra} of attempt {attempt} is on the removable media but not in the kiosk's signed manifest: the evidence was altered on the way; nothing was accepted; export again from the kiosk"
                 ),
             ));
         }
-        if let Some(bad) = req.files.iter().find(|f| !path_ok(&f.path)) {
-            return Err(Self::bad_path(&bad.path));
+        let staging = self.evidence_root().join(format!("{attempt}.media"));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| io_refusal(&staging, e))?;
         }
-        if req.files.windows(2).any(|w| w[0].path >= w[1].path) {
-            return Err(Refusal::new(
-                "bad-request",
-                "the evidence manifest must be sorted by path, without repeats: update the kiosk",
-            ));
+        let r = self
+            .copy_from_media(attempt, &src, files, &staging)
+            .and_then(|()| {
+                self.accept_stored(kiosk, attempt, files, &digest, &heads, &staging, now)
+            });
+        // Moved away when accepted; anything left is not evidence central holds.
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).ok();
         }
-        let dir = self.evidence_stored_dir(attempt);
-        let stored = list_files(&dir).map_err(|e| io_refusal(&dir, e))?;
+        if r.is_ok() {
+            // An upload over the network cut off before: the media delivered it whole.
+            let part = self.evidence_part(attempt);
+            if part.exists() {
+                std::fs::remove_dir_all(&part).ok();
+            }
+        }
+        r
+    }
+
+    /// Copies the manifest's files from the media into `staging`, each checked against its
+    /// size and SHA-256 as it is copied.
+    fn copy_from_media(
+        &self,
+        attempt: &str,
+        src: &Path,
+        files: &[EvidenceFile],
+        staging: &Path,
+    ) -> Result<(), Refusal> {
+        let mut dirs = BTreeSet::new();
+        for f in files {
+            let to = staging.join(&f.path);
+            let parent = to.parent().unwrap_or(staging).to_owned();
+            std::fs::create_dir_all(&parent).map_err(|e| io_refusal(&parent, e))?;
+            dirs.insert(parent);
+            let from = src.join(&f.path);
+            match copy_hashed(&from, &to) {
+                Ok((size, sha256)) if size == f.size && sha256 == f.sha256 => {}
+                Ok((size, _)) => {
+                    return Err(Refusal::new(
+                        "evidence-mismatch",
+                        format!(
+                            "the evidence file {} of attempt {attempt} on the removable media ({size} bytes) differs from the kiosk's signed manifest ({} bytes, SHA-256 {}): it was altered or damaged on the way; nothing was accepted; export again from the kiosk",
+                            f.path, f.size, f.sha256
+                        ),
+                    ))
+                }
+                Err(CopyError::Read(e)) => {
+                    return Err(Refusal::new(
+                        "evidence-missing",
+                        format!(
+                            "cannot read the evidence file {} on the removable media ({e}): nothing was accepted; copy the evidence directory again and import again",
+                            from.display()
+                        ),
+                    ))
+                }
+                Err(CopyError::Write(e)) => return Err(io_refusal(&to, e)),
+            }
+        }
+        dirs.insert(staging.to_owned());
+        for d in dirs.iter().rev() {
+            sync_dir(d);
+        }
+        Ok(())
+    }
+
+    /// The receipt of evidence completed before with the manifest `digest` (the same signed
+    /// receipt again); with another manifest, `evidence-mismatch`. Call under [`lock`].
+    fn completed_receipt(
+        &self,
+        attempt: &str,
+        digest: &str,
+    ) -> Result<Option<EvidenceReceipt>, Refusal> {
+        let Some(r) = self
+            .evidence_receipt(attempt)
+            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        if r.body.manifest_sha256 == digest {
+            return Ok(Some(r));
+        }
+        Err(Refusal::new(
+            "evidence-mismatch",
+            format!(
+                "the evidence of attempt {attempt} was already received with other files: the kiosk's copy changed; report it to ЕУМЦ security"
+            ),
+        ))
+    }
+
+    /// The files in `dir` equal the manifest byte for byte and the segments match the signed
+    /// heads: move them to the final directory, sign and store the evidence receipt. Call
+    /// under [`lock`], after [`check_manifest`].
+    #[allow(clippy::too_many_arguments)]
+    fn accept_stored(
+        &self,
+        kiosk: &str,
+        attempt: &str,
+        files: &[EvidenceFile],
+        digest: &str,
+        heads: &[ChainHead],
+        dir: &Path,
+        now: i64,
+    ) -> Result<EvidenceReceipt, Refusal> {
+        let stored = list_files(dir).map_err(|e| io_refusal(dir, e))?;
         let mismatch = |what: String| {
             Refusal::new(
                 "evidence-mismatch",
@@ -368,13 +512,13 @@ impl Central {
                 ),
             )
         };
-        let listed: BTreeSet<&str> = req.files.iter().map(|f| f.path.as_str()).collect();
+        let listed: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         if let Some(extra) = stored.keys().find(|p| !listed.contains(p.as_str())) {
             return Err(mismatch(format!(
                 "{extra} was uploaded but is not in the manifest"
             )));
         }
-        for f in &req.files {
+        for f in files {
             match stored.get(&f.path) {
                 None => return Err(mismatch(format!("{} was not uploaded", f.path))),
                 Some(&size) if size != f.size => {
@@ -393,26 +537,24 @@ impl Central {
                 )));
             }
         }
-        check_segments(&req.files, &heads).map_err(|m| Refusal::new("evidence-segments", m))?;
+        check_segments(files, heads).map_err(|m| Refusal::new("evidence-segments", m))?;
         // Everything checks: keep it under the final name, then sign and store the receipt.
         let fin = self.evidence_dir(attempt);
         if dir != fin {
             if fin.exists() {
                 std::fs::remove_dir_all(&fin).map_err(|e| io_refusal(&fin, e))?;
             }
-            std::fs::rename(&dir, &fin).map_err(|e| io_refusal(&dir, e))?;
-            if let Ok(d) = std::fs::File::open(self.evidence_root()) {
-                d.sync_all().ok();
-            }
+            std::fs::rename(dir, &fin).map_err(|e| io_refusal(dir, e))?;
+            sync_dir(&self.evidence_root());
         }
         let receipt = Signed::sign(
             EvidenceReceiptBody {
                 v: PROTOCOL_VERSION,
                 attempt_id: attempt.to_owned(),
                 kiosk_id: kiosk.to_owned(),
-                manifest_sha256: digest.clone(),
-                files: req.files.clone(),
-                bytes: req.files.iter().map(|f| f.size).sum(),
+                manifest_sha256: digest.to_owned(),
+                files: files.to_vec(),
+                bytes: files.iter().map(|f| f.size).sum(),
                 received_at: now,
             },
             self.key().ed25519(),
@@ -552,6 +694,31 @@ impl Central {
             incidents,
         })
     }
+}
+
+/// Every path is a segment file (`evidence-bad-path`), sorted without repeats, no file over
+/// [`MAX_FILE`] (`evidence-too-large`).
+fn check_manifest(files: &[EvidenceFile]) -> Result<(), Refusal> {
+    if let Some(bad) = files.iter().find(|f| !path_ok(&f.path)) {
+        return Err(Central::bad_path(&bad.path));
+    }
+    if files.windows(2).any(|w| w[0].path >= w[1].path) {
+        return Err(Refusal::new(
+            "bad-request",
+            "the evidence manifest must be sorted by path, without repeats: update the kiosk",
+        ));
+    }
+    if let Some(big) = files.iter().find(|f| f.size > MAX_FILE) {
+        return Err(Refusal::new(
+            "evidence-too-large",
+            format!(
+                "{} would exceed {} MiB, far more than a sealed frame: nothing was stored; report it to ЕУМЦ",
+                big.path,
+                MAX_FILE >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Each segment `1..=heads.len()` has its header and exactly frames `0..N-1`; nothing else.

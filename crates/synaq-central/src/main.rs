@@ -41,7 +41,8 @@ enum Cmd {
         #[arg(long, default_value = "127.0.0.1:8440")]
         listen: String,
     },
-    /// Import a kiosk's results bundle from removable media; writes the receipts bundle.
+    /// Import a kiosk's results bundle from removable media, with the evidence directory
+    /// next to it (`synaq-evidence-<kiosk>-<time>/`); writes the receipts bundle.
     Import {
         /// The `.synaqout` file.
         file: PathBuf,
@@ -206,9 +207,7 @@ fn main() -> anyhow::Result<()> {
             })?;
         }
         Cmd::Import { file, out } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let receipts = central.import_bundle(&bytes, unix_now())?;
+            let receipts = central.import_bundle_file(&file, unix_now())?;
             let (mut ok, mut refused) = (0, 0);
             for o in &receipts.body.outcomes {
                 match o {
@@ -223,10 +222,24 @@ fn main() -> anyhow::Result<()> {
                     }
                 }
             }
-            std::fs::write(&out, synaq_sync::bundle::to_bytes(&receipts))
+            let (mut ev_ok, mut ev_refused) = (0, 0);
+            for o in &receipts.body.evidence {
+                match o {
+                    synaq_sync::bundle::EvidenceOutcome::Delivered { .. } => ev_ok += 1,
+                    synaq_sync::bundle::EvidenceOutcome::Refused {
+                        attempt_id,
+                        code,
+                        message,
+                    } => {
+                        ev_refused += 1;
+                        eprintln!("evidence of {attempt_id} refused: {code}: {message}");
+                    }
+                }
+            }
+            synaq_sync::files::write_durably(&out, &synaq_sync::bundle::to_bytes(&receipts))
                 .with_context(|| format!("writing {}", out.display()))?;
             println!(
-                "{ok} delivered, {refused} refused; receipts in {} (carry it back to the kiosk)",
+                "{ok} delivered, {refused} refused; evidence of {ev_ok} attempt(s) received, {ev_refused} refused; receipts in {} (carry it back to the kiosk)",
                 out.display()
             );
         }

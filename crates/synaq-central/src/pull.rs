@@ -7,7 +7,9 @@ use rusqlite::{params, OptionalExtension as _, Row};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank;
 use synaq_seal::roster::{self, Roster, RosterEntry};
-use synaq_sync::bundle::{self, ReceiptsBody, ReceiptsBundle, ResultsBundle, RECEIPTS_KIND};
+use synaq_sync::bundle::{
+    self, EvidenceOutcome, ReceiptsBody, ReceiptsBundle, ResultsBundle, RECEIPTS_KIND,
+};
 use synaq_sync::proto::{BankDelivery, CertificateInfo, PullResponse, Revocation, StaffMember};
 use synaq_sync::qr::{self, QrClaims};
 use synaq_sync::{Signed, PROTOCOL_VERSION};
@@ -283,10 +285,50 @@ impl Central {
         })
     }
 
-    /// Imports a results bundle from removable media: the bundle's signature (by an enrolled
-    /// kiosk), then every result with the same checks as a push. Returns the receipts bundle
-    /// to carry back.
+    /// Imports a results bundle from removable media given as bytes: see
+    /// [`Central::import_bundle_in`]. Evidence listed in it is refused (`evidence-missing`):
+    /// use [`Central::import_bundle_file`], which finds it next to the file.
     pub fn import_bundle(&self, bytes: &[u8], now: i64) -> Result<ReceiptsBundle, CentralError> {
+        self.import_bundle_in(bytes, None, now)
+    }
+
+    /// Imports the results bundle file `file` (`synaq-central import`), with the evidence
+    /// directory [`bundle::evidence_dir_name`] next to it.
+    pub fn import_bundle_file(
+        &self,
+        file: &std::path::Path,
+        now: i64,
+    ) -> Result<ReceiptsBundle, CentralError> {
+        let bytes = std::fs::read(file).map_err(|source| CentralError::Io {
+            path: file.display().to_string(),
+            source,
+        })?;
+        let beside = file
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .unwrap_or(std::path::Path::new("."));
+        self.import_bundle_in(&bytes, Some(beside), now)
+    }
+
+    /// Imports a results bundle: the bundle's signature (by an enrolled kiosk), then every
+    /// result with the same checks as a push, then the evidence of every manifest it lists
+    /// with the checks of an upload ([`Central::import_evidence`]), read from the directory
+    /// [`bundle::evidence_dir_name`] inside `beside` (the directory holding the bundle file).
+    /// Returns the receipts bundle to carry back: an outcome per result and per evidence
+    /// manifest, the same receipts every time the same bundle is imported. A failure of
+    /// central's own disk or database ends the import with an error (import again).
+    pub fn import_bundle_in(
+        &self,
+        bytes: &[u8],
+        beside: Option<&std::path::Path>,
+        now: i64,
+    ) -> Result<ReceiptsBundle, CentralError> {
         let b: ResultsBundle =
             bundle::parse(bytes).map_err(|e| CentralError::Invalid(e.to_string()))?;
         let kiosk_id = b.body.kiosk_id.clone();
@@ -308,6 +350,19 @@ impl Central {
             )));
         }
         let outcomes = self.ingest(Some(&kiosk_id), &body.results, now)?;
+        let from = beside.map(|d| d.join(bundle::evidence_dir_name(&kiosk_id, body.created)));
+        let mut evidence = Vec::with_capacity(body.evidence.len());
+        for m in &body.evidence {
+            match self.import_evidence(&kiosk_id, &m.attempt_id, &m.files, from.as_deref(), now) {
+                Ok(receipt) => evidence.push(EvidenceOutcome::Delivered { receipt }),
+                Err(r) if r.code == "central-unavailable" => return Err(CentralError::Refused(r)),
+                Err(r) => evidence.push(EvidenceOutcome::Refused {
+                    attempt_id: m.attempt_id.clone(),
+                    code: r.code,
+                    message: r.message,
+                }),
+            }
+        }
         Ok(Signed::sign(
             ReceiptsBody {
                 kind: RECEIPTS_KIND.into(),
@@ -315,6 +370,7 @@ impl Central {
                 kiosk_id,
                 created: now,
                 outcomes,
+                evidence,
             },
             self.key.ed25519(),
         ))

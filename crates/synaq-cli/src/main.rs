@@ -56,7 +56,8 @@ enum Command {
     #[command(subcommand)]
     Roster(RosterCmd),
     /// Writes the results a kiosk has not yet delivered to one signed bundle for removable
-    /// media (personal data: full ИИН and answers).
+    /// media, and the sealed webcam evidence not yet confirmed by ЕУМЦ to a directory next to
+    /// it (personal data: full ИИН and answers).
     Export {
         /// The kiosk's data directory (kiosk.sqlite3 and kiosk.key).
         #[arg(long)]
@@ -66,7 +67,8 @@ enum Command {
         to: PathBuf,
     },
     /// Applies a receipts bundle (`.synaqin`, from `synaq-central import`) to the kiosk's
-    /// outbox: each receipt is verified as after a network push. Importing twice changes nothing.
+    /// outbox: each receipt is verified as after a network push, each evidence receipt as
+    /// after an upload (then that evidence is deleted). Importing twice changes nothing.
     ImportReceipts {
         /// The `.synaqin` file.
         file: PathBuf,
@@ -616,77 +618,66 @@ fn roster_verify(bytes: &[u8], issuer: &IssuerPublic, list: bool) -> Result<()> 
 }
 
 /// Writes `bytes` to `path` through a temporary file, flushed to the device before the rename:
-/// a stick pulled out right after the message holds the whole bundle or none of it.
+/// a stick pulled out right after the message holds the whole file or none of it.
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let tmp = path.with_extension(format!("{}.partial", bundle::RESULTS_EXT));
-    let mut file =
-        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    drop(file);
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    if let Some(dir) = path.parent().and_then(|d| std::fs::File::open(d).ok()) {
-        dir.sync_all().ok();
-    }
-    Ok(())
+    synaq_sync::files::write_durably(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn export(data: &Path, to: &Path) -> Result<()> {
     let key = KioskSecret::load(&data.join(synaq_store::identity::KEY_FILE))?;
-    let results = synaq_store::outbox::pending_in(&data.join("kiosk.sqlite3"))?;
-    if results.is_empty() {
+    // Read-only: the kiosk app may be running; nothing on the kiosk changes.
+    let conn = synaq_store::outbox::open_read_only(&data.join("kiosk.sqlite3"))?;
+    let bar = ProgressBar::hidden();
+    bar.set_style(
+        ProgressStyle::with_template("evidence {bar:40} {bytes}/{total_bytes} {eta}")
+            .expect("a valid template"),
+    );
+    let mut shown = false;
+    let r =
+        bundle::export_to_with_progress(&conn, &key, &data.join("evidence"), to, now(), &mut |p| {
+            // Only worth a bar for a large copy.
+            if !shown && p.total > 8 << 20 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                bar.set_length(p.total);
+                shown = true;
+            }
+            bar.set_position(p.done);
+        });
+    bar.finish_and_clear();
+    let r = r?;
+    for f in &r.evidence_failed {
+        eprintln!(
+            "evidence of {} not exported: {}: {}",
+            f.attempt, f.code, f.message
+        );
+    }
+    let Some(path) = &r.path else {
         println!(
-            "no results waiting for delivery in {}: nothing written",
+            "no results or evidence waiting for delivery in {}: nothing written",
             data.display()
         );
         return Ok(());
-    }
-    // Central checks the bundle with the kiosk's enrolled key and each result with the same
-    // key: a result signed by another key means the wrong data directory or key file.
-    let ed25519 = key.public().ed25519;
-    let bar = if results.len() > 5 {
-        ProgressBar::new(results.len() as u64)
-    } else {
-        ProgressBar::hidden()
     };
-    bar.set_style(
-        ProgressStyle::with_template("checking {bar:40} {pos}/{len} {eta}")
-            .expect("a valid template"),
-    );
-    for r in &results {
-        if r.verify(&ed25519).is_err() {
-            bar.abandon();
-            bail!(
-                "result {} in {} is not signed by the kiosk key {}: check the data directory; nothing was written",
-                r.record.attempt_id,
-                data.display(),
-                key.id()
-            );
-        }
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let count = results.len();
-    let created = now();
-    let bytes = bundle::to_bytes(&bundle::results(&key, results, created));
-    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
-    let path = to.join(format!(
-        "synaq-results-{}-{created}.{}",
-        key.id(),
-        bundle::RESULTS_EXT
-    ));
-    if path.exists() {
-        bail!(
-            "{} already exists: refusing to overwrite a bundle; try again in a second",
+    if r.evidence_attempts == 0 {
+        println!("exported {} results to {}", r.results, path.display());
+    } else {
+        println!(
+            "exported {} results and the evidence of {} attempt(s) ({} bytes in all) to {}",
+            r.results,
+            r.evidence_attempts,
+            r.bytes,
             path.display()
         );
     }
-    write_synced(&path, &bytes)?;
-    println!("exported {count} results to {}", path.display());
-    println!("the results stay queued on the kiosk until ЕУМЦ's receipts are imported");
-    println!("personal data (full ИИН and answers): delete the file from the stick after import");
+    if let Some(dir) = &r.evidence_dir {
+        println!(
+            "evidence in {}: carry that directory together with the bundle",
+            dir.display()
+        );
+    }
+    println!("the results and evidence stay on the kiosk until ЕУМЦ's receipts are imported");
+    println!("personal data (full ИИН and answers): delete the files from the stick after import");
     Ok(())
 }
 
@@ -746,7 +737,13 @@ fn import_receipts(file: &Path, data: &Path, issuer: Option<&Path>) -> Result<()
     let central = issuer_pub(issuer)?;
     let key = KioskSecret::load(&data.join(synaq_store::identity::KEY_FILE))?;
     let conn = kiosk_db(data, false)?;
-    let r = bundle::import_receipts(&conn, &central, &key.id().to_string(), &read(file)?)?;
+    let r = bundle::import_receipts_from(
+        &conn,
+        &central,
+        &key.id().to_string(),
+        &data.join("evidence"),
+        file,
+    )?;
     println!(
         "{} delivered, {} refused, {} unchanged (already applied){}",
         r.delivered,
@@ -758,6 +755,17 @@ fn import_receipts(file: &Path, data: &Path, issuer: Option<&Path>) -> Result<()
             String::new()
         }
     );
+    if r.evidence_delivered + r.evidence_unchanged + r.evidence_failed.len() > 0 {
+        println!(
+            "evidence: {} confirmed by ЕУМЦ and deleted from the kiosk, {} already confirmed, {} not confirmed (kept)",
+            r.evidence_delivered,
+            r.evidence_unchanged,
+            r.evidence_failed.len()
+        );
+    }
+    for f in &r.evidence_failed {
+        eprintln!("evidence of {}: {}: {}", f.attempt, f.code, f.message);
+    }
     Ok(())
 }
 

@@ -232,6 +232,87 @@ fn import_receipts_marks_the_outbox_and_a_second_import_changes_nothing() {
 }
 
 #[test]
+fn export_and_import_receipts_carry_evidence_and_delete_it_only_after_its_receipt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let c = setup_central(&tmp.path().join("central"), "https://127.0.0.1:9");
+    let pub_path = tmp.path().join("central.pub");
+    std::fs::write(&pub_path, c.public().to_toml()).unwrap();
+    let person = iins(8100, 1).remove(0);
+    register(&c, &person, 1);
+    let kiosk = Kiosk::new();
+    enroll_offline(&c, &kiosk);
+    let pull = c.pull(&kiosk.key.id().to_string(), 0, now()).unwrap();
+    let bank = kiosk.open_bank(&pull, &c.public());
+    let data = kiosk.dir.path().display().to_string();
+    let evidence_root = kiosk.dir.path().join("evidence");
+    let secret = synaq_sync::evidence::EvidenceSecret::generate().unwrap();
+    let attempt = {
+        let mut engine = kiosk.engine(Arc::clone(&bank), Arc::new(SystemClock));
+        sit_exam_with_evidence(
+            &mut engine,
+            &bank,
+            &person,
+            &evidence_root,
+            &secret.public(),
+            &[2, 1],
+        )
+        .record
+        .attempt_id
+    };
+    let local = snapshot(&evidence_root.join(&attempt));
+    let stick = tmp.path().join("stick");
+    let out = ok(&[
+        "export",
+        "--data",
+        &data,
+        "--to",
+        &stick.display().to_string(),
+    ]);
+    assert!(
+        out.contains("exported 1 results and the evidence of 1 attempt(s)"),
+        "{out}"
+    );
+    let mut bundle = None;
+    let mut evidence_dir = None;
+    for e in std::fs::read_dir(&stick).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            evidence_dir = Some(p);
+        } else {
+            bundle = Some(p);
+        }
+    }
+    let (bundle, evidence_dir) = (bundle.unwrap(), evidence_dir.unwrap());
+    assert_eq!(snapshot(&evidence_dir.join(&attempt)), local);
+    assert!(out.contains(&evidence_dir.display().to_string()), "{out}");
+
+    let receipts = tmp.path().join("back.synaqin");
+    std::fs::write(
+        &receipts,
+        synaq_sync::bundle::to_bytes(&c.import_bundle_file(&bundle, now()).unwrap()),
+    )
+    .unwrap();
+    let r = receipts.display().to_string();
+    let p = pub_path.display().to_string();
+    let first = ok(&["import-receipts", &r, "--data", &data, "--issuer-pub", &p]);
+    assert!(first.contains("1 delivered, 0 refused"), "{first}");
+    assert!(
+        first.contains("evidence: 1 confirmed by ЕУМЦ and deleted from the kiosk"),
+        "{first}"
+    );
+    assert!(!evidence_root.join(&attempt).exists());
+    let second = ok(&["import-receipts", &r, "--data", &data, "--issuer-pub", &p]);
+    assert!(
+        second.contains(
+            "evidence: 0 confirmed by ЕУМЦ and deleted from the kiosk, 1 already confirmed"
+        ),
+        "{second}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    c.show_evidence(&attempt, &secret, out.path()).unwrap();
+}
+
+#[test]
 fn keys_gen_evidence_writes_a_key_pair_central_can_load() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path().display().to_string();

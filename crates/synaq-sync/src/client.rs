@@ -521,7 +521,7 @@ fn attempt_only(e: &SyncError) -> bool {
     }
 }
 
-fn failure(attempt: &str, e: &SyncError) -> EvidenceFailure {
+pub(crate) fn failure(attempt: &str, e: &SyncError) -> EvidenceFailure {
     EvidenceFailure {
         attempt: attempt.to_owned(),
         code: e.code().to_owned(),
@@ -611,7 +611,7 @@ async fn sync_evidence(
     Ok(())
 }
 
-fn purge_failure(attempt: &str, dir: &Path, err: &std::io::Error) -> EvidenceFailure {
+pub(crate) fn purge_failure(attempt: &str, dir: &Path, err: &std::io::Error) -> EvidenceFailure {
     EvidenceFailure {
         attempt: attempt.to_owned(),
         code: "evidence-purge-failed".into(),

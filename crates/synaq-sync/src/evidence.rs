@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use ring::digest::{Context, SHA256};
 use serde::{Deserialize, Serialize};
 pub use synaq_proctor::{ChainHead, EvidencePublic, EvidenceSecret};
 
+use crate::files::sha256_file;
 use crate::sign::{sha256_hex, Document, Signed};
 use crate::SyncError;
 
@@ -190,23 +190,6 @@ pub fn join_heads(heads: &[ChainHead]) -> String {
 
 fn evidence_err(code: &'static str, message: String) -> SyncError {
     SyncError::Evidence { code, message }
-}
-
-fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
-    use std::io::Read as _;
-    let mut f = std::fs::File::open(path)?;
-    let mut ctx = Context::new(&SHA256);
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        size += n as u64;
-        ctx.update(&buf[..n]);
-    }
-    Ok((size, hex::encode(ctx.finish())))
 }
 
 /// The manifest of an attempt's local evidence directory, sorted by path. Files ending in

@@ -4,7 +4,9 @@
 //!   answers (central key over the request's nonce, status, body hash), signed documents.
 //! - [`proto`]: the messages of version [`PROTOCOL_VERSION`]: enrollment and the kiosk
 //!   certificate, pull, push, delivery receipts.
-//! - [`bundle`]: the same results and receipts on removable media.
+//! - [`bundle`]: the same results, receipts, sealed evidence and evidence receipts on
+//!   removable media ([`bundle::export_to`], [`bundle::import_receipts_from`]).
+//! - [`files`]: durable writes and streamed, hashed copies for removable media.
 //! - [`qr`]: the certificate's QR token, verifiable offline.
 //! - [`client`]: the kiosk's HTTPS client (reqwest, rustls) with retries (backon).
 //! - [`tls`]: the pinned central certificate ([`CentralPin`]): the kiosk trusts exactly the
@@ -21,6 +23,7 @@ pub mod bundle;
 pub mod client;
 pub mod enrollment;
 pub mod evidence;
+pub mod files;
 pub mod proto;
 pub mod qr;
 pub mod sign;
@@ -100,6 +103,17 @@ pub enum SyncError {
         /// What happened and what to do.
         message: String,
     },
+    /// Reading or writing a file of a removable-media bundle failed (the stick is full,
+    /// removed or read-only, or the file is not where it was named).
+    #[error("{action} {path} failed ({source}): check the removable media (space, write protection, still inserted) and try again; nothing on this kiosk was changed")]
+    Media {
+        /// What was being done, e.g. `writing`.
+        action: &'static str,
+        /// The file or directory.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
     /// The kiosk's store failed.
     #[error(transparent)]
     Store(#[from] synaq_store::StoreError),
@@ -126,6 +140,7 @@ impl SyncError {
             SyncError::BadReceipt(_) => "sync-bad-receipt",
             SyncError::Format(_) => "sync-format",
             SyncError::Evidence { code, .. } => code,
+            SyncError::Media { .. } => "sync-media",
             SyncError::Store(e) => e.code(),
         }
     }

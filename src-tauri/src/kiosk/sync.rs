@@ -53,6 +53,8 @@ fn sync_code(e: &SyncError) -> IpcErrorCode {
             SyncError::Refused { code, .. } if code == "stale-request" => "sync-clock",
             SyncError::Refused { .. } => "sync-refused",
             SyncError::Store(e) => e.code(),
+            SyncError::BadReceipt(_) => "sync-bad-receipt",
+            SyncError::Media { .. } => "sync-media",
             _ => "sync-failed",
         }
         .to_owned(),
@@ -118,6 +120,57 @@ impl EnrollJob {
             pin: self.client.pin(),
             certificate,
             cursor: 0,
+        })
+    }
+}
+
+/// Removable media: export or import receipts, run off the kiosk's lock (evidence can be large).
+#[derive(Debug)]
+pub struct MediaJob {
+    db: PathBuf,
+    evidence: PathBuf,
+    key: synaq_seal::KioskSecret,
+    central: synaq_seal::IssuerPublic,
+}
+
+impl MediaJob {
+    /// Writes one signed bundle of everything not yet delivered (results and their sealed
+    /// evidence) into `dir` on the removable media.
+    pub fn export(self, dir: &str) -> R<MediaExport> {
+        let conn = synaq_store::open_db(&self.db)?;
+        let to = Path::new(dir.trim());
+        if dir.trim().is_empty() || !to.is_dir() {
+            return err("admin-file-unreadable");
+        }
+        let r =
+            synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, crate::bank::now())
+                .map_err(|e| sync_code(&e))?;
+        Ok(MediaExport {
+            results: r.results as u32,
+            evidence: r.evidence_attempts as u32,
+            megabytes: r.bytes as f64 / 1_048_576.0,
+            path: r.path.map(|p| p.display().to_string()),
+        })
+    }
+
+    /// Applies the receipts bundle ЕУМЦ wrote (each receipt verified; evidence deleted only
+    /// after its own receipt).
+    pub fn import_receipts(self, file: &str) -> R<MediaImport> {
+        let conn = synaq_store::open_db(&self.db)?;
+        let r = synaq_sync::bundle::import_receipts_from(
+            &conn,
+            &self.central,
+            &self.key.id().to_string(),
+            &self.evidence,
+            Path::new(file.trim()),
+        )
+        .map_err(|e| sync_code(&e))?;
+        Ok(MediaImport {
+            delivered: r.delivered as u32,
+            refused: r.refused as u32,
+            unchanged: (r.unchanged + r.evidence_unchanged) as u32,
+            evidence_delivered: r.evidence_delivered as u32,
+            evidence_failed: r.evidence_failed.len() as u32,
         })
     }
 }
@@ -291,6 +344,18 @@ impl Kiosk {
             evidence: self.dir.join("evidence"),
             client,
             cursor: enrollment.cursor,
+        })
+    }
+
+    /// Admin: prepares an export to, or a receipts import from, removable media.
+    pub fn media_prepare(&mut self, token: &str) -> R<MediaJob> {
+        self.require_admin(token)?;
+        self.engine()?;
+        Ok(MediaJob {
+            db: self.dir.join("kiosk.sqlite3"),
+            evidence: self.dir.join("evidence"),
+            key: crate::bank::kiosk_key(&self.dir)?,
+            central: crate::bank::issuer_from_env()?,
         })
     }
 

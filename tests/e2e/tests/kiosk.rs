@@ -863,7 +863,46 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         let states = k.wait_texts("[data-testid=sync-row] .badge", "queued", |t| t.len() == 1)?;
         assert_eq!(states, ["ждёт"]);
         both(k, "31-admin-sync-offline", "ru")?;
-        // Back online.
+        // Removable media instead: the bundle goes to ЕУМЦ on a stick, receipts come back.
+        let stick = tempfile::tempdir().unwrap();
+        k.click("[data-testid=sync-media] summary")?;
+        k.type_into("[data-testid=media-dir]", stick.path().to_str().unwrap())?;
+        k.click("[data-testid=media-export]")?;
+        k.wait_texts("[data-testid=media-exported]", "exported", |t| {
+            t.first().is_some_and(|s| s.contains(".synaqout"))
+        })?;
+        let bundle = std::fs::read_dir(stick.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|x| x == "synaqout"))
+            .expect("a results bundle on the stick");
+        let receipts = stick.path().join("receipts.synaqin");
+        let out = std::process::Command::new(central_bin())
+            .arg("--data")
+            .arg(&dir)
+            .arg("import")
+            .arg(&bundle)
+            .arg("--out")
+            .arg(&receipts)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "central import: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        k.type_into("[data-testid=media-receipts]", receipts.to_str().unwrap())?;
+        k.click("[data-testid=media-import]")?;
+        let said = k.wait_texts("[data-testid=media-imported]", "receipts applied", |t| {
+            t.len() == 1
+        })?;
+        assert!(said[0].contains("доставлено 1"), "{said:?}");
+        let states = k.wait_texts("[data-testid=sync-row] .badge", "delivered", |t| {
+            t.first().is_some_and(|s| s == "доставлен")
+        })?;
+        assert_eq!(states.len(), 1);
+        both(k, "34-admin-sync-removable-media", "ru")?;
+        // Back online: the certificate ЕУМЦ issued comes with the next pull.
         central = Some(Central::start(&dir, port));
         k.click("[data-testid=sync-now]")?;
         let numbers = k.wait_texts_for(

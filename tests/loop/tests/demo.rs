@@ -112,8 +112,16 @@ fn a_receipts_bundle_applied_to_the_kiosk_outbox_once() {
     ));
     let back = bundle::to_bytes(&c.import_bundle(&out, now()).unwrap());
     let id = kiosk.key.id().to_string();
+    let evidence_root = kiosk.dir.path().join("evidence");
 
-    let r = bundle::import_receipts(engine.connection(), &central_pub, &id, &back).unwrap();
+    let r = bundle::import_receipts(
+        engine.connection(),
+        &central_pub,
+        &id,
+        &evidence_root,
+        &back,
+    )
+    .unwrap();
     assert_eq!(
         (r.delivered, r.refused, r.unchanged, r.unknown),
         (2, 1, 0, 0)
@@ -129,7 +137,14 @@ fn a_receipts_bundle_applied_to_the_kiosk_outbox_once() {
         .iter()
         .any(|e| matches!(&e.delivery, Delivery::Refused { code, .. } if code == "not-on-roster")));
     // The same bundle again changes nothing.
-    let again = bundle::import_receipts(engine.connection(), &central_pub, &id, &back).unwrap();
+    let again = bundle::import_receipts(
+        engine.connection(),
+        &central_pub,
+        &id,
+        &evidence_root,
+        &back,
+    )
+    .unwrap();
     assert_eq!((again.delivered, again.refused, again.unchanged), (0, 0, 3));
     assert_eq!(engine.outbox_status().unwrap(), st);
     // Another kiosk's bundle, or one signed by another key, is refused whole.
@@ -138,13 +153,14 @@ fn a_receipts_bundle_applied_to_the_kiosk_outbox_once() {
         engine.connection(),
         &central_pub,
         &other.key.id().to_string(),
+        &evidence_root,
         &back,
     )
     .unwrap_err();
     assert!(err.to_string().contains("not this kiosk"), "{err}");
     let stranger = IssuerSecret::generate().unwrap().public();
     assert_eq!(
-        bundle::import_receipts(engine.connection(), &stranger, &id, &back)
+        bundle::import_receipts(engine.connection(), &stranger, &id, &evidence_root, &back)
             .unwrap_err()
             .code(),
         "sync-bad-signature"

@@ -401,6 +401,28 @@ async adminCertificate(token: string, number: string) : Promise<Result<Certifica
 }
 },
 /**
+ * Admin: everything not yet delivered (results and evidence) to removable media.
+ */
+async adminExportMedia(token: string, dir: string) : Promise<Result<MediaExport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_export_media", { token, dir }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: the receipts bundle ЕУМЦ sent back on removable media.
+ */
+async adminImportReceipts(token: string, path: string) : Promise<Result<MediaImport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_import_receipts", { token, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: allow the kiosk window to close.
  */
 async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
@@ -568,6 +590,22 @@ export type JournalRow = { seq: number; atWallMs: number; attempt: string; kind:
  * A name in each of the UI's languages.
  */
 export type LocalizedName = { kk: string; ru: string; en: string }
+/**
+ * What an export to removable media wrote.
+ */
+export type MediaExport = { results: number; 
+/**
+ * Attempts whose sealed evidence went along.
+ */
+evidence: number; megabytes: number; 
+/**
+ * The bundle file, or none when there was nothing to export.
+ */
+path: string | null }
+/**
+ * What a receipts bundle from ЕУМЦ changed.
+ */
+export type MediaImport = { delivered: number; refused: number; unchanged: number; evidenceDelivered: number; evidenceFailed: number }
 /**
  * An option as shown: id and text, no correctness.
  */

@@ -42,8 +42,10 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// PSS in kB of `root` and every descendant process, by process: (name, pid, kB).
-fn pss_procs(root: u32) -> Vec<(String, u32, u64)> {
+/// PSS and anonymous memory in kB of `root` and every descendant process, by process:
+/// (name, pid, PSS, anonymous). PSS splits shared pages among all processes mapping them, so it
+/// drops while any other WebKit app runs on the machine; anonymous memory does not.
+fn pss_procs(root: u32) -> Vec<(String, u32, u64, u64)> {
     let mut parent = std::collections::HashMap::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
@@ -75,20 +77,23 @@ fn pss_procs(root: u32) -> Vec<(String, u32, u64)> {
         .keys()
         .filter(|&&p| in_tree(p))
         .map(|&p| {
-            let kb = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup"))
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find(|l| l.starts_with("Pss:"))
-                        .and_then(|l| l.split_whitespace().nth(1))
-                        .and_then(|v| v.parse::<u64>().ok())
-                })
-                .unwrap_or(0);
+            let rollup =
+                std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
+            let field = |name: &str| -> u64 {
+                rollup
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0)
+            };
+            let pss = field("Pss:");
+            let uss = field("Anonymous:");
             let name = std::fs::read_to_string(format!("/proc/{p}/comm"))
                 .unwrap_or_default()
                 .trim()
                 .to_owned();
-            (name, p, kb)
+            (name, p, pss, uss)
         })
         .collect()
 }
@@ -105,12 +110,14 @@ struct Pss {
     network: u64,
     web: u64,
     other: u64,
+    uss: u64,
 }
 
 impl Pss {
     fn of(root: u32) -> Pss {
         let mut m = Pss::default();
-        for (name, pid, kb) in pss_procs(root) {
+        for (name, pid, kb, uss) in pss_procs(root) {
+            m.uss += uss;
             // `comm` is cut at 15 bytes: "WebKitNetworkPr", "WebKitWebProces".
             let slot = if pid == root {
                 &mut m.app
@@ -135,12 +142,13 @@ impl std::fmt::Display for Pss {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} MB (app {}, network {}, web {}, other {})",
+            "{} MB (app {}, network {}, web {}, other {}; anonymous {})",
             self.total() / 1024,
             self.app / 1024,
             self.network / 1024,
             self.web / 1024,
-            self.other / 1024
+            self.other / 1024,
+            self.uss / 1024
         )
     }
 }
@@ -157,7 +165,13 @@ fn target_dir() -> std::path::PathBuf {
 fn empty_app_pss() -> Result<Pss> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("empty-app/Cargo.toml");
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["build", "--quiet", "--release", "--locked", "--manifest-path"])
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--locked",
+            "--manifest-path",
+        ])
         .arg(&manifest)
         .arg("--target-dir")
         .arg(target_dir())
@@ -185,15 +199,32 @@ fn empty_app_pss() -> Result<Pss> {
 /// How long a window is left idle before its memory is read.
 const SETTLE: Duration = Duration::from_secs(5);
 
+/// The newest process whose program ends with `needle`: an app from an earlier run may still
+/// be exiting.
 fn pid_of(needle: &str) -> Option<u32> {
-    std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
-        let pid = e.file_name().to_string_lossy().parse::<u32>().ok()?;
-        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).ok()?;
-        cmd.split('\0')
-            .next()
-            .filter(|first| first.ends_with(needle))?;
-        Some(pid)
-    })
+    let started = |pid: u32| {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Field 22, start time: the 20th after the parenthesised name.
+        stat.rsplit(')')
+            .next()?
+            .split_whitespace()
+            .nth(19)?
+            .parse::<u64>()
+            .ok()
+    };
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_string_lossy().parse::<u32>().ok()?;
+            let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).ok()?;
+            cmd.split('\0')
+                .next()
+                .filter(|first| first.ends_with(needle))?;
+            Some((started(pid)?, pid))
+        })
+        .max()
+        .map(|(_, pid)| pid)
 }
 
 fn cold_start() -> Result<f64> {
