@@ -423,9 +423,4 @@ impl Kiosk {
         self.camera.disk_low_mb = mb;
         self.camera.free_mb = None;
     }
-
-    /// Incidents the camera raised during the open attempt (codes, oldest first).
-    pub fn camera_flags(&self) -> Vec<String> {
-        self.camera.flags.clone()
-    }
 }
