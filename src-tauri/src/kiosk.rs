@@ -241,11 +241,15 @@ impl Kiosk {
     // ---- public ----
 
     pub fn status(&mut self) -> AppStatus {
+        let revoked = self
+            .bank_revoked()
+            .then(|| IpcErrorCode("bank-revoked".into()));
         let problem = self
             .engine
             .as_ref()
             .err()
             .cloned()
+            .or(revoked)
             .map(|e| self.translate(e));
         let (first_run, kiosk_name, attempt) = match &mut self.engine {
             Ok(e) => {
@@ -268,6 +272,9 @@ impl Kiosk {
     }
 
     pub fn categories(&mut self) -> R<Vec<CategorySummary>> {
+        if self.bank_revoked() {
+            return err("bank-revoked");
+        }
         let engine = self.engine()?;
         let bank = engine.bank();
         Ok(category_summaries(&bank.profile, bank.questions()))
@@ -377,6 +384,9 @@ impl Kiosk {
         today: chrono::NaiveDate,
     ) -> R<Session> {
         let proctor = self.require_proctor(token)?;
+        if self.bank_revoked() {
+            return err("bank-revoked");
+        }
         if !document_checked {
             return err("proctor-document-unchecked");
         }

@@ -230,6 +230,7 @@ fn every_error_code_is_translated() {
             "sync-no-certificate",
             "sync-bad-receipt",
             "sync-media",
+            "bank-revoked",
         ]);
     for code in codes {
         for lang in Lang::ALL {
@@ -827,6 +828,24 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         !evidence.exists(),
         "evidence removed once ЕУМЦ signed for it"
     );
+    // ЕУМЦ revokes the bank: after the next sync nobody is admitted with it, with the reason.
+    central.revoke_bank("eumc-demo", 1).unwrap();
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+    job.run(&shared);
+    let mut k = shared.into_inner().unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    assert_eq!(
+        k.admit(&proctor, "951103401587", "cat-4", true, today())
+            .unwrap_err()
+            .0,
+        "bank-revoked"
+    );
+    assert_eq!(k.categories().unwrap_err().0, "bank-revoked");
+    assert_eq!(k.status().problem.unwrap().code, "bank-revoked");
     // ЕУМЦ opens what it received with the evidence key: the reference photo comes first.
     let out = tempfile::tempdir().unwrap();
     let shown = central

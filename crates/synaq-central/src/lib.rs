@@ -541,6 +541,23 @@ impl Central {
         Ok(Some(b))
     }
 
+    /// Revokes a bank (a leaked or wrong bank): results made with it are refused from now on,
+    /// and kiosks stop admitting examinees with it at their next pull.
+    pub fn revoke_bank(&self, series: &str, version: u64) -> Result<(), CentralError> {
+        let conn = self.db();
+        let rev = db::next(&conn, "rev")?;
+        let n = conn.execute(
+            "UPDATE banks SET revoked = ?3, rev = ?4 WHERE series = ?1 AND version = ?2 AND revoked IS NULL",
+            params![series, version as i64, unix_now(), rev],
+        )?;
+        if n == 0 {
+            return Err(CentralError::NotFound(format!(
+                "no published, unrevoked bank {series} v{version}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Revokes a kiosk: its requests and results are refused from now on.
     pub fn revoke_kiosk(&self, kiosk_id: &str) -> Result<(), CentralError> {
         let conn = self.db();

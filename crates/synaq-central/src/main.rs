@@ -143,6 +143,8 @@ enum Admin {
     PublishBank { file: PathBuf },
     /// Revoke a kiosk.
     RevokeKiosk { id: String },
+    /// Revoke a bank: results made with it are refused; kiosks stop admitting with it.
+    RevokeBank { series: String, version: u64 },
     /// Print the certificate registry as CSV (ИИН masked).
     CertificatesCsv,
     /// Print pass/fail counts per training organisation and year (flag: > 50 % fail).
@@ -382,6 +384,7 @@ fn admin(
             println!("published {series} v{version}");
         }
         Admin::RevokeKiosk { id } => c.revoke_kiosk(&id)?,
+        Admin::RevokeBank { series, version } => c.revoke_bank(&series, version)?,
         Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
         Admin::Stats => {
             println!("oo_bin,year,passed,failed,flagged");

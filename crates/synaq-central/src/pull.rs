@@ -263,6 +263,19 @@ impl Central {
             for x in rows {
                 revocations.push(x?);
             }
+            let mut stmt = conn.prepare(
+                "SELECT series, version, revoked FROM banks WHERE revoked IS NOT NULL AND rev > ?1 AND rev <= ?2",
+            )?;
+            let rows = stmt.query_map(params![since, cursor], |r| {
+                Ok(Revocation {
+                    kind: "bank".into(),
+                    id: format!("{}:{}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?),
+                    at: r.get(2)?,
+                })
+            })?;
+            for x in rows {
+                revocations.push(x?);
+            }
         }
         let mut certificates = Vec::new();
         {

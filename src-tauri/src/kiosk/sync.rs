@@ -19,6 +19,8 @@ use super::*;
 
 /// Results per push request.
 const BATCH: usize = 20;
+/// Settings key prefix marking a bank (`series:version`) ЕУМЦ revoked.
+pub(super) const REVOKED_BANK: &str = "revoked_bank:";
 /// How often the kiosk syncs by itself while enrolled.
 pub const AUTO_SYNC_EVERY: Duration = Duration::from_secs(10 * 60);
 
@@ -245,6 +247,21 @@ impl SyncJob {
 }
 
 impl Kiosk {
+    /// Whether ЕУМЦ revoked the bank in use.
+    pub(super) fn bank_revoked(&mut self) -> bool {
+        let Some(id) = self.engine.as_ref().ok().map(|e| {
+            let b = e.bank();
+            format!("{REVOKED_BANK}{}:{}", b.series, b.version)
+        }) else {
+            return false;
+        };
+        self.engine
+            .as_ref()
+            .ok()
+            .and_then(|e| staff::setting(e.connection(), &id).ok().flatten())
+            .is_some()
+    }
+
     /// Admin: checks what was typed and prepares the enrollment (no network yet).
     pub fn enroll_prepare(
         &mut self,
@@ -471,6 +488,13 @@ impl Kiosk {
             .any(|r| r.kind == "kiosk" && r.id == own)
         {
             errors.push(IpcErrorCode("sync-kiosk-revoked".into()));
+        }
+        // A revoked bank: no one is admitted with it any more (an exam already running ends
+        // normally; ЕУМЦ decides about its result).
+        for r in pull.revocations.iter().filter(|r| r.kind == "bank") {
+            if let Err(e) = staff::set_setting(conn, &format!("{REVOKED_BANK}{}", r.id), "1") {
+                errors.push(e.into());
+            }
         }
         let certs: Vec<_> = pull.certificates.iter().map(|c| c.to_stored()).collect();
         if let Err(e) = engine.store_certificates(&certs) {
