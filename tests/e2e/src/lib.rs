@@ -61,8 +61,22 @@ impl std::fmt::Debug for Kiosk {
 pub struct Element(String);
 
 impl Kiosk {
-    /// Starts `tauri-driver` and the kiosk, with extra environment for the app.
+    /// Starts `tauri-driver` and the kiosk, with extra environment for the app. A driver that
+    /// drops the very first request (WebKitWebDriver sometimes dies starting up on a loaded
+    /// machine) is started once more; any later failure is the test's.
     pub fn start(app_env: &[(&str, &Path)]) -> Result<Kiosk> {
+        match Kiosk::start_once(app_env) {
+            Err(e) if e.to_string().contains("POST /session") => {
+                eprintln!(
+                    "synaq-e2e: the driver failed to open a session ({e}); starting it again"
+                );
+                Kiosk::start_once(app_env)
+            }
+            other => other,
+        }
+    }
+
+    fn start_once(app_env: &[(&str, &Path)]) -> Result<Kiosk> {
         let app = env_path("SYNAQ_KIOSK_BIN")?;
         let driver_bin = env_path("SYNAQ_TAURI_DRIVER")?;
         let (port, native) = (free_port()?, free_port()?);
