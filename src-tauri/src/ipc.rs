@@ -227,11 +227,16 @@ pub struct AttemptView {
 
 /// A staff account in the admin's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
 pub struct StaffView {
     pub id: String,
     pub name: String,
     pub role: StaffRoleView,
     pub disabled: bool,
+    /// Has an account (a password) on this kiosk.
+    pub on_kiosk: bool,
+    /// On the branch's staff list from ЕУМЦ.
+    pub from_central: bool,
 }
 
 /// One row of the audit journal.

@@ -623,19 +623,47 @@ impl Kiosk {
 
     pub fn staff(&mut self, token: &str) -> R<Vec<StaffView>> {
         self.require_admin(token)?;
-        let list = staff::list(self.engine()?.connection())?;
-        Ok(list
-            .into_iter()
+        let conn = self.engine()?.connection();
+        let list = staff::list(conn)?;
+        // The branch's staff as ЕУМЦ last sent it: people still without a password here are
+        // listed too, so the admin sees whom to set one for.
+        let central: Vec<synaq_sync::proto::StaffMember> =
+            staff::setting(conn, sync::CENTRAL_STAFF)?
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default();
+        let role = |r: StaffRole| match r {
+            StaffRole::Admin => StaffRoleView::Admin,
+            StaffRole::Proctor => StaffRoleView::Proctor,
+        };
+        let mut out: Vec<StaffView> = list
+            .iter()
             .map(|m| StaffView {
-                id: m.id,
-                name: m.name,
-                role: match m.role {
-                    StaffRole::Admin => StaffRoleView::Admin,
-                    StaffRole::Proctor => StaffRoleView::Proctor,
-                },
+                id: m.id.clone(),
+                name: m.name.clone(),
+                role: role(m.role),
                 disabled: m.disabled,
+                on_kiosk: true,
+                from_central: central.iter().any(|c| c.id == m.id),
             })
-            .collect())
+            .collect();
+        for c in central
+            .into_iter()
+            .filter(|c| c.active && !list.iter().any(|m| m.id == c.id))
+        {
+            out.push(StaffView {
+                id: c.id,
+                name: c.name,
+                role: if c.role == "admin" {
+                    StaffRoleView::Admin
+                } else {
+                    StaffRoleView::Proctor
+                },
+                disabled: false,
+                on_kiosk: false,
+                from_central: true,
+            });
+        }
+        Ok(out)
     }
 
     pub fn add_proctor(

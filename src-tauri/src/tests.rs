@@ -739,6 +739,9 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     central
         .publish_bank(&std::fs::read(demo.join("demo.synaqbank")).unwrap())
         .unwrap();
+    central
+        .set_staff("ALM-01", "p2", "Айгүл Нұрланова", "proctor", true)
+        .unwrap();
     let code = central.enrollment_code("ALM-01").unwrap();
     let tls = synaq_central::tls::TlsIdentity::load_or_create(cdir.path(), &[]).unwrap();
     let pin = tls.pin();
@@ -828,6 +831,16 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         !evidence.exists(),
         "evidence removed once ЕУМЦ signed for it"
     );
+    // The branch's staff from ЕУМЦ: a proctor without a password here is listed as such.
+    let staff = k.staff(&admin).unwrap();
+    let p2 = staff
+        .iter()
+        .find(|s| s.id == "p2")
+        .expect("ЕУМЦ's proctor listed");
+    assert!(p2.from_central && !p2.on_kiosk);
+    assert!(staff
+        .iter()
+        .any(|s| s.id == "p1" && s.on_kiosk && !s.from_central));
     // ЕУМЦ revokes the bank: after the next sync nobody is admitted with it, with the reason.
     central.revoke_bank("eumc-demo", 1).unwrap();
     let shared = Mutex::new(k);

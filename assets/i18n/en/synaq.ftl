@@ -409,3 +409,6 @@ sync-receipts-file = Receipts file from ЕУМЦ (.synaqin)
 sync-import-receipts = Import the receipts
 sync-receipts-imported = Receipts applied: { $delivered } delivered, { $refused } refused, { $unchanged } unchanged; evidence confirmed for { $evidence } exams.
 bank-revoked = ЕУМЦ has revoked this question bank: no exam can start with it. Sync with ЕУМЦ or import the bank that replaces it.
+admin-from-central = ЕУМЦ list
+admin-needs-password = no password on this kiosk yet
+admin-set-password = Set a password

@@ -412,3 +412,6 @@ sync-receipts-file = Файл квитанций от ЕУМЦ (.synaqin)
 sync-import-receipts = Импортировать квитанции
 sync-receipts-imported = Квитанции применены: доставлено { $delivered }, отклонено { $refused }, без изменений { $unchanged }; материалы камеры подтверждены по { $evidence } экзаменам.
 bank-revoked = ЕУМЦ отозвал этот банк вопросов: экзамен по нему начать нельзя. Синхронизируйтесь с ЕУМЦ или импортируйте банк на замену.
+admin-from-central = список ЕУМЦ
+admin-needs-password = на этом киоске ещё нет пароля
+admin-set-password = Задать пароль

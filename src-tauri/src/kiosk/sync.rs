@@ -19,6 +19,8 @@ use super::*;
 
 /// Results per push request.
 const BATCH: usize = 20;
+/// Settings key: the branch's staff list from the last pull (JSON).
+pub(super) const CENTRAL_STAFF: &str = "central.staff";
 /// Settings key prefix marking a bank (`series:version`) ЕУМЦ revoked.
 pub(super) const REVOKED_BANK: &str = "revoked_bank:";
 /// How often the kiosk syncs by itself while enrolled.
@@ -473,6 +475,10 @@ impl Kiosk {
         let own = engine.kiosk_id();
         let mut errors = Vec::new();
         if let Some(members) = &pull.staff {
+            let json = serde_json::to_string(members).expect("staff lists serialize");
+            if let Err(e) = staff::set_setting(conn, CENTRAL_STAFF, &json) {
+                errors.push(e.into());
+            }
             let local = staff::list(conn).unwrap_or_default();
             for m in members.iter().filter(|m| !m.active) {
                 if local.iter().any(|l| l.id == m.id) {

@@ -697,7 +697,15 @@ export type StaffRoleView = "admin" | "proctor"
 /**
  * A staff account in the admin's list.
  */
-export type StaffView = { id: string; name: string; role: StaffRoleView; disabled: boolean }
+export type StaffView = { id: string; name: string; role: StaffRoleView; disabled: boolean; 
+/**
+ * Has an account (a password) on this kiosk.
+ */
+onKiosk: boolean; 
+/**
+ * On the branch's staff list from ЕУМЦ.
+ */
+fromCentral: boolean }
 /**
  * The admin's sync screen.
  */
