@@ -560,18 +560,29 @@ fn settings_stay_within_what_the_profile_allows() {
     assert_eq!(k.settings(&admin).unwrap().capture_interval_secs, 3);
 }
 
-fn demo_evidence_secret() -> synaq_proctor::EvidenceSecret {
-    let b64 = include_str!("../../assets/demo/keys/demo-evidence.key")
-        .lines()
-        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+/// First-run setup and one proctor; returns the proctor's session (no exam yet).
+fn with_proctor(k: &mut Kiosk) -> String {
+    let admin = k
+        .first_run_setup(
+            "К-1",
+            "ALM-01",
+            "admin",
+            "Әлия",
+            "correct horse",
+            NOW * 1000,
+        )
         .unwrap()
-        .trim()
-        .to_owned();
-    let bytes: [u8; 32] = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64)
-        .unwrap()
-        .try_into()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
         .unwrap();
-    synaq_proctor::EvidenceSecret::from_bytes(bytes)
+    k.login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token
+}
+
+fn demo_evidence_secret() -> synaq_proctor::EvidenceSecret {
+    synaq_sync::evidence::parse_secret(include_str!("../../assets/demo/keys/demo-evidence.key"))
+        .unwrap()
 }
 
 fn fixture_camera(prefix: &str) -> Option<String> {
@@ -589,23 +600,7 @@ fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
     let dir = tempfile::tempdir().unwrap();
     let mut k = kiosk(dir.path());
     k.use_fixture_camera(fixture_camera("face-"));
-    let admin = k
-        .first_run_setup(
-            "К-1",
-            "ALM-01",
-            "admin",
-            "Әлия",
-            "correct horse",
-            NOW * 1000,
-        )
-        .unwrap()
-        .token;
-    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
-        .unwrap();
-    let proctor = k
-        .login(StaffRoleView::Proctor, "p1", "battery staple")
-        .unwrap()
-        .token;
+    let proctor = with_proctor(&mut k);
     // The examinee is not admitted yet: the preview and the photo are the proctor's only.
     let preview = k.camera_preview(&proctor).unwrap();
     assert!(preview.jpeg.starts_with("data:image/jpeg;base64,"));
@@ -678,23 +673,7 @@ fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let mut k = kiosk(dir.path());
     k.use_fixture_camera(Some("fixture:/nonexistent:face-".into()));
-    let admin = k
-        .first_run_setup(
-            "К-1",
-            "ALM-01",
-            "admin",
-            "Әлия",
-            "correct horse",
-            NOW * 1000,
-        )
-        .unwrap()
-        .token;
-    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
-        .unwrap();
-    let proctor = k
-        .login(StaffRoleView::Proctor, "p1", "battery staple")
-        .unwrap()
-        .token;
+    let proctor = with_proctor(&mut k);
     let e = k.reference_photo(&proctor).unwrap_err();
     assert!(
         ["camera-none", "camera-failed"].contains(&e.0.as_str()),
@@ -756,23 +735,7 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     let dir = tempfile::tempdir().unwrap();
     let mut k = kiosk(dir.path());
     k.use_fixture_camera(fixture_camera("face-"));
-    let admin = k
-        .first_run_setup(
-            "К-1",
-            "ALM-01",
-            "admin",
-            "Әлия",
-            "correct horse",
-            NOW * 1000,
-        )
-        .unwrap()
-        .token;
-    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
-        .unwrap();
-    let proctor = k
-        .login(StaffRoleView::Proctor, "p1", "battery staple")
-        .unwrap()
-        .token;
+    let proctor = with_proctor(&mut k);
     k.reference_photo(&proctor).unwrap();
     let examinee = k
         .admit(&proctor, "900101300017", "cat-1", true, today())

@@ -370,6 +370,31 @@ impl Central {
         Ok(self.add_roster_entries(std::slice::from_ref(e))?[0])
     }
 
+    /// One roster row at the next revision; returns its id.
+    fn insert_roster(
+        tx: &rusqlite::Transaction<'_>,
+        e: &NewRosterEntry,
+    ) -> Result<i64, CentralError> {
+        let rev = db::next(tx, "rev")?;
+        tx.execute(
+            "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
+                allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                e.branch,
+                e.iin.as_str(),
+                e.name,
+                e.category.as_str(),
+                e.oo_bin.as_str(),
+                e.oo_name,
+                e.attempt,
+                e.allowed_from.to_string(),
+                e.allowed_to.to_string(),
+                rev
+            ],
+        )?;
+        Ok(tx.last_insert_rowid())
+    }
+
     /// Adds registrations to the roster in one transaction. Returns their ids.
     pub fn add_roster_entries(&self, entries: &[NewRosterEntry]) -> Result<Vec<i64>, CentralError> {
         let mut conn = self.db();
@@ -383,24 +408,7 @@ impl Central {
                 )));
             }
             Self::require_branch(&tx, &e.branch)?;
-            let rev = db::next(&tx, "rev")?;
-            tx.execute(
-                "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
-                    allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    e.branch,
-                    e.iin.as_str(),
-                    e.name,
-                    e.category.as_str(),
-                    e.oo_bin.as_str(),
-                    e.oo_name,
-                    e.attempt,
-                    e.allowed_from.to_string(),
-                    e.allowed_to.to_string(),
-                    rev
-                ],
-            )?;
-            ids.push(tx.last_insert_rowid());
+            ids.push(Self::insert_roster(&tx, e)?);
         }
         tx.commit()?;
         Ok(ids)
@@ -438,22 +446,19 @@ impl Central {
                 skipped += 1;
                 continue;
             }
-            let rev = db::next(&tx, "rev")?;
-            tx.execute(
-                "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
-                    allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    src.branch,
-                    e.iin.as_str(),
-                    e.name,
-                    e.category.as_str(),
-                    e.oo_bin.as_str(),
-                    e.oo_name,
-                    e.attempt,
-                    e.allowed_from.to_string(),
-                    e.allowed_to.to_string(),
-                    rev
-                ],
+            Self::insert_roster(
+                &tx,
+                &NewRosterEntry {
+                    branch: src.branch.clone(),
+                    iin: e.iin.clone(),
+                    name: e.name.clone(),
+                    category: e.category.clone(),
+                    oo_bin: e.oo_bin.clone(),
+                    oo_name: e.oo_name.clone(),
+                    attempt: e.attempt,
+                    allowed_from: e.allowed_from,
+                    allowed_to: e.allowed_to,
+                },
             )?;
             added += 1;
         }

@@ -615,18 +615,10 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         .parse()
         .unwrap();
     // ЕУМЦ's reviewer opens the frames with the evidence secret; the chain ends at that head.
-    let secret_b64 = include_str!("../../../assets/demo/keys/demo-evidence.key")
-        .lines()
-        .find(|l| !l.starts_with('#'))
-        .unwrap()
-        .trim()
-        .to_owned();
-    let bytes: [u8; 32] =
-        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, secret_b64)
-            .unwrap()
-            .try_into()
-            .unwrap();
-    let secret = synaq_proctor::EvidenceSecret::from_bytes(bytes);
+    let secret = synaq_sync::evidence::parse_secret(include_str!(
+        "../../../assets/demo/keys/demo-evidence.key"
+    ))
+    .unwrap();
     // One segment (the camera ran once): evidence/<attempt>/1.
     let dir = std::fs::read_dir(data.path().join("evidence"))
         .unwrap()
