@@ -335,6 +335,8 @@ mod tests {
             ),
             ("901301300017", IdError::InvalidMonth(13)),
             ("900101700012", IdError::InvalidCentury(7)),
+            // Both weight sequences give 10: no control digit can make this number valid.
+            ("900101300800", IdError::NoControlDigit),
         ];
         for (s, want) in cases {
             assert_eq!(Iin::parse(s), Err(want), "{s}");

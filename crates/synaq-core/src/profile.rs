@@ -363,6 +363,10 @@ mod tests {
             assert_eq!(c.minutes_per_question, 2, "{}", c.id);
             assert_eq!(c.pass_percent, 70, "{}", c.id);
             assert_eq!(c.retake_window_days, 30, "{}", c.id);
+            assert_eq!(c.capture_interval_secs, 5, "{}", c.id);
+            // Categories 1–4 are valid three years; 5 and 6 do not expire.
+            let years = if c.number <= 4 { Some(3) } else { None };
+            assert_eq!(c.certificate_validity_years, years, "{}", c.id);
             assert!(c.name.en.is_some(), "{} has an English name", c.id);
             assert!(c.topic_quota.is_empty(), "{}", c.id);
             assert_eq!(c.multiple_choice, MultipleChoiceScoring::AllOrNothing);
