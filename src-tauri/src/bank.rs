@@ -68,22 +68,51 @@ pub fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
 }
 
 /// The kiosk's one identity, kept as `kiosk.key` in its data directory: the key banks are
-/// issued to and results are signed with. `SYNAQ_KIOSK_KEY` names another file; without
-/// either, the demo kiosk key is installed there (the demo bank is issued to it).
+/// issued to and results are signed with (the store signs with the same file). On first start
+/// it is `SYNAQ_KIOSK_KEY`'s key when that is set, the demo kiosk key when the kiosk trusts the
+/// demo issuer (the demo bank is issued to it), and otherwise a new key made here. Afterwards a
+/// `SYNAQ_KIOSK_KEY` naming another key is refused: one kiosk, one identity.
 pub fn kiosk_key(dir: &Path) -> Result<KioskSecret, LoadError> {
+    kiosk_key_from(
+        dir,
+        env_path("SYNAQ_KIOSK_KEY").as_deref(),
+        env_path("SYNAQ_ISSUER_PUB").is_none(),
+    )
+}
+
+/// [`kiosk_key`] with its environment spelled out: the key file given, if any, and whether the
+/// kiosk trusts the demo issuer.
+pub fn kiosk_key_from(
+    dir: &Path,
+    given: Option<&Path>,
+    demo_issuer: bool,
+) -> Result<KioskSecret, LoadError> {
     let keys = |detail: String| LoadError {
         code: "error-kiosk-keys",
         detail,
     };
-    if let Some(path) = env_path("SYNAQ_KIOSK_KEY") {
-        return KioskSecret::load(&path).map_err(|e| keys(e.to_string()));
-    }
+    let given = given
+        .map(|p| KioskSecret::load(&p).map_err(|e| keys(format!("{}: {e}", p.display()))))
+        .transpose()?;
     let path = dir.join(synaq_store::identity::KEY_FILE);
     if !path.exists() {
         std::fs::create_dir_all(dir).map_err(|e| keys(e.to_string()))?;
-        synaq_seal::keys::write_secret(&path, DEMO_KIOSK_KEY).map_err(|e| keys(e.to_string()))?;
+        let written = match &given {
+            Some(key) => synaq_seal::keys::write_secret(&path, &key.to_toml()),
+            None if demo_issuer => synaq_seal::keys::write_secret(&path, DEMO_KIOSK_KEY),
+            // A real kiosk: the store makes its own key below.
+            None => Ok(()),
+        };
+        written.map_err(|e| keys(e.to_string()))?;
     }
-    KioskSecret::load(&path).map_err(|e| keys(e.to_string()))
+    let key = synaq_store::identity::load_or_create(dir).map_err(|e| keys(e.to_string()))?;
+    if given.is_some_and(|g| g.public().to_toml() != key.public().to_toml()) {
+        return Err(keys(format!(
+            "SYNAQ_KIOSK_KEY is not the key this kiosk already has in {}",
+            path.display()
+        )));
+    }
+    Ok(key)
 }
 
 pub const DEMO_EVIDENCE_PUB: &str = include_str!("../../assets/demo/keys/demo-evidence.pub");
@@ -146,14 +175,35 @@ pub fn open(
     dir: &Path,
     now: i64,
 ) -> Result<OpenedBank, LoadError> {
+    open_then(bank, issuer, kiosk, dir, now, || Ok(()))
+}
+
+/// [`open`], with `keep` run after every check passed and before the bank's version is
+/// recorded as trusted: a bank that could not be kept does not raise the high-water mark
+/// (which would make the kiosk refuse the bank it still has as a rollback).
+pub fn open_then(
+    bank: &[u8],
+    issuer: &IssuerPublic,
+    kiosk: &KioskSecret,
+    dir: &Path,
+    now: i64,
+    keep: impl FnOnce() -> Result<(), LoadError>,
+) -> Result<OpenedBank, LoadError> {
     let store_err = |e: std::io::Error| LoadError {
         code: "bank-trust-store",
         detail: format!("{}: {e}", dir.display()),
     };
     std::fs::create_dir_all(dir).map_err(store_err)?;
     let mut trust = FileTrustStore::open(&dir.join("trust.json")).map_err(store_err)?;
-    bank::open(bank, issuer, kiosk, now, &mut trust).map_err(|e| LoadError {
+    let bank_err = |e: bank::BankError| LoadError {
         code: e.code(),
         detail: e.to_string(),
-    })
+    };
+    let opened = bank::open_unrecorded(bank, issuer, kiosk, now, &trust).map_err(bank_err)?;
+    keep()?;
+    use synaq_seal::TrustStore as _;
+    trust
+        .record(&opened.header.series, opened.header.version)
+        .map_err(store_err)?;
+    Ok(opened)
 }

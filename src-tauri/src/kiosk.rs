@@ -729,12 +729,19 @@ impl Kiosk {
 
     fn keep(&self, bytes: &[u8], name: &str) -> R<()> {
         let tmp = self.dir.join(format!("{name}.partial"));
-        std::fs::write(&tmp, bytes)
-            .and_then(|_| std::fs::rename(&tmp, self.dir.join(name)))
-            .map_err(|e| {
-                eprintln!("synaq-kiosk: keeping {name}: {e}");
-                IpcErrorCode("store-db".into())
+        // Written whole and synced before it replaces the old file, and the rename synced too:
+        // after a power cut the kiosk has either the old file or the new one.
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, bytes)?;
+                f.sync_all()
             })
+            .and_then(|_| std::fs::rename(&tmp, self.dir.join(name)))
+            .and_then(|_| std::fs::File::open(&self.dir)?.sync_all());
+        written.map_err(|e| {
+            eprintln!("synaq-kiosk: keeping {name}: {e}");
+            IpcErrorCode("store-db".into())
+        })
     }
 
     /// Imports a bank file (from removable media): every check, then it replaces the bank.
@@ -751,8 +758,13 @@ impl Kiosk {
     fn install_bank(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
         let issuer = crate::bank::issuer_from_env()?;
         let key = crate::bank::kiosk_key(&self.dir)?;
-        let opened = crate::bank::open(bytes, &issuer, &key, &self.dir, now)?;
-        self.keep(bytes, crate::bank::BANK_FILE)?;
+        let opened = crate::bank::open_then(bytes, &issuer, &key, &self.dir, now, || {
+            self.keep(bytes, crate::bank::BANK_FILE)
+                .map_err(|e| LoadError {
+                    code: "store-db",
+                    detail: e.0,
+                })
+        })?;
         let verdict = ImportVerdict {
             kind: "bank".into(),
             name: opened.header.series.clone(),

@@ -133,6 +133,84 @@ fn demo_bank_matches_its_sources() {
 }
 
 #[test]
+fn the_kiosk_has_one_identity_and_the_demo_key_only_with_the_demo_issuer() {
+    let demo_pub = synaq_seal::KioskSecret::from_toml(bank::DEMO_KIOSK_KEY)
+        .unwrap()
+        .public()
+        .to_toml();
+    // Trusting the demo issuer: the demo kiosk key, which the demo bank is issued to.
+    let dir = tempfile::tempdir().unwrap();
+    let key = bank::kiosk_key_from(dir.path(), None, true).unwrap();
+    assert_eq!(key.public().to_toml(), demo_pub);
+
+    // A real issuer: a key of its own, made once and kept (0600), never the demo one.
+    let dir = tempfile::tempdir().unwrap();
+    let first = bank::kiosk_key_from(dir.path(), None, false).unwrap();
+    assert_ne!(first.public().to_toml(), demo_pub);
+    let again = bank::kiosk_key_from(dir.path(), None, false).unwrap();
+    assert_eq!(again.public().to_toml(), first.public().to_toml());
+    // The store signs results with the same identity.
+    let store = synaq_store::identity::load_or_create(dir.path()).unwrap();
+    assert_eq!(store.public().to_toml(), first.public().to_toml());
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(dir.path().join("kiosk.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // A key given from outside is installed as the kiosk's identity on first start...
+    let given_dir = tempfile::tempdir().unwrap();
+    let given = given_dir.path().join("given.key");
+    let made = synaq_seal::KioskSecret::generate().unwrap();
+    synaq_seal::keys::write_secret(&given, &made.to_toml()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = bank::kiosk_key_from(dir.path(), Some(&given), false).unwrap();
+    assert_eq!(key.public().to_toml(), made.public().to_toml());
+    let store = synaq_store::identity::load_or_create(dir.path()).unwrap();
+    assert_eq!(store.public().to_toml(), made.public().to_toml());
+    // ...and another one later is refused instead of silently signing with a second identity.
+    let other = given_dir.path().join("other.key");
+    let made = synaq_seal::KioskSecret::generate().unwrap();
+    synaq_seal::keys::write_secret(&other, &made.to_toml()).unwrap();
+    let e = bank::kiosk_key_from(dir.path(), Some(&other), false).unwrap_err();
+    assert_eq!(e.code, "error-kiosk-keys");
+    assert!(
+        e.detail.contains("not the key this kiosk already has"),
+        "{}",
+        e.detail
+    );
+}
+
+#[test]
+fn a_bank_that_cannot_be_kept_is_not_recorded_as_trusted() {
+    use synaq_seal::TrustStore as _;
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
+    let kiosk = bank::kiosk_key(dir.path()).unwrap();
+    let mark = || {
+        synaq_seal::FileTrustStore::open(&dir.path().join("trust.json"))
+            .unwrap()
+            .high_water("eumc-demo")
+    };
+    let full = || {
+        Err(LoadError {
+            code: "store-db",
+            detail: "no space left on device".into(),
+        })
+    };
+    let e = bank::open_then(bank::DEMO_BANK, &issuer, &kiosk, dir.path(), NOW, full).unwrap_err();
+    assert_eq!(e.code, "store-db");
+    assert_eq!(
+        mark(),
+        None,
+        "nothing trusted while the bank is not on disk"
+    );
+    let opened = bank::open_then(bank::DEMO_BANK, &issuer, &kiosk, dir.path(), NOW, || Ok(()));
+    assert_eq!(mark(), Some(opened.unwrap().header.version));
+}
+
+#[test]
 fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
