@@ -5,16 +5,20 @@ use std::process::ExitCode;
 
 /// WebKit and JavaScriptCore settings that only exist as environment variables: set before GTK
 /// starts, inherited by the WebKit processes; one already set (say to "0") is left alone.
-/// Measured with `cargo xtask bench app` (Xvfb, no GPU), sum of PSS after 60 answers of a
-/// 120-question exam, with the settings of webview.rs: 424 MB with neither, 325 MB with CPU
-/// painting, 304 MB with both (without the JIT: answer-to-saved p95 12 → 37 ms, target < 50;
-/// cold start 0.6 → 1.1 s, target < 1.5 s; drop that line if time matters more than 20 MB).
-/// Not set: WEBKIT_DISABLE_DMABUF_RENDERER / WEBKIT_DISABLE_COMPOSITING_MODE (about the same
-/// saving, but WebKitWebDriver's screenshots hang) and MALLOC_ARENA_MAX=2 (no gain).
-const WEBKIT_ENV: [(&str, &str); 2] = [
-    // Skia paints on the CPU instead of through GL (llvmpipe without a GPU): -100 MB.
+/// Measured with `cargo xtask bench app` and by hand (Xvfb, no GPU, WebKitGTK 2.50, sum of PSS
+/// of the kiosk and its WebKit processes), with the settings of webview.rs: idle on the language
+/// screen 270 MB with CPU painting and no JIT, 214 MB with DMA-BUF off as well (the web process
+/// 154 → 101 MB). MALLOC_ARENA_MAX, WEBKIT_SKIA_CPU_PAINTING_THREADS and JSC_forceRAMSize
+/// changed nothing and are not set.
+const WEBKIT_ENV: [(&str, &str); 3] = [
+    // Paint into shared memory, not DMA-BUF buffers (there is no GPU to share them with): -55 MB.
+    // WebKitWebDriver cannot take screenshots this way; the e2e suite takes them from X.
+    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+    // Skia paints on the CPU instead of through GL (llvmpipe without a GPU): -100 MB when
+    // DMA-BUF is on, nothing when it is off; kept for a kiosk started with it on.
     ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1"),
-    // JavaScriptCore interprets only, no JIT code or JIT memory pools: -20 MB.
+    // JavaScriptCore interprets only, no JIT code or JIT memory pools: -8 to -20 MB (answer to
+    // "saved" p95 12 → 37 ms, target < 50; cold start +0.4 s, target < 1.5 s).
     ("JSC_useJIT", "0"),
 ];
 

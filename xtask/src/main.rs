@@ -354,7 +354,7 @@ fn e2e() -> Result<()> {
         .env("SYNAQ_KIOSK_BIN", root().join("target/debug/synaq-kiosk"))
         .env("SYNAQ_TAURI_DRIVER", driver)
         .env("SYNAQ_E2E_OUT", &out)
-        // WebKitWebDriver's screenshots hang with compositing disabled (WebKitGTK 2.50).
+        // The kiosk's own WebKit settings (main.rs) are what is tested.
         .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE");
     run(c)?;
     let shots = std::fs::read_dir(&out)

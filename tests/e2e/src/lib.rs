@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use serde_json::{json, Value};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -341,12 +340,15 @@ impl Kiosk {
     }
 
     /// Saves a PNG of the window as `target/e2e/NAME.png`.
+    /// Saves what the screen shows as `<name>.png`. Taken from the X server, after two
+    /// animation frames so the last change is painted: WebKitWebDriver's own screenshot waits
+    /// forever when WebKit paints without DMA-BUF, as the kiosk does to save memory.
     pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let v = self.call("GET", &self.s("/screenshot"), None)?;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(v.as_str().ok_or("screenshot is not a string")?)?;
+        self.script(
+            "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+        )?;
         let path = out_dir()?.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        x11_screenshot(&path)?;
         Ok(path)
     }
 }
@@ -388,4 +390,35 @@ pub fn https_get_pinned(url: &str, fingerprint: &str) -> Result<String> {
             Err(format!("GET {url}: HTTP {status}: {body}").into())
         }
     })
+}
+
+/// The whole X screen (`$DISPLAY`, 24-bit Xvfb) as an RGB PNG at `path`.
+fn x11_screenshot(path: &Path) -> Result<()> {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat};
+    let (conn, screen) = x11rb::connect(None)?;
+    let root = &conn.setup().roots[screen];
+    let (w, h) = (root.width_in_pixels, root.height_in_pixels);
+    let image = conn
+        .get_image(ImageFormat::Z_PIXMAP, root.root, 0, 0, w, h, !0)?
+        .reply()?;
+    if image.depth != 24 || image.data.len() != usize::from(w) * usize::from(h) * 4 {
+        return Err(format!(
+            "unexpected X image: depth {}, {} bytes for {w}x{h}",
+            image.depth,
+            image.data.len()
+        )
+        .into());
+    }
+    // 32 bits a pixel, little-endian BGRX.
+    let rgb: Vec<u8> = image
+        .data
+        .chunks_exact(4)
+        .flat_map(|p| [p[2], p[1], p[0]])
+        .collect();
+    let mut encoder = png::Encoder::new(std::fs::File::create(path)?, w.into(), h.into());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.write_header()?.write_image_data(&rgb)?;
+    Ok(())
 }
