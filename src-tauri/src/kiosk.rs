@@ -398,8 +398,18 @@ impl Kiosk {
         let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
         let cat =
             CategoryId::new(category).map_err(|_| IpcErrorCode("store-unknown-category".into()))?;
+        // Questions of failed attempts at other kiosks, as ЕУМЦ's roster lists them.
+        let seen_elsewhere = self
+            .roster
+            .as_ref()
+            .map_err(|e| e.clone())?
+            .find(&iin, today)
+            .into_iter()
+            .filter(|e| e.category == cat)
+            .flat_map(|e| e.seen)
+            .collect::<Vec<_>>();
         let engine = self.engine()?;
-        let attempt = engine.admit(&iin, &cat, &proctor)?;
+        let attempt = engine.admit_after(&iin, &cat, &proctor, &seen_elsewhere)?;
         self.start_proctoring(&proctor, &attempt)?;
         self.examinee = Some(Examinee {
             name: m.name.clone(),

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use synaq_core::{CategoryId, Iin};
+use synaq_core::{CategoryId, Iin, QuestionId};
 use synaq_seal::roster::{self, Roster};
 use synaq_seal::{FileTrustStore, IssuerPublic};
 
@@ -19,6 +19,8 @@ pub struct Entry {
     pub category: CategoryId,
     pub oo_name: String,
     pub attempt: u32,
+    /// Questions ЕУМЦ knows the person already saw in failed attempts of this category.
+    pub seen: Vec<QuestionId>,
 }
 
 /// A roster that passed its checks.
@@ -36,6 +38,7 @@ impl LoadedRoster {
                 category: e.category.clone(),
                 oo_name: e.oo_name.clone(),
                 attempt: e.attempt,
+                seen: e.seen.clone(),
             })
             .collect()
     }

@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension as _, Row};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank;
 use synaq_seal::roster::{self, Roster, RosterEntry};
+use synaq_store::result::SignedResult;
 use synaq_sync::bundle::{
     self, EvidenceOutcome, ReceiptsBody, ReceiptsBundle, ResultsBundle, RECEIPTS_KIND,
 };
@@ -185,7 +186,7 @@ impl Central {
         let roster = if roster_rev > since {
             let mut stmt = conn.prepare(
                 "SELECT iin, name, category, oo_bin, oo_name, attempt, allowed_from, allowed_to
-                 FROM roster WHERE branch = ?1 AND rev <= ?2 ORDER BY id",
+                 FROM roster WHERE branch = ?1 AND rev <= ?2 ORDER BY attempt, id",
             )?;
             let rows = stmt.query_map(params![branch, cursor], |r| {
                 Ok((
@@ -199,11 +200,24 @@ impl Central {
                     r.get::<_, String>(7)?,
                 ))
             })?;
+            let mut failed = conn.prepare_cached(
+                "SELECT result FROM results WHERE iin = ?1 AND category = ?2 AND passed = 0",
+            )?;
             let mut entries = Vec::new();
+            let mut at = std::collections::HashMap::new();
             for row in rows {
                 let (iin, name, cat, bin, oo_name, attempt, from, to) = row?;
+                // What the person was shown in failed attempts, at any kiosk: a retake draws
+                // other questions.
+                let mut seen = std::collections::BTreeSet::new();
+                for result in failed.query_map(params![iin, cat], |r| r.get::<_, String>(0))? {
+                    let sr: SignedResult = serde_json::from_str(&result?)
+                        .map_err(|e| CentralError::Db(format!("a stored result: {e}")))?;
+                    seen.extend(sr.record.items.into_iter().map(|i| i.question));
+                }
                 let bad = |w: &str| CentralError::Db(format!("roster row has an invalid {w}"));
-                entries.push(RosterEntry {
+                let key = (iin.clone(), cat.clone());
+                let entry = RosterEntry {
                     iin: Iin::parse(&iin).map_err(|_| bad("ИИН"))?,
                     name,
                     category: CategoryId::new(cat).map_err(|_| bad("category"))?,
@@ -212,7 +226,17 @@ impl Central {
                     attempt,
                     allowed_from: from.parse::<NaiveDate>().map_err(|_| bad("date"))?,
                     allowed_to: to.parse::<NaiveDate>().map_err(|_| bad("date"))?,
-                });
+                    seen: seen.into_iter().collect(),
+                };
+                // A retake's registration replaces the earlier one: a roster lists a person
+                // once per category (kiosks refuse one that does not).
+                match at.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(i) => entries[*i.get()] = entry,
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(entries.len());
+                        entries.push(entry);
+                    }
+                }
             }
             let r = Roster {
                 series: branch.clone(),

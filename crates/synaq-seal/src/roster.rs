@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 use ring::digest::{digest, SHA512};
 use ring::signature::{UnparsedPublicKey, ED25519};
 use serde::{Deserialize, Serialize};
-use synaq_core::{Bin, CategoryId, Iin};
+use synaq_core::{Bin, CategoryId, Iin, QuestionId};
 
 use crate::keys::{IssuerPublic, IssuerSecret, KeyId};
 use crate::trust::TrustStore;
@@ -141,6 +141,10 @@ pub struct RosterEntry {
     pub allowed_from: NaiveDate,
     /// Last day (inclusive, local calendar date) the person may sit the check.
     pub allowed_to: NaiveDate,
+    /// Questions ЕУМЦ knows the person was shown in failed attempts of this category, at any
+    /// kiosk: a retake draws others as far as the bank allows. Empty for a first attempt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen: Vec<QuestionId>,
 }
 
 impl RosterEntry {
@@ -625,6 +629,7 @@ impl RosterSource {
                     attempt: x.attempt,
                     allowed_from,
                     allowed_to,
+                    seen: Vec::new(),
                 });
             }
         }

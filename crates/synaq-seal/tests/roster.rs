@@ -42,6 +42,7 @@ fn entry(who: &str, name: &str, category: u8, attempt: u32) -> RosterEntry {
         attempt,
         allowed_from: day(2026, 1, 1),
         allowed_to: day(2036, 12, 31),
+        seen: Vec::new(),
     }
 }
 

@@ -462,11 +462,24 @@ impl Engine {
         category: &CategoryId,
         proctor: &str,
     ) -> Result<String, StoreError> {
+        self.admit_after(iin, category, proctor, &[])
+    }
+
+    /// [`Engine::admit`] for a person ЕУМЦ's roster says already saw `seen_elsewhere` in failed
+    /// attempts at other kiosks: the paper avoids those too, as far as the bank allows.
+    pub fn admit_after(
+        &mut self,
+        iin: &Iin,
+        category: &CategoryId,
+        proctor: &str,
+        seen_elsewhere: &[QuestionId],
+    ) -> Result<String, StoreError> {
         let mut seed = [0u8; 8];
         SystemRandom::new()
             .fill(&mut seed)
             .map_err(|_| StoreError::Db("the system random generator failed".into()))?;
-        self.admit_with_seed(iin, category, proctor, u64::from_le_bytes(seed))
+        let seed = u64::from_le_bytes(seed);
+        self.admit_seeded(iin, category, proctor, seed, seen_elsewhere)
     }
 
     /// [`Engine::admit`] with a given seed (reproducible exams in tests).
@@ -476,6 +489,18 @@ impl Engine {
         category: &CategoryId,
         proctor: &str,
         seed: u64,
+    ) -> Result<String, StoreError> {
+        self.admit_seeded(iin, category, proctor, seed, &[])
+    }
+
+    /// [`Engine::admit_after`] with a given seed.
+    pub fn admit_seeded(
+        &mut self,
+        iin: &Iin,
+        category: &CategoryId,
+        proctor: &str,
+        seed: u64,
+        seen_elsewhere: &[QuestionId],
     ) -> Result<String, StoreError> {
         if let Some(l) = &self.live {
             if l.state != State::Finished {
@@ -488,7 +513,9 @@ impl Engine {
             .category(category)
             .cloned()
             .ok_or_else(|| StoreError::UnknownCategory(category.to_string()))?;
-        let seen = self.seen_in_failed_attempts(iin, category)?;
+        let mut seen = self.seen_in_failed_attempts(iin, category)?;
+        let seen_here = seen.len();
+        seen.extend(seen_elsewhere.iter().cloned());
         let paper = assemble(self.bank.questions(), &cat, seed, &seen)?;
         let mut nonce = [0u8; 8];
         SystemRandom::new()
@@ -540,6 +567,8 @@ impl Engine {
                     "iin": masked, "category": l.category.id.as_str(), "proctor": l.proctor,
                     "seed": l.paper.seed, "questions": l.paper.items.len(),
                     "bank": format!("{series} v{version}"),
+                    // What the paper avoided: questions of failed attempts here and elsewhere.
+                    "seen_here": seen_here, "seen_elsewhere": seen_elsewhere.len(),
                 }),
             )
         })?;
@@ -1026,22 +1055,36 @@ impl Engine {
         Ok(signed)
     }
 
-    /// Results waiting for delivery, oldest first.
+    /// Results waiting for delivery, oldest first. Each one's signature is checked with this
+    /// kiosk's key: a record changed in the database is refused with [`StoreError::Tampered`]
+    /// naming its attempt, never handed on.
     pub fn outbox(&self) -> Result<Vec<SignedResult>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT result FROM outbox WHERE delivered IS NULL ORDER BY created")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|r| serde_json::from_str(&r?).map_err(|e| StoreError::Db(e.to_string())))
-            .collect()
+        let mut stmt = self.conn.prepare(
+            "SELECT attempt, result FROM outbox WHERE delivered IS NULL ORDER BY created",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (attempt, json) = row?;
+            out.push(crate::outbox::parse_signed(
+                &attempt,
+                &json,
+                &self.kiosk_ed25519(),
+            )?);
+        }
+        Ok(out)
     }
 
-    /// Walks the journal's hash chain.
+    /// Checks everything that vouches for the kiosk's records: the journal's hash chain, its
+    /// tip, that each signed result names its attempt's `finished` row (see
+    /// [`journal::verify`]), and each stored result's signature with this kiosk's key.
     pub fn verify_journal(&self) -> Result<Head, StoreError> {
-        journal::verify(&self.conn).map_err(|e| match e {
+        let head = journal::verify(&self.conn).map_err(|e| match e {
             journal::VerifyError::Tampered(t) => StoreError::Tampered(t.to_string()),
             journal::VerifyError::Db(d) => d.into(),
-        })
+        })?;
+        crate::outbox::verify_all(&self.conn, &self.kiosk_ed25519())?;
+        Ok(head)
     }
 
     /// The saved answers of the open attempt (what the crash tests compare against).
@@ -1069,7 +1112,8 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// The signed result of the attempt on the kiosk, once it is finished.
+    /// The signed result of the attempt on the kiosk, once it is finished (its signature
+    /// checked with this kiosk's key).
     pub fn last_result(&self) -> Result<Option<ResultRecord>, StoreError> {
         let Some(l) = self.live.as_ref().filter(|l| l.state == State::Finished) else {
             return Ok(None);
@@ -1083,9 +1127,7 @@ impl Engine {
             )
             .optional()?;
         json.map(|j| {
-            serde_json::from_str::<SignedResult>(&j)
-                .map(|s| s.record)
-                .map_err(|e| StoreError::Db(e.to_string()))
+            crate::outbox::parse_signed(&l.id, &j, &self.kiosk_ed25519()).map(|s| s.record)
         })
         .transpose()
     }

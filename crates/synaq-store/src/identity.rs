@@ -1,6 +1,12 @@
 //! The kiosk's own keys: created once, kept in the data directory with mode 0600, never
 //! written to the journal or the database.
+//!
+//! Creation is crash-safe: the key is written and synced under a temporary name, then linked
+//! into place only if no key is there yet, so a kiosk killed mid-creation finds either no key
+//! (and makes one) or the whole key — never a half-written file — and two processes starting
+//! at once end up with the same key.
 
+use std::io::ErrorKind;
 use std::path::Path;
 
 use synaq_seal::keys::write_secret;
@@ -11,17 +17,137 @@ pub const KEY_FILE: &str = "kiosk.key";
 /// File name of its public key (for enrollment).
 pub const PUB_FILE: &str = "kiosk.pub";
 
-/// Loads the kiosk key, or creates it on first start.
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
+    move |source| KeyError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn remove_if_present(path: &Path) -> Result<(), KeyError> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(io_err(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Makes the directory's entries durable (a rename or link survives power loss).
+fn sync_dir(dir: &Path) -> Result<(), KeyError> {
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
+}
+
+/// Loads the kiosk key, or creates it on first start. The public key file is (re)written when
+/// it is missing.
 pub fn load_or_create(dir: &Path) -> Result<KioskSecret, KeyError> {
     let path = dir.join(KEY_FILE);
-    if path.exists() {
-        return KioskSecret::load(&path);
+    let key = if path.exists() {
+        let key = KioskSecret::load(&path)?;
+        remove_orphans(dir);
+        key
+    } else {
+        create(dir, &path)?
+    };
+    let public = dir.join(PUB_FILE);
+    if !public.exists() {
+        let tmp = dir.join(format!("{PUB_FILE}.new"));
+        std::fs::write(&tmp, key.public().to_toml()).map_err(io_err(&tmp))?;
+        std::fs::rename(&tmp, &public).map_err(io_err(&public))?;
+        sync_dir(dir)?;
     }
-    let key = KioskSecret::generate()?;
-    write_secret(&path, &key.to_toml())?;
-    std::fs::write(dir.join(PUB_FILE), key.public().to_toml()).map_err(|source| KeyError::Io {
-        path: dir.join(PUB_FILE).display().to_string(),
-        source,
-    })?;
     Ok(key)
+}
+
+/// Removes temporary keys of creations that were cut short (the key is in place by now).
+fn remove_orphans(dir: &Path) {
+    let prefix = format!("{KEY_FILE}.new.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            // Best effort: a file that cannot be removed now is tried again next start.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn create(dir: &Path, path: &Path) -> Result<KioskSecret, KeyError> {
+    let tmp = dir.join(format!("{KEY_FILE}.new.{}", std::process::id()));
+    // Left over from a process with this id that was killed mid-creation.
+    remove_if_present(&tmp)?;
+    let key = KioskSecret::generate()?;
+    write_secret(&tmp, &key.to_toml())?;
+    let linked = std::fs::hard_link(&tmp, path);
+    remove_if_present(&tmp)?;
+    match linked {
+        Ok(()) => {
+            sync_dir(dir)?;
+            Ok(key)
+        }
+        // Another process made the key first: there is one identity, and it is theirs.
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => KioskSecret::load(path),
+        Err(e) => Err(io_err(path)(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_is_created_once_with_mode_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = load_or_create(dir.path()).unwrap();
+        let second = load_or_create(dir.path()).unwrap();
+        assert_eq!(
+            first.public(),
+            second.public(),
+            "the same key on the second call"
+        );
+        assert_eq!(first.id(), second.id());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "kiosk.key mode {mode:o}");
+        }
+        let public = std::fs::read_to_string(dir.path().join(PUB_FILE)).unwrap();
+        assert_eq!(public, first.public().to_toml());
+        // Nothing is left under a temporary name.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn a_creation_cut_short_is_finished_by_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        // Killed after writing half a temporary key, before linking it into place.
+        let stale = dir
+            .path()
+            .join(format!("{KEY_FILE}.new.{}", std::process::id()));
+        std::fs::write(&stale, "kind = \"synaq").unwrap();
+        let key = load_or_create(dir.path()).unwrap();
+        assert!(!stale.exists());
+        // Another process's temporary key, left when it was killed, goes at the next start.
+        let orphan = dir.path().join(format!("{KEY_FILE}.new.4000000"));
+        std::fs::write(&orphan, "kind = \"synaq").unwrap();
+        assert_eq!(load_or_create(dir.path()).unwrap().public(), key.public());
+        assert!(!orphan.exists());
+        // Killed after the key was in place, before its public file was written.
+        std::fs::remove_file(dir.path().join(PUB_FILE)).unwrap();
+        let again = load_or_create(dir.path()).unwrap();
+        assert_eq!(again.public(), key.public());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(PUB_FILE)).unwrap(),
+            key.public().to_toml()
+        );
+    }
 }

@@ -3,6 +3,18 @@
 //! Each row's hash is SHA-256 over the previous row's hash and the row's own fields, so
 //! editing a row breaks its hash, deleting a row leaves a gap, and reordering rows breaks the
 //! chain. Rows are written in the same transaction as the state they describe.
+//!
+//! The chain's end is anchored twice, so that cutting rows off the end is detected too:
+//! - the **tip** (`journal_tip`: the last row's number and hash) is moved in the same
+//!   transaction as every append, and [`verify`] compares the walked chain's end with it;
+//! - every **signed result** in the outbox names the hash of its attempt's `finished` row,
+//!   and [`verify`] finds that row in the chain (the kiosk key, not the file, vouches for it).
+//!
+//! SQLite itself refuses to change or delete journal rows (triggers, migration 5), and moves
+//! the tip only one row forward. Someone with the file can drop the triggers; then the hashes,
+//! the tip and the signed results are what give them away.
+
+use std::collections::HashMap;
 
 use ring::digest::{Context, SHA256};
 use rusqlite::{params, Connection, OptionalExtension as _};
@@ -75,6 +87,25 @@ pub enum TamperError {
     Broken(i64),
     #[error("journal row {0} was changed after it was written")]
     Edited(i64),
+    /// The chain ends before the recorded tip: its last rows were deleted.
+    #[error("the journal ends at row {last} but its tip is row {tip}: the last rows were deleted")]
+    Truncated { last: i64, tip: i64 },
+    /// The chain does not end where the recorded tip says (rows added behind its back, or the
+    /// tip was changed).
+    #[error("the journal ends at row {last}, which is not its recorded tip (row {tip}): rows were added or the tip was changed")]
+    TipMismatch { last: i64, tip: i64 },
+    /// The recorded tip is gone.
+    #[error("the journal's tip record is missing (deleted)")]
+    TipMissing,
+    /// A signed result names a journal head that is not its attempt's `finished` row.
+    #[error("the signed result of attempt {0} names a journal row that is not in the journal (rows were deleted or replaced)")]
+    ResultNotInJournal(String),
+    /// The journal records a finished attempt whose signed result is not in the outbox.
+    #[error("attempt {0} finished (journal row {1}) but its signed result is missing from the outbox (deleted)")]
+    ResultMissing(String, i64),
+    /// A stored result cannot be read.
+    #[error("the stored result of attempt {0} cannot be read: it was changed")]
+    ResultUnreadable(String),
 }
 
 fn hash(
@@ -99,19 +130,37 @@ fn hash(
     c.finish().as_ref().try_into().expect("SHA-256 is 32 bytes")
 }
 
-/// The current head, read from the last row.
+fn head_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Head> {
+    let hash: Vec<u8> = r.get(1)?;
+    Ok(Head {
+        seq: r.get(0)?,
+        hash: hash.try_into().unwrap_or([0; 32]),
+    })
+}
+
+/// The recorded tip, if its row exists.
+pub fn tip(conn: &Connection) -> rusqlite::Result<Option<Head>> {
+    conn.query_row(
+        "SELECT seq, hash FROM journal_tip WHERE id = 1",
+        [],
+        head_of,
+    )
+    .optional()
+}
+
+/// The current head: the recorded tip (the last row, when the tip record is gone).
+///
+/// New rows follow the tip, not the last row left in the table: after the last rows were cut
+/// off, the next row leaves a gap [`verify`] reports, instead of quietly closing it.
 pub fn head(conn: &Connection) -> rusqlite::Result<Head> {
+    if let Some(tip) = tip(conn)? {
+        return Ok(tip);
+    }
     Ok(conn
         .query_row(
             "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
             [],
-            |r| {
-                let hash: Vec<u8> = r.get(1)?;
-                Ok(Head {
-                    seq: r.get(0)?,
-                    hash: hash.try_into().unwrap_or([0; 32]),
-                })
-            },
+            head_of,
         )
         .optional()?
         .unwrap_or_else(Head::genesis))
@@ -145,11 +194,51 @@ pub fn append(
             &h[..]
         ],
     )?;
+    conn.execute(
+        "INSERT INTO journal_tip (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![seq, &h[..]],
+    )?;
     Ok(Head { seq, hash: h })
 }
 
+/// The journal head each stored result was signed with, by attempt.
+fn result_heads(conn: &Connection) -> Result<HashMap<String, String>, VerifyError> {
+    let mut stmt = conn.prepare("SELECT attempt, result FROM outbox")?;
+    let mut rows = stmt.query([])?;
+    let mut heads = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let attempt: String = r.get(0)?;
+        let json: String = r.get(1)?;
+        let head = serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|v| {
+                let rec = v.get("record")?;
+                (rec.get("attempt_id")?.as_str()? == attempt)
+                    .then(|| rec.get("journal_head")?.as_str().map(str::to_owned))?
+            });
+        match head {
+            Some(h) => heads.insert(attempt, h),
+            None => return Err(TamperError::ResultUnreadable(attempt).into()),
+        };
+    }
+    Ok(heads)
+}
+
 /// Walks the whole chain; returns its head, or where it breaks.
+///
+/// Besides each row's hash and link: the chain must end at the recorded tip, and every signed
+/// result in the outbox must name its attempt's `finished` row (and every `finished` row must
+/// have its result). The result's signature itself is checked by the engine, which holds the
+/// kiosk key ([`crate::Engine::verify_journal`]).
 pub fn verify(conn: &Connection) -> Result<Head, VerifyError> {
+    // One snapshot for the outbox, the rows and the tip, whatever other connections write.
+    let _snapshot = if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    };
+    let mut results = result_heads(conn)?;
     let mut stmt = conn.prepare(
         "SELECT seq, attempt, at_wall, at_active_ms, kind, data, prev_hash, hash FROM journal ORDER BY seq",
     )?;
@@ -165,19 +254,49 @@ pub fn verify(conn: &Connection) -> Result<Head, VerifyError> {
         if prev != head.hash {
             return Err(TamperError::Broken(seq).into());
         }
+        let attempt: String = r.get(1)?;
+        let kind: String = r.get(4)?;
         let h = hash(
             &head.hash,
             seq,
-            &r.get::<_, String>(1)?,
+            &attempt,
             r.get(2)?,
             r.get(3)?,
-            &r.get::<_, String>(4)?,
+            &kind,
             &r.get::<_, String>(5)?,
         );
         if stored != h {
             return Err(TamperError::Edited(seq).into());
         }
+        if kind == Kind::Finished.as_str() {
+            match results.remove(&attempt) {
+                Some(signed) if signed == hex::encode(h) => {}
+                Some(_) => return Err(TamperError::ResultNotInJournal(attempt).into()),
+                None => return Err(TamperError::ResultMissing(attempt, seq).into()),
+            }
+        }
         head = Head { seq, hash: h };
+    }
+    match tip(conn)? {
+        None => return Err(TamperError::TipMissing.into()),
+        Some(tip) if tip.seq > head.seq => {
+            return Err(TamperError::Truncated {
+                last: head.seq,
+                tip: tip.seq,
+            }
+            .into())
+        }
+        Some(tip) if tip != head => {
+            return Err(TamperError::TipMismatch {
+                last: head.seq,
+                tip: tip.seq,
+            }
+            .into())
+        }
+        Some(_) => {}
+    }
+    if let Some(attempt) = results.into_keys().min() {
+        return Err(TamperError::ResultNotInJournal(attempt).into());
     }
     Ok(head)
 }

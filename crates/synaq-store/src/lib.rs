@@ -118,6 +118,43 @@ fn migrations() -> Migrations<'static> {
         );
         CREATE INDEX certificates_attempt ON certificates (attempt);",
         ),
+        // 5: the journal is append-only in SQLite itself, and its tip (the last row's number
+        // and hash) is kept in a row of its own, moved in the same transaction as every append
+        // and only ever one row forward, so deleting the last rows of the chain is detected.
+        // A signed result's text cannot be changed either.
+        M::up(
+            "CREATE TABLE journal_tip (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL,
+            hash BLOB NOT NULL
+        );
+        INSERT INTO journal_tip (id, seq, hash)
+            SELECT 1, coalesce(max(seq), 0),
+                   coalesce((SELECT hash FROM journal ORDER BY seq DESC LIMIT 1), zeroblob(32))
+            FROM journal;
+        CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal
+        BEGIN
+            SELECT RAISE(ABORT, 'the journal is append-only: its rows cannot be changed');
+        END;
+        CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+        BEGIN
+            SELECT RAISE(ABORT, 'the journal is append-only: its rows cannot be deleted');
+        END;
+        CREATE TRIGGER journal_tip_no_delete BEFORE DELETE ON journal_tip
+        BEGIN
+            SELECT RAISE(ABORT, 'the journal tip cannot be deleted');
+        END;
+        CREATE TRIGGER journal_tip_forward BEFORE UPDATE ON journal_tip
+        WHEN NEW.id IS NOT OLD.id OR NEW.seq IS NOT OLD.seq + 1 OR NOT EXISTS (
+            SELECT 1 FROM journal WHERE seq = NEW.seq AND hash = NEW.hash)
+        BEGIN
+            SELECT RAISE(ABORT, 'the journal tip only moves to the row appended after it');
+        END;
+        CREATE TRIGGER outbox_result_fixed BEFORE UPDATE OF attempt, result ON outbox
+        BEGIN
+            SELECT RAISE(ABORT, 'a signed result cannot be changed');
+        END;",
+        ),
     ])
 }
 

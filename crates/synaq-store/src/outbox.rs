@@ -14,10 +14,17 @@
 //!
 //! Every operation also exists as a free function over a [`Connection`], so the admin tool can
 //! apply a receipts bundle to `kiosk.sqlite3` without opening the engine (no bank needed).
+//!
+//! Stored results are checked whenever they are read to be handed on: the [`Engine`] methods
+//! check each signature with the kiosk's own key; the free functions, which have no key, check
+//! it with the key the result names ([`verify_with_key`] checks with a known key). A record
+//! changed in the database is refused with [`StoreError::Tampered`] naming its attempt.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension as _};
 
 use crate::engine::{Engine, StoreError};
@@ -160,7 +167,8 @@ pub fn mark_refused(
     Ok(())
 }
 
-/// The result `attempt` as signed, if it is in the outbox.
+/// The result `attempt` as signed, if it is in the outbox (its signature checked with the key
+/// it names).
 pub fn result_of(conn: &Connection, attempt: &str) -> Result<Option<SignedResult>, StoreError> {
     let json: Option<String> = conn
         .query_row(
@@ -169,7 +177,7 @@ pub fn result_of(conn: &Connection, attempt: &str) -> Result<Option<SignedResult
             |r| r.get(0),
         )
         .optional()?;
-    json.map(|j| parse_result(&j)).transpose()
+    json.map(|j| parse_self_signed(attempt, &j)).transpose()
 }
 
 /// Records ЕУМЦ's signed evidence receipt for `attempt` (see
@@ -208,21 +216,26 @@ pub fn evidence_receipt(conn: &Connection, attempt: &str) -> Result<Option<Strin
         .optional()?)
 }
 
-/// Delivered results whose evidence still waits for upload, oldest first.
+/// Delivered results whose evidence still waits for upload, oldest first (signatures checked
+/// with the key each result names).
 pub fn evidence_queue(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT o.result FROM outbox o LEFT JOIN evidence e ON e.attempt = o.attempt
-         WHERE o.delivered IS NOT NULL AND e.attempt IS NULL ORDER BY o.created, o.attempt",
-    )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
-    for r in rows {
-        let res = parse_result(&r?)?;
+    for (attempt, json) in evidence_rows(conn)? {
+        let res = parse_self_signed(&attempt, &json)?;
         if res.record.evidence_head.is_some() {
             out.push(res);
         }
     }
     Ok(out)
+}
+
+fn evidence_rows(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT o.attempt, o.result FROM outbox o LEFT JOIN evidence e ON e.attempt = o.attempt
+         WHERE o.delivered IS NOT NULL AND e.attempt IS NULL ORDER BY o.created, o.attempt",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Every result this kiosk signed and its delivery state (see [`Engine::outbox_status`]).
@@ -277,6 +290,68 @@ fn parse_result(json: &str) -> Result<SignedResult, StoreError> {
         .map_err(|e| StoreError::Db(format!("a stored result does not parse: {e}")))
 }
 
+fn tampered(attempt: &str, what: &str) -> StoreError {
+    StoreError::Tampered(format!(
+        "the stored result of attempt {attempt} {what}: it was changed after the kiosk signed it"
+    ))
+}
+
+/// Checks a stored result against the kiosk's Ed25519 key: it must belong to the row's
+/// `attempt`, name that key, and carry a valid signature by it.
+pub fn verify_with_key(
+    attempt: &str,
+    result: &SignedResult,
+    kiosk_ed25519: &[u8; 32],
+) -> Result<(), StoreError> {
+    if result.record.attempt_id != attempt {
+        return Err(tampered(attempt, "names another attempt"));
+    }
+    if result.kiosk_ed25519 != B64.encode(kiosk_ed25519) {
+        return Err(tampered(attempt, "names another kiosk key"));
+    }
+    result
+        .verify(kiosk_ed25519)
+        .map_err(|_| tampered(attempt, "does not match its signature"))
+}
+
+/// Parses a stored result and checks it with the kiosk's key ([`verify_with_key`]).
+pub(crate) fn parse_signed(
+    attempt: &str,
+    json: &str,
+    kiosk_ed25519: &[u8; 32],
+) -> Result<SignedResult, StoreError> {
+    let result = serde_json::from_str(json).map_err(|_| tampered(attempt, "does not parse"))?;
+    verify_with_key(attempt, &result, kiosk_ed25519)?;
+    Ok(result)
+}
+
+/// Parses a stored result and checks it with the key it names (no kiosk key at hand).
+fn parse_self_signed(attempt: &str, json: &str) -> Result<SignedResult, StoreError> {
+    let result: SignedResult =
+        serde_json::from_str(json).map_err(|_| tampered(attempt, "does not parse"))?;
+    let key: [u8; 32] = B64
+        .decode(&result.kiosk_ed25519)
+        .ok()
+        .and_then(|k| k.try_into().ok())
+        .ok_or_else(|| tampered(attempt, "names no valid kiosk key"))?;
+    verify_with_key(attempt, &result, &key)?;
+    Ok(result)
+}
+
+/// Checks every stored result, delivered or not, with the kiosk's key.
+pub(crate) fn verify_all(conn: &Connection, kiosk_ed25519: &[u8; 32]) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare("SELECT attempt, result FROM outbox ORDER BY created, attempt")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        parse_signed(
+            &r.get::<_, String>(0)?,
+            &r.get::<_, String>(1)?,
+            kiosk_ed25519,
+        )?;
+    }
+    Ok(())
+}
+
 impl Engine {
     /// Records central's signed receipt for `attempt`. Returns `false` (and keeps the first
     /// receipt) when the result was already delivered: a retried push is harmless.
@@ -306,9 +381,18 @@ impl Engine {
         evidence_receipt(self.connection(), attempt)
     }
 
-    /// Delivered results with an `evidence_head` whose evidence has no receipt yet.
+    /// Delivered results with an `evidence_head` whose evidence has no receipt yet (each
+    /// signature checked with this kiosk's key).
     pub fn evidence_queue(&self) -> Result<Vec<SignedResult>, StoreError> {
-        evidence_queue(self.connection())
+        let key = self.kiosk_ed25519();
+        let mut out = Vec::new();
+        for (attempt, json) in evidence_rows(self.connection())? {
+            let res = parse_signed(&attempt, &json, &key)?;
+            if res.record.evidence_head.is_some() {
+                out.push(res);
+            }
+        }
+        Ok(out)
     }
 
     /// Puts a refused result back in the queue (after ЕУМЦ fixed what it refused for).
@@ -321,9 +405,14 @@ impl Engine {
         Ok(n > 0)
     }
 
-    /// Results still to push: queued, neither delivered nor refused, oldest first.
+    /// Results still to push: queued, neither delivered nor refused, oldest first (each
+    /// signature checked with this kiosk's key).
     pub fn pending(&self) -> Result<Vec<SignedResult>, StoreError> {
-        pending_on(self.connection())
+        let key = self.kiosk_ed25519();
+        pending_rows(self.connection())?
+            .into_iter()
+            .map(|(attempt, json)| parse_signed(&attempt, &json, &key))
+            .collect()
     }
 
     /// Every result this kiosk signed with its delivery state, its evidence's state and its
@@ -345,23 +434,33 @@ impl Engine {
     }
 }
 
-fn pending_on(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
+fn pending_rows(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT o.result FROM outbox o LEFT JOIN receipts r ON r.attempt = o.attempt
+        "SELECT o.attempt, o.result FROM outbox o LEFT JOIN receipts r ON r.attempt = o.attempt
          WHERE o.delivered IS NULL AND r.attempt IS NULL ORDER BY o.created, o.attempt",
     )?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    rows.map(|r| parse_result(&r?)).collect()
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn pending_on(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
+    pending_rows(conn)?
+        .into_iter()
+        .map(|(attempt, json)| parse_self_signed(&attempt, &json))
+        .collect()
 }
 
 /// The results still to push ([`Engine::pending`]), read from the kiosk database file `db`
 /// (`kiosk.sqlite3`) without opening the engine: no bank, no key, no recovery, nothing
 /// written. For the admin tool's removable-media export, safe while the kiosk app runs.
+/// Signatures are checked with the key each result names; check them against the kiosk's
+/// own key with [`verify_with_key`].
 pub fn pending_in(db: &Path) -> Result<Vec<SignedResult>, StoreError> {
     pending_on(&open_read_only(db)?)
 }
 
-/// Pending results on an open connection (see [`pending_in`]).
+/// Pending results on an open connection (see [`pending_in`]; signatures checked with the key
+/// each result names).
 pub fn pending(conn: &Connection) -> Result<Vec<SignedResult>, StoreError> {
     pending_on(conn)
 }

@@ -6,8 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use synaq_core::{CategoryId, Iin};
+use synaq_core::{CategoryId, Iin, QuestionId};
 use synaq_store::engine::{FinishReason, State};
+use synaq_store::journal::{self, TamperError, VerifyError};
+use synaq_store::outbox;
 use synaq_store::testing::demo_bank;
 use synaq_store::{Engine, FakeClock, StoreError};
 
@@ -226,6 +228,25 @@ fn finished_exam(dir: &Path) -> Engine {
     e
 }
 
+/// What someone with the database file does first: drop the triggers that keep the journal
+/// append-only (and the signed results fixed).
+const DROP_TRIGGERS: &str = "DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;
+     DROP TRIGGER journal_tip_no_delete; DROP TRIGGER journal_tip_forward;
+     DROP TRIGGER outbox_result_fixed;";
+
+fn journal_verify(e: &Engine) -> Result<journal::Head, TamperError> {
+    journal::verify(e.connection()).map_err(|err| match err {
+        VerifyError::Tampered(t) => t,
+        other => panic!("not a tamper error: {other}"),
+    })
+}
+
+fn last_seq(e: &Engine) -> i64 {
+    e.connection()
+        .query_row("SELECT max(seq) FROM journal", [], |r| r.get(0))
+        .unwrap()
+}
+
 #[test]
 fn tampering_with_the_journal_is_detected() {
     for (name, sql, want) in [
@@ -239,10 +260,130 @@ fn tampering_with_the_journal_is_detected() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let e = finished_exam(dir.path());
+        // Through SQL the change is refused outright...
+        let refused = e.connection().execute_batch(sql).unwrap_err();
+        assert!(refused.to_string().contains("append-only"), "{name}: {refused}");
+        e.verify_journal().unwrap();
+        // ...so an attacker drops the triggers first; the chain still gives them away.
+        e.connection().execute_batch(DROP_TRIGGERS).unwrap();
         e.connection().execute_batch(sql).unwrap();
         let err = e.verify_journal().unwrap_err();
         assert!(err.to_string().contains(want), "{name}: {err}");
+        assert_eq!(err.code(), "store-tampered");
     }
+}
+
+#[test]
+fn sql_refuses_to_change_the_journal_its_tip_or_a_signed_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = finished_exam(dir.path());
+    let head = e.verify_journal().unwrap();
+    let c = e.connection();
+    for (sql, want) in [
+        ("UPDATE journal SET data = '{}' WHERE seq = 2", "journal is append-only: its rows cannot be changed"),
+        ("UPDATE journal SET at_wall = at_wall + 1", "journal is append-only: its rows cannot be changed"),
+        ("DELETE FROM journal WHERE seq = (SELECT max(seq) FROM journal)", "journal is append-only: its rows cannot be deleted"),
+        ("DELETE FROM journal", "journal is append-only: its rows cannot be deleted"),
+        ("DELETE FROM journal_tip", "the journal tip cannot be deleted"),
+        ("UPDATE journal_tip SET seq = seq - 1, hash = (SELECT hash FROM journal WHERE seq = journal_tip.seq - 1)", "tip only moves to the row appended after it"),
+        ("UPDATE journal_tip SET seq = seq + 1", "tip only moves to the row appended after it"),
+        ("UPDATE outbox SET result = json_set(result, '$.record.score.passed', json('true'))", "a signed result cannot be changed"),
+    ] {
+        let err = c.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains(want), "{sql}: {err}");
+    }
+    assert_eq!(e.verify_journal().unwrap(), head, "nothing changed");
+    // Moving a delivered result's state is still allowed.
+    let attempt = e.outbox().unwrap()[0].record.attempt_id.clone();
+    assert!(e.mark_delivered(&attempt, "{}").unwrap());
+    e.verify_journal().unwrap();
+}
+
+#[test]
+fn deleting_the_last_journal_rows_is_detected() {
+    // An exam in progress: no signed result yet, only the tip anchors the end.
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit_with_seed(&iin(), &cat1(), "p1", 8).unwrap();
+    for p in 0..4 {
+        let a = pick(&mut e, p, 1);
+        e.answer(p, a).unwrap();
+    }
+    let n = e.verify_journal().unwrap().seq;
+    assert_eq!(n, last_seq(&e));
+    e.connection().execute_batch(DROP_TRIGGERS).unwrap();
+    e.connection()
+        .execute("DELETE FROM journal WHERE seq = ?1", [n])
+        .unwrap();
+    // What is left is an intact chain, one row shorter: only the tip shows the cut.
+    assert_eq!(
+        journal_verify(&e).unwrap_err(),
+        TamperError::Truncated {
+            last: n - 1,
+            tip: n
+        }
+    );
+    let err = e.verify_journal().unwrap_err();
+    assert!(
+        err.to_string().contains(&format!(
+            "ends at row {} but its tip is row {n}: the last rows were deleted",
+            n - 1
+        )),
+        "{err}"
+    );
+    // The kiosk restarts: new rows follow the tip, so the gap stays visible.
+    drop(e);
+    let e = engine(dir.path(), &clock);
+    assert_eq!(
+        last_seq(&e),
+        n + 1,
+        "the restart journalled the interruption"
+    );
+    assert_eq!(journal_verify(&e).unwrap_err(), TamperError::Missing(n));
+}
+
+#[test]
+fn cutting_a_finished_exam_and_its_tip_is_caught_by_the_signed_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = finished_exam(dir.path());
+    let attempt = e.outbox().unwrap()[0].record.attempt_id.clone();
+    let n = last_seq(&e);
+    e.connection().execute_batch(DROP_TRIGGERS).unwrap();
+    // The attacker who knows about the tip moves it back along with the rows.
+    e.connection()
+        .execute_batch(&format!(
+            "DELETE FROM journal WHERE seq = {n};
+             UPDATE journal_tip SET seq = {m}, hash = (SELECT hash FROM journal WHERE seq = {m});",
+            m = n - 1
+        ))
+        .unwrap();
+    assert_eq!(
+        journal_verify(&e).unwrap_err(),
+        TamperError::ResultNotInJournal(attempt.clone())
+    );
+    let err = e.verify_journal().unwrap_err();
+    assert!(
+        err.to_string().contains(&format!(
+            "signed result of attempt {attempt} names a journal row that is not in the journal"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn deleting_a_signed_result_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = finished_exam(dir.path());
+    let attempt = e.outbox().unwrap()[0].record.attempt_id.clone();
+    let n = last_seq(&e);
+    e.connection()
+        .execute("DELETE FROM outbox WHERE attempt = ?1", [&attempt])
+        .unwrap();
+    assert_eq!(
+        journal_verify(&e).unwrap_err(),
+        TamperError::ResultMissing(attempt, n)
+    );
 }
 
 #[test]
@@ -254,6 +395,265 @@ fn editing_a_signed_result_is_detected() {
     r.record.score.percent_milli = 100_000;
     r.record.score.passed = true;
     assert!(r.verify(&e.kiosk_ed25519()).is_err());
+}
+
+#[test]
+fn editing_the_stored_score_in_the_outbox_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = finished_exam(dir.path());
+    let before = e.outbox().unwrap();
+    assert_eq!(before.len(), 1);
+    let attempt = before[0].record.attempt_id.clone();
+    assert!(!before[0].record.score.passed, "5 of 30 answered: a fail");
+    assert_eq!(e.pending().unwrap(), before);
+    e.connection().execute_batch(DROP_TRIGGERS).unwrap();
+    let changed = e
+        .connection()
+        .execute(
+            "UPDATE outbox SET result = json_set(result,
+                '$.record.score.correct', 30, '$.record.score.points_milli', 30000,
+                '$.record.score.percent_milli', 100000, '$.record.score.passed', json('true'))
+             WHERE attempt = ?1",
+            [&attempt],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let stored: String = e
+        .connection()
+        .query_row("SELECT result FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.contains(r#""percent_milli":100000"#), "{stored}");
+    // The chain and the journal head are untouched; the signature is what gives it away.
+    journal_verify(&e).unwrap();
+    let want = format!("the stored result of attempt {attempt} does not match its signature");
+    let check = |what: &str, err: StoreError| {
+        assert!(matches!(err, StoreError::Tampered(_)), "{what}: {err}");
+        assert!(err.to_string().contains(&want), "{what}: {err}");
+    };
+    check("outbox", e.outbox().unwrap_err());
+    check("pending", e.pending().unwrap_err());
+    check("last_result", e.last_result().unwrap_err());
+    check("verify_journal", e.verify_journal().unwrap_err());
+    // Without the engine (no kiosk key at hand) the result is checked with the key it names.
+    check(
+        "outbox::pending",
+        outbox::pending(e.connection()).unwrap_err(),
+    );
+    check(
+        "outbox::result_of",
+        outbox::result_of(e.connection(), &attempt).unwrap_err(),
+    );
+    // Delivered, it is refused where it is read next: the evidence queue.
+    e.mark_delivered(&attempt, "{}").unwrap();
+    e.connection()
+        .execute(
+            "UPDATE outbox SET result = json_set(result, '$.record.evidence_head', '1:00') WHERE attempt = ?1",
+            [&attempt],
+        )
+        .unwrap();
+    check("evidence_queue", e.evidence_queue().unwrap_err());
+}
+
+#[test]
+fn a_result_signed_by_another_key_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = finished_exam(dir.path());
+    let mut r = e.outbox().unwrap().remove(0);
+    let attempt = r.record.attempt_id.clone();
+    r.record.score.passed = true;
+    // Re-signed with a key that is not this kiosk's: valid on its own, refused here.
+    let other = synaq_seal::KioskSecret::generate().unwrap();
+    let forged = synaq_store::SignedResult::sign(r.record, &other);
+    forged.verify(&other.public().ed25519).unwrap();
+    e.connection().execute_batch(DROP_TRIGGERS).unwrap();
+    e.connection()
+        .execute(
+            "UPDATE outbox SET result = ?2 WHERE attempt = ?1",
+            [&attempt, &serde_json::to_string(&forged).unwrap()],
+        )
+        .unwrap();
+    let err = e.outbox().unwrap_err();
+    assert!(
+        err.to_string().contains(&format!(
+            "the stored result of attempt {attempt} names another kiosk key"
+        )),
+        "{err}"
+    );
+    assert!(matches!(e.verify_journal(), Err(StoreError::Tampered(_))));
+}
+
+#[test]
+fn a_tick_alone_persists_the_clock_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit_with_seed(&iin(), &cat1(), "p1", 12).unwrap();
+    let limit = e.status().unwrap().limit_ms;
+    clock.advance(Duration::from_millis(1_200));
+    assert_eq!(e.tick().unwrap().remaining_ms, limit - 1_200);
+    drop(e); // killed right after the tick: no answer, no proctor action wrote anything
+    let saved: i64 = synaq_store::open_db(&dir.path().join("kiosk.sqlite3"))
+        .unwrap()
+        .query_row("SELECT active_ms FROM attempts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(saved, 1_200);
+    clock.advance(Duration::from_secs(30)); // down for half a minute
+    let mut e = engine(dir.path(), &clock);
+    let s = e.status().unwrap();
+    assert_eq!(s.state, State::Interrupted);
+    assert_eq!(s.remaining_ms, limit - 1_200);
+}
+
+#[test]
+fn shown_and_flagged_questions_are_journalled() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit_with_seed(&iin(), &cat1(), "p1", 13).unwrap();
+    let q3 = e.paper().unwrap().items[3].question.0.clone();
+    e.show(0).unwrap();
+    e.show(0).unwrap(); // the same question again (a re-render): not a new row
+    e.show(3).unwrap();
+    e.flag(3, true).unwrap();
+    e.flag(3, false).unwrap();
+    e.flag(7, true).unwrap();
+    assert_eq!(e.flagged(), BTreeSet::from([7]));
+    let rows: Vec<(String, String)> = e
+        .connection()
+        .prepare("SELECT kind, data FROM journal ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["admitted", "shown", "shown", "flagged", "flagged", "flagged"]
+    );
+    assert_eq!(rows[2].1, format!(r#"{{"position":3,"question":"{q3}"}}"#));
+    assert_eq!(rows[3].1, r#"{"flagged":true,"position":3}"#);
+    assert_eq!(rows[4].1, r#"{"flagged":false,"position":3}"#);
+    assert_eq!(rows[5].1, r#"{"flagged":true,"position":7}"#);
+    // The audit view lists them too, newest first.
+    let flagged = e.journal_rows(Some("flagged"), 10).unwrap();
+    assert_eq!(flagged.len(), 3);
+    assert_eq!(flagged[0].data, rows[5].1);
+    e.verify_journal().unwrap();
+}
+
+/// The secrets in `kiosk.key` (base64 in TOML): the X25519 secret, the Ed25519 PKCS#8 document
+/// and the Ed25519 seed inside it.
+fn kiosk_secrets(dir: &Path) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    let text = std::fs::read_to_string(dir.join(synaq_store::identity::KEY_FILE)).unwrap();
+    let field = |name: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} = ")))
+            .unwrap_or_else(|| panic!("{name} in kiosk.key"));
+        let b64 = line.split('"').nth(1).unwrap();
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap()
+    };
+    let x = field("x25519_secret");
+    let pkcs8 = field("ed25519_pkcs8");
+    assert_eq!(x.len(), 32);
+    // RFC 8410 / 5958: the 32-byte seed follows a 16-byte prefix (its second byte is the
+    // document's length, which depends on whether the public key is included).
+    assert_eq!(pkcs8[0], 0x30);
+    assert_eq!(
+        &pkcs8[2..16],
+        &[0x02, 0x01, 0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]
+    );
+    let seed = pkcs8[16..48].to_vec();
+    vec![x, seed, pkcs8]
+}
+
+/// Each secret as raw bytes, lower and upper hex, and base64.
+fn needles(secrets: &[Vec<u8>]) -> Vec<(String, Vec<u8>)> {
+    use base64::Engine as _;
+    let b64 = &base64::engine::general_purpose::STANDARD;
+    let b64url = &base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut out = Vec::new();
+    for (i, s) in secrets.iter().enumerate() {
+        out.push((format!("secret {i} raw"), s.clone()));
+        out.push((format!("secret {i} hex"), hex::encode(s).into_bytes()));
+        out.push((format!("secret {i} HEX"), hex::encode_upper(s).into_bytes()));
+        // Any 30-byte stretch, so a base64 that starts at another offset is still found.
+        out.push((
+            format!("secret {i} base64"),
+            b64.encode(&s[..30]).into_bytes(),
+        ));
+        out.push((
+            format!("secret {i} base64url"),
+            b64url.encode(&s[..30]).into_bytes(),
+        ));
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn no_key_material_in_the_journal_or_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = finished_exam(dir.path());
+    let attempt = e.outbox().unwrap()[0].record.attempt_id.clone();
+    e.mark_delivered(&attempt, "{\"receipt\":1}").unwrap();
+    let secrets = kiosk_secrets(dir.path());
+    let needles = needles(&secrets);
+    // The needles are right: they are found where the key does live.
+    let key_file = std::fs::read(dir.path().join(synaq_store::identity::KEY_FILE)).unwrap();
+    assert!(needles
+        .iter()
+        .any(|(name, n)| name.ends_with("base64") && contains(&key_file, n)));
+    // Every text and blob cell of every table.
+    let c = e.connection();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(tables.iter().any(|t| t == "journal") && tables.iter().any(|t| t == "outbox"));
+    let mut cells = 0;
+    for table in &tables {
+        let mut stmt = c.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                let bytes = match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(t) => t.to_vec(),
+                    rusqlite::types::ValueRef::Blob(b) => b.to_vec(),
+                    _ => continue,
+                };
+                cells += 1;
+                for (name, n) in &needles {
+                    assert!(!contains(&bytes, n), "{name} in {table} column {i}");
+                }
+            }
+        }
+    }
+    assert!(cells > 50, "only {cells} cells read");
+    // And the files themselves (pages, WAL), whatever SQLite left in free space.
+    drop(e);
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let path = file.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("kiosk.sqlite3") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for (what, n) in &needles {
+            assert!(!contains(&bytes, n), "{what} in {name}");
+        }
+    }
 }
 
 #[test]
@@ -326,6 +726,52 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
         e.admit_with_seed(&other, &cat1(), "p1", 23),
         Err(StoreError::AttemptOpen(_))
     ));
+}
+
+#[test]
+fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
+    // The first attempt happened at another kiosk: this one knows of it only from the roster.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut other_kiosk = engine(elsewhere.path(), &clock);
+    other_kiosk
+        .admit_with_seed(&iin(), &cat1(), "p1", 21)
+        .unwrap();
+    let failed = other_kiosk.finish(FinishReason::Submitted).unwrap();
+    assert!(!failed.record.score.passed);
+    let seen: Vec<QuestionId> = failed
+        .record
+        .items
+        .iter()
+        .map(|i| i.question.clone())
+        .collect();
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut e = engine(dir.path(), &clock);
+    // Same seed, without the roster's history: the same paper as at the other kiosk.
+    e.admit_with_seed(&iin(), &cat1(), "p1", 21).unwrap();
+    let blind = e.finish(FinishReason::Submitted).unwrap();
+    assert_eq!(blind.record.items, failed.record.items);
+    // With it: nothing repeated, and the journal says what was avoided.
+    let other = Iin::parse("850715401236").unwrap();
+    e.admit_seeded(&other, &cat1(), "p1", 21, &seen).unwrap();
+    let retake = e.finish(FinishReason::Submitted).unwrap();
+    let repeated: Vec<_> = retake
+        .record
+        .items
+        .iter()
+        .filter(|i| seen.contains(&i.question))
+        .collect();
+    assert!(repeated.is_empty(), "a retake repeated {repeated:?}");
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.sqlite3")).unwrap();
+    let data: String = conn
+        .query_row(
+            "SELECT data FROM journal WHERE kind = 'admitted' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(data.contains("\"seen_elsewhere\":30"), "{data}");
 }
 
 #[test]

@@ -92,6 +92,41 @@ async fn full_loop_over_the_network() {
 
     // Offline QR check with the central public key only; no ИИН in the QR.
     assert!(!cert.qr.contains(&people[0].as_str()));
+
+    // The one who failed registers for a retake: the next roster carries what they were shown,
+    // so whichever kiosk admits them draws other questions.
+    register(&c.central, &people[1], 2);
+    let pull3 = client.pull(pull2.cursor).await.unwrap();
+    let retake_roster = b64().decode(pull3.roster.as_ref().unwrap()).unwrap();
+    let r = roster::verify(&retake_roster, &central_pub).unwrap();
+    let shown: std::collections::BTreeSet<_> = failed
+        .record
+        .items
+        .iter()
+        .map(|i| i.question.clone())
+        .collect();
+    for e in &r.entries {
+        let expect: Vec<_> = if e.iin == people[1] {
+            shown.iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(
+            e.seen,
+            expect,
+            "attempt {} of {}",
+            e.attempt,
+            e.iin.masked()
+        );
+    }
+    // Listed once, as the retake (a kiosk refuses a roster with a person twice in a category).
+    let listed: Vec<u32> = r
+        .entries
+        .iter()
+        .filter(|e| e.iin == people[1])
+        .map(|e| e.attempt)
+        .collect();
+    assert_eq!(listed, [2]);
     let claims = qr::verify(&cert.qr, &central_pub.ed25519).unwrap();
     assert_eq!(claims.n, number);
     assert_eq!(claims.m, &people[0].as_str()[8..]);
