@@ -160,9 +160,32 @@ fn target_dir() -> std::path::PathBuf {
     )
 }
 
+/// The WebKit and JavaScriptCore settings the kiosk gave its web process (main.rs sets them
+/// before GTK starts), read from that process's environment.
+fn webkit_env_of(root: u32) -> Vec<(String, String)> {
+    pss_procs(root)
+        .iter()
+        .filter(|p| p.0.starts_with("WebKitWebProc"))
+        .filter_map(|p| std::fs::read(format!("/proc/{}/environ", p.1)).ok())
+        .flat_map(|env| {
+            env.split(|&b| b == 0)
+                .filter_map(|kv| {
+                    let (k, v) = std::str::from_utf8(kv).ok()?.split_once('=')?;
+                    // WEBKIT_INSPECTOR_SERVER is WebKitWebDriver's, set for each app it starts.
+                    ((k.starts_with("WEBKIT_") || k.starts_with("JSC_"))
+                        && k != "WEBKIT_INSPECTOR_SERVER")
+                        .then(|| (k.to_owned(), v.to_owned()))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// The empty Tauri app (`tests/e2e/empty-app`), built in release and started like the kiosk
-/// (through tauri-driver), idle on its one-line page.
-fn empty_app_pss() -> Result<Pss> {
+/// (through tauri-driver) with `env`, idle on its one-line page.
+fn empty_app_pss(env: &[(String, String)]) -> Result<Pss> {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("empty-app/Cargo.toml");
     let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args([
@@ -183,7 +206,11 @@ fn empty_app_pss() -> Result<Pss> {
     let kiosk = std::env::var_os("SYNAQ_KIOSK_BIN");
     // Kiosk::start launches whatever SYNAQ_KIOSK_BIN names.
     std::env::set_var("SYNAQ_KIOSK_BIN", &bin);
-    let started = Kiosk::start(&[]);
+    let env: Vec<(&str, &Path)> = env
+        .iter()
+        .map(|(k, v)| (k.as_str(), Path::new(v)))
+        .collect();
+    let started = Kiosk::start(&env);
     if let Some(k) = kiosk {
         std::env::set_var("SYNAQ_KIOSK_BIN", k);
     }
@@ -235,7 +262,7 @@ fn cold_start() -> Result<f64> {
     Ok(t.elapsed().as_secs_f64() * 1000.0)
 }
 
-fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss)> {
+fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss, Vec<(String, String)>)> {
     let dir = staffed();
     let k = Kiosk::start(&[("SYNAQ_DATA_DIR", dir.path())])?;
     let root = pid_of(Path::new(kiosk_bin).file_name().unwrap().to_str().unwrap())
@@ -276,7 +303,7 @@ fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss)> {
         k.click("[data-testid=next]")?;
     }
     let pss = Pss::of(root);
-    Ok((samples, idle, pss))
+    Ok((samples, idle, pss, webkit_env_of(root)))
 }
 
 fn chromium_pss() -> Result<Option<u64>> {
@@ -328,8 +355,9 @@ fn chromium_pss() -> Result<Option<u64>> {
 fn main() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let kiosk_bin = std::env::var("SYNAQ_KIOSK_BIN")?;
     let mut starts = (0..3).map(|_| cold_start()).collect::<Result<Vec<_>>>()?;
-    let (mut saved, idle, exam) = exam(&kiosk_bin)?;
-    let empty = empty_app_pss()?;
+    let (mut saved, idle, exam, webkit_env) = exam(&kiosk_bin)?;
+    let empty = empty_app_pss(&[])?;
+    let empty_tuned = empty_app_pss(&webkit_env)?;
     let chromium = chromium_pss()?;
     let pss = exam.total();
     println!("kiosk: {kiosk_bin}");
@@ -346,12 +374,21 @@ fn main() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
     println!("memory, kiosk + WebKit processes (sum of PSS), idle on the language screen: {idle}");
     println!("memory, kiosk + WebKit processes (sum of PSS), during the exam: {exam}");
     println!(
-        "empty Tauri app: {} MB; kiosk − empty = {} MB (target ≤ 40) [idle: {} MB]",
+        "empty Tauri app, WebKit defaults: {} MB; kiosk − empty = {} MB (target ≤ 40) [idle: {} MB]",
         empty.total() / 1024,
         (pss as i64 - empty.total() as i64) / 1024,
         (idle.total() as i64 - empty.total() as i64) / 1024
     );
-    println!("  empty Tauri app by process: {empty}");
+    println!("  by process: {empty}");
+    let names: Vec<String> = webkit_env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    println!(
+        "empty Tauri app with the kiosk's WebKit settings ({}): {} MB; kiosk − empty = {} MB (target ≤ 40) [idle: {} MB]",
+        names.join(" "),
+        empty_tuned.total() / 1024,
+        (pss as i64 - empty_tuned.total() as i64) / 1024,
+        (idle.total() as i64 - empty_tuned.total() as i64) / 1024
+    );
+    println!("  by process: {empty_tuned}");
     match chromium {
         Some(c) => println!(
             "memory, Chromium --kiosk with the same UI (idle on the language screen): {} MB; ratio kiosk/Chromium {:.2} (target ≤ 0.60) [idle kiosk/Chromium {:.2}]",
