@@ -67,6 +67,14 @@ fn capability_allows_exactly_our_commands() {
     assert_eq!(listed, want);
 }
 
+/// The committed demo bank's version (`cargo xtask demo-bank` raises it on every rebuild).
+fn demo_bank_version() -> u64 {
+    synaq_seal::bank::read_header_unverified(bank::DEMO_BANK)
+        .unwrap()
+        .1
+        .version
+}
+
 fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
     let issuer = synaq_seal::IssuerPublic::from_toml(bank::DEMO_ISSUER_PUB).unwrap();
     // The kiosk's one identity: the demo key, installed in its data directory.
@@ -600,7 +608,10 @@ fn the_journal_exports_to_csv_without_a_full_iin() {
     );
     assert!(!csv.contains("900101300017"));
     let d = k.diagnostics(&admin, NOW * 1000).unwrap();
-    assert_eq!(d.bank.as_deref(), Some("eumc-demo v1"));
+    assert_eq!(
+        d.bank.as_deref(),
+        Some(format!("eumc-demo v{}", demo_bank_version()).as_str())
+    );
     assert!(d.free_disk_mb > 0);
     assert!(d.clock_ok);
     assert_eq!(
@@ -883,7 +894,9 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         .iter()
         .any(|s| s.id == "p1" && s.on_kiosk && !s.from_central));
     // ЕУМЦ revokes the bank: after the next sync nobody is admitted with it, with the reason.
-    central.revoke_bank("eumc-demo", 1).unwrap();
+    central
+        .revoke_bank("eumc-demo", demo_bank_version())
+        .unwrap();
     let shared = Mutex::new(k);
     let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
     job.run(&shared);

@@ -7,6 +7,7 @@
 //! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
 //! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
 //! - `demo-bank`: rebuild `assets/demo/demo.synaqbank` from the demo sources and demo keys.
+//! - `soak [N]`: the crash loop with N kills (default 5000).
 //! - `bench bank`: open a 20,000-question bank against a SHA-512 + AES-GCM floor.
 //! - `bench engine`: durable answer commit against write + fdatasync; exam assembly.
 //! - `bench central`: result ingest against Ed25519 verify + one SQLite insert.
@@ -39,7 +40,7 @@ const APT_PACKAGES: &[&str] = &[
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | bench bank|engine|central|app|proctor>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | soak [N] | bench bank|engine|central|app|proctor>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -50,6 +51,21 @@ fn main() -> ExitCode {
         Some("setup") => setup(),
         Some("bindings") => bindings(),
         Some("demo-bank") => demo_bank(),
+        Some("soak") => {
+            // The crash loop with thousands of kills (the normal test run has 200).
+            let kills = args.get(1).map_or("5000", String::as_str);
+            let mut c = cargo();
+            c.args([
+                "test",
+                "--release",
+                "-p",
+                "synaq-crash",
+                "--",
+                "--nocapture",
+            ])
+            .env("SYNAQ_SOAK", kills);
+            run(c)
+        }
         Some("bench") => match args.get(1).map(String::as_str) {
             Some("bank") => {
                 let mut c = cargo();

@@ -412,3 +412,4 @@ bank-revoked = ЕУМЦ has revoked this question bank: no exam can start with i
 admin-from-central = ЕУМЦ list
 admin-needs-password = no password on this kiosk yet
 admin-set-password = Set a password
+bank-malformed-header = The bank's header is malformed. Contact ЕУМЦ.

@@ -396,3 +396,4 @@ bank-revoked = ЕУМЦ бұл сұрақтар банкін кері қайта
 admin-from-central = ЕУМЦ тізімі
 admin-needs-password = бұл киоскіде әлі құпиясөз жоқ
 admin-set-password = Құпиясөз орнату
+bank-malformed-header = Банк тақырыбы дұрыс құрылмаған. ЕУМЦ-ға хабарласыңыз.

@@ -415,3 +415,4 @@ bank-revoked = ЕУМЦ отозвал этот банк вопросов: эк�
 admin-from-central = список ЕУМЦ
 admin-needs-password = на этом киоске ещё нет пароля
 admin-set-password = Задать пароль
+bank-malformed-header = Заголовок банка сформирован неверно. Обратитесь в ЕУМЦ.

@@ -16,6 +16,9 @@
 //!
 //! * every exam-profile category has at least as many questions as an exam draws —
 //!   **error**, reported on `profile.toml` at the category's `id` line;
+//! * every topic quota of a category (`topics = { fire = 5 }`) has at least that many
+//!   questions on the topic for the category — **error**, naming category, topic, needed and
+//!   available, reported at the category's `topics` line (an exam could not be assembled);
 //! * every image a question shows is in `media/` — **error**;
 //! * every media file is shown by some question — **warning**;
 //! * every category a question names is in the exam profile — **warning**.
@@ -194,7 +197,24 @@ fn category_line(profile_toml: &str, category: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// The lints that need the profile and media: counts per category, images, unused media.
+/// The line of the `topics` key inside `category`'s table, if it can be found.
+fn topics_line(profile_toml: &str, category: &str) -> Option<usize> {
+    let start = category_line(profile_toml, category)?;
+    profile_toml
+        .lines()
+        .enumerate()
+        .skip(start)
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            let l = l.trim_start();
+            l.strip_prefix("topics")
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
+        })
+        .map(|(i, _)| i + 1)
+}
+
+/// The lints that need the profile and media: counts per category and topic quota, images,
+/// unused media.
 pub(crate) fn lint_bank(source: &Source) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut used = BTreeSet::new();
@@ -239,6 +259,26 @@ pub(crate) fn lint_bank(source: &Source) -> Vec<Diagnostic> {
                 ),
             ));
         }
+        for (topic, &needed) in &cat.topic_quota {
+            let available = source
+                .questions
+                .iter()
+                .filter(|q| q.is_for(&cat.id) && q.topic == *topic)
+                .count();
+            if available < needed as usize {
+                let line = topics_line(&source.profile_toml, cat.id.as_str())
+                    .or_else(|| category_line(&source.profile_toml, cat.id.as_str()));
+                out.push(Diagnostic::error(
+                    "profile.toml",
+                    line,
+                    format!(
+                        "category {}: topic {topic:?} needs {needed} questions (its quota in \
+                         `topics`), the bank has {available} on it for this category",
+                        cat.id
+                    ),
+                ));
+            }
+        }
     }
     for key in source.media.keys() {
         if !used.contains(key.as_str()) {
@@ -275,6 +315,106 @@ mod tests {
         assert!(m[0].contains("\"Ү\""), "{m:?}");
         assert!(m[1].contains("\"ә\""), "{m:?}");
         assert_eq!(mixed_words("aб aб").len(), 1);
+    }
+
+    const QUOTA_PROFILE: &str = r#"id = "t"
+version = 1
+title = { kk = "Сынақ", ru = "Проверка" }
+
+[defaults]
+minutes_per_question = 2
+pass_percent = 70
+retake_window_days = 30
+capture_interval_secs = 5
+
+[[category]]
+id = "cat-1"
+number = 1
+training_hours = 8
+question_count = 4
+name = { kk = "Бірінші", ru = "Первая" }
+topics = { fire = 3, training = 1, electrical = 0 }
+
+[[category]]
+id = "cat-2"
+number = 2
+training_hours = 8
+question_count = 1
+name = { kk = "Екінші", ru = "Вторая" }
+"#;
+
+    fn question(n: usize, topic: &str, category: &str) -> Question {
+        let text = |kk: &str, ru: &str| Text {
+            kk: kk.into(),
+            ru: ru.into(),
+            en: None,
+        };
+        Question {
+            id: QuestionId(format!("q-{n}")),
+            version: 1,
+            topic: topic.into(),
+            categories: vec![synaq_core::CategoryId::new(category).unwrap()],
+            text: text("Сұрақ", "Вопрос"),
+            kind: synaq_core::QuestionKind::Single,
+            options: vec![
+                synaq_core::AnswerOption {
+                    id: "a".into(),
+                    text: text("Иә", "Да"),
+                    correct: true,
+                },
+                synaq_core::AnswerOption {
+                    id: "b".into(),
+                    text: text("Жоқ", "Нет"),
+                    correct: false,
+                },
+            ],
+            image: None,
+        }
+    }
+
+    fn quota_source(questions: Vec<Question>) -> Source {
+        Source {
+            profile_toml: QUOTA_PROFILE.to_owned(),
+            profile: synaq_core::ExamProfile::from_toml(QUOTA_PROFILE).unwrap(),
+            questions,
+            origins: Vec::new(),
+            media: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_topic_quota_the_bank_cannot_meet_is_an_error() {
+        // cat-1 wants 3 on fire and has 2 (the fire question of cat-2 does not count for it);
+        // training's quota of 1 is met; a quota of 0 on a topic with no question is fine.
+        let mut qs = vec![
+            question(1, "fire", "cat-1"),
+            question(2, "fire", "cat-1"),
+            question(3, "training", "cat-1"),
+            question(4, "training", "cat-1"),
+            question(5, "fire", "cat-2"),
+        ];
+        let errors: Vec<String> = lint_bank(&quota_source(qs.clone()))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "profile.toml:17: error: category cat-1: topic \"fire\" needs 3 questions (its \
+              quota in `topics`), the bank has 2 on it for this category"
+            ]
+        );
+        // One more fire question for cat-1 meets the quota.
+        qs.push(question(6, "fire", "cat-1"));
+        assert_eq!(lint_bank(&quota_source(qs)), []);
+    }
+
+    #[test]
+    fn finds_topics_lines() {
+        assert_eq!(topics_line(QUOTA_PROFILE, "cat-1"), Some(17));
+        assert_eq!(topics_line(QUOTA_PROFILE, "cat-2"), None);
+        let dotted = "[[category]]\nid = \"cat-1\"\ntopics.fire = 2\n";
+        assert_eq!(topics_line(dotted, "cat-1"), Some(3));
     }
 
     #[test]

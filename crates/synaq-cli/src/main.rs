@@ -192,7 +192,8 @@ enum BankCmd {
     },
     /// Shows a bank's header: validity, recipients and counts (no key needed; not verified).
     Inspect { file: PathBuf },
-    /// Verifies the signature and, with a kiosk key, decrypts and checks the content.
+    /// Verifies the signature and validity window and, with a kiosk key, decrypts and checks
+    /// the content.
     Verify {
         file: PathBuf,
         #[arg(long)]
@@ -489,6 +490,14 @@ fn verify(bytes: &[u8], issuer_pub: &Path, kiosk_key: Option<&Path>) -> Result<(
         header.version,
         issuer.id()
     );
+    // The validity window needs no kiosk key: an expired bank is refused either way.
+    bank::check_validity(&header, now()).with_context(|| {
+        format!(
+            "valid {} .. {} (UTC)",
+            date(header.not_before),
+            date(header.not_after)
+        )
+    })?;
     if let Some(path) = kiosk_key {
         let kiosk = KioskSecret::load(path)?;
         // A throwaway trust store: verifying never moves a kiosk's high-water mark.

@@ -619,3 +619,188 @@ fn verify_qr_offline_accepts_the_real_code_and_refuses_forgeries() {
     );
     assert!(out.contains("expired on 2020-01-01"), "{out}");
 }
+
+/// Each refusal `synaq bank verify` can meet names its reason, with and without a kiosk key.
+/// (Rollback is not among them: the tool keeps no kiosk's high-water marks, so "older than the
+/// version already used" has no meaning here; the kiosk's refusal is tested in synaq-seal.)
+#[test]
+fn bank_verify_names_each_refusal() {
+    use synaq_seal::bank::{self, BankContent, BankMeta};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    source(&d.join("src"));
+    for (role, name) in [
+        ("issuer", "issuer"),
+        ("issuer", "other"),
+        ("kiosk", "kiosk"),
+    ] {
+        ok(&[
+            "keys",
+            "gen",
+            "--role",
+            role,
+            "--out",
+            &p("keys"),
+            "--name",
+            name,
+        ]);
+    }
+    let issuer = synaq_seal::IssuerSecret::load(&d.join("keys/issuer.key")).unwrap();
+    let kiosk = synaq_seal::KioskPublic::load(&d.join("keys/kiosk.pub")).unwrap();
+    let (src, _) = synaq_author::load_source_dir(&d.join("src")).unwrap();
+    let content = BankContent {
+        profile_toml: src.profile_toml,
+        questions: src.questions,
+        media: src.media,
+    };
+    // Windows around the real clock, far enough from it that the run's own time cannot matter.
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let day = 86_400;
+    let write = |name: &str, from: i64, to: i64| {
+        let meta = BankMeta {
+            series: "test".into(),
+            version: 1,
+            created: from,
+            not_before: from,
+            not_after: to,
+        };
+        let bytes = bank::build(
+            &content,
+            &meta,
+            &issuer,
+            std::slice::from_ref(&kiosk),
+            &mut |_, _| {},
+        );
+        std::fs::write(d.join(name), bytes.unwrap()).unwrap();
+    };
+    write("good.synaqbank", clock - day, clock + 30 * day);
+    write("expired.synaqbank", clock - 30 * day, clock - 10 * day);
+    write("future.synaqbank", clock + 10 * day, clock + 30 * day);
+    let good = std::fs::read(d.join("good.synaqbank")).unwrap();
+    std::fs::write(d.join("short.synaqbank"), &good[..good.len() - 10]).unwrap();
+    let mut v2 = good.clone();
+    v2[8] = 2;
+    std::fs::write(d.join("v2.synaqbank"), v2).unwrap();
+
+    let verify = |file: &str, issuer_pub: &str, with_key: bool| {
+        let (file, issuer_pub, key) = (p(file), p(issuer_pub), p("keys/kiosk.key"));
+        let mut args = vec!["bank", "verify", &file, "--issuer-pub", &issuer_pub];
+        if with_key {
+            args.extend(["--kiosk-key", &key]);
+        }
+        let out = synaq(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = verify("good.synaqbank", "keys/issuer.pub", true);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("content OK"), "{out}");
+
+    let cases: [(&str, &str, &[&str]); 5] = [
+        (
+            "expired.synaqbank",
+            "keys/issuer.pub",
+            &["the bank expired at", "import a newer bank"],
+        ),
+        (
+            "future.synaqbank",
+            "keys/issuer.pub",
+            &["the bank is not valid yet", "check the kiosk clock"],
+        ),
+        (
+            "short.synaqbank",
+            "keys/issuer.pub",
+            &["the bank file is truncated", "copy it again"],
+        ),
+        (
+            "v2.synaqbank",
+            "keys/issuer.pub",
+            &["bank format version 2 is not supported", "update the kiosk"],
+        ),
+        (
+            "good.synaqbank",
+            "keys/other.pub",
+            &[
+                "the bank is signed by key",
+                "but this kiosk trusts issuer key",
+            ],
+        ),
+    ];
+    for (file, issuer_pub, wanted) in cases {
+        for with_key in [false, true] {
+            let (code, _, err) = verify(file, issuer_pub, with_key);
+            assert_eq!(code, Some(1), "{file} (kiosk key: {with_key}): {err}");
+            assert!(err.starts_with("synaq: "), "{err}");
+            for w in wanted {
+                assert!(err.contains(w), "{file} (kiosk key: {with_key}): {err}");
+            }
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+    // The window is shown in dates next to the reason.
+    let (_, _, err) = verify("expired.synaqbank", "keys/issuer.pub", false);
+    assert!(err.contains(" (UTC): the bank expired"), "{err}");
+    // The wrong issuer names both key ids.
+    let (_, _, err) = verify("good.synaqbank", "keys/other.pub", false);
+    assert!(err.contains(&issuer.id().to_string()), "{err}");
+    let other = synaq_seal::IssuerPublic::load(&d.join("keys/other.pub")).unwrap();
+    assert!(err.contains(&other.id().to_string()), "{err}");
+}
+
+/// An exam profile whose topic quota the questions cannot meet is refused at build time.
+#[test]
+fn a_topic_quota_the_bank_cannot_meet_is_not_built() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    source(&d.join("src"));
+    let profile = std::fs::read_to_string(d.join("src/profile.toml")).unwrap();
+    let with_quota = profile.replacen(
+        "question_count = 2",
+        "question_count = 2\ntopics = { fire = 1, electrical = 1 }",
+        1,
+    );
+    assert_ne!(profile, with_quota);
+    std::fs::write(d.join("src/profile.toml"), with_quota).unwrap();
+    ok(&["keys", "gen", "--role", "issuer", "--out", &p("keys")]);
+    ok(&["keys", "gen", "--role", "kiosk", "--out", &p("keys")]);
+    let err = fails(&[
+        "bank",
+        "build",
+        "--source",
+        &p("src"),
+        "--issuer-key",
+        &p("keys/issuer.key"),
+        "--recipient",
+        &p("keys/kiosk.pub"),
+        "--series",
+        "test",
+        "--version",
+        "1",
+        "--valid-days",
+        "30",
+        "--out",
+        &p("bank.synaqbank"),
+    ]);
+    assert!(
+        err.contains(
+            "error: category cat-1: topic \"electrical\" needs 1 questions (its quota in \
+             `topics`), the bank has 0 on it for this category"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("topic \"fire\""),
+        "the met quota is fine: {err}"
+    );
+    assert!(err.contains("1 problems in"), "{err}");
+    assert!(!d.join("bank.synaqbank").exists());
+}

@@ -13,6 +13,7 @@
 //! Trusted state (the high-water mark) is written only after all of them pass.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -67,7 +68,8 @@ pub enum BankError {
     /// The signature does not verify: the file was altered after ЕУМЦ signed it.
     #[error("the bank's signature is invalid: the file was altered or damaged")]
     BadSignature,
-    /// The signed header does not parse (a bug in the tool that built it).
+    /// The signed header does not parse (a bug in the tool that built it). Code
+    /// `bank-malformed-header`.
     #[error("the bank header is malformed: {0}")]
     MalformedHeader(String),
     /// `now` is before the bank's validity window.
@@ -94,7 +96,8 @@ pub enum BankError {
     /// The payload ends before its last chunk.
     #[error("the bank content is cut short")]
     PayloadTruncated,
-    /// The decrypted content is not a valid bank (a bug in the tool that built it).
+    /// The decrypted content is not a valid bank (a bug in the tool that built it). Code
+    /// `bank-malformed`.
     #[error("the bank content is malformed: {0}")]
     MalformedContent(String),
     /// The exam profile inside differs from the digest in the header.
@@ -110,13 +113,14 @@ pub enum BankError {
 
 impl BankError {
     /// Every code [`BankError::code`] can return, so the kiosk can test its translations.
-    pub const ALL_CODES: [&'static str; 18] = [
+    pub const ALL_CODES: [&'static str; 19] = [
         "bank-not-a-bank",
         "bank-unsupported-version",
         "bank-truncated",
         "bank-trailing-data",
         "bank-wrong-issuer",
         "bank-bad-signature",
+        "bank-malformed-header",
         "bank-malformed",
         "bank-not-yet-valid",
         "bank-expired",
@@ -140,7 +144,7 @@ impl BankError {
             BankError::TrailingData(_) => "bank-trailing-data",
             BankError::WrongIssuer { .. } => "bank-wrong-issuer",
             BankError::BadSignature => "bank-bad-signature",
-            BankError::MalformedHeader(_) => "bank-malformed",
+            BankError::MalformedHeader(_) => "bank-malformed-header",
             BankError::NotYetValid { .. } => "bank-not-yet-valid",
             BankError::Expired { .. } => "bank-expired",
             BankError::RolledBack { .. } => "bank-rolled-back",
@@ -264,14 +268,18 @@ fn frame(bytes: &[u8]) -> Result<Framed<'_>, BankError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(BankError::NotABank);
     }
+    // The version byte decides the layout of everything after it, so it is read as soon as
+    // it is there: a short file of a newer version is "unsupported", not "truncated".
+    if let Some(&version) = bytes.get(MAGIC.len()) {
+        if version != FORMAT_VERSION {
+            return Err(BankError::UnsupportedVersion(version));
+        }
+    }
     if bytes.len() < PREAMBLE + SIG {
         return Err(BankError::Truncated {
             expected: (PREAMBLE + SIG) as u64,
             actual: bytes.len() as u64,
         });
-    }
-    if bytes[8] != FORMAT_VERSION {
-        return Err(BankError::UnsupportedVersion(bytes[8]));
     }
     let issuer = KeyId(bytes[9..17].try_into().expect("8 bytes"));
     let header_len = u64::from(u32::from_le_bytes(
@@ -641,15 +649,9 @@ pub fn open(
     Ok(opened)
 }
 
-/// Every check of [`open`] without writing trusted state (`synaq bank verify`).
-pub fn open_unrecorded(
-    bytes: &[u8],
-    issuer: &IssuerPublic,
-    kiosk: &KioskSecret,
-    now: i64,
-    trust: &dyn TrustStore,
-) -> Result<OpenedBank, BankError> {
-    let header = verify(bytes, issuer)?;
+/// The validity window check of [`open`]: `now` (Unix seconds) must lie within
+/// `not_before ..= not_after`. For a header [`verify`] returned; [`open`] applies it itself.
+pub fn check_validity(header: &BankHeader, now: i64) -> Result<(), BankError> {
     if now < header.not_before {
         return Err(BankError::NotYetValid {
             not_before: header.not_before,
@@ -660,6 +662,19 @@ pub fn open_unrecorded(
             not_after: header.not_after,
         });
     }
+    Ok(())
+}
+
+/// Every check of [`open`] without writing trusted state (`synaq bank verify`).
+pub fn open_unrecorded(
+    bytes: &[u8],
+    issuer: &IssuerPublic,
+    kiosk: &KioskSecret,
+    now: i64,
+    trust: &dyn TrustStore,
+) -> Result<OpenedBank, BankError> {
+    let header = verify(bytes, issuer)?;
+    check_validity(&header, now)?;
     if let Some(have) = trust.high_water(&header.series) {
         if header.version < have {
             return Err(BankError::RolledBack {
@@ -678,17 +693,12 @@ pub fn open_unrecorded(
     let content_key = unwrap_stanza(stanza, id, kiosk.x25519())?;
     let keys = derive(&content_key);
     check_mac(&header, &keys)?;
-    let payload = frame(bytes)?.payload.to_vec();
+    let payload = frame(bytes)?.payload;
     let plain = Zeroizing::new(stream::open(&keys.payload, payload).map_err(|e| match e {
         stream::OpenError::Chunk(chunk) => BankError::PayloadCorrupt { chunk },
         stream::OpenError::Truncated => BankError::PayloadTruncated,
     })?);
-    let content = parse_content(&plain)?;
-    if hex::encode(digest(&SHA256, content.profile_toml.as_bytes())) != header.profiles_digest {
-        return Err(BankError::ProfileDigestMismatch);
-    }
-    let profile = ExamProfile::from_toml(&content.profile_toml)
-        .map_err(|e| BankError::MalformedContent(e.to_string()))?;
+    let (content, profile) = read_content(&plain, Some(&header.profiles_digest))?;
     Ok(OpenedBank {
         header,
         profile,
@@ -696,11 +706,36 @@ pub fn open_unrecorded(
     })
 }
 
+/// The decrypted payload → content and exam profile, checking the profile against the header's
+/// digest when one is given.
+fn read_content(
+    plain: &[u8],
+    profiles_digest: Option<&str>,
+) -> Result<(BankContent, ExamProfile), BankError> {
+    let content = parse_content(plain)?;
+    let digest_hex = hex::encode(digest(&SHA256, content.profile_toml.as_bytes()));
+    if profiles_digest.is_some_and(|d| d != digest_hex) {
+        return Err(BankError::ProfileDigestMismatch);
+    }
+    let profile = ExamProfile::from_toml(&content.profile_toml)
+        .map_err(|e| BankError::MalformedContent(e.to_string()))?;
+    Ok((content, profile))
+}
+
+/// Parses a decrypted payload (the content container, its question shards and the exam
+/// profile) as [`open`] does after every cryptographic check has passed. For the fuzz target
+/// that reaches the content parser, which random bytes never reach through [`open`]; a kiosk
+/// must use [`open`].
+#[doc(hidden)]
+pub fn parse_decrypted_for_fuzzing(plain: &[u8]) -> Result<(BankContent, ExamProfile), BankError> {
+    read_content(plain, None)
+}
+
 fn parse_content(plain: &[u8]) -> Result<BankContent, BankError> {
     let bad = BankError::MalformedContent;
     let mut profile = None;
     let mut shards: Vec<&[u8]> = Vec::new();
-    let mut media = BTreeMap::new();
+    let mut media: Vec<(&str, &[u8])> = Vec::new();
     for e in container::read(plain).map_err(bad)? {
         match e.kind {
             Kind::Profile => {
@@ -710,23 +745,35 @@ fn parse_content(plain: &[u8]) -> Result<BankContent, BankError> {
                 )
             }
             Kind::Questions => shards.push(e.data),
-            Kind::Media => {
-                media.insert(e.name.to_owned(), e.data.to_vec());
-            }
+            Kind::Media => media.push((e.name, e.data)),
         }
     }
     if shards.is_empty() {
         return Err(bad("no questions".into()));
     }
+    let profile_toml = profile.ok_or_else(|| bad("no exam profile".into()))?;
+    // Media are copied out while other threads parse the questions (a later entry of the same
+    // name replaces an earlier one).
+    let (questions, media) = parse_shards(&shards, || {
+        media
+            .iter()
+            .map(|(name, data)| ((*name).to_owned(), data.to_vec()))
+            .collect::<BTreeMap<_, _>>()
+    });
     Ok(BankContent {
-        profile_toml: profile.ok_or_else(|| bad("no exam profile".into()))?,
-        questions: parse_shards(&shards)?,
+        profile_toml,
+        questions: questions?,
         media,
     })
 }
 
-/// Parses and validates question shards on every available core, keeping their order.
-fn parse_shards(shards: &[&[u8]]) -> Result<Vec<Question>, BankError> {
+/// Parses and validates question shards on every available core, keeping their order, while
+/// the calling thread first does `alongside` and then joins in. Each thread takes the next
+/// shard not yet taken, so the work evens out. The error is the one of the first bad shard.
+fn parse_shards<T>(
+    shards: &[&[u8]],
+    alongside: impl FnOnce() -> T,
+) -> (Result<Vec<Question>, BankError>, T) {
     let parse = |json: &[u8]| -> Result<Vec<Question>, BankError> {
         let qs: Vec<Question> =
             serde_json::from_slice(json).map_err(|e| BankError::MalformedContent(e.to_string()))?;
@@ -736,27 +783,39 @@ fn parse_shards(shards: &[&[u8]]) -> Result<Vec<Question>, BankError> {
         }
         Ok(qs)
     };
-    let threads = std::thread::available_parallelism()
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(json) = shards.get(i) else {
+                return done;
+            };
+            done.push((i, parse(json)));
+        }
+    };
+    let helpers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(shards.len());
-    let per_thread = shards.len().div_ceil(threads);
-    let parsed: Vec<Result<Vec<Vec<Question>>, BankError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = shards
-            .chunks(per_thread)
-            .map(|group| s.spawn(move || group.iter().map(|j| parse(j)).collect()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("question parsing does not panic"))
-            .collect()
+        .min(shards.len())
+        .saturating_sub(1);
+    let (mut parsed, side) = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..helpers).map(|_| s.spawn(work)).collect();
+        let side = alongside();
+        let mut parsed = work();
+        for h in handles {
+            parsed.extend(h.join().expect("question parsing does not panic"));
+        }
+        (parsed, side)
     });
+    parsed.sort_by_key(|(i, _)| *i);
     let mut out = Vec::new();
-    for group in parsed {
-        for qs in group? {
-            out.extend(qs);
+    for (_, qs) in parsed {
+        match qs {
+            Ok(qs) => out.extend(qs),
+            Err(e) => return (Err(e), side),
         }
     }
-    Ok(out)
+    (Ok(out), side)
 }
 
 /// Re-signs a header and payload as given: lets tests craft banks that are signed but wrong
@@ -772,11 +831,23 @@ pub fn resign_for_tests(
     let mut payload = f.payload.to_vec();
     edit(&mut header, &mut payload);
     let header_bytes = serde_json::to_vec(&header).expect("headers serialize");
-    let mut out = bytes[..PREAMBLE].to_vec();
-    out[17..21].copy_from_slice(&(header_bytes.len() as u32).to_le_bytes());
-    out[21..29].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&header_bytes);
-    out.extend_from_slice(&payload);
+    sign_raw_for_tests(issuer, &header_bytes, &payload)
+}
+
+/// Frames any header and payload bytes as a version-1 bank from `issuer` and signs them: the
+/// file passes framing, issuer and signature checks whatever the bytes are. For tests and the
+/// fuzz target that reaches the parsers behind the signature; no honest builder needs it.
+#[doc(hidden)]
+pub fn sign_raw_for_tests(issuer: &IssuerSecret, header: &[u8], payload: &[u8]) -> Vec<u8> {
+    let header_len = u32::try_from(header.len()).expect("a test header under 4 GiB");
+    let mut out = Vec::with_capacity(PREAMBLE + header.len() + payload.len() + SIG);
+    out.extend_from_slice(MAGIC);
+    out.push(FORMAT_VERSION);
+    out.extend_from_slice(&issuer.id().0);
+    out.extend_from_slice(&header_len.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(header);
+    out.extend_from_slice(payload);
     let sig = issuer.ed25519().sign(&signed_message(&out));
     out.extend_from_slice(sig.as_ref());
     out

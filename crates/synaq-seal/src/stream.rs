@@ -4,8 +4,9 @@
 //! big-endian chunk counter and a last-chunk flag (as in age), so a reordered, dropped,
 //! duplicated or truncated chunk fails to open.
 
-use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM};
+use ring::aead::{Aad, LessSafeKey, Nonce, Tag, UnboundKey, AES_256_GCM};
 use ring::hkdf;
+use zeroize::Zeroize as _;
 
 /// Plaintext bytes per chunk.
 pub const CHUNK: usize = 64 * 1024;
@@ -88,41 +89,84 @@ pub enum OpenError {
     Truncated,
 }
 
-/// Opens a payload sealed by [`seal`], in place, returning the plaintext.
-pub fn open(key: &[u8; 32], mut sealed: Vec<u8>) -> Result<Vec<u8>, OpenError> {
+/// Below this many chunks a payload is opened on the calling thread only.
+const PARALLEL_FROM: usize = 16;
+
+/// Opens a payload sealed by [`seal`] into a new buffer, returning the plaintext.
+///
+/// Each chunk's ciphertext is copied once, into its place in the output, and opened there with
+/// its tag (no second pass to close the gaps the tags leave). Large payloads are opened on
+/// every available core: chunks are independent. The error is always the one for the first
+/// chunk (lowest counter) that fails, as if the chunks were opened in order.
+pub fn open(key: &[u8; 32], sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
     let key = aes_key(key);
-    let total = sealed.len();
     let step = CHUNK + TAG;
-    let mut read = 0;
-    let mut write = 0;
-    let mut counter = 0u64;
-    loop {
-        let end = (read + step).min(total);
-        let last = end == total;
-        if end - read < TAG {
-            return Err(OpenError::Chunk(counter));
-        }
-        let plain_len = end - read - TAG;
-        // ring leaves a chunk unspecified when its tag fails, so keep the last one (at most
-        // 64 KiB) to tell a missing tail from a damaged chunk.
-        let kept = last.then(|| sealed[read..end].to_vec());
-        let opened = key.open_in_place(nonce(counter, last), Aad::empty(), &mut sealed[read..end]);
-        if opened.is_err() {
-            if kept.is_some_and(|mut c| opens_as_middle(&key, counter, &mut c)) {
+    let n = sealed.len().div_ceil(step).max(1);
+    let last_start = (n - 1) * step;
+    if sealed.len() - last_start < TAG {
+        // The last chunk cannot even hold a tag; an earlier damaged chunk still comes first.
+        let full = &sealed[..last_start];
+        let mut scratch = vec![0u8; full.len() - (n - 1) * TAG];
+        let earlier = open_chunks(&key, full, &mut scratch, false);
+        scratch.zeroize();
+        return Err(OpenError::Chunk(earlier.unwrap_or(n as u64 - 1)));
+    }
+    let mut out = vec![0u8; sealed.len() - n * TAG];
+    match open_chunks(&key, sealed, &mut out, true) {
+        None => Ok(out),
+        Some(failed) => {
+            out.zeroize();
+            let last = failed == n as u64 - 1;
+            if last && opens_as_middle(&key, failed, &mut sealed[last_start..].to_vec()) {
                 return Err(OpenError::Truncated);
             }
-            return Err(OpenError::Chunk(counter));
-        }
-        sealed.copy_within(read..read + plain_len, write);
-        write += plain_len;
-        read = end;
-        counter += 1;
-        if last {
-            break;
+            Err(OpenError::Chunk(failed))
         }
     }
-    sealed.truncate(write);
-    Ok(sealed)
+}
+
+/// Opens every chunk of `sealed` into its place in `out` (`sealed.len()` less one tag per
+/// chunk); the last chunk is flagged last when `ends_stream`. Returns the counter of the first
+/// chunk that fails.
+fn open_chunks(key: &LessSafeKey, sealed: &[u8], out: &mut [u8], ends_stream: bool) -> Option<u64> {
+    let inputs: Vec<&[u8]> = sealed.chunks(CHUNK + TAG).collect();
+    let n = inputs.len();
+    let mut outputs: Vec<&mut [u8]> = out.chunks_mut(CHUNK).collect();
+    // An empty final chunk has no room in `out`.
+    outputs.resize_with(n, Default::default);
+    let mut jobs: Vec<(u64, &[u8], &mut [u8])> = inputs
+        .into_iter()
+        .zip(outputs)
+        .enumerate()
+        .map(|(i, (input, output))| (i as u64, input, output))
+        .collect();
+    let final_chunk = if ends_stream { n as u64 - 1 } else { u64::MAX };
+    let open_all = |jobs: &mut [(u64, &[u8], &mut [u8])]| -> Option<u64> {
+        jobs.iter_mut().find_map(|(i, input, output)| {
+            let (ciphertext, tag) = input.split_at(input.len() - TAG);
+            output.copy_from_slice(ciphertext);
+            let tag = Tag::try_from(tag).expect("TAG bytes");
+            let nonce = nonce(*i, *i == final_chunk);
+            key.open_in_place_separate_tag(nonce, Aad::empty(), tag, output, 0..)
+                .is_err()
+                .then_some(*i)
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
+    if n < PARALLEL_FROM || threads == 1 {
+        return open_all(&mut jobs);
+    }
+    let per_thread = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks_mut(per_thread)
+            .map(|group| s.spawn(|| open_all(group)))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().expect("opening a chunk does not panic"))
+            .min()
+    })
 }
 
 /// Whether the final chunk opens as a middle chunk: then the real last chunk is gone.
@@ -140,7 +184,7 @@ mod tests {
         let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
         let sealed = seal(&key, &plain, &mut |_, _| {});
         assert_eq!(sealed.len(), sealed_len(len));
-        assert_eq!(open(&key, sealed).unwrap(), plain);
+        assert_eq!(open(&key, &sealed).unwrap(), plain);
     }
 
     #[test]
@@ -156,7 +200,7 @@ mod tests {
         let plain = vec![5u8; 3 * CHUNK];
         let mut sealed = seal(&key, &plain, &mut |_, _| {});
         sealed.truncate(2 * (CHUNK + TAG));
-        assert_eq!(open(&key, sealed), Err(OpenError::Truncated));
+        assert_eq!(open(&key, &sealed), Err(OpenError::Truncated));
     }
 
     #[test]
@@ -166,12 +210,61 @@ mod tests {
         let mut sealed = seal(&key, &plain, &mut |_, _| {});
         let (a, b) = sealed.split_at_mut(CHUNK + TAG);
         a.swap_with_slice(&mut b[..CHUNK + TAG]);
-        assert_eq!(open(&key, sealed), Err(OpenError::Chunk(0)));
+        assert_eq!(open(&key, &sealed), Err(OpenError::Chunk(0)));
     }
 
     #[test]
     fn the_wrong_key_fails() {
         let sealed = seal(&[1u8; 32], b"hello", &mut |_, _| {});
-        assert_eq!(open(&[2u8; 32], sealed), Err(OpenError::Chunk(0)));
+        assert_eq!(open(&[2u8; 32], &sealed), Err(OpenError::Chunk(0)));
+    }
+
+    /// Enough chunks to be opened on several threads.
+    const MANY: usize = 2 * PARALLEL_FROM + 3;
+
+    #[test]
+    fn large_payloads_open_in_parallel_with_the_same_results() {
+        for len in [MANY * CHUNK, MANY * CHUNK + 1, MANY * CHUNK - 1] {
+            round_trip(len);
+        }
+    }
+
+    #[test]
+    fn the_first_damaged_chunk_is_reported_whichever_thread_finds_it() {
+        let key = [3u8; 32];
+        let plain: Vec<u8> = (0..MANY * CHUNK + 99).map(|i| (i % 13) as u8).collect();
+        let sealed = seal(&key, &plain, &mut |_, _| {});
+        let at = |chunk: usize| chunk * (CHUNK + TAG) + 17;
+        for damaged in [
+            vec![MANY - 1],
+            vec![MANY - 3, 2],
+            vec![MANY, 1],
+            vec![0, MANY],
+        ] {
+            let mut copy = sealed.clone();
+            for &c in &damaged {
+                copy[at(c)] ^= 0x20;
+            }
+            let first = *damaged.iter().min().unwrap() as u64;
+            assert_eq!(
+                open(&key, &copy),
+                Err(OpenError::Chunk(first)),
+                "{damaged:?}"
+            );
+        }
+        // Cut at a chunk boundary: truncation; cut inside a tag: the cut chunk is damaged.
+        let step = CHUNK + TAG;
+        assert_eq!(
+            open(&key, &sealed[..MANY * step]),
+            Err(OpenError::Truncated)
+        );
+        assert_eq!(
+            open(&key, &sealed[..MANY * step + 5]),
+            Err(OpenError::Chunk(MANY as u64))
+        );
+        // A cut inside a tag after a damaged chunk still reports the damaged chunk first.
+        let mut copy = sealed[..MANY * step + 5].to_vec();
+        copy[at(7)] ^= 1;
+        assert_eq!(open(&key, &copy), Err(OpenError::Chunk(7)));
     }
 }

@@ -267,6 +267,48 @@ fn unknown_format_version_and_foreign_files() {
         w.open(b"PK\x03\x04 a zip file, not a bank").unwrap_err(),
         BankError::NotABank
     );
+    // A newer version is named as such however short the file: its layout may differ.
+    for len in [9, 20, 29 + 63] {
+        assert_eq!(
+            w.open(&bytes[..len]).unwrap_err(),
+            BankError::UnsupportedVersion(2),
+            "{len} bytes"
+        );
+    }
+    // The same cuts of a version-1 file are truncated.
+    bytes[8] = 1;
+    for len in [9, 20, 29 + 63] {
+        assert!(
+            matches!(w.open(&bytes[..len]), Err(BankError::Truncated { .. })),
+            "{len} bytes"
+        );
+    }
+}
+
+#[test]
+fn header_and_content_malformations_have_their_own_codes() {
+    let w = World::new();
+    let bytes = w.build(1, 0);
+    // A signed header that is not a header (only a broken builder or a stolen key makes one).
+    let hl = u32::from_le_bytes(bytes[17..21].try_into().unwrap()) as usize;
+    let payload = &bytes[29 + hl..bytes.len() - 64];
+    for header in [&b"{}"[..], b"not json", b"[]"] {
+        let raw = bank::sign_raw_for_tests(&w.issuer, header, payload);
+        let err = w.open(&raw).unwrap_err();
+        assert!(matches!(err, BankError::MalformedHeader(_)), "{err}");
+        assert_eq!(err.code(), "bank-malformed-header");
+    }
+
+    // Decrypted content that is not a bank.
+    for (plain, why) in [
+        (&b"not a container"[..], "SYNAQCNT"),
+        (&b"SYNAQCNT\x01"[..], "no questions"),
+    ] {
+        let err = bank::parse_decrypted_for_fuzzing(plain).unwrap_err();
+        assert!(matches!(err, BankError::MalformedContent(_)), "{err}");
+        assert_eq!(err.code(), "bank-malformed");
+        assert!(err.to_string().contains(why), "{err}");
+    }
 }
 
 #[test]
@@ -361,9 +403,19 @@ fn every_refusal_has_its_own_code() {
         BankError::BadHeaderMac,
         BankError::PayloadCorrupt { chunk: 0 },
         BankError::PayloadTruncated,
+        BankError::MalformedHeader("x".into()),
+        BankError::MalformedContent("x".into()),
+        BankError::ProfileDigestMismatch,
+        BankError::TrustStore("x".into()),
+        BankError::Build("x".into()),
     ];
     let codes: std::collections::BTreeSet<_> = errors.iter().map(BankError::code).collect();
     assert_eq!(codes.len(), errors.len());
+    assert_eq!(
+        codes.len(),
+        BankError::ALL_CODES.len(),
+        "every code is reachable"
+    );
     for code in codes {
         assert!(
             BankError::ALL_CODES.contains(&code),
