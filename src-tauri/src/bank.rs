@@ -97,13 +97,16 @@ pub fn kiosk_key_from(
     let path = dir.join(synaq_store::identity::KEY_FILE);
     if !path.exists() {
         std::fs::create_dir_all(dir).map_err(|e| keys(e.to_string()))?;
-        let written = match &given {
-            Some(key) => synaq_seal::keys::write_secret(&path, &key.to_toml()),
-            None if demo_issuer => synaq_seal::keys::write_secret(&path, DEMO_KIOSK_KEY),
+        let install = match &given {
+            Some(key) => Some(KioskSecret::from_toml(&key.to_toml())),
+            None if demo_issuer => Some(KioskSecret::from_toml(DEMO_KIOSK_KEY)),
             // A real kiosk: the store makes its own key below.
-            None => Ok(()),
+            None => None,
         };
-        written.map_err(|e| keys(e.to_string()))?;
+        if let Some(key) = install {
+            let key = key.map_err(|e| keys(e.to_string()))?;
+            synaq_store::identity::install(dir, key).map_err(|e| keys(e.to_string()))?;
+        }
     }
     let key = synaq_store::identity::load_or_create(dir).map_err(|e| keys(e.to_string()))?;
     if given.is_some_and(|g| g.public().to_toml() != key.public().to_toml()) {

@@ -74,10 +74,25 @@ fn remove_orphans(dir: &Path) {
 }
 
 fn create(dir: &Path, path: &Path) -> Result<KioskSecret, KeyError> {
+    place(dir, path, KioskSecret::generate()?)
+}
+
+/// Makes `key` this kiosk's identity when it has none yet (a key issued from outside, or the
+/// demo's), as safely as a new one is made; returns the identity the kiosk has afterwards.
+pub fn install(dir: &Path, key: KioskSecret) -> Result<KioskSecret, KeyError> {
+    let path = dir.join(KEY_FILE);
+    if path.exists() {
+        return KioskSecret::load(&path);
+    }
+    place(dir, &path, key)
+}
+
+/// Writes `key` whole under a temporary name, then links it into place: a kill at any moment
+/// leaves either no key file or a complete one.
+fn place(dir: &Path, path: &Path, key: KioskSecret) -> Result<KioskSecret, KeyError> {
     let tmp = dir.join(format!("{KEY_FILE}.new.{}", std::process::id()));
     // Left over from a process with this id that was killed mid-creation.
     remove_if_present(&tmp)?;
-    let key = KioskSecret::generate()?;
     write_secret(&tmp, &key.to_toml())?;
     let linked = std::fs::hard_link(&tmp, path);
     remove_if_present(&tmp)?;
