@@ -92,7 +92,7 @@ pub fn kiosk_key_from(
         detail,
     };
     let given = given
-        .map(|p| KioskSecret::load(&p).map_err(|e| keys(format!("{}: {e}", p.display()))))
+        .map(|p| KioskSecret::load(p).map_err(|e| keys(format!("{}: {e}", p.display()))))
         .transpose()?;
     let path = dir.join(synaq_store::identity::KEY_FILE);
     if !path.exists() {

@@ -262,7 +262,16 @@ fn cold_start() -> Result<f64> {
     Ok(t.elapsed().as_secs_f64() * 1000.0)
 }
 
-fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss, Vec<(String, String)>)> {
+/// What the exam run measured: answer-to-saved times, memory idle and during the exam, and the
+/// WebKit settings the kiosk gave its web process.
+struct ExamRun {
+    saved_ms: Vec<f64>,
+    idle: Pss,
+    exam: Pss,
+    webkit_env: Vec<(String, String)>,
+}
+
+fn exam(kiosk_bin: &str) -> Result<ExamRun> {
     let dir = staffed();
     let k = Kiosk::start(&[("SYNAQ_DATA_DIR", dir.path())])?;
     let root = pid_of(Path::new(kiosk_bin).file_name().unwrap().to_str().unwrap())
@@ -303,7 +312,12 @@ fn exam(kiosk_bin: &str) -> Result<(Vec<f64>, Pss, Pss, Vec<(String, String)>)> 
         k.click("[data-testid=next]")?;
     }
     let pss = Pss::of(root);
-    Ok((samples, idle, pss, webkit_env_of(root)))
+    Ok(ExamRun {
+        saved_ms: samples,
+        idle,
+        exam: pss,
+        webkit_env: webkit_env_of(root),
+    })
 }
 
 fn chromium_pss() -> Result<Option<u64>> {
@@ -355,7 +369,12 @@ fn chromium_pss() -> Result<Option<u64>> {
 fn main() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let kiosk_bin = std::env::var("SYNAQ_KIOSK_BIN")?;
     let mut starts = (0..3).map(|_| cold_start()).collect::<Result<Vec<_>>>()?;
-    let (mut saved, idle, exam, webkit_env) = exam(&kiosk_bin)?;
+    let ExamRun {
+        saved_ms: mut saved,
+        idle,
+        exam,
+        webkit_env,
+    } = exam(&kiosk_bin)?;
     let empty = empty_app_pss(&[])?;
     let empty_tuned = empty_app_pss(&webkit_env)?;
     let chromium = chromium_pss()?;
