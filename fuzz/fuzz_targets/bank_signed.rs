@@ -7,19 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use synaq_seal::{bank, IssuerSecret, KioskSecret, TrustStore};
+use synaq_seal::{bank, IssuerSecret, KioskSecret, NoMarks};
 
-/// No high-water marks, nothing written: the target touches no file.
-struct NoMarks;
-
-impl TrustStore for NoMarks {
-    fn high_water(&self, _series: &str) -> Option<u64> {
-        None
-    }
-    fn record(&mut self, _series: &str, _version: u64) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((len, rest)) = data.split_first_chunk::<2>() else {

@@ -390,35 +390,28 @@ impl Kiosk {
         if !document_checked {
             return err("proctor-document-unchecked");
         }
-        let matches = self.find(token, iin, today)?;
-        let m = matches
-            .into_iter()
-            .find(|m| m.category == category)
-            .ok_or(IpcErrorCode("proctor-not-on-roster".into()))?;
         let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
-        let cat =
-            CategoryId::new(category).map_err(|_| IpcErrorCode("store-unknown-category".into()))?;
-        // Questions of failed attempts at other kiosks, as ЕУМЦ's roster lists them.
-        let seen_elsewhere = self
+        let entry = self
             .roster
             .as_ref()
             .map_err(|e| e.clone())?
             .find(&iin, today)
             .into_iter()
-            .filter(|e| e.category == cat)
-            .flat_map(|e| e.seen)
-            .collect::<Vec<_>>();
+            .find(|e| e.category.as_str() == category)
+            .ok_or(IpcErrorCode("proctor-not-on-roster".into()))?;
+        let cat = self.category(&entry.category)?.id;
         let engine = self.engine()?;
-        let attempt = engine.admit_after(&iin, &cat, &proctor, &seen_elsewhere)?;
+        // The roster entry lists the questions of failed attempts at other kiosks.
+        let attempt = engine.admit_after(&iin, &cat, &proctor, &entry.seen)?;
         self.start_proctoring(&proctor, &attempt)?;
         self.examinee = Some(Examinee {
-            name: m.name.clone(),
-            masked_iin: m.masked_iin,
+            name: entry.name.clone(),
+            masked_iin: iin.masked(),
         });
         let token = self.open_session(Role::Examinee);
         Ok(Session {
             token,
-            name: m.name,
+            name: entry.name,
         })
     }
 

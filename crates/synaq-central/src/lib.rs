@@ -33,7 +33,7 @@ use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankError};
 use synaq_seal::keys::write_secret;
 use synaq_seal::roster::RosterSource;
-use synaq_seal::{IssuerPublic, IssuerSecret, KeyError, KioskPublic, KioskSecret, TrustStore};
+use synaq_seal::{IssuerPublic, IssuerSecret, KeyError, KioskPublic, KioskSecret, NoMarks};
 use synaq_store::ExamBank;
 use synaq_sync::proto::{EnrollRequest, KioskCertBody};
 use synaq_sync::sign::{sha256_hex, Signed};
@@ -106,18 +106,6 @@ pub enum CentralError {
 impl From<rusqlite::Error> for CentralError {
     fn from(e: rusqlite::Error) -> Self {
         CentralError::Db(e.to_string())
-    }
-}
-
-/// A trust store that remembers nothing: central opens its own banks only to read them.
-struct NoMarks;
-
-impl TrustStore for NoMarks {
-    fn high_water(&self, _: &str) -> Option<u64> {
-        None
-    }
-    fn record(&mut self, _: &str, _: u64) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

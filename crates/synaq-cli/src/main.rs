@@ -27,9 +27,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use synaq_seal::bank::{self, BankContent, BankMeta};
 use synaq_seal::keys::write_secret;
 use synaq_seal::roster::{self, RosterSource};
-use synaq_seal::{
-    FileTrustStore, IssuerPublic, IssuerSecret, KioskPublic, KioskSecret, TrustStore,
-};
+use synaq_seal::{FileTrustStore, IssuerPublic, IssuerSecret, KioskPublic, KioskSecret, NoMarks};
 use synaq_sync::enrollment::{self, Enrollment};
 use synaq_sync::{bundle, qr, CentralPin, Client};
 
@@ -561,18 +559,6 @@ fn roster_build(
         bytes.len()
     );
     Ok(())
-}
-
-/// No high-water marks: verifying never moves a kiosk's trusted state.
-struct NoMarks;
-
-impl TrustStore for NoMarks {
-    fn high_water(&self, _series: &str) -> Option<u64> {
-        None
-    }
-    fn record(&mut self, _series: &str, _version: u64) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn roster_verify(bytes: &[u8], issuer: &IssuerPublic, list: bool) -> Result<()> {

@@ -206,21 +206,13 @@ fn build_inspect_verify_and_add_a_recipient() {
     assert!(err.contains("synaq-kiosk-public-v1 file"), "{err}");
 }
 
-#[test]
-fn a_source_with_problems_is_not_built() {
-    let tmp = tempfile::tempdir().unwrap();
-    let d = tmp.path();
-    let p = |name: &str| d.join(name).display().to_string();
-    source(&d.join("src"));
-    // A duplicate id and a Latin "I" inside a Kazakh word.
-    std::fs::write(
-        d.join("src/questions/more.toml"),
-        question("fire-001", r#""cat-1""#).replace("Өрт шыққанда", "Өрт шыққанда Iшкі"),
-    )
-    .unwrap();
+/// Makes an issuer and a kiosk key in `dir/keys` and builds `dir/src` into
+/// `dir/bank.synaqbank`, which must fail; returns what `synaq` said.
+fn build_fails(dir: &Path) -> String {
+    let p = |name: &str| dir.join(name).display().to_string();
     ok(&["keys", "gen", "--role", "issuer", "--out", &p("keys")]);
     ok(&["keys", "gen", "--role", "kiosk", "--out", &p("keys")]);
-    let err = fails(&[
+    fails(&[
         "bank",
         "build",
         "--source",
@@ -237,7 +229,21 @@ fn a_source_with_problems_is_not_built() {
         "30",
         "--out",
         &p("bank.synaqbank"),
-    ]);
+    ])
+}
+
+#[test]
+fn a_source_with_problems_is_not_built() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    source(&d.join("src"));
+    // A duplicate id and a Latin "I" inside a Kazakh word.
+    std::fs::write(
+        d.join("src/questions/more.toml"),
+        question("fire-001", r#""cat-1""#).replace("Өрт шыққанда", "Өрт шыққанда Iшкі"),
+    )
+    .unwrap();
+    let err = build_fails(d);
     assert!(err.contains("fire-001"), "{err}");
     assert!(err.contains("more.toml"), "{err}");
     assert!(err.contains("the bank was not built"), "{err}");
@@ -760,7 +766,6 @@ fn bank_verify_names_each_refusal() {
 fn a_topic_quota_the_bank_cannot_meet_is_not_built() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let p = |name: &str| d.join(name).display().to_string();
     source(&d.join("src"));
     let profile = std::fs::read_to_string(d.join("src/profile.toml")).unwrap();
     let with_quota = profile.replacen(
@@ -770,26 +775,7 @@ fn a_topic_quota_the_bank_cannot_meet_is_not_built() {
     );
     assert_ne!(profile, with_quota);
     std::fs::write(d.join("src/profile.toml"), with_quota).unwrap();
-    ok(&["keys", "gen", "--role", "issuer", "--out", &p("keys")]);
-    ok(&["keys", "gen", "--role", "kiosk", "--out", &p("keys")]);
-    let err = fails(&[
-        "bank",
-        "build",
-        "--source",
-        &p("src"),
-        "--issuer-key",
-        &p("keys/issuer.key"),
-        "--recipient",
-        &p("keys/kiosk.pub"),
-        "--series",
-        "test",
-        "--version",
-        "1",
-        "--valid-days",
-        "30",
-        "--out",
-        &p("bank.synaqbank"),
-    ]);
+    let err = build_fails(d);
     assert!(
         err.contains(
             "error: category cat-1: topic \"electrical\" needs 1 questions (its quota in \

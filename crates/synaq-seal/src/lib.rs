@@ -15,4 +15,4 @@ pub mod trust;
 pub use bank::{BankContent, BankError, BankHeader, BankMeta, OpenedBank};
 pub use keys::{IssuerPublic, IssuerSecret, KeyError, KeyId, KioskPublic, KioskSecret};
 pub use roster::{Roster, RosterEntry, RosterError, RosterSource};
-pub use trust::{FileTrustStore, TrustStore};
+pub use trust::{FileTrustStore, NoMarks, TrustStore};

@@ -15,6 +15,21 @@ pub trait TrustStore {
     fn record(&mut self, series: &str, version: u64) -> std::io::Result<()>;
 }
 
+/// A store with no high-water marks that records nothing: for reading a bank without being a
+/// kiosk (`synaq bank verify`, central, fuzzing, tests), never for a kiosk's own state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoMarks;
+
+impl TrustStore for NoMarks {
+    fn high_water(&self, _series: &str) -> Option<u64> {
+        None
+    }
+
+    fn record(&mut self, _series: &str, _version: u64) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// High-water marks in a JSON file.
 #[derive(Debug)]
 pub struct FileTrustStore {

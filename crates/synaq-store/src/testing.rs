@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use synaq_seal::bank;
-use synaq_seal::trust::TrustStore;
+use synaq_seal::NoMarks;
 use synaq_seal::{IssuerPublic, KioskSecret};
 
 use crate::engine::ExamBank;
@@ -13,27 +13,13 @@ const DEMO_BANK: &[u8] = include_bytes!("../../../assets/demo/demo.synaqbank");
 const DEMO_ISSUER: &str = include_str!("../../../assets/demo/keys/demo-issuer.pub");
 const DEMO_KIOSK: &str = include_str!("../../../assets/demo/keys/demo-kiosk.key");
 
-/// A kiosk that has seen no bank yet: no high-water marks, and nothing is recorded (the
-/// demo bank is opened without recording, so no file is written — a process killed while it
-/// loads the bank, as the crash loop's child is, leaves nothing behind).
-#[derive(Debug)]
-struct NothingSeen;
-
-impl TrustStore for NothingSeen {
-    fn high_water(&self, _series: &str) -> Option<u64> {
-        None
-    }
-
-    fn record(&mut self, _series: &str, _version: u64) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The demo bank, opened as a kiosk that has seen no bank before would.
+/// The demo bank, opened as a kiosk that has seen no bank before would. Nothing is recorded,
+/// so no file is written: a process killed while it loads the bank, as the crash loop's child
+/// is, leaves nothing behind.
 pub fn demo_bank() -> Arc<ExamBank> {
     let issuer = IssuerPublic::from_toml(DEMO_ISSUER).expect("demo issuer key");
     let kiosk = KioskSecret::from_toml(DEMO_KIOSK).expect("demo kiosk key");
-    let opened = bank::open_unrecorded(DEMO_BANK, &issuer, &kiosk, 1_800_000_000, &NothingSeen)
+    let opened = bank::open_unrecorded(DEMO_BANK, &issuer, &kiosk, 1_800_000_000, &NoMarks)
         .expect("the demo bank opens");
     Arc::new(ExamBank::new(
         opened.header.series,
