@@ -8,5 +8,5 @@ fn main() {
     .expect("tauri build step");
 }
 
-#[path = "src/command_names.rs"]
+#[path = "../crates/synaq-station/src/command_names.rs"]
 mod synaq_commands;

@@ -2,35 +2,30 @@
 //! crate, check the caller and translate errors. Nothing here decides anything about an exam.
 #![forbid(unsafe_code)]
 
-pub mod bank;
-pub mod command_names;
-pub mod ipc;
-pub mod kiosk;
-pub mod roster;
 mod webview;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ipc::*;
-use kiosk::{IpcErrorCode, Kiosk};
+use synaq_station::ipc::*;
+use synaq_station::{load, Code, Refusal, Station};
 use tauri::{Manager as _, State, WebviewUrl, WebviewWindowBuilder};
 
 /// The kiosk behind a lock: commands and the clock thread take turns.
 #[derive(Debug)]
-pub struct Shared(pub Mutex<Kiosk>);
+pub struct Shared(pub Mutex<Station>);
 
 fn with<T>(
     state: &State<'_, Shared>,
-    f: impl FnOnce(&mut Kiosk) -> Result<T, IpcErrorCode>,
+    f: impl FnOnce(&mut Station) -> Result<T, Code>,
 ) -> Result<T, IpcError> {
     let mut k = state.0.lock().unwrap_or_else(|p| p.into_inner());
     f(&mut k).map_err(|e| k.translate(e))
 }
 
 fn now_ms() -> i64 {
-    bank::now() * 1000
+    load::now() * 1000
 }
 
 /// Where the kiosk stands (first start, bank problems, an attempt waiting).
@@ -112,7 +107,9 @@ fn proctor_find(
     token: String,
     iin: String,
 ) -> Result<Vec<RosterMatch>, IpcError> {
-    with(&state, |k| k.find(&token, &iin, kiosk::today(now_ms())))
+    with(&state, |k| {
+        k.find(&token, &iin, synaq_station::today(now_ms()))
+    })
 }
 
 /// Proctor: admit the examinee and start the exam; returns the examinee's session.
@@ -131,7 +128,7 @@ fn proctor_admit(
             &iin,
             &category,
             document_checked,
-            kiosk::today(now_ms()),
+            synaq_station::today(now_ms()),
         )
     })
 }
@@ -298,7 +295,7 @@ fn admin_import_bank(
     token: String,
     path: String,
 ) -> Result<ImportVerdict, IpcError> {
-    with(&state, |k| k.import_bank(&token, &path, bank::now()))
+    with(&state, |k| k.import_bank(&token, &path, load::now()))
 }
 
 /// Admin: import a roster file: checked, then in use.
@@ -309,7 +306,7 @@ fn admin_import_roster(
     token: String,
     path: String,
 ) -> Result<ImportVerdict, IpcError> {
-    with(&state, |k| k.import_roster(&token, &path, bank::now()))
+    with(&state, |k| k.import_roster(&token, &path, load::now()))
 }
 
 /// Admin: write the audit journal as CSV into a folder; returns the file's path.
@@ -450,7 +447,7 @@ async fn admin_export_media(
     let job = with(&state, |k| k.media_prepare(&token))?;
     let done = tauri::async_runtime::spawn_blocking(move || job.export(&dir))
         .await
-        .unwrap_or_else(|_| Err(IpcErrorCode("sync-failed".into())));
+        .unwrap_or_else(|_| Err(Code::from(Refusal::SyncFailed)));
     with(&state, |_| done)
 }
 
@@ -465,7 +462,7 @@ async fn admin_import_receipts(
     let job = with(&state, |k| k.media_prepare(&token))?;
     let done = tauri::async_runtime::spawn_blocking(move || job.import_receipts(&path))
         .await
-        .unwrap_or_else(|_| Err(IpcErrorCode("sync-failed".into())));
+        .unwrap_or_else(|_| Err(Code::from(Refusal::SyncFailed)));
     with(&state, |_| done)
 }
 
@@ -574,10 +571,10 @@ pub fn missing_display() -> Option<String> {
 
 /// Opens the kiosk window and runs until an admin lets it close.
 pub fn run() -> Result<(), String> {
-    let dir = bank::data_dir();
-    let kiosk = Kiosk::new(
-        bank::load_from_env(),
-        bank::roster_from_env(),
+    let dir = load::data_dir();
+    let kiosk = Station::new(
+        load::load_from_env(),
+        load::roster_from_env(),
         &dir,
         Arc::new(synaq_store::SystemClock),
     )

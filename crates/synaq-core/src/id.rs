@@ -67,6 +67,48 @@ impl IdError {
         }
     }
 
+    /// The code with the values its message shows (the Fluent message `id-error-…`).
+    pub fn to_code(&self) -> crate::Code {
+        let code = crate::Code::new(self.code());
+        match *self {
+            IdError::WrongLength(n) => code.arg("count", n),
+            IdError::NotADigit { position } => code.arg("position", position),
+            IdError::InvalidCentury(d)
+            | IdError::InvalidEntityType(d)
+            | IdError::InvalidUnitKind(d) => code.arg("digit", d),
+            IdError::InvalidMonth(m) => code.arg("month", format!("{m:02}")),
+            IdError::InvalidDate { year, month, day } => {
+                code.arg("date", format!("{day:02}.{month:02}.{year:04}"))
+            }
+            IdError::ControlDigit { expected, found } => {
+                code.arg("expected", expected).arg("found", found)
+            }
+            IdError::NoControlDigit => code,
+        }
+    }
+
+    /// One error of every kind, with representative values: tests format each in every language.
+    pub fn examples() -> Vec<IdError> {
+        vec![
+            IdError::WrongLength(11),
+            IdError::NotADigit { position: 3 },
+            IdError::InvalidCentury(7),
+            IdError::InvalidMonth(13),
+            IdError::InvalidDate {
+                year: 1999,
+                month: 2,
+                day: 29,
+            },
+            IdError::InvalidEntityType(7),
+            IdError::InvalidUnitKind(4),
+            IdError::ControlDigit {
+                expected: 7,
+                found: 8,
+            },
+            IdError::NoControlDigit,
+        ]
+    }
+
     /// Every code [`IdError::code`] can return, so tests can check that each is translated.
     pub const ALL_CODES: [&'static str; 9] = [
         "id-error-wrong-length",

@@ -109,6 +109,9 @@ pub enum MultipleChoiceScoring {
     Partial,
 }
 
+/// The seed's interval between camera frames, for a kiosk that has no profile yet.
+pub const DEFAULT_CAPTURE_INTERVAL_SECS: u32 = 5;
+
 /// Values every category takes unless it says otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -257,6 +260,16 @@ impl ExamProfile {
     /// The category with this id.
     pub fn category(&self, id: &CategoryId) -> Option<&Category> {
         self.categories.iter().find(|c| &c.id == id)
+    }
+
+    /// The longest interval between camera frames a kiosk may be set to: the shortest any
+    /// category asks for, so no exam is captured more sparsely than its profile says.
+    pub fn capture_interval_cap(&self) -> u32 {
+        self.categories
+            .iter()
+            .map(|c| c.capture_interval_secs)
+            .min()
+            .unwrap_or(DEFAULT_CAPTURE_INTERVAL_SECS)
     }
 
     /// The profile's categories sorted for display in `lang` (by their table number).

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
-use fluent_syntax::ast::Entry;
-use synaq_core::{IdError, Lang};
+use fluent_syntax::ast::{self, Entry};
+use synaq_core::{Arg, Code, Lang};
 
 pub use fluent_bundle::FluentValue;
 
@@ -145,32 +145,81 @@ impl Localizer {
         self.format(lang, key, None)
     }
 
-    /// An ИИН/БИН validation error, in words a person can act on.
-    pub fn id_error(&self, lang: Lang, err: &IdError) -> String {
+    /// A [`Code`] with its arguments, in `lang`.
+    pub fn message(&self, lang: Lang, code: &Code) -> String {
         let mut args = FluentArgs::new();
-        match *err {
-            IdError::WrongLength(n) => args.set("count", n),
-            IdError::NotADigit { position } => args.set("position", position),
-            IdError::InvalidCentury(d)
-            | IdError::InvalidEntityType(d)
-            | IdError::InvalidUnitKind(d) => args.set("digit", d),
-            IdError::InvalidMonth(m) => args.set("month", format!("{m:02}")),
-            IdError::InvalidDate { year, month, day } => {
-                args.set("date", format!("{day:02}.{month:02}.{year:04}"))
+        for (name, value) in &code.args {
+            match value {
+                Arg::Int(n) => args.set(name.as_str(), *n),
+                Arg::Text(t) => args.set(name.as_str(), t.as_str()),
             }
-            IdError::ControlDigit { expected, found } => {
-                args.set("expected", expected);
-                args.set("found", found);
-            }
-            _ => {}
         }
-        self.format(lang, err.code(), Some(&args))
+        self.format(lang, code.id(), Some(&args))
+    }
+
+    /// The variables (`{ $name }`) the message `key` uses in `lang`, selectors included.
+    pub fn variables(&self, lang: Lang, key: &str) -> BTreeSet<String> {
+        let src = CATALOGS
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .expect("every language has a catalog")
+            .1;
+        let mut out = BTreeSet::new();
+        let Ok(res) = fluent_syntax::parser::parse(src) else {
+            return out;
+        };
+        for entry in res.body {
+            if let Entry::Message(m) = entry {
+                if m.id.name == key {
+                    if let Some(p) = &m.value {
+                        pattern_variables(p, &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn pattern_variables(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+    for el in &p.elements {
+        if let ast::PatternElement::Placeable { expression } = el {
+            expression_variables(expression, out);
+        }
+    }
+}
+
+fn expression_variables(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+    match e {
+        ast::Expression::Select { selector, variants } => {
+            inline_variables(selector, out);
+            for v in variants {
+                pattern_variables(&v.value, out);
+            }
+        }
+        ast::Expression::Inline(i) => inline_variables(i, out),
+    }
+}
+
+fn inline_variables(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+    match i {
+        ast::InlineExpression::VariableReference { id } => {
+            out.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::Placeable { expression } => expression_variables(expression, out),
+        ast::InlineExpression::FunctionReference { arguments, .. } => {
+            for a in &arguments.positional {
+                inline_variables(a, out);
+            }
+        }
+        _ => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use synaq_core::IdError;
 
     #[test]
     fn shipped_catalogs_parse_and_agree() {
@@ -204,36 +253,21 @@ mod tests {
     }
 
     #[test]
-    fn every_id_error_is_translated_in_every_language() {
+    fn every_id_error_is_formatted_with_its_values_in_every_language() {
         let l10n = Localizer::new().unwrap();
-        let samples = [
-            IdError::WrongLength(11),
-            IdError::NotADigit { position: 3 },
-            IdError::InvalidCentury(7),
-            IdError::InvalidMonth(13),
-            IdError::InvalidDate {
-                year: 1999,
-                month: 2,
-                day: 29,
-            },
-            IdError::InvalidEntityType(7),
-            IdError::InvalidUnitKind(4),
-            IdError::ControlDigit {
-                expected: 7,
-                found: 8,
-            },
-            IdError::NoControlDigit,
-        ];
-        for code in IdError::ALL_CODES {
+        for err in IdError::examples() {
+            let code = err.to_code();
             for lang in Lang::ALL {
-                assert!(l10n.has(lang, code), "{code} missing in {}", lang.code());
-            }
-        }
-        for err in &samples {
-            for lang in Lang::ALL {
-                let text = l10n.id_error(lang, err);
-                assert!(!text.contains("{"), "{text}");
-                assert_ne!(text, err.code());
+                assert!(
+                    l10n.has(lang, code.id()),
+                    "{code} missing in {}",
+                    lang.code()
+                );
+                let text = l10n.message(lang, &code);
+                assert!(!text.contains('{'), "{text}");
+                let wanted = l10n.variables(lang, code.id());
+                let given: BTreeSet<String> = code.args.keys().cloned().collect();
+                assert!(wanted.is_subset(&given), "{code} in {}", lang.code());
             }
         }
         let date = IdError::InvalidDate {
@@ -242,13 +276,24 @@ mod tests {
             day: 29,
         };
         assert_eq!(
-            l10n.id_error(Lang::Ru, &date),
+            l10n.message(Lang::Ru, &date.to_code()),
             "Даты 29.02.1999 в номере не существует."
         );
         assert_eq!(
-            l10n.id_error(Lang::Kk, &IdError::InvalidMonth(13)),
+            l10n.message(Lang::Kk, &IdError::InvalidMonth(13).to_code()),
             "3–4-цифрлар (ай) 13, ал 01-ден 12-ге дейін болуы керек."
         );
+    }
+
+    #[test]
+    fn variables_are_found_in_selectors_and_variants() {
+        let l10n = Localizer::new().unwrap();
+        let vars = l10n.variables(Lang::Ru, "category-questions");
+        assert_eq!(
+            vars.into_iter().collect::<Vec<_>>(),
+            vec!["count".to_owned()]
+        );
+        assert!(l10n.variables(Lang::Kk, "language-choose").is_empty());
     }
 
     #[test]

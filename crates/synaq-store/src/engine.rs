@@ -85,6 +85,9 @@ pub enum StoreError {
     /// The journal or a stored record does not verify.
     #[error("tampering detected: {0}")]
     Tampered(String),
+    /// No bank is in use: exams need one (staff, sync and the journal do not).
+    #[error("no question bank is in use: import a valid bank from ЕУМЦ first")]
+    NoBank,
     /// A staff account operation was refused (the code says why).
     #[error("staff account: {0}")]
     Staff(&'static str),
@@ -107,8 +110,59 @@ impl StoreError {
             StoreError::BadAnswer(_) => "store-bad-answer",
             StoreError::BankMismatch { .. } => "store-bank-mismatch",
             StoreError::Tampered(_) => "store-tampered",
+            StoreError::NoBank => "error-bank-missing",
             StoreError::Staff(code) => code,
         }
+    }
+}
+
+impl StoreError {
+    /// The code with its values, for the person (the detail of a database failure or of
+    /// tampering is for the operator's log: [`StoreError`]'s `Display`).
+    pub fn to_code(&self) -> synaq_core::Code {
+        synaq_core::Code::new(self.code())
+    }
+
+    /// One error of every kind, with representative values: tests format each in every language.
+    pub fn examples() -> Vec<StoreError> {
+        let mut out = vec![
+            StoreError::DiskFull,
+            StoreError::Db("disk I/O error".into()),
+            StoreError::Identity(KeyError::Syntax("kiosk.key".into())),
+            StoreError::Assembly(AssemblyError::NotEnoughQuestions {
+                category: "1".into(),
+                needed: 20,
+                available: 3,
+            }),
+            StoreError::UnknownCategory("9".into()),
+            StoreError::AttemptOpen("a-1".into()),
+            StoreError::NoAttempt,
+            StoreError::NotRunning("paused"),
+            StoreError::TimeUp,
+            StoreError::BadPosition {
+                position: 40,
+                total: 20,
+            },
+            StoreError::BadAnswer(3),
+            StoreError::BankMismatch {
+                series: "DEMO".into(),
+                version: 2,
+            },
+            StoreError::Tampered("journal row 7".into()),
+            StoreError::NoBank,
+        ];
+        out.extend(crate::staff::CODES.iter().map(|c| StoreError::Staff(c)));
+        out
+    }
+}
+
+impl From<StoreError> for synaq_core::Code {
+    fn from(e: StoreError) -> Self {
+        if matches!(e, StoreError::Db(_) | StoreError::Tampered(_)) {
+            // The person sees the code; the operator's log keeps what failed.
+            eprintln!("synaq: {e}");
+        }
+        e.to_code()
     }
 }
 
@@ -266,7 +320,9 @@ pub struct Engine {
     conn: Connection,
     clock: Arc<dyn Clock>,
     key: KioskSecret,
-    bank: Arc<ExamBank>,
+    /// The bank exams are drawn from: none when it is missing, expired or refused, and the
+    /// store still serves staff, settings, sync and the journal.
+    bank: Option<Arc<ExamBank>>,
     head: Head,
     live: Option<Live>,
     /// Writes since the last checkpoint, and the boot-clock time of the last answer.
@@ -288,13 +344,21 @@ fn opts_json(set: &BTreeSet<String>) -> String {
 }
 
 impl Engine {
-    /// Opens the store in `dir` (key, database), and takes back an attempt that was open when
-    /// the kiosk stopped: it becomes `interrupted` and waits for a proctor.
+    /// Opens the store in `dir` (key, database) with `bank`, and takes back an attempt that was
+    /// open when the kiosk stopped: it becomes `interrupted` and waits for a proctor.
     pub fn open(
         dir: &Path,
         clock: Arc<dyn Clock>,
         bank: Arc<ExamBank>,
     ) -> Result<Engine, StoreError> {
+        let mut engine = Engine::open_store(dir, clock)?;
+        engine.use_bank(bank)?;
+        Ok(engine)
+    }
+
+    /// Opens the store in `dir` without a bank: login, staff, settings, sync, certificates and
+    /// the journal work; exams wait for [`Engine::use_bank`].
+    pub fn open_store(dir: &Path, clock: Arc<dyn Clock>) -> Result<Engine, StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
         let key = crate::identity::load_or_create(dir)?;
@@ -302,23 +366,51 @@ impl Engine {
         let head = journal::head(&conn)?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         let last_answer = clock.monotonic();
-        let mut engine = Engine {
+        Ok(Engine {
             conn,
             clock,
             key,
-            bank,
+            bank: None,
             head,
             live: None,
             unchecked: 0,
             last_answer,
-        };
-        engine.recover()?;
-        Ok(engine)
+        })
+    }
+
+    /// Draws exams from `bank` from now on, and takes back the attempt that was open when the
+    /// kiosk stopped (it must have been made with this bank: otherwise
+    /// [`StoreError::BankMismatch`], and the engine stays without a bank).
+    pub fn use_bank(&mut self, bank: Arc<ExamBank>) -> Result<(), StoreError> {
+        if let Some(l) = self.live.as_ref().filter(|l| l.state != State::Finished) {
+            return Err(StoreError::AttemptOpen(l.id.clone()));
+        }
+        self.bank = Some(bank);
+        self.live = None;
+        if let Err(e) = self.recover() {
+            self.bank = None;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn exam_bank(&self) -> Result<Arc<ExamBank>, StoreError> {
+        self.bank.clone().ok_or(StoreError::NoBank)
     }
 
     /// The kiosk's public key id.
     pub fn kiosk_id(&self) -> String {
         self.key.id().to_string()
+    }
+
+    /// The branch's staff accounts.
+    pub fn staff(&self) -> crate::staff::Staff<'_> {
+        crate::staff::Staff(&self.conn)
+    }
+
+    /// The kiosk's settings.
+    pub fn settings(&self) -> crate::staff::Settings<'_> {
+        crate::staff::Settings(&self.conn)
     }
 
     /// The SQLite connection, for tests and diagnostics (e.g. `PRAGMA max_page_count`).
@@ -356,14 +448,14 @@ impl Engine {
         else {
             return Ok(());
         };
-        if series != self.bank.series || version as u64 != self.bank.version {
+        let bank = self.exam_bank()?;
+        if series != bank.series || version as u64 != bank.version {
             return Err(StoreError::BankMismatch {
                 series,
                 version: version as u64,
             });
         }
-        let category = self
-            .bank
+        let category = bank
             .profile
             .category(
                 &CategoryId::new(cat.clone())
@@ -507,8 +599,8 @@ impl Engine {
                 return Err(StoreError::AttemptOpen(l.id.clone()));
             }
         }
-        let cat = self
-            .bank
+        let bank = self.exam_bank()?;
+        let cat = bank
             .profile
             .category(category)
             .cloned()
@@ -516,7 +608,7 @@ impl Engine {
         let mut seen = self.seen_in_failed_attempts(iin, category)?;
         let seen_here = seen.len();
         seen.extend(seen_elsewhere.iter().cloned());
-        let paper = assemble(self.bank.questions(), &cat, seed, &seen)?;
+        let paper = assemble(bank.questions(), &cat, seed, &seen)?;
         let mut nonce = [0u8; 8];
         SystemRandom::new()
             .fill(&mut nonce)
@@ -544,7 +636,7 @@ impl Engine {
             last_shown: None,
             evidence_head: None,
         };
-        let (series, version) = (self.bank.series.clone(), self.bank.version as i64);
+        let (series, version) = (bank.series.clone(), bank.version as i64);
         let paper_json = serde_json::to_string(&live.paper).expect("papers serialize");
         self.commit(&mut live, |tx, l, head, wall| {
             tx.execute(
@@ -736,12 +828,12 @@ impl Engine {
     fn show_live(&mut self, live: &mut Live, position: usize) -> Result<ShownQuestion, StoreError> {
         Self::check_position(live, position)?;
         let item = &live.paper.items[position];
-        let q = self
-            .bank
+        let bank = self.exam_bank()?;
+        let q = bank
             .question(&item.question)
             .ok_or_else(|| StoreError::BankMismatch {
-                series: self.bank.series.clone(),
-                version: self.bank.version,
+                series: bank.series.clone(),
+                version: bank.version,
             })?;
         let options = item
             .options
@@ -801,8 +893,8 @@ impl Engine {
     ) -> Result<(), StoreError> {
         Self::check_position(live, position)?;
         let item = &live.paper.items[position];
-        let q = self
-            .bank
+        let bank = self.exam_bank()?;
+        let q = bank
             .question(&item.question)
             .ok_or(StoreError::BadAnswer(position))?;
         let valid = options.iter().all(|o| item.options.contains(o))
@@ -984,7 +1076,7 @@ impl Engine {
         live: &mut Live,
         reason: FinishReason,
     ) -> Result<SignedResult, StoreError> {
-        let bank = Arc::clone(&self.bank);
+        let bank = self.exam_bank()?;
         let score: Score = score(
             &live.paper,
             |id| bank.question(id),
@@ -1099,9 +1191,9 @@ impl Engine {
         }
     }
 
-    /// The bank this engine draws from.
-    pub fn bank(&self) -> &ExamBank {
-        &self.bank
+    /// The bank this engine draws from, if one is in use.
+    pub fn bank(&self) -> Option<&ExamBank> {
+        self.bank.as_deref()
     }
 
     /// Positions flagged for review in the open attempt.

@@ -36,6 +36,15 @@ pub struct StaffMember {
 /// Shortest password accepted.
 pub const MIN_PASSWORD: usize = 8;
 
+/// Every code a staff operation refuses with ([`StoreError::Staff`]).
+pub const CODES: [&str; 5] = [
+    "staff-missing-field",
+    "staff-weak-password",
+    "staff-exists",
+    "staff-login-failed",
+    "staff-unknown",
+];
+
 fn hash(password: &str) -> Result<String, StoreError> {
     let mut salt = [0u8; 16];
     SystemRandom::new()
@@ -170,6 +179,65 @@ pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), Stor
         params![key, value],
     )?;
     Ok(())
+}
+
+/// The branch's staff accounts in a store (no bank needed): [`crate::Engine::staff`].
+#[derive(Debug, Clone, Copy)]
+pub struct Staff<'a>(pub(crate) &'a Connection);
+
+impl Staff<'_> {
+    /// Whether any account exists (none: the kiosk's first start).
+    pub fn any(self) -> Result<bool, StoreError> {
+        any(self.0)
+    }
+
+    /// [`add`].
+    pub fn add(
+        self,
+        id: &str,
+        name: &str,
+        role: StaffRole,
+        password: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        add(self.0, id, name, role, password, now)
+    }
+
+    /// [`verify`].
+    pub fn verify(
+        self,
+        id: &str,
+        password: &str,
+        role: StaffRole,
+    ) -> Result<StaffMember, StoreError> {
+        verify(self.0, id, password, role)
+    }
+
+    /// [`list`].
+    pub fn list(self) -> Result<Vec<StaffMember>, StoreError> {
+        list(self.0)
+    }
+
+    /// [`set_disabled`].
+    pub fn set_disabled(self, id: &str, disabled: bool) -> Result<(), StoreError> {
+        set_disabled(self.0, id, disabled)
+    }
+}
+
+/// The kiosk's settings in a store (no bank needed): [`crate::Engine::settings`].
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a>(pub(crate) &'a Connection);
+
+impl Settings<'_> {
+    /// A setting's value, if set.
+    pub fn get(self, key: &str) -> Result<Option<String>, StoreError> {
+        setting(self.0, key)
+    }
+
+    /// Sets a setting.
+    pub fn set(self, key: &str, value: &str) -> Result<(), StoreError> {
+        set_setting(self.0, key, value)
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 //!   answers (central key over the request's nonce, status, body hash), signed documents.
 //! - [`proto`]: the messages of version [`PROTOCOL_VERSION`]: enrollment and the kiosk
 //!   certificate, pull, push, delivery receipts.
+//! - [`apply`]: a pull's records (staff, revocations, certificates, cursor) put to use in the
+//!   kiosk's store.
 //! - [`bundle`]: the same results, receipts, sealed evidence and evidence receipts on
 //!   removable media ([`bundle::export_to`], [`bundle::import_receipts_from`]).
 //! - [`files`]: durable writes and streamed, hashed copies for removable media.
@@ -19,6 +21,7 @@
 //! The HTTP API is described in `docs/protocol/openapi.yaml`.
 #![forbid(unsafe_code)]
 
+pub mod apply;
 pub mod bundle;
 pub mod client;
 pub mod enrollment;

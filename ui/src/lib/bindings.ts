@@ -466,6 +466,10 @@ attempt: string | null;
  */
 diskLowMb: number | null }
 /**
+ * One argument of an error's message: a number (plural forms follow it) or text.
+ */
+export type ArgView = number | string
+/**
  * A proctor's view of the attempt on this kiosk.
  */
 export type AttemptView = { state: string; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number; 
@@ -578,10 +582,15 @@ count: number;
  */
 validUntil: string }
 /**
- * An error as the UI receives it: a stable code and a message already translated into the
- * language the person chose. Never a raw Rust error string.
+ * An error as the UI receives it: a stable code, the values its message shows, and the
+ * message formatted with them in the language the person chose. Never a raw Rust error string.
  */
-export type IpcError = { code: string; message: string }
+export type IpcError = { code: string; 
+/**
+ * The message's arguments by name: the UI formats the message again with them after a
+ * language switch.
+ */
+args: Partial<{ [key in string]: ArgView }>; message: string }
 /**
  * One row of the audit journal.
  */

@@ -13,14 +13,19 @@ use synaq_core::{Category, CategoryId, Iin, Lang, QuestionKind};
 use synaq_i18n::Localizer;
 use synaq_seal::OpenedBank;
 use synaq_store::engine::{FinishReason, State};
-use synaq_store::staff::{self, StaffRole};
+use synaq_store::staff::StaffRole;
 use synaq_store::{Clock, Engine, ExamBank, StoreError};
 
-use crate::bank::LoadError;
 use crate::ipc::*;
+use crate::load::LoadError;
 
 mod camera;
+mod refusal;
 mod sync;
+
+pub use refusal::Refusal;
+pub use synaq_core::Code;
+pub use sync::{EnrollJob, MediaJob, SyncJob};
 
 /// Reasons a proctor may give, from the incident list.
 pub const INCIDENTS: [&str; 7] = [
@@ -55,17 +60,19 @@ struct Examinee {
 }
 
 /// Everything the window's commands act on.
-pub struct Kiosk {
+pub struct Station {
     l10n: Localizer,
     lang: Lang,
-    engine: Result<Engine, IpcErrorCode>,
+    /// The kiosk's store and exam engine (an error only when the store itself cannot open).
+    engine: Result<Engine, Code>,
+    /// Why no exam is possible (no bank, an expired or refused one): only admission needs one.
+    bank_problem: Option<Code>,
     media: Arc<std::collections::BTreeMap<String, Vec<u8>>>,
-    roster: Result<crate::roster::LoadedRoster, IpcErrorCode>,
+    roster: Result<crate::roster::LoadedRoster, Code>,
     sessions: Vec<SessionEntry>,
     examinee: Option<Examinee>,
     allow_exit: bool,
     dir: PathBuf,
-    clock: Arc<dyn Clock>,
     bank_label: Option<(String, i64)>,
     /// Webcam proctoring, previews and evidence.
     camera: camera::CameraState,
@@ -73,37 +80,24 @@ pub struct Kiosk {
     sync: sync::SyncStatus,
 }
 
-impl std::fmt::Debug for Kiosk {
+impl std::fmt::Debug for Station {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Kiosk")
+        f.debug_struct("Station")
             .field("sessions", &self.sessions.len())
             .finish_non_exhaustive()
     }
 }
 
-/// An error code not yet translated (translated when it reaches the UI).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IpcErrorCode(pub String);
-
-impl From<StoreError> for IpcErrorCode {
-    fn from(e: StoreError) -> Self {
-        if matches!(e, StoreError::Db(_) | StoreError::Tampered(_)) {
-            eprintln!("synaq-kiosk: {e}");
-        }
-        IpcErrorCode(e.code().to_owned())
-    }
-}
-
-impl From<LoadError> for IpcErrorCode {
+impl From<LoadError> for Code {
     fn from(e: LoadError) -> Self {
-        IpcErrorCode(e.code.to_owned())
+        e.code
     }
 }
 
-type R<T> = Result<T, IpcErrorCode>;
+type R<T> = Result<T, Code>;
 
-fn err<T>(code: &str) -> R<T> {
-    Err(IpcErrorCode(code.to_owned()))
+fn err<T>(r: Refusal) -> R<T> {
+    Err(r.into())
 }
 
 fn random_token() -> String {
@@ -127,61 +121,80 @@ fn ms(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
 
-impl Kiosk {
+impl Station {
     /// A kiosk over an opened (or refused) bank, keeping its state in `dir`.
     pub fn new(
         bank: Result<OpenedBank, LoadError>,
         roster: Result<crate::roster::LoadedRoster, LoadError>,
         dir: &Path,
         clock: Arc<dyn Clock>,
-    ) -> Result<Kiosk, synaq_i18n::I18nError> {
-        let mut kiosk = Kiosk {
+    ) -> Result<Station, synaq_i18n::I18nError> {
+        let mut kiosk = Station {
             l10n: Localizer::new()?,
             lang: Lang::Kk,
-            engine: Err(IpcErrorCode("error-bank-missing".into())),
+            engine: Engine::open_store(dir, Arc::clone(&clock)).map_err(Code::from),
+            bank_problem: None,
             media: Arc::default(),
-            roster: roster.map_err(IpcErrorCode::from),
+            roster: roster.map_err(Code::from),
             sessions: Vec::new(),
             examinee: None,
             allow_exit: false,
             dir: dir.to_owned(),
-            clock,
             bank_label: None,
             camera: camera::CameraState::from_env(),
             sync: sync::SyncStatus::default(),
         };
-        kiosk.use_bank(bank.map_err(IpcErrorCode::from));
+        kiosk.use_bank(bank.map_err(Code::from));
         Ok(kiosk)
     }
 
-    /// Puts an opened bank to use (the engine is reopened over the same store).
+    /// Puts an opened bank to use, or records why there is none. The store stays open either
+    /// way: staff, sync, imports and the journal never need a bank.
     fn use_bank(&mut self, bank: R<OpenedBank>) {
-        // Close the old store before opening it again.
-        self.engine = Err(IpcErrorCode("error-bank-missing".into()));
-        self.engine = bank.and_then(|b| {
-            self.bank_label = Some((
-                format!("{} v{}", b.header.series, b.header.version),
-                b.header.not_after,
-            ));
-            self.media = Arc::new(b.content.media);
-            let exam_bank = Arc::new(ExamBank::new(
-                b.header.series,
-                b.header.version,
-                b.profile,
-                b.content.questions,
-            ));
-            Engine::open(&self.dir, Arc::clone(&self.clock), exam_bank).map_err(IpcErrorCode::from)
-        });
-        if let Err(e) = &self.engine {
-            eprintln!("synaq-kiosk: no exam possible: {}", e.0);
+        let problem = match (bank, self.engine.as_mut()) {
+            (Err(e), _) => Some(e),
+            (Ok(_), Err(e)) => Some(e.clone()),
+            (Ok(b), Ok(engine)) => {
+                let label = (
+                    format!("{} v{}", b.header.series, b.header.version),
+                    b.header.not_after,
+                );
+                let exam_bank = Arc::new(ExamBank::new(
+                    b.header.series,
+                    b.header.version,
+                    b.profile,
+                    b.content.questions,
+                ));
+                match engine.use_bank(exam_bank) {
+                    Ok(()) => {
+                        self.bank_label = Some(label);
+                        self.media = Arc::new(b.content.media);
+                        None
+                    }
+                    Err(e) => Some(Code::from(e)),
+                }
+            }
+        };
+        if let Some(e) = &problem {
+            eprintln!("synaq-kiosk: no exam possible: {e}");
         }
+        self.bank_problem = problem;
     }
 
-    /// Translates an error code into the current language.
-    pub fn translate(&self, e: IpcErrorCode) -> IpcError {
+    /// The engine with a bank in use: admission and exams need one.
+    fn exam_engine(&mut self) -> R<&mut Engine> {
+        if let Some(problem) = &self.bank_problem {
+            return Err(problem.clone());
+        }
+        self.engine()
+    }
+
+    /// Formats an error code with its arguments in the current language.
+    pub fn translate(&self, e: Code) -> IpcError {
         IpcError {
-            message: self.l10n.text(self.lang, &e.0),
-            code: e.0,
+            message: self.l10n.message(self.lang, &e),
+            args: e.args.iter().map(|(k, v)| (k.clone(), v.into())).collect(),
+            code: e.code.into_owned(),
         }
     }
 
@@ -203,21 +216,21 @@ impl Kiosk {
     fn require_examinee(&self, token: &str) -> R<()> {
         match self.role(token) {
             Some(Role::Examinee) => Ok(()),
-            _ => err("error-forbidden"),
+            _ => err(Refusal::Forbidden),
         }
     }
 
     fn require_proctor(&self, token: &str) -> R<String> {
         match self.role(token) {
             Some(Role::Proctor(id)) => Ok(id.clone()),
-            _ => err("error-forbidden"),
+            _ => err(Refusal::Forbidden),
         }
     }
 
     fn require_admin(&self, token: &str) -> R<String> {
         match self.role(token) {
             Some(Role::Admin(id)) => Ok(id.clone()),
-            _ => err("error-forbidden"),
+            _ => err(Refusal::Forbidden),
         }
     }
 
@@ -243,18 +256,19 @@ impl Kiosk {
     pub fn status(&mut self) -> AppStatus {
         let revoked = self
             .bank_revoked()
-            .then(|| IpcErrorCode("bank-revoked".into()));
+            .then(|| Code::from(Refusal::BankRevoked));
         let problem = self
             .engine
             .as_ref()
             .err()
+            .or(self.bank_problem.as_ref())
             .cloned()
             .or(revoked)
             .map(|e| self.translate(e));
         let (first_run, kiosk_name, attempt) = match &mut self.engine {
             Ok(e) => {
-                let first = !staff::any(e.connection()).unwrap_or(true);
-                let name = staff::setting(e.connection(), "kiosk_name").ok().flatten();
+                let first = !e.staff().any().unwrap_or(true);
+                let name = e.settings().get("kiosk_name").ok().flatten();
                 let attempt = e.status().ok().map(|s| state_name(s.state).to_owned());
                 (first, name, attempt)
             }
@@ -273,10 +287,10 @@ impl Kiosk {
 
     pub fn categories(&mut self) -> R<Vec<CategorySummary>> {
         if self.bank_revoked() {
-            return err("bank-revoked");
+            return err(Refusal::BankRevoked);
         }
-        let engine = self.engine()?;
-        let bank = engine.bank();
+        let engine = self.exam_engine()?;
+        let bank = engine.bank().ok_or(Refusal::BankMissing)?;
         Ok(category_summaries(&bank.profile, bank.questions()))
     }
 
@@ -291,22 +305,17 @@ impl Kiosk {
         now: i64,
     ) -> R<Session> {
         let engine = self.engine()?;
-        if staff::any(engine.connection())? {
-            return err("error-forbidden");
+        if engine.staff().any()? {
+            return err(Refusal::Forbidden);
         }
         if kiosk_name.trim().is_empty() || branch.trim().is_empty() {
-            return err("staff-missing-field");
+            return err(Refusal::MissingField);
         }
-        staff::add(
-            engine.connection(),
-            admin_id,
-            admin_name,
-            StaffRole::Admin,
-            password,
-            now,
-        )?;
-        staff::set_setting(engine.connection(), "kiosk_name", kiosk_name.trim())?;
-        staff::set_setting(engine.connection(), "branch", branch.trim())?;
+        engine
+            .staff()
+            .add(admin_id, admin_name, StaffRole::Admin, password, now)?;
+        engine.settings().set("kiosk_name", kiosk_name.trim())?;
+        engine.settings().set("branch", branch.trim())?;
         let token = self.open_session(Role::Admin(admin_id.trim().to_owned()));
         Ok(Session {
             token,
@@ -320,7 +329,7 @@ impl Kiosk {
             StaffRoleView::Admin => StaffRole::Admin,
             StaffRoleView::Proctor => StaffRole::Proctor,
         };
-        let member = staff::verify(engine.connection(), id.trim(), password, r)?;
+        let member = engine.staff().verify(id.trim(), password, r)?;
         let role = match r {
             StaffRole::Admin => Role::Admin(member.id.clone()),
             StaffRole::Proctor => Role::Proctor(member.id.clone()),
@@ -335,13 +344,14 @@ impl Kiosk {
     // ---- proctor ----
 
     fn category(&mut self, id: &CategoryId) -> R<Category> {
-        let engine = self.engine()?;
+        let engine = self.exam_engine()?;
         engine
             .bank()
+            .ok_or(Refusal::BankMissing)?
             .profile
             .category(id)
             .cloned()
-            .ok_or(IpcErrorCode("store-unknown-category".into()))
+            .ok_or(Code::new("store-unknown-category"))
     }
 
     /// Looks an examinee up on today's roster. The ИИН is validated first, with the reason.
@@ -352,11 +362,11 @@ impl Kiosk {
         today: chrono::NaiveDate,
     ) -> R<Vec<RosterMatch>> {
         self.require_proctor(token)?;
-        let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
+        let iin = Iin::parse(iin.trim()).map_err(|e| e.to_code())?;
         let roster = self.roster.as_ref().map_err(|e| e.clone())?;
         let entries: Vec<_> = roster.find(&iin, today);
         if entries.is_empty() {
-            return err("proctor-not-on-roster");
+            return err(Refusal::NotOnRoster);
         }
         let mut out = Vec::new();
         for e in entries {
@@ -385,12 +395,12 @@ impl Kiosk {
     ) -> R<Session> {
         let proctor = self.require_proctor(token)?;
         if self.bank_revoked() {
-            return err("bank-revoked");
+            return err(Refusal::BankRevoked);
         }
         if !document_checked {
-            return err("proctor-document-unchecked");
+            return err(Refusal::DocumentUnchecked);
         }
-        let iin = Iin::parse(iin.trim()).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
+        let iin = Iin::parse(iin.trim()).map_err(|e| e.to_code())?;
         let entry = self
             .roster
             .as_ref()
@@ -398,9 +408,9 @@ impl Kiosk {
             .find(&iin, today)
             .into_iter()
             .find(|e| e.category.as_str() == category)
-            .ok_or(IpcErrorCode("proctor-not-on-roster".into()))?;
+            .ok_or(Code::from(Refusal::NotOnRoster))?;
         let cat = self.category(&entry.category)?.id;
-        let engine = self.engine()?;
+        let engine = self.exam_engine()?;
         // The roster entry lists the questions of failed attempts at other kiosks.
         let attempt = engine.admit_after(&iin, &cat, &proctor, &entry.seen)?;
         self.start_proctoring(&proctor, &attempt)?;
@@ -450,8 +460,8 @@ impl Kiosk {
         let engine = self.engine()?;
         let (iin, _, _) = engine
             .attempt_summary()
-            .ok_or(IpcErrorCode("store-no-attempt".into()))?;
-        let iin = Iin::parse(&iin).map_err(|e| IpcErrorCode(e.code().to_owned()))?;
+            .ok_or(Code::new("store-no-attempt"))?;
+        let iin = Iin::parse(&iin).map_err(|e| e.to_code())?;
         let name = self
             .roster
             .as_ref()
@@ -470,7 +480,7 @@ impl Kiosk {
         if INCIDENTS.contains(&reason) {
             Ok(())
         } else {
-            err("proctor-reason-required")
+            err(Refusal::ReasonRequired)
         }
     }
 
@@ -504,7 +514,7 @@ impl Kiosk {
         let proctor = self.require_proctor(token)?;
         Self::check_reason(reason)?;
         if !(1..=120).contains(&minutes) {
-            return err("proctor-bad-minutes");
+            return err(Refusal::BadMinutes);
         }
         self.engine()?
             .extend(&proctor, minutes, &format!("{reason}: {note}"))?;
@@ -528,7 +538,7 @@ impl Kiosk {
         let s = engine.status()?;
         let (_, cat, _) = engine
             .attempt_summary()
-            .ok_or(IpcErrorCode("store-no-attempt".into()))?;
+            .ok_or(Code::new("store-no-attempt"))?;
         let answers = engine.answers().cloned().unwrap_or_default();
         let flagged = engine.flagged();
         let grid = (0..s.total)
@@ -626,14 +636,15 @@ impl Kiosk {
 
     pub fn staff(&mut self, token: &str) -> R<Vec<StaffView>> {
         self.require_admin(token)?;
-        let conn = self.engine()?.connection();
-        let list = staff::list(conn)?;
+        let engine = self.engine()?;
+        let list = engine.staff().list()?;
         // The branch's staff as ЕУМЦ last sent it: people still without a password here are
         // listed too, so the admin sees whom to set one for.
-        let central: Vec<synaq_sync::proto::StaffMember> =
-            staff::setting(conn, sync::CENTRAL_STAFF)?
-                .and_then(|j| serde_json::from_str(&j).ok())
-                .unwrap_or_default();
+        let central: Vec<synaq_sync::proto::StaffMember> = engine
+            .settings()
+            .get(sync::CENTRAL_STAFF)?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
         let role = |r: StaffRole| match r {
             StaffRole::Admin => StaffRoleView::Admin,
             StaffRole::Proctor => StaffRoleView::Proctor,
@@ -678,23 +689,18 @@ impl Kiosk {
         now: i64,
     ) -> R<()> {
         self.require_admin(token)?;
-        staff::add(
-            self.engine()?.connection(),
-            id,
-            name,
-            StaffRole::Proctor,
-            password,
-            now,
-        )?;
+        self.engine()?
+            .staff()
+            .add(id, name, StaffRole::Proctor, password, now)?;
         Ok(())
     }
 
     pub fn set_disabled(&mut self, token: &str, id: &str, disabled: bool) -> R<()> {
         let me = self.require_admin(token)?;
         if me == id {
-            return err("staff-self");
+            return err(Refusal::SelfAccount);
         }
-        staff::set_disabled(self.engine()?.connection(), id, disabled)?;
+        self.engine()?.staff().set_disabled(id, disabled)?;
         Ok(())
     }
 
@@ -726,7 +732,7 @@ impl Kiosk {
     fn read_import(path: &str) -> R<Vec<u8>> {
         std::fs::read(path.trim()).map_err(|e| {
             eprintln!("synaq-kiosk: import {}: {e}", path.trim());
-            IpcErrorCode("admin-file-unreadable".into())
+            Code::from(Refusal::FileUnreadable)
         })
     }
 
@@ -743,7 +749,7 @@ impl Kiosk {
             .and_then(|_| std::fs::File::open(&self.dir)?.sync_all());
         written.map_err(|e| {
             eprintln!("synaq-kiosk: keeping {name}: {e}");
-            IpcErrorCode("store-db".into())
+            Code::new("store-db")
         })
     }
 
@@ -751,7 +757,7 @@ impl Kiosk {
     pub fn import_bank(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
         self.require_admin(token)?;
         if self.exam_open() {
-            return err("admin-import-exam-open");
+            return err(Refusal::ImportExamOpen);
         }
         let bytes = Self::read_import(path)?;
         self.install_bank(&bytes, now)
@@ -759,13 +765,13 @@ impl Kiosk {
 
     /// Checks a bank (signature, this kiosk's stanza, validity, no rollback) and puts it to use.
     fn install_bank(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
-        let issuer = crate::bank::issuer_from_env()?;
-        let key = crate::bank::kiosk_key(&self.dir)?;
-        let opened = crate::bank::open_then(bytes, &issuer, &key, &self.dir, now, || {
-            self.keep(bytes, crate::bank::BANK_FILE)
+        let issuer = crate::load::issuer_from_env()?;
+        let key = crate::load::kiosk_key(&self.dir)?;
+        let opened = crate::load::open_then(bytes, &issuer, &key, &self.dir, now, || {
+            self.keep(bytes, crate::load::BANK_FILE)
                 .map_err(|e| LoadError {
-                    code: "store-db",
-                    detail: e.0,
+                    detail: e.to_string(),
+                    code: e,
                 })
         })?;
         let verdict = ImportVerdict {
@@ -788,9 +794,9 @@ impl Kiosk {
 
     /// Checks a roster (signature, validity, no rollback) and puts it to use.
     fn install_roster(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
-        let issuer = crate::bank::issuer_from_env()?;
+        let issuer = crate::load::issuer_from_env()?;
         let roster = crate::roster::open(bytes, &issuer, &self.dir, now)?;
-        self.keep(bytes, crate::bank::ROSTER_FILE)?;
+        self.keep(bytes, crate::load::ROSTER_FILE)?;
         let (branch, version, entries, not_after) = roster.summary();
         self.roster = Ok(roster);
         Ok(ImportVerdict {
@@ -827,7 +833,7 @@ impl Kiosk {
             Path::new(dir.trim()).join(format!("synaq-journal-{kiosk}-{}.csv", now_ms / 1000));
         std::fs::write(&path, out).map_err(|e| {
             eprintln!("synaq-kiosk: export {}: {e}", path.display());
-            IpcErrorCode("admin-export-failed".into())
+            Code::from(Refusal::ExportFailed)
         })?;
         Ok(path.display().to_string())
     }
@@ -874,21 +880,21 @@ impl Kiosk {
     pub fn settings(&mut self, token: &str) -> R<SettingsView> {
         self.require_admin(token)?;
         let engine = self.engine()?;
+        // Never longer than any category of the bank allows (the profile's default without one).
         let max = engine
             .bank()
-            .profile
-            .categories
-            .iter()
-            .map(|c| c.capture_interval_secs)
-            .min()
-            .unwrap_or(5);
-        let conn = engine.connection();
-        let interval = staff::setting(conn, "capture_interval_secs")?
+            .map_or(synaq_core::profile::DEFAULT_CAPTURE_INTERVAL_SECS, |b| {
+                b.profile.capture_interval_cap()
+            });
+        let settings = engine.settings();
+        let interval = settings
+            .get("capture_interval_secs")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(max)
             .min(max);
         let cameras = Self::cameras();
-        let device = staff::setting(conn, "camera_device")?
+        let device = settings
+            .get("camera_device")?
             .unwrap_or_else(|| cameras.first().cloned().unwrap_or_default());
         Ok(SettingsView {
             camera_device: device,
@@ -907,19 +913,15 @@ impl Kiosk {
     ) -> R<SettingsView> {
         let current = self.settings(token)?;
         if !(1..=current.max_interval_secs).contains(&capture_interval_secs) {
-            return err("admin-interval-out-of-range");
+            return err(Refusal::IntervalOutOfRange);
         }
         let device = camera_device.trim();
         if !device.is_empty() && !current.cameras.iter().any(|c| c == device) {
-            return err("admin-camera-unknown");
+            return err(Refusal::CameraUnknown);
         }
-        let conn = self.engine()?.connection();
-        staff::set_setting(conn, "camera_device", device)?;
-        staff::set_setting(
-            conn,
-            "capture_interval_secs",
-            &capture_interval_secs.to_string(),
-        )?;
+        let settings = self.engine()?.settings();
+        settings.set("camera_device", device)?;
+        settings.set("capture_interval_secs", &capture_interval_secs.to_string())?;
         self.settings(token)
     }
 
@@ -980,3 +982,6 @@ pub fn today(wall_ms: i64) -> chrono::NaiveDate {
         .map(|d| d.date_naive())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

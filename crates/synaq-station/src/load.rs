@@ -12,16 +12,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use synaq_seal::bank::{self, OpenedBank};
 use synaq_seal::{FileTrustStore, IssuerPublic, KioskSecret};
 
-pub const DEMO_BANK: &[u8] = include_bytes!("../../assets/demo/demo.synaqbank");
-pub const DEMO_ISSUER_PUB: &str = include_str!("../../assets/demo/keys/demo-issuer.pub");
-pub const DEMO_KIOSK_KEY: &str = include_str!("../../assets/demo/keys/demo-kiosk.key");
+pub use crate::error::LoadError;
+use crate::station::Refusal;
+use synaq_core::Code;
 
-/// Why no bank could be loaded: a Fluent code for the person, a detail for the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub code: &'static str,
-    pub detail: String,
-}
+pub const DEMO_BANK: &[u8] = include_bytes!("../../../assets/demo/demo.synaqbank");
+pub const DEMO_ISSUER_PUB: &str = include_str!("../../../assets/demo/keys/demo-issuer.pub");
+pub const DEMO_ROSTER: &[u8] = include_bytes!("../../../assets/demo/demo.synaqroster");
+pub const DEMO_KIOSK_KEY: &str = include_str!("../../../assets/demo/keys/demo-kiosk.key");
 
 fn env_path(var: &str) -> Option<PathBuf> {
     std::env::var_os(var)
@@ -29,10 +27,10 @@ fn env_path(var: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-fn read_or(var: &str, demo: &[u8], code: &'static str) -> Result<Vec<u8>, LoadError> {
+fn read_or(var: &str, demo: &[u8], code: Refusal) -> Result<Vec<u8>, LoadError> {
     match env_path(var) {
         Some(p) => std::fs::read(&p).map_err(|e| LoadError {
-            code,
+            code: code.into(),
             detail: format!("{}: {e}", p.display()),
         }),
         None => Ok(demo.to_vec()),
@@ -59,10 +57,10 @@ pub fn issuer_from_env() -> Result<IssuerPublic, LoadError> {
     let issuer = read_or(
         "SYNAQ_ISSUER_PUB",
         DEMO_ISSUER_PUB.as_bytes(),
-        "error-kiosk-keys",
+        Refusal::KioskKeys,
     )?;
     IssuerPublic::from_toml(&String::from_utf8_lossy(&issuer)).map_err(|e| LoadError {
-        code: "error-kiosk-keys",
+        code: Refusal::KioskKeys.into(),
         detail: e.to_string(),
     })
 }
@@ -88,7 +86,7 @@ pub fn kiosk_key_from(
     demo_issuer: bool,
 ) -> Result<KioskSecret, LoadError> {
     let keys = |detail: String| LoadError {
-        code: "error-kiosk-keys",
+        code: Refusal::KioskKeys.into(),
         detail,
     };
     let given = given
@@ -118,18 +116,18 @@ pub fn kiosk_key_from(
     Ok(key)
 }
 
-pub const DEMO_EVIDENCE_PUB: &str = include_str!("../../assets/demo/keys/demo-evidence.pub");
+pub const DEMO_EVIDENCE_PUB: &str = include_str!("../../../assets/demo/keys/demo-evidence.pub");
 
 /// ЕУМЦ's evidence key (frames are sealed to it): `SYNAQ_EVIDENCE_PUB` or the demo's.
 pub fn evidence_public() -> Result<synaq_proctor::EvidencePublic, LoadError> {
     let text = read_or(
         "SYNAQ_EVIDENCE_PUB",
         DEMO_EVIDENCE_PUB.as_bytes(),
-        "error-kiosk-keys",
+        Refusal::KioskKeys,
     )?;
     // `synaq keys gen --role evidence` key files, and the demo's one-line form.
     synaq_sync::evidence::parse_public(&String::from_utf8_lossy(&text)).map_err(|e| LoadError {
-        code: "error-kiosk-keys",
+        code: Refusal::KioskKeys.into(),
         detail: format!("the evidence public key: {e}"),
     })
 }
@@ -144,10 +142,10 @@ pub fn load_from_env() -> Result<OpenedBank, LoadError> {
     let imported = dir.join(BANK_FILE);
     let bank = match env_path("SYNAQ_BANK") {
         None if imported.exists() => std::fs::read(&imported).map_err(|e| LoadError {
-            code: "error-bank-missing",
+            code: Refusal::BankMissing.into(),
             detail: e.to_string(),
         })?,
-        _ => read_or("SYNAQ_BANK", DEMO_BANK, "error-bank-missing")?,
+        _ => read_or("SYNAQ_BANK", DEMO_BANK, Refusal::BankMissing)?,
     };
     open(&bank, &issuer_from_env()?, &kiosk_key(&dir)?, &dir, now())
 }
@@ -158,14 +156,10 @@ pub fn roster_from_env() -> Result<crate::roster::LoadedRoster, LoadError> {
     let imported = dir.join(ROSTER_FILE);
     let bytes = match env_path("SYNAQ_ROSTER") {
         None if imported.exists() => std::fs::read(&imported).map_err(|e| LoadError {
-            code: "error-roster-missing",
+            code: Refusal::RosterMissing.into(),
             detail: e.to_string(),
         })?,
-        _ => read_or(
-            "SYNAQ_ROSTER",
-            crate::roster::DEMO_ROSTER,
-            "error-roster-missing",
-        )?,
+        _ => read_or("SYNAQ_ROSTER", DEMO_ROSTER, Refusal::RosterMissing)?,
     };
     crate::roster::open(&bytes, &issuer_from_env()?, &dir, now())
 }
@@ -193,13 +187,13 @@ pub fn open_then(
     keep: impl FnOnce() -> Result<(), LoadError>,
 ) -> Result<OpenedBank, LoadError> {
     let store_err = |e: std::io::Error| LoadError {
-        code: "bank-trust-store",
+        code: Refusal::BankTrustStore.into(),
         detail: format!("{}: {e}", dir.display()),
     };
     std::fs::create_dir_all(dir).map_err(store_err)?;
     let mut trust = FileTrustStore::open(&dir.join("trust.json")).map_err(store_err)?;
     let bank_err = |e: bank::BankError| LoadError {
-        code: e.code(),
+        code: Code::new(e.code()),
         detail: e.to_string(),
     };
     let opened = bank::open_unrecorded(bank, issuer, kiosk, now, &trust).map_err(bank_err)?;

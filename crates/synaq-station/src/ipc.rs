@@ -76,13 +76,37 @@ pub fn category_summaries(profile: &ExamProfile, questions: &[Question]) -> Vec<
         .collect()
 }
 
-/// An error as the UI receives it: a stable code and a message already translated into the
-/// language the person chose. Never a raw Rust error string.
+/// An error as the UI receives it: a stable code, the values its message shows, and the
+/// message formatted with them in the language the person chose. Never a raw Rust error string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct IpcError {
     pub code: String,
+    /// The message's arguments by name: the UI formats the message again with them after a
+    /// language switch.
+    pub args: std::collections::BTreeMap<String, ArgView>,
     pub message: String,
+}
+
+/// One argument of an error's message: a number (plural forms follow it) or text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(untagged)]
+pub enum ArgView {
+    Number(i32),
+    Text(String),
+}
+
+impl From<&synaq_core::Arg> for ArgView {
+    fn from(a: &synaq_core::Arg) -> ArgView {
+        match a {
+            synaq_core::Arg::Int(n) => ArgView::Number(i32::try_from(*n).unwrap_or(if *n < 0 {
+                i32::MIN
+            } else {
+                i32::MAX
+            })),
+            synaq_core::Arg::Text(t) => ArgView::Text(t.clone()),
+        }
+    }
 }
 
 /// Where the kiosk stands, for the start screen. No personal data.

@@ -8,9 +8,9 @@ use synaq_core::{CategoryId, Iin, QuestionId};
 use synaq_seal::roster::{self, Roster};
 use synaq_seal::{FileTrustStore, IssuerPublic};
 
-use crate::bank::LoadError;
-
-pub const DEMO_ROSTER: &[u8] = include_bytes!("../../assets/demo/demo.synaqroster");
+use crate::error::LoadError;
+use crate::station::Refusal;
+use synaq_core::Code;
 
 /// One admissible registration.
 #[derive(Debug, Clone)]
@@ -71,7 +71,7 @@ pub fn open(
     now: i64,
 ) -> Result<LoadedRoster, LoadError> {
     let store_err = |e: std::io::Error| LoadError {
-        code: "bank-trust-store",
+        code: Refusal::BankTrustStore.into(),
         detail: format!("{}: {e}", dir.display()),
     };
     std::fs::create_dir_all(dir).map_err(store_err)?;
@@ -79,7 +79,7 @@ pub fn open(
     roster::open(bytes, issuer, now, &mut trust)
         .map(LoadedRoster)
         .map_err(|e| LoadError {
-            code: e.code(),
+            code: Code::new(e.code()),
             detail: e.to_string(),
         })
 }

@@ -19,10 +19,7 @@ use super::*;
 
 /// Results per push request.
 const BATCH: usize = 20;
-/// Settings key: the branch's staff list from the last pull (JSON).
-pub(super) const CENTRAL_STAFF: &str = "central.staff";
-/// Settings key prefix marking a bank (`series:version`) ЕУМЦ revoked.
-pub(super) const REVOKED_BANK: &str = "revoked_bank:";
+pub(super) use synaq_sync::apply::CENTRAL_STAFF;
 /// How often the kiosk syncs by itself while enrolled.
 pub const AUTO_SYNC_EVERY: Duration = Duration::from_secs(10 * 60);
 
@@ -36,33 +33,31 @@ pub(super) struct SyncStatus {
     /// When a sync was last started (by the admin or by itself).
     last_try_ms: Option<i64>,
     offline: bool,
-    error: Option<IpcErrorCode>,
+    error: Option<Code>,
     /// Per-item problems of the last sync (evidence of one attempt, a pulled file refused).
-    problems: Vec<IpcErrorCode>,
+    problems: Vec<Code>,
     pulled: Vec<String>,
 }
 
-fn sync_code(e: &SyncError) -> IpcErrorCode {
+fn sync_code(e: &SyncError) -> Code {
     eprintln!("synaq-kiosk: sync: {e}");
-    IpcErrorCode(
-        match e {
-            SyncError::Network { .. } => "sync-offline",
-            SyncError::WrongCentral { .. } => "sync-wrong-central",
-            SyncError::UnsignedAnswer { .. } => "sync-unsigned-answer",
-            SyncError::Refused { code, .. } if code.starts_with("enroll-code-") => {
-                "sync-bad-enrollment-code"
-            }
-            SyncError::Refused { code, .. } if code == "kiosk-revoked" => "sync-kiosk-revoked",
-            SyncError::Refused { code, .. } if code == "kiosk-not-enrolled" => "sync-unknown-kiosk",
-            SyncError::Refused { code, .. } if code == "stale-request" => "sync-clock",
-            SyncError::Refused { .. } => "sync-refused",
-            SyncError::Store(e) => e.code(),
-            SyncError::BadReceipt(_) => "sync-bad-receipt",
-            SyncError::Media { .. } => "sync-media",
-            _ => "sync-failed",
+    let r = match e {
+        SyncError::Network { .. } => Refusal::SyncOffline,
+        SyncError::WrongCentral { .. } => Refusal::WrongCentral,
+        SyncError::UnsignedAnswer { .. } => Refusal::UnsignedAnswer,
+        SyncError::Refused { code, .. } if code.starts_with("enroll-code-") => {
+            Refusal::BadEnrollmentCode
         }
-        .to_owned(),
-    )
+        SyncError::Refused { code, .. } if code == "kiosk-revoked" => Refusal::KioskRevoked,
+        SyncError::Refused { code, .. } if code == "kiosk-not-enrolled" => Refusal::UnknownKiosk,
+        SyncError::Refused { code, .. } if code == "stale-request" => Refusal::SyncClock,
+        SyncError::Refused { .. } => Refusal::SyncRefused,
+        SyncError::Store(e) => return e.to_code(),
+        SyncError::BadReceipt(_) => Refusal::BadReceipt,
+        SyncError::Media { .. } => Refusal::SyncMedia,
+        _ => Refusal::SyncFailed,
+    };
+    r.into()
 }
 
 fn local_time(ms: i64) -> String {
@@ -90,7 +85,7 @@ fn runtime() -> R<tokio::runtime::Runtime> {
         .build()
         .map_err(|e| {
             eprintln!("synaq-kiosk: runtime: {e}");
-            IpcErrorCode("sync-failed".into())
+            Code::from(Refusal::SyncFailed)
         })
 }
 
@@ -144,10 +139,10 @@ impl MediaJob {
         let conn = synaq_store::open_db(&self.db)?;
         let to = Path::new(dir.trim());
         if dir.trim().is_empty() || !to.is_dir() {
-            return err("admin-file-unreadable");
+            return err(Refusal::FileUnreadable);
         }
         let r =
-            synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, crate::bank::now())
+            synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, crate::load::now())
                 .map_err(|e| sync_code(&e))?;
         Ok(MediaExport {
             results: r.results as u32,
@@ -190,7 +185,7 @@ pub struct SyncJob {
 
 impl SyncJob {
     /// Pushes results and evidence, then pulls; reports into the kiosk as it goes.
-    pub fn run(self, kiosk: &Mutex<Kiosk>) {
+    pub fn run(self, kiosk: &Mutex<Station>) {
         let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
         let outcome = self.exchange(kiosk);
         let mut k = lock();
@@ -200,18 +195,18 @@ impl SyncJob {
         match outcome {
             Ok((problems, pull)) => {
                 k.sync.problems = problems;
-                k.sync.last_ok_ms = Some(crate::bank::now() * 1000);
-                let now = crate::bank::now();
+                k.sync.last_ok_ms = Some(crate::load::now() * 1000);
+                let now = crate::load::now();
                 k.apply_pull(pull, now);
             }
             Err(e) => {
-                k.sync.offline = e.0 == "sync-offline";
+                k.sync.offline = e.id() == Refusal::SyncOffline.code();
                 k.sync.error = (!k.sync.offline).then_some(e);
             }
         }
     }
 
-    fn exchange(&self, kiosk: &Mutex<Kiosk>) -> R<(Vec<IpcErrorCode>, PullResponse)> {
+    fn exchange(&self, kiosk: &Mutex<Station>) -> R<(Vec<Code>, PullResponse)> {
         let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
         let rt = runtime()?;
         let conn = synaq_store::open_db(&self.db)?;
@@ -230,14 +225,11 @@ impl SyncJob {
             .iter()
             .map(|f| {
                 eprintln!("synaq-kiosk: evidence of {}: {}", f.attempt, f.message);
-                IpcErrorCode(
-                    if f.code == "evidence-missing" {
-                        "evidence-missing"
-                    } else {
-                        "sync-evidence-refused"
-                    }
-                    .into(),
-                )
+                Code::from(if f.code == "evidence-missing" {
+                    Refusal::EvidenceMissing
+                } else {
+                    Refusal::EvidenceRefused
+                })
             })
             .collect();
         lock().sync.pulling = true;
@@ -248,19 +240,22 @@ impl SyncJob {
     }
 }
 
-impl Kiosk {
+impl Station {
     /// Whether ЕУМЦ revoked the bank in use.
     pub(super) fn bank_revoked(&mut self) -> bool {
-        let Some(id) = self.engine.as_ref().ok().map(|e| {
-            let b = e.bank();
-            format!("{REVOKED_BANK}{}:{}", b.series, b.version)
+        let Some(id) = self.engine.as_ref().ok().and_then(|e| {
+            let b = e.bank()?;
+            Some(synaq_sync::apply::revoked_bank_key(&format!(
+                "{}:{}",
+                b.series, b.version
+            )))
         }) else {
             return false;
         };
         self.engine
             .as_ref()
             .ok()
-            .and_then(|e| staff::setting(e.connection(), &id).ok().flatten())
+            .and_then(|e| e.settings().get(&id).ok().flatten())
             .is_some()
     }
 
@@ -276,14 +271,13 @@ impl Kiosk {
         self.require_admin(token)?;
         let (url, branch, code) = (url.trim(), branch.trim(), code.trim());
         if url.is_empty() || branch.is_empty() || code.is_empty() || fingerprint.trim().is_empty() {
-            return err("staff-missing-field");
+            return err(Refusal::MissingField);
         }
         let pin = CentralPin::parse(fingerprint.trim())
-            .map_err(|_| IpcErrorCode("sync-bad-fingerprint".into()))?;
-        let key = Arc::new(crate::bank::kiosk_key(&self.dir)?);
-        let issuer = crate::bank::issuer_from_env()?;
-        let client =
-            Client::new(url, key, issuer, pin).map_err(|_| IpcErrorCode("sync-bad-url".into()))?;
+            .map_err(|_| Code::from(Refusal::BadFingerprint))?;
+        let key = Arc::new(crate::load::kiosk_key(&self.dir)?);
+        let issuer = crate::load::issuer_from_env()?;
+        let client = Client::new(url, key, issuer, pin).map_err(|_| Code::from(Refusal::BadUrl))?;
         Ok(EnrollJob {
             client,
             branch: branch.to_owned(),
@@ -295,9 +289,11 @@ impl Kiosk {
     pub fn enroll_finish(&mut self, token: &str, enrollment: R<Enrollment>) -> R<SyncView> {
         self.require_admin(token)?;
         let enrollment = enrollment?;
-        let conn = self.engine()?.connection();
-        enrollment.save(conn).map_err(|e| sync_code(&e))?;
-        staff::set_setting(conn, "branch", enrollment.branch())?;
+        let engine = self.engine()?;
+        enrollment
+            .save(engine.connection())
+            .map_err(|e| sync_code(&e))?;
+        engine.settings().set("branch", enrollment.branch())?;
         self.sync_view(token)
     }
 
@@ -311,15 +307,15 @@ impl Kiosk {
     ) -> R<String> {
         self.require_admin(token)?;
         if branch.trim().is_empty() || code.trim().is_empty() || dir.trim().is_empty() {
-            return err("staff-missing-field");
+            return err(Refusal::MissingField);
         }
-        let key = crate::bank::kiosk_key(&self.dir)?;
+        let key = crate::load::kiosk_key(&self.dir)?;
         let bytes = enrollment::request_file(&key, branch.trim(), code.trim());
         let path =
             Path::new(dir.trim()).join(format!("kiosk-{}.{}", key.id(), enrollment::REQUEST_EXT));
         std::fs::write(&path, bytes).map_err(|e| {
             eprintln!("synaq-kiosk: {}: {e}", path.display());
-            IpcErrorCode("admin-export-failed".into())
+            Code::from(Refusal::ExportFailed)
         })?;
         Ok(path.display().to_string())
     }
@@ -328,8 +324,8 @@ impl Kiosk {
     pub fn enroll_import(&mut self, token: &str, path: &str, branch: &str) -> R<SyncView> {
         self.require_admin(token)?;
         let bytes = Self::read_import(path)?;
-        let key = crate::bank::kiosk_key(&self.dir)?;
-        let issuer = crate::bank::issuer_from_env()?;
+        let key = crate::load::kiosk_key(&self.dir)?;
+        let issuer = crate::load::issuer_from_env()?;
         let enrollment = enrollment::read_certificate_file(&bytes, &issuer, &key, branch)
             .map_err(|e| sync_code(&e))?;
         self.enroll_finish(token, Ok(enrollment))
@@ -341,16 +337,16 @@ impl Kiosk {
         if self.sync.running {
             return Ok(None);
         }
-        self.sync.last_try_ms = Some(crate::bank::now() * 1000);
+        self.sync.last_try_ms = Some(crate::load::now() * 1000);
         self.start_job().map(Some)
     }
 
     fn start_job(&mut self) -> R<SyncJob> {
         let enrollment = Enrollment::load(self.engine()?.connection())
             .map_err(|e| sync_code(&e))?
-            .ok_or(IpcErrorCode("sync-not-enrolled".into()))?;
-        let key = Arc::new(crate::bank::kiosk_key(&self.dir)?);
-        let issuer = crate::bank::issuer_from_env()?;
+            .ok_or(Code::from(Refusal::NotEnrolled))?;
+        let key = Arc::new(crate::load::kiosk_key(&self.dir)?);
+        let issuer = crate::load::issuer_from_env()?;
         let client = client_for(&enrollment, key, &issuer).map_err(|e| sync_code(&e))?;
         self.sync.running = true;
         self.sync.error = None;
@@ -373,8 +369,8 @@ impl Kiosk {
         Ok(MediaJob {
             db: self.dir.join("kiosk.sqlite3"),
             evidence: self.dir.join("evidence"),
-            key: crate::bank::kiosk_key(&self.dir)?,
-            central: crate::bank::issuer_from_env()?,
+            key: crate::load::kiosk_key(&self.dir)?,
+            central: crate::load::issuer_from_env()?,
         })
     }
 
@@ -406,14 +402,14 @@ impl Kiosk {
             .certificates()?
             .into_iter()
             .find(|c| c.number == number)
-            .ok_or(IpcErrorCode("sync-no-certificate".into()))?;
+            .ok_or(Code::from(Refusal::NoCertificate))?;
         let category = CategoryId::new(&c.category)
             .ok()
-            .and_then(|id| engine.bank().profile.category(&id).cloned());
+            .and_then(|id| engine.bank()?.profile.category(&id).cloned());
         let svg = qrcode::QrCode::with_error_correction_level(&c.qr, qrcode::EcLevel::M)
             .map_err(|e| {
                 eprintln!("synaq-kiosk: QR for {number}: {e}");
-                IpcErrorCode("sync-no-certificate".into())
+                Code::from(Refusal::NoCertificate)
             })?
             .render::<qrcode::render::svg::Color<'_>>()
             .min_dimensions(220, 220)
@@ -452,9 +448,7 @@ impl Kiosk {
             }
             if self.exam_open() {
                 complete = false;
-                self.sync
-                    .problems
-                    .push(IpcErrorCode("sync-bank-waits".into()));
+                self.sync.problems.push(Code::from(Refusal::BankWaits));
                 continue;
             }
             let bytes = B64.decode(&bank.bank).unwrap_or_default();
@@ -471,46 +465,15 @@ impl Kiosk {
             }
         }
         let Ok(engine) = self.engine() else { return };
-        let conn = engine.connection();
-        let own = engine.kiosk_id();
-        let mut errors = Vec::new();
-        if let Some(members) = &pull.staff {
-            let json = serde_json::to_string(members).expect("staff lists serialize");
-            if let Err(e) = staff::set_setting(conn, CENTRAL_STAFF, &json) {
-                errors.push(e.into());
-            }
-            let local = staff::list(conn).unwrap_or_default();
-            for m in members.iter().filter(|m| !m.active) {
-                if local.iter().any(|l| l.id == m.id) {
-                    if let Err(e) = staff::set_disabled(conn, &m.id, true) {
-                        errors.push(IpcErrorCode::from(e));
-                    }
-                }
-            }
-        }
-        if pull
-            .revocations
-            .iter()
-            .any(|r| r.kind == "kiosk" && r.id == own)
-        {
-            errors.push(IpcErrorCode("sync-kiosk-revoked".into()));
-        }
-        // A revoked bank: no one is admitted with it any more (an exam already running ends
-        // normally; ЕУМЦ decides about its result).
-        for r in pull.revocations.iter().filter(|r| r.kind == "bank") {
-            if let Err(e) = staff::set_setting(conn, &format!("{REVOKED_BANK}{}", r.id), "1") {
-                errors.push(e.into());
-            }
-        }
-        let certs: Vec<_> = pull.certificates.iter().map(|c| c.to_stored()).collect();
-        if let Err(e) = engine.store_certificates(&certs) {
-            complete = false;
-            errors.push(e.into());
-        }
-        if complete && errors.is_empty() {
-            if let Err(e) = Enrollment::set_cursor(engine.connection(), pull.cursor) {
-                errors.push(sync_code(&e));
-            }
+        let applied = synaq_sync::apply::apply_records(
+            engine.connection(),
+            &pull,
+            &engine.kiosk_id(),
+            complete,
+        );
+        let mut errors: Vec<Code> = applied.errors.iter().map(sync_code).collect();
+        if applied.kiosk_revoked {
+            errors.push(Refusal::KioskRevoked.into());
         }
         self.sync.problems.extend(errors);
         self.sync.pulled = pulled;

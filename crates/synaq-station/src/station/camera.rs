@@ -79,21 +79,18 @@ fn joined(heads: &[ChainHead]) -> String {
         .join(" ")
 }
 
-fn camera_code(e: &CameraError) -> IpcErrorCode {
+fn camera_code(e: &CameraError) -> Code {
     eprintln!("synaq-kiosk: camera: {e}");
-    IpcErrorCode(
-        match e {
-            CameraError::NoCamera => "camera-none",
-            _ => "camera-failed",
-        }
-        .into(),
-    )
+    Code::from(match e {
+        CameraError::NoCamera => Refusal::CameraNone,
+        _ => Refusal::CameraFailed,
+    })
 }
 
 fn picture(frame: &Frame, faces: usize) -> R<CameraPicture> {
     let jpeg = frame.preview_jpeg(PREVIEW_WIDTH).map_err(|e| {
         eprintln!("synaq-kiosk: preview: {e}");
-        IpcErrorCode("camera-failed".into())
+        Code::from(Refusal::CameraFailed)
     })?;
     Ok(CameraPicture {
         jpeg: format!("data:image/jpeg;base64,{}", B64.encode(jpeg)),
@@ -108,7 +105,7 @@ fn faces_in(frame: &Frame) -> usize {
         .unwrap_or(0)
 }
 
-impl Kiosk {
+impl Station {
     /// Video devices of this machine (`/dev/video*`).
     pub(super) fn cameras() -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir("/dev")
@@ -137,7 +134,10 @@ impl Kiosk {
                 })));
             }
         }
-        let device = staff::setting(self.engine()?.connection(), "camera_device")?
+        let device = self
+            .engine()?
+            .settings()
+            .get("camera_device")?
             .or_else(|| Self::cameras().into_iter().next())
             .unwrap_or_default();
         Ok(device
@@ -152,7 +152,7 @@ impl Kiosk {
         if self.camera.preview.is_none() {
             let open = self
                 .camera_opener()?
-                .ok_or(IpcErrorCode("camera-none".into()))?;
+                .ok_or(Code::from(Refusal::CameraNone))?;
             self.camera.preview = Some(Preview {
                 capture: Capture::spawn(open, PREVIEW_INTERVAL),
                 newest: None,
@@ -173,7 +173,7 @@ impl Kiosk {
             }
             None if p.newest.is_none() => {
                 self.camera.preview = None;
-                return err("camera-failed");
+                return err(Refusal::CameraFailed);
             }
             None => {}
         }
@@ -185,7 +185,7 @@ impl Kiosk {
     pub fn reference_photo(&mut self, token: &str) -> R<CameraPicture> {
         self.require_proctor(token)?;
         if self.camera.proctor.is_some() {
-            return err("camera-busy");
+            return err(Refusal::CameraBusy);
         }
         let frame = self.grab_frame()?;
         let faces = faces_in(&frame);
@@ -199,12 +199,10 @@ impl Kiosk {
     /// and released when nobody has asked for a while.
     pub fn camera_preview(&mut self, token: &str) -> R<CameraPicture> {
         if !matches!(self.role(token), Some(Role::Proctor(_) | Role::Admin(_))) {
-            return err("error-forbidden");
+            return err(Refusal::Forbidden);
         }
         if let Some(p) = &self.camera.proctor {
-            let frame = p
-                .latest_frame()
-                .ok_or(IpcErrorCode("camera-waiting".into()))?;
+            let frame = p.latest_frame().ok_or(Code::from(Refusal::CameraWaiting))?;
             return picture(&frame, faces_in(&frame));
         }
         let frame = self.grab_frame()?;
@@ -212,7 +210,7 @@ impl Kiosk {
     }
 
     fn stored_heads(&mut self, attempt: &str) -> R<Vec<ChainHead>> {
-        let saved = staff::setting(self.engine()?.connection(), &heads_key(attempt))?;
+        let saved = self.engine()?.settings().get(&heads_key(attempt))?;
         Ok(saved
             .unwrap_or_default()
             .split_whitespace()
@@ -227,7 +225,7 @@ impl Kiosk {
         };
         let (key, value) = (heads_key(attempt), joined(heads));
         let Ok(engine) = &mut self.engine else { return };
-        if let Err(e) = staff::set_setting(engine.connection(), &key, &value) {
+        if let Err(e) = engine.settings().set(&key, &value) {
             eprintln!("synaq-kiosk: evidence head: {}", e.code());
         }
         engine.set_evidence_head(value);
@@ -237,7 +235,7 @@ impl Kiosk {
     /// recorded heads (a frame sealed just before a crash never reached the store), a segment
     /// with no recorded head is removed, then a new writer starts.
     fn new_segment(&mut self, attempt: &str) -> Option<EvidenceWriter> {
-        let key = crate::bank::evidence_public()
+        let key = crate::load::evidence_public()
             .map_err(|e| eprintln!("synaq-kiosk: evidence key: {}", e.code))
             .ok()?;
         let root = self.dir.join("evidence").join(attempt);
@@ -276,7 +274,10 @@ impl Kiosk {
             self.camera.heads = Some((attempt.to_owned(), earlier));
             self.record_heads();
         }
-        let interval = staff::setting(self.engine()?.connection(), "capture_interval_secs")?
+        let interval = self
+            .engine()?
+            .settings()
+            .get("capture_interval_secs")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(5);
         let Some(opener) = self.camera_opener()? else {
@@ -293,7 +294,7 @@ impl Kiosk {
             (Some((frame, faces)), Some(w)) => {
                 let hash = w.append(frame).map_err(|e| {
                     eprintln!("synaq-kiosk: evidence: {e}");
-                    IpcErrorCode("camera-failed".into())
+                    Code::from(Refusal::CameraFailed)
                 })?;
                 if let Some((_, heads)) = &mut self.camera.heads {
                     *heads.last_mut().expect("a segment was opened") = w.head();

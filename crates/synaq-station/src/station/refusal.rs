@@ -1,0 +1,113 @@
+//! The codes the station itself refuses with (errors of the crates below carry their own).
+
+use synaq_core::Code;
+
+macro_rules! refusals {
+    ($($(#[doc = $doc:literal])* $variant:ident => $code:literal,)*) => {
+        /// Why the station refused a command. Each variant is a Fluent message id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum Refusal {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Refusal {
+            /// Every refusal, so tests can format each one in every language.
+            pub const ALL: &'static [Refusal] = &[$(Refusal::$variant,)*];
+
+            /// The stable code (a Fluent message id).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Refusal::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+refusals! {
+    /// The caller's session does not have the role this needs.
+    Forbidden => "error-forbidden",
+    /// No bank is loaded: admission needs one.
+    BankMissing => "error-bank-missing",
+    /// No roster is loaded.
+    RosterMissing => "error-roster-missing",
+    /// The kiosk's or ЕУМЦ's keys could not be read.
+    KioskKeys => "error-kiosk-keys",
+    /// ЕУМЦ revoked the bank in use.
+    BankRevoked => "bank-revoked",
+    /// The trusted-versions file cannot be read or written.
+    BankTrustStore => "bank-trust-store",
+    /// The ИИН is not on today's roster for that category.
+    NotOnRoster => "proctor-not-on-roster",
+    /// The proctor did not confirm the identity document.
+    DocumentUnchecked => "proctor-document-unchecked",
+    /// A proctor act needs a reason from the incident list.
+    ReasonRequired => "proctor-reason-required",
+    /// More minutes than a proctor may add at once.
+    BadMinutes => "proctor-bad-minutes",
+    /// A required field is empty.
+    MissingField => "staff-missing-field",
+    /// An admin cannot disable their own account.
+    SelfAccount => "staff-self",
+    /// A bank cannot be replaced while an exam is open.
+    ImportExamOpen => "admin-import-exam-open",
+    /// The file to import cannot be read.
+    FileUnreadable => "admin-file-unreadable",
+    /// The export could not be written.
+    ExportFailed => "admin-export-failed",
+    /// The capture interval is outside what the profile allows.
+    IntervalOutOfRange => "admin-interval-out-of-range",
+    /// No such camera.
+    CameraUnknown => "admin-camera-unknown",
+    /// There is no camera.
+    CameraNone => "camera-none",
+    /// The camera failed.
+    CameraFailed => "camera-failed",
+    /// The camera is in use by the exam.
+    CameraBusy => "camera-busy",
+    /// The camera has no picture yet.
+    CameraWaiting => "camera-waiting",
+    /// Central cannot be reached.
+    SyncOffline => "sync-offline",
+    /// The server is not the pinned central.
+    WrongCentral => "sync-wrong-central",
+    /// Central's answer was not signed by ЕУМЦ.
+    UnsignedAnswer => "sync-unsigned-answer",
+    /// The enrollment code was wrong or used.
+    BadEnrollmentCode => "sync-bad-enrollment-code",
+    /// ЕУМЦ revoked this kiosk.
+    KioskRevoked => "sync-kiosk-revoked",
+    /// Central does not know this kiosk.
+    UnknownKiosk => "sync-unknown-kiosk",
+    /// The kiosk's clock is too far from central's.
+    SyncClock => "sync-clock",
+    /// Central refused the request.
+    SyncRefused => "sync-refused",
+    /// The sync failed for another reason (logged).
+    SyncFailed => "sync-failed",
+    /// The kiosk is not enrolled yet.
+    NotEnrolled => "sync-not-enrolled",
+    /// The certificate fingerprint is malformed.
+    BadFingerprint => "sync-bad-fingerprint",
+    /// The central address is malformed.
+    BadUrl => "sync-bad-url",
+    /// A pulled bank waits until the exam is over.
+    BankWaits => "sync-bank-waits",
+    /// No such certificate on this kiosk.
+    NoCertificate => "sync-no-certificate",
+    /// A receipt does not verify.
+    BadReceipt => "sync-bad-receipt",
+    /// The removable media could not be used.
+    SyncMedia => "sync-media",
+    /// Evidence of an attempt is missing.
+    EvidenceMissing => "evidence-missing",
+    /// Central refused an attempt's evidence.
+    EvidenceRefused => "sync-evidence-refused",
+}
+
+impl From<Refusal> for Code {
+    fn from(r: Refusal) -> Code {
+        Code::new(r.code())
+    }
+}

@@ -1,0 +1,958 @@
+//! The kiosk's logic without a window: bindings, ACL, bank loading, roles and a whole exam.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use synaq_core::Lang;
+use synaq_i18n::Localizer;
+use synaq_seal::OpenedBank;
+use synaq_store::FakeClock;
+
+use super::*;
+use crate::command_names;
+use crate::load::LoadError;
+
+const NOW: i64 = 1_800_000_000;
+
+/// The committed demo bank's version (`cargo xtask demo-bank` raises it on every rebuild).
+fn demo_bank_version() -> u64 {
+    synaq_seal::bank::read_header_unverified(crate::load::DEMO_BANK)
+        .unwrap()
+        .1
+        .version
+}
+
+fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
+    let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
+    // The kiosk's one identity: the demo key, installed in its data directory.
+    let kiosk = crate::load::kiosk_key(dir).unwrap();
+    crate::load::open(crate::load::DEMO_BANK, &issuer, &kiosk, dir, NOW)
+}
+
+fn demo_roster(dir: &Path) -> Result<crate::roster::LoadedRoster, LoadError> {
+    let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
+    crate::roster::open(crate::load::DEMO_ROSTER, &issuer, dir, NOW)
+}
+
+fn kiosk(dir: &Path) -> Station {
+    Station::new(
+        demo_bank(dir),
+        demo_roster(dir),
+        dir,
+        Arc::new(FakeClock::new(NOW * 1000)),
+    )
+    .unwrap()
+}
+
+fn today() -> chrono::NaiveDate {
+    crate::today(NOW * 1000)
+}
+
+#[test]
+fn demo_categories_come_from_the_decrypted_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    let cats = k.categories().unwrap();
+    assert_eq!(
+        cats.iter().map(|c| c.number).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
+    assert_eq!(cats[0].time_limit_minutes, 60);
+    for c in &cats {
+        assert!(
+            c.bank_questions >= c.question_count,
+            "category {}",
+            c.number
+        );
+    }
+    let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap();
+    assert!(trust.contains("eumc-demo"), "{trust}");
+}
+
+/// The committed demo bank is built from the committed sources (`cargo xtask demo-bank`).
+#[test]
+fn demo_bank_matches_its_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = demo_bank(dir.path()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources load");
+    assert_eq!(opened.content.profile_toml, src.profile_toml);
+    assert_eq!(
+        opened.content.questions, src.questions,
+        "run `cargo xtask demo-bank`"
+    );
+    assert_eq!(
+        opened.content.media, src.media,
+        "run `cargo xtask demo-bank`"
+    );
+}
+
+#[test]
+fn the_kiosk_has_one_identity_and_the_demo_key_only_with_the_demo_issuer() {
+    let demo_pub = synaq_seal::KioskSecret::from_toml(crate::load::DEMO_KIOSK_KEY)
+        .unwrap()
+        .public()
+        .to_toml();
+    // Trusting the demo issuer: the demo kiosk key, which the demo bank is issued to.
+    let dir = tempfile::tempdir().unwrap();
+    let key = crate::load::kiosk_key_from(dir.path(), None, true).unwrap();
+    assert_eq!(key.public().to_toml(), demo_pub);
+
+    // A real issuer: a key of its own, made once and kept (0600), never the demo one.
+    let dir = tempfile::tempdir().unwrap();
+    let first = crate::load::kiosk_key_from(dir.path(), None, false).unwrap();
+    assert_ne!(first.public().to_toml(), demo_pub);
+    let again = crate::load::kiosk_key_from(dir.path(), None, false).unwrap();
+    assert_eq!(again.public().to_toml(), first.public().to_toml());
+    // The store signs results with the same identity.
+    let store = synaq_store::identity::load_or_create(dir.path()).unwrap();
+    assert_eq!(store.public().to_toml(), first.public().to_toml());
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(dir.path().join("kiosk.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // A key given from outside is installed as the kiosk's identity on first start...
+    let given_dir = tempfile::tempdir().unwrap();
+    let given = given_dir.path().join("given.key");
+    let made = synaq_seal::KioskSecret::generate().unwrap();
+    synaq_seal::keys::write_secret(&given, &made.to_toml()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let key = crate::load::kiosk_key_from(dir.path(), Some(&given), false).unwrap();
+    assert_eq!(key.public().to_toml(), made.public().to_toml());
+    let store = synaq_store::identity::load_or_create(dir.path()).unwrap();
+    assert_eq!(store.public().to_toml(), made.public().to_toml());
+    // ...and another one later is refused instead of silently signing with a second identity.
+    let other = given_dir.path().join("other.key");
+    let made = synaq_seal::KioskSecret::generate().unwrap();
+    synaq_seal::keys::write_secret(&other, &made.to_toml()).unwrap();
+    let e = crate::load::kiosk_key_from(dir.path(), Some(&other), false).unwrap_err();
+    assert_eq!(e.code.id(), "error-kiosk-keys");
+    assert!(
+        e.detail.contains("not the key this kiosk already has"),
+        "{}",
+        e.detail
+    );
+}
+
+#[test]
+fn a_bank_that_cannot_be_kept_is_not_recorded_as_trusted() {
+    use synaq_seal::TrustStore as _;
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
+    let kiosk = crate::load::kiosk_key(dir.path()).unwrap();
+    let mark = || {
+        synaq_seal::FileTrustStore::open(&dir.path().join("trust.json"))
+            .unwrap()
+            .high_water("eumc-demo")
+    };
+    let full = || {
+        Err(LoadError {
+            code: "store-db".into(),
+            detail: "no space left on device".into(),
+        })
+    };
+    let e = crate::load::open_then(
+        crate::load::DEMO_BANK,
+        &issuer,
+        &kiosk,
+        dir.path(),
+        NOW,
+        full,
+    )
+    .unwrap_err();
+    assert_eq!(e.code.id(), "store-db");
+    assert_eq!(
+        mark(),
+        None,
+        "nothing trusted while the bank is not on disk"
+    );
+    let opened = crate::load::open_then(
+        crate::load::DEMO_BANK,
+        &issuer,
+        &kiosk,
+        dir.path(),
+        NOW,
+        || Ok(()),
+    );
+    assert_eq!(mark(), Some(opened.unwrap().header.version));
+}
+
+#[test]
+fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
+    let key = synaq_seal::KioskSecret::from_toml(crate::load::DEMO_KIOSK_KEY).unwrap();
+    let mut bytes = crate::load::DEMO_BANK.to_vec();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    let opened = crate::load::open(&bytes, &issuer, &key, dir.path(), NOW);
+    let mut k = Station::new(
+        opened,
+        demo_roster(dir.path()),
+        dir.path(),
+        Arc::new(FakeClock::new(NOW * 1000)),
+    )
+    .unwrap();
+    let err = k.categories().map_err(|e| k.translate(e)).unwrap_err();
+    assert_eq!(err.code, "bank-bad-signature");
+    assert!(
+        err.message.starts_with("Банктің қолтаңбасы жарамсыз"),
+        "{}",
+        err.message
+    );
+    k.set_lang(Lang::Ru);
+    let status = k.status();
+    assert!(status
+        .problem
+        .unwrap()
+        .message
+        .starts_with("Подпись банка недействительна"));
+    let trust = std::fs::read_to_string(dir.path().join("trust.json")).unwrap_or_default();
+    assert!(
+        !trust.contains("eumc-demo"),
+        "a refused bank is never trusted"
+    );
+}
+
+/// Every code a person can be shown, from every error enum the kiosk meets, is a message in
+/// kk, ru and en, formatted with every value it shows (none left as `{ $x }`).
+#[test]
+fn every_code_is_formatted_with_its_values_in_every_language() {
+    let l10n = Localizer::new().unwrap();
+    let codes: Vec<Code> = synaq_core::IdError::examples()
+        .iter()
+        .map(synaq_core::IdError::to_code)
+        .chain(StoreError::examples().iter().map(StoreError::to_code))
+        .chain(synaq_seal::BankError::ALL_CODES.map(Code::new))
+        .chain(synaq_seal::roster::RosterError::ALL_CODES.map(Code::new))
+        .chain(Refusal::ALL.iter().map(|r| Code::from(*r)))
+        // ЕУМЦ's reasons for refusing a result, shown on the sync screen.
+        .chain(
+            synaq_central::ingest::RESULT_REFUSALS
+                .iter()
+                .map(|c| Code::new(format!("refusal-{c}"))),
+        )
+        .collect();
+    assert!(codes.len() > 80, "only {} codes", codes.len());
+    for code in &codes {
+        for lang in Lang::ALL {
+            assert!(
+                l10n.has(lang, code.id()),
+                "{code} missing in {}",
+                lang.code()
+            );
+            let text = l10n.message(lang, code);
+            assert!(!text.contains('{'), "{code} in {}: {text}", lang.code());
+            let given: BTreeSet<String> = code.args.keys().cloned().collect();
+            let wanted = l10n.variables(lang, code.id());
+            assert!(
+                wanted.is_subset(&given),
+                "{code} in {}: the message shows {wanted:?}, the code carries {given:?}",
+                lang.code()
+            );
+        }
+    }
+}
+
+/// Regression: an ИИН of the wrong length showed «…сейчас {$count}.» to the proctor (and a
+/// debug build panicked), because the code lost its value on the way to the window.
+#[test]
+fn an_invalid_iin_is_told_to_the_proctor_with_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    let proctor = with_proctor(&mut k);
+    let e = k.find(&proctor, "123", today()).unwrap_err();
+    assert_eq!(e.code, "id-error-wrong-length");
+    k.set_lang(Lang::Ru);
+    let shown = k.translate(e.clone());
+    assert_eq!(shown.message, "Номер должен состоять из 12 цифр, сейчас 3.");
+    assert_eq!(shown.args.get("count"), Some(&ArgView::Number(3)));
+    k.set_lang(Lang::Kk);
+    assert!(!k.translate(e).message.contains('{'));
+    let e = k
+        .admit(&proctor, "900101300018", "cat-1", true, today())
+        .unwrap_err();
+    assert_eq!(e.code, "id-error-control-digit");
+    k.set_lang(Lang::En);
+    let shown = k.translate(e);
+    assert!(!shown.message.contains('{'), "{}", shown.message);
+}
+
+/// Sessions for every role on one kiosk, with an exam running.
+fn staffed(dir: &Path) -> (Station, String, String, String) {
+    let mut k = kiosk(dir);
+    let admin = k
+        .first_run_setup(
+            "Алматы-1",
+            "ALM-01",
+            "admin",
+            "Әлия Сейітова",
+            "correct horse",
+            NOW * 1000,
+        )
+        .unwrap()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван Смирнов", "battery staple", NOW * 1000)
+        .unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let examinee = k
+        .admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap()
+        .token;
+    // The admin session was replaced by nothing: log in again (one session per role).
+    let admin = k
+        .login(StaffRoleView::Admin, "admin", "correct horse")
+        .unwrap()
+        .token;
+    (k, admin, proctor, examinee)
+}
+
+/// Calls the command `name` as the window would, with `token` wherever it takes one.
+fn call(k: &mut Station, name: &str, token: &str) -> Result<(), Code> {
+    match name {
+        "proctor_find" => k.find(token, "900101300017", today()).map(drop),
+        "proctor_admit" => k
+            .admit(token, "850715401236", "cat-2", true, today())
+            .map(drop),
+        "proctor_attempt" => k.attempt(token).map(drop),
+        "proctor_pause" => k.pause(token, "health", "").map(drop),
+        "proctor_resume" => k.resume(token, "health", "").map(drop),
+        "proctor_extend" => k.extend(token, 5, "technical-fault", "").map(drop),
+        "proctor_end" => k.end(token, "phone-or-notes", "").map(drop),
+        "proctor_reference_photo" => k.reference_photo(token).map(drop),
+        "staff_camera_preview" => k.camera_preview(token).map(drop),
+        "exam_status" => k.exam_status(token).map(drop),
+        "exam_question" => k.question(token, 0).map(drop),
+        "exam_answer" => k.answer(token, 0, vec![]).map(drop),
+        "exam_flag" => k.flag(token, 0, true).map(drop),
+        "exam_submit" => k.submit(token).map(drop),
+        "admin_staff" => k.staff(token).map(drop),
+        "admin_add_proctor" => k
+            .add_proctor(token, "p9", "Name", "long enough", 0)
+            .map(drop),
+        "admin_set_disabled" => k.set_disabled(token, "p1", true).map(drop),
+        "admin_journal" => k.journal(token, None, 10).map(drop),
+        "admin_allow_exit" => k.allow_exit(token).map(drop),
+        "admin_import_bank" => k.import_bank(token, "/nonexistent", NOW).map(drop),
+        "admin_import_roster" => k.import_roster(token, "/nonexistent", NOW).map(drop),
+        "admin_export_journal" => k
+            .export_journal(token, "/nonexistent", NOW * 1000)
+            .map(drop),
+        "admin_diagnostics" => k.diagnostics(token, NOW * 1000).map(drop),
+        "admin_settings" => k.settings(token).map(drop),
+        "admin_save_settings" => k.save_settings(token, "", 1).map(drop),
+        "admin_sync_state" => k.sync_view(token).map(drop),
+        "admin_enroll" => k
+            .enroll_prepare(
+                token,
+                "https://127.0.0.1:1",
+                &"ab".repeat(32),
+                "ALM-01",
+                "x",
+            )
+            .map(drop),
+        "admin_enroll_request" => k
+            .enroll_request_file(token, "/nonexistent", "ALM-01", "x")
+            .map(drop),
+        "admin_enroll_import" => k.enroll_import(token, "/nonexistent", "ALM-01").map(drop),
+        "admin_sync_now" => k.sync_start(token).map(drop),
+        "admin_requeue" => k.requeue(token, "none").map(drop),
+        "admin_certificate" => k.certificate(token, "KZOT-2026-000001").map(drop),
+        "admin_export_media" | "admin_import_receipts" => k.media_prepare(token).map(drop),
+        other => panic!("{other} is not covered by the role test"),
+    }
+}
+
+/// Commands anyone may call (they reveal nothing personal and change nothing an exam needs).
+const PUBLIC: [&str; 6] = [
+    "app_status",
+    "set_language",
+    "list_categories",
+    "first_run_setup",
+    "staff_login",
+    "logout",
+];
+
+#[test]
+fn every_command_refuses_every_wrong_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, proctor, examinee) = staffed(dir.path());
+    let gated: Vec<&str> = command_names::COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| !PUBLIC.contains(c))
+        .collect();
+    assert_eq!(gated.len() + PUBLIC.len(), command_names::COMMANDS.len());
+    for name in &gated {
+        let right: &[&String] = if name.starts_with("proctor_") {
+            &[&proctor]
+        } else if name.starts_with("exam_") {
+            &[&examinee]
+        } else if name.starts_with("staff_") {
+            &[&proctor, &admin]
+        } else {
+            &[&admin]
+        };
+        for wrong in [&admin, &proctor, &examinee, &"".to_owned(), &"f".repeat(64)] {
+            if right.contains(&wrong) {
+                continue;
+            }
+            let err = call(&mut k, name, wrong).expect_err(name);
+            assert_eq!(err.code, "error-forbidden", "{name} with a wrong role");
+        }
+    }
+    // And the staff flags were never changed by a refused call.
+    let staff = k.staff(&admin).unwrap();
+    assert!(staff.iter().all(|s| !s.disabled));
+    // First-run setup is refused once staff exist.
+    assert_eq!(
+        k.first_run_setup("x", "y", "z", "w", "long enough", 0)
+            .unwrap_err()
+            .code,
+        "error-forbidden"
+    );
+}
+
+#[test]
+fn a_whole_exam_through_the_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, examinee) = staffed(dir.path());
+    let status = k.exam_status(&examinee).unwrap();
+    assert!(
+        !status.name.is_empty() && !status.name.contains("0017"),
+        "{}",
+        status.name
+    );
+    assert_eq!(status.masked_iin, "********0017");
+    assert_eq!(status.grid.len(), 30);
+    for p in 0..30 {
+        let q = k.question(&examinee, p).unwrap();
+        assert!(!q.options.is_empty());
+        k.answer(&examinee, p, vec![q.options[0].id.clone()])
+            .unwrap();
+    }
+    k.flag(&examinee, 3, true).unwrap();
+    assert!(k.exam_status(&examinee).unwrap().grid[3].flagged);
+    // A proctor pause stops the examinee; resume hands out a fresh examinee session.
+    k.pause(&proctor, "health", "water").unwrap();
+    assert_eq!(
+        k.answer(&examinee, 0, vec![]).unwrap_err().code,
+        "store-not-running"
+    );
+    let examinee = k.resume(&proctor, "health", "ok").unwrap().token;
+    k.submit(&examinee).unwrap();
+    let result = k.exam_status(&examinee).unwrap().result.expect("a result");
+    assert_eq!(result.total, 30);
+    assert_eq!(result.finish_reason, "submitted");
+    assert_eq!(result.passed, result.correct >= 21);
+    assert_eq!(result.retake_until.is_some(), !result.passed);
+}
+
+#[test]
+fn proctor_input_is_checked_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, _examinee) = staffed(dir.path());
+    assert_eq!(
+        k.find(&proctor, "900101300018", today()).unwrap_err().code,
+        "id-error-control-digit"
+    );
+    assert_eq!(
+        k.find(&proctor, "123", today()).unwrap_err().code,
+        "id-error-wrong-length"
+    );
+    assert!(!k
+        .find(&proctor, "880315300511", today())
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        k.pause(&proctor, "because", "").unwrap_err().code,
+        "proctor-reason-required"
+    );
+    assert_eq!(
+        k.extend(&proctor, 0, "health", "").unwrap_err().code,
+        "proctor-bad-minutes"
+    );
+    assert_eq!(
+        k.admit(&proctor, "850715401236", "cat-2", false, today())
+            .unwrap_err()
+            .code,
+        "proctor-document-unchecked"
+    );
+}
+
+#[test]
+fn admin_imports_are_checked_and_take_effect() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    // Not while an exam is open.
+    let bank_file = dir.path().join("import.synaqbank");
+    std::fs::write(&bank_file, crate::load::DEMO_BANK).unwrap();
+    let path = bank_file.to_str().unwrap();
+    assert_eq!(
+        k.import_bank(&admin, path, NOW).unwrap_err().code,
+        "admin-import-exam-open"
+    );
+    k.submit(&examinee).unwrap();
+    // A tampered file: refused with its reason, nothing replaced.
+    let mut bad = crate::load::DEMO_BANK.to_vec();
+    bad[700] ^= 4;
+    let bad_file = dir.path().join("bad.synaqbank");
+    std::fs::write(&bad_file, &bad).unwrap();
+    assert_eq!(
+        k.import_bank(&admin, bad_file.to_str().unwrap(), NOW)
+            .unwrap_err()
+            .code,
+        "bank-bad-signature"
+    );
+    assert!(!dir.path().join(crate::load::BANK_FILE).exists());
+    assert_eq!(
+        k.import_bank(&admin, "/no/such/file", NOW)
+            .unwrap_err()
+            .code,
+        "admin-file-unreadable"
+    );
+    // The real one: a verdict, kept, in use.
+    let v = k.import_bank(&admin, path, NOW).unwrap();
+    assert_eq!(
+        (v.kind.as_str(), v.name.as_str(), v.count),
+        ("bank", "eumc-demo", 330)
+    );
+    assert!(dir.path().join(crate::load::BANK_FILE).exists());
+    assert_eq!(k.categories().unwrap().len(), 6);
+    // The roster the same way; a bank given as a roster is refused.
+    let roster_file = dir.path().join("import.synaqroster");
+    std::fs::write(&roster_file, crate::load::DEMO_ROSTER).unwrap();
+    let v = k
+        .import_roster(&admin, roster_file.to_str().unwrap(), NOW)
+        .unwrap();
+    assert_eq!((v.kind.as_str(), v.name.as_str()), ("roster", "ALM-01"));
+    assert_eq!(
+        k.import_roster(&admin, path, NOW).unwrap_err().code,
+        "roster-not-a-roster"
+    );
+}
+
+#[test]
+fn the_journal_exports_to_csv_without_a_full_iin() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    k.submit(&examinee).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = k
+        .export_journal(&admin, out.path().to_str().unwrap(), NOW * 1000)
+        .unwrap();
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("seq,time_utc,attempt,kind,data"));
+    let kinds: Vec<&str> = lines
+        .map(|l| l.split(',').nth(3).unwrap_or_default())
+        .collect();
+    assert!(
+        kinds.contains(&"\"admitted\"") && kinds.contains(&"\"finished\""),
+        "{kinds:?}"
+    );
+    assert!(!csv.contains("900101300017"));
+    let d = k.diagnostics(&admin, NOW * 1000).unwrap();
+    assert_eq!(
+        d.bank.as_deref(),
+        Some(format!("eumc-demo v{}", demo_bank_version()).as_str())
+    );
+    assert!(d.free_disk_mb > 0);
+    assert!(d.clock_ok);
+    assert_eq!(
+        k.export_journal(&admin, "/nonexistent/dir", 0)
+            .unwrap_err()
+            .code,
+        "admin-export-failed"
+    );
+}
+
+#[test]
+fn settings_stay_within_what_the_profile_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, _examinee) = staffed(dir.path());
+    let s = k.settings(&admin).unwrap();
+    assert_eq!(
+        s.max_interval_secs, 5,
+        "the demo profile captures every 5 s"
+    );
+    assert_eq!(s.capture_interval_secs, 5);
+    assert_eq!(
+        k.save_settings(&admin, "", 6).unwrap_err().code,
+        "admin-interval-out-of-range"
+    );
+    assert_eq!(
+        k.save_settings(&admin, "", 0).unwrap_err().code,
+        "admin-interval-out-of-range"
+    );
+    assert_eq!(
+        k.save_settings(&admin, "/dev/video9", 3).unwrap_err().code,
+        "admin-camera-unknown"
+    );
+    let s = k.save_settings(&admin, "", 3).unwrap();
+    assert_eq!((s.capture_interval_secs, s.camera_device.as_str()), (3, ""));
+    assert_eq!(k.settings(&admin).unwrap().capture_interval_secs, 3);
+}
+
+/// First-run setup and one proctor; returns the proctor's session (no exam yet).
+fn with_proctor(k: &mut Station) -> String {
+    let admin = k
+        .first_run_setup(
+            "К-1",
+            "ALM-01",
+            "admin",
+            "Әлия",
+            "correct horse",
+            NOW * 1000,
+        )
+        .unwrap()
+        .token;
+    k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
+        .unwrap();
+    k.login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token
+}
+
+fn demo_evidence_secret() -> synaq_proctor::EvidenceSecret {
+    synaq_sync::evidence::parse_secret(include_str!(
+        "../../../../assets/demo/keys/demo-evidence.key"
+    ))
+    .unwrap()
+}
+
+fn fixture_camera(prefix: &str) -> Option<String> {
+    Some(format!(
+        "fixture:{}/../../assets/fixtures/frames:{prefix}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+}
+
+/// Reference photo at admission (the first sealed frame), then a restart mid-exam: the
+/// camera comes back in a second evidence segment, and the signed result names both heads,
+/// each of which ЕУМЦ can verify with the evidence key.
+#[test]
+fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(fixture_camera("face-"));
+    let proctor = with_proctor(&mut k);
+    // The examinee is not admitted yet: the preview and the photo are the proctor's only.
+    let preview = k.camera_preview(&proctor).unwrap();
+    assert!(preview.jpeg.starts_with("data:image/jpeg;base64,"));
+    let photo = k.reference_photo(&proctor).unwrap();
+    assert_eq!(photo.faces, 1, "the fixture face is found");
+    let examinee = k
+        .admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap()
+        .token;
+    assert_eq!(
+        k.reference_photo(&examinee).unwrap_err().code,
+        "error-forbidden"
+    );
+    assert_eq!(
+        k.camera_preview(&examinee).unwrap_err().code,
+        "error-forbidden"
+    );
+    // Frames arrive while the exam runs; the proctor's preview shows the newest.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while k.camera_preview(&proctor).is_err() && Instant::now() < deadline {
+        k.tick();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    k.answer(&examinee, 0, vec![]).ok();
+    k.tick();
+    drop(k); // the kiosk dies mid-exam
+
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(fixture_camera("face-"));
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let examinee = k
+        .resume(&proctor, "technical-fault", "power")
+        .unwrap()
+        .token;
+    k.tick();
+    k.submit(&examinee).unwrap();
+    let signed = k.engine().unwrap().outbox().unwrap().pop().unwrap();
+    let heads: Vec<synaq_proctor::ChainHead> = signed
+        .record
+        .evidence_head
+        .as_deref()
+        .expect("evidence heads in the signed result")
+        .split(' ')
+        .map(|h| h.parse().unwrap())
+        .collect();
+    assert_eq!(heads.len(), 2, "one segment per camera run");
+    assert!(heads[0].frames >= 1, "the reference photo is frame 0");
+    let root = dir.path().join("evidence").join(&signed.record.attempt_id);
+    let secret = demo_evidence_secret();
+    for (i, head) in heads.iter().enumerate() {
+        let r =
+            synaq_proctor::EvidenceReader::open(&root.join((i + 1).to_string()), &secret).unwrap();
+        r.verify_head(head).unwrap();
+    }
+    let first = synaq_proctor::EvidenceReader::open(&root.join("1"), &secret).unwrap();
+    let journal = k.engine().unwrap().journal_rows(None, 1000).unwrap();
+    let reference = journal
+        .iter()
+        .find(|r| r.data.contains("reference-photo"))
+        .expect("the reference photo is journalled");
+    assert!(reference.data.contains(&first.frames()[0].hash.to_hex()));
+}
+
+/// No camera: the photo is refused with a clear code, the admission goes on and says so.
+#[test]
+fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(Some("fixture:/nonexistent:face-".into()));
+    let proctor = with_proctor(&mut k);
+    let e = k.reference_photo(&proctor).unwrap_err();
+    assert!(["camera-none", "camera-failed"].contains(&e.id()), "{e:?}");
+    k.admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap();
+    let journal = k.engine().unwrap().journal_rows(None, 100).unwrap();
+    assert!(journal
+        .iter()
+        .any(|r| r.data.contains("no-reference-photo")));
+    // The disk warning: below the level, status says how much is left.
+    assert!(k.status().disk_low_mb.is_none());
+    k.set_disk_warning_mb(u64::MAX);
+    assert!(k.status().disk_low_mb.is_some());
+}
+
+/// Results and their sealed evidence reach a real central over HTTPS through the kiosk's own
+/// sync job; the evidence stays on the kiosk until ЕУМЦ's signed receipt, then it is removed,
+/// and ЕУМЦ's reviewer opens it with the evidence key.
+#[test]
+fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let cdir = tempfile::tempdir().unwrap();
+    synaq_central::Central::install_issuer_key(cdir.path(), &demo.join("keys/demo-issuer.key"))
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    let central = Arc::new(synaq_central::Central::open(cdir.path(), &base).unwrap());
+    central.add_branch("ALM-01", "Алматы").unwrap();
+    let roster = std::fs::read_to_string(demo.join("roster.toml")).unwrap();
+    central
+        .import_roster(&synaq_seal::roster::RosterSource::from_toml(&roster).unwrap())
+        .unwrap();
+    central
+        .publish_bank(&std::fs::read(demo.join("demo.synaqbank")).unwrap())
+        .unwrap();
+    central
+        .set_staff("ALM-01", "p2", "Айгүл Нұрланова", "proctor", true)
+        .unwrap();
+    let code = central.enrollment_code("ALM-01").unwrap();
+    let tls = synaq_central::tls::TlsIdentity::load_or_create(cdir.path(), &[]).unwrap();
+    let pin = tls.pin();
+    let config = tls.server_config().unwrap();
+    rt.spawn(synaq_central::http::serve(
+        Arc::clone(&central),
+        listener,
+        config,
+    ));
+
+    // An exam with the (fixture) camera on this kiosk.
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = kiosk(dir.path());
+    k.use_fixture_camera(fixture_camera("face-"));
+    let proctor = with_proctor(&mut k);
+    k.reference_photo(&proctor).unwrap();
+    let examinee = k
+        .admit(&proctor, "900101300017", "cat-1", true, today())
+        .unwrap()
+        .token;
+    k.answer(&examinee, 0, vec![]).ok();
+    k.submit(&examinee).unwrap();
+    let admin = k
+        .login(StaffRoleView::Admin, "admin", "correct horse")
+        .unwrap()
+        .token;
+    let before = k.sync_view(&admin).unwrap();
+    assert!(before.enrollment.is_none());
+    assert_eq!(before.results.len(), 1);
+    let attempt = before.results[0].attempt.clone();
+    assert_eq!(
+        (
+            before.results[0].state.as_str(),
+            before.results[0].evidence.as_str()
+        ),
+        ("queued", "queued")
+    );
+    let evidence = dir.path().join("evidence").join(&attempt);
+    assert!(evidence.join("1/evidence.json").exists());
+
+    // Not enrolled: a clear refusal. Then enrolled with the one-time code.
+    assert_eq!(k.sync_start(&admin).unwrap_err().code, "sync-not-enrolled");
+    let wrong = k
+        .enroll_prepare(&admin, &base, &pin.to_string(), "ALM-01", "not-the-code")
+        .unwrap();
+    let refused = rt.block_on(wrong.run());
+    assert_eq!(refused.unwrap_err().code, "sync-bad-enrollment-code");
+    let job = k
+        .enroll_prepare(&admin, &base, &pin.to_string(), "ALM-01", &code)
+        .unwrap();
+    let enrolled = rt.block_on(job.run());
+    let view = k.enroll_finish(&admin, enrolled).unwrap();
+    assert_eq!(view.enrollment.unwrap().branch, "ALM-01");
+
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+    job.run(&shared);
+    let mut k = shared.into_inner().unwrap();
+    let after = k.sync_view(&admin).unwrap();
+    assert!(after.error.is_none() && !after.offline, "{after:?}");
+    assert_eq!(
+        (
+            after.results[0].state.as_str(),
+            after.results[0].evidence.as_str()
+        ),
+        ("delivered", "delivered"),
+        "{after:?}"
+    );
+    assert!(after.last_sync.is_some());
+    assert!(
+        !evidence.exists(),
+        "evidence removed once ЕУМЦ signed for it"
+    );
+    // The branch's staff from ЕУМЦ: a proctor without a password here is listed as such.
+    let staff = k.staff(&admin).unwrap();
+    let p2 = staff
+        .iter()
+        .find(|s| s.id == "p2")
+        .expect("ЕУМЦ's proctor listed");
+    assert!(p2.from_central && !p2.on_kiosk);
+    assert!(staff
+        .iter()
+        .any(|s| s.id == "p1" && s.on_kiosk && !s.from_central));
+    // ЕУМЦ revokes the bank: after the next sync nobody is admitted with it, with the reason.
+    central
+        .revoke_bank("eumc-demo", demo_bank_version())
+        .unwrap();
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+    job.run(&shared);
+    let mut k = shared.into_inner().unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    assert_eq!(
+        k.admit(&proctor, "951103401587", "cat-4", true, today())
+            .unwrap_err()
+            .code,
+        "bank-revoked"
+    );
+    assert_eq!(k.categories().unwrap_err().code, "bank-revoked");
+    assert_eq!(k.status().problem.unwrap().code, "bank-revoked");
+    // ЕУМЦ opens what it received with the evidence key: the reference photo comes first.
+    let out = tempfile::tempdir().unwrap();
+    let shown = central
+        .show_evidence(&attempt, &demo_evidence_secret(), out.path())
+        .unwrap();
+    assert!(!shown.segments.is_empty());
+    assert!(shown.incidents.iter().any(|i| i.kind == "reference-photo"));
+}
+
+/// Regression: with an expired or broken bank the admin's login was refused with the bank's
+/// code, so the admin could not import the new bank the message asked for. The store opens
+/// without a bank: staff, journal, sync and imports work; only admission needs a good bank.
+#[test]
+fn an_expired_or_broken_bank_does_not_lock_the_admin_out() {
+    let not_after = synaq_seal::bank::read_header_unverified(crate::load::DEMO_BANK)
+        .unwrap()
+        .1
+        .not_after;
+    let mut tampered = crate::load::DEMO_BANK.to_vec();
+    tampered[700] ^= 4;
+    for (bytes, later, code) in [
+        (
+            crate::load::DEMO_BANK.to_vec(),
+            not_after + 1,
+            "bank-expired",
+        ),
+        (tampered, NOW, "bank-bad-signature"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
+        let key = crate::load::kiosk_key(dir.path()).unwrap();
+        let bank = crate::load::open(&bytes, &issuer, &key, dir.path(), later);
+        assert_eq!(bank.as_ref().unwrap_err().code.id(), code);
+        let mut k = Station::new(
+            bank,
+            demo_roster(dir.path()),
+            dir.path(),
+            Arc::new(FakeClock::new(NOW * 1000)),
+        )
+        .unwrap();
+        // The start screen names the problem, and the first start still works.
+        let status = k.status();
+        assert_eq!(status.problem.as_ref().map(|p| p.code.as_str()), Some(code));
+        assert!(status.first_run);
+        let admin = k
+            .first_run_setup(
+                "К-1",
+                "ALM-01",
+                "admin",
+                "Әлия",
+                "correct horse",
+                NOW * 1000,
+            )
+            .unwrap()
+            .token;
+        k.logout(&admin);
+        let admin = k
+            .login(StaffRoleView::Admin, "admin", "correct horse")
+            .unwrap()
+            .token;
+        k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
+            .unwrap();
+        assert_eq!(k.staff(&admin).unwrap().len(), 2);
+        k.journal(&admin, None, 10).unwrap();
+        k.sync_view(&admin).unwrap();
+        let diag = k.diagnostics(&admin, NOW * 1000).unwrap();
+        assert_eq!(diag.bank, None);
+        k.settings(&admin).unwrap();
+        // Admission needs a good bank, and says which problem stands in the way.
+        let proctor = k
+            .login(StaffRoleView::Proctor, "p1", "battery staple")
+            .unwrap()
+            .token;
+        assert_eq!(
+            k.admit(&proctor, "900101300017", "cat-1", true, today())
+                .unwrap_err()
+                .code,
+            code
+        );
+        assert_eq!(k.categories().unwrap_err().code, code);
+        // The admin imports the bank ЕУМЦ sent; the next examinee is admitted.
+        let file = dir.path().join("new.synaqbank");
+        std::fs::write(&file, crate::load::DEMO_BANK).unwrap();
+        k.import_bank(&admin, file.to_str().unwrap(), NOW).unwrap();
+        assert_eq!(k.status().problem, None);
+        let examinee = k
+            .admit(&proctor, "900101300017", "cat-1", true, today())
+            .unwrap()
+            .token;
+        assert_eq!(k.exam_status(&examinee).unwrap().state, "running");
+    }
+}
