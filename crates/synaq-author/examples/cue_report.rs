@@ -51,7 +51,12 @@ fn main() {
                 .map(|(l, c)| format!("{}:{:?}", l.code(), c.lengths))
                 .collect();
             if !flags.is_empty() {
-                println!("LONG {} correct={} {}", q.id.0, q.options[c.correct].id, flags.join(" "));
+                println!(
+                    "LONG {} correct={} {}",
+                    q.id.0,
+                    q.options[c.correct].id,
+                    flags.join(" ")
+                );
             }
         }
     }

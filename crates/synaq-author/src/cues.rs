@@ -25,7 +25,8 @@
 //! | `cue-all-of-above` | a question whose only "all"-option is the correct one | always | never |
 //! | `cue-longest-rate` | each topic, and the whole bank | rate > 40 % over ≥ 8 questions | bank only: rate > 50 % over ≥ 20 questions |
 //! | `cue-position-rate` | each position, per topic and over the bank | rate > 40 % over ≥ 8 questions | never (the kiosk shuffles options) |
-//! | `cue-all-of-above-rate`, `cue-stem-echo-rate`, `cue-odd-one-out-rate` | the whole bank | rate > 40 % over ≥ 8 questions | rate > 50 % over ≥ 20 questions |
+//! | `cue-all-of-above-rate` | the whole bank | rate > 40 % over ≥ 8 questions | rate > 50 % over ≥ 20 questions |
+//! | `cue-stem-echo-rate`, `cue-odd-one-out-rate` | the whole bank | rate > 40 % over ≥ 8 questions | never (word heuristics: a prefix match or a listed word can be wrong) |
 //!
 //! Every rate message names the language, the measured rate, the questions it was measured
 //! over, chance and the threshold it crossed. Topic findings are reported at the topic's
@@ -56,7 +57,8 @@ pub const ODD_ONE_OUT_RATE: &str = "cue-odd-one-out-rate";
 
 /// A rate above this percentage is a warning.
 pub const WARN_PERCENT: usize = 40;
-/// A bank-wide rate above this percentage is an error (except for position).
+/// A bank-wide rate above this percentage is an error (for the longest option and "all of the
+/// above"; position, stem echo and odd one out only warn).
 pub const ERROR_PERCENT: usize = 50;
 /// The fewest questions a rate is judged over for a warning.
 pub const MIN_FOR_WARNING: usize = 8;
@@ -98,8 +100,25 @@ const ABSOLUTE_KK: &[&str] = &[
 ];
 /// Stem words too common to be a cue.
 const STOP_KEYS: &[&str] = &[
-    "котор", "следу", "должн", "необх", "какой", "каких", "какие", "какая", "каким", "основ",
-    "керек", "қанда", "тиіс", "бойын", "болып", "болға", "үшін", "арқыл", "қалай",
+    "котор",
+    "следу",
+    "должн",
+    "необх",
+    "какой",
+    "каких",
+    "какие",
+    "какая",
+    "каким",
+    "основ",
+    "керек",
+    "қанда",
+    "тиіс",
+    "бойын",
+    "болып",
+    "болға",
+    "үшін",
+    "арқыл",
+    "қалай",
 ];
 
 /// How often a cue points at the correct option.
@@ -325,15 +344,18 @@ fn judge(
     may_refuse: bool,
     at: &(PathBuf, Option<usize>),
     code: &'static str,
-    what: impl FnOnce(&str) -> String,
+    what: impl FnOnce(&str, &str) -> String,
 ) -> Option<Diagnostic> {
     let (file, line) = at;
     if may_refuse && rate.n >= MIN_FOR_ERROR && rate.above(ERROR_PERCENT) {
-        let m = what(&format!("{rate}, above the limit of {ERROR_PERCENT} %"));
+        let m = what(
+            &rate.to_string(),
+            &format!("above the limit of {ERROR_PERCENT} %: the bank is not built"),
+        );
         return Some(Diagnostic::error(file, *line, m).with_code(code));
     }
     if rate.n >= MIN_FOR_WARNING && rate.above(WARN_PERCENT) {
-        let m = what(&format!("{rate}, above {WARN_PERCENT} %"));
+        let m = what(&rate.to_string(), &format!("above {WARN_PERCENT} %"));
         return Some(Diagnostic::warning(file, *line, m).with_code(code));
     }
     None
@@ -420,18 +442,24 @@ pub fn lint_cues(questions: &[Question], origins: &[Origin]) -> Vec<Diagnostic> 
         for &(topic, first) in &topics {
             let at = place(origins, first);
             let r = rates(questions.iter().filter(|q| q.topic == topic), lang);
-            out.extend(judge(&r.longest, false, &at, LONGEST_RATE, |rate| {
-                format!(
+            out.extend(judge(
+                &r.longest,
+                false,
+                &at,
+                LONGEST_RATE,
+                |rate, limit| {
+                    format!(
                     "topic {topic:?} ({l}): the correct option is the longest in {rate} of its \
-                     single-choice questions; \"pick the longest\" beats guessing here"
+                     single-choice questions, {limit}; \"pick the longest\" beats guessing here"
                 )
-            }));
+                },
+            ));
             for (p, rate) in r.position.iter().enumerate() {
-                out.extend(judge(rate, false, &at, POSITION_RATE, |rate| {
+                out.extend(judge(rate, false, &at, POSITION_RATE, |rate, limit| {
                     format!(
                         "topic {topic:?} ({l}): the correct option is at position {} in {rate} \
-                         of the single-choice questions with that many options; spread it over \
-                         the positions",
+                         of the single-choice questions with that many options, {limit}; spread \
+                         it over the positions",
                         position_name(p)
                     )
                 }));
@@ -440,41 +468,429 @@ pub fn lint_cues(questions: &[Question], origins: &[Origin]) -> Vec<Diagnostic> 
         // Over the bank.
         let at = (PathBuf::from("questions"), None);
         let r = rates(questions, lang);
-        out.extend(judge(&r.longest, true, &at, LONGEST_RATE, |rate| {
+        out.extend(judge(&r.longest, true, &at, LONGEST_RATE, |rate, limit| {
             format!(
                 "bank ({l}): the correct option is the longest in {rate} of the single-choice \
-                 questions; \"pick the longest\" beats guessing; lengthen distractors or shorten \
-                 correct options"
+                 questions, {limit}; \"pick the longest\" beats guessing; lengthen distractors \
+                 or shorten correct options"
             )
         }));
         for (p, rate) in r.position.iter().enumerate() {
-            out.extend(judge(rate, false, &at, POSITION_RATE, |rate| {
+            out.extend(judge(rate, false, &at, POSITION_RATE, |rate, limit| {
                 format!(
                     "bank ({l}): the correct option is at position {} in {rate} of the \
-                     single-choice questions with that many options; spread it over the \
-                     positions",
+                     single-choice questions with that many options, {limit}; spread it over \
+                     the positions",
                     position_name(p)
                 )
             }));
         }
-        out.extend(judge(&r.all_of_above, true, &at, ALL_OF_ABOVE_RATE, |rate| {
-            format!(
+        out.extend(judge(
+            &r.all_of_above,
+            true,
+            &at,
+            ALL_OF_ABOVE_RATE,
+            |rate, limit| {
+                format!(
                 "bank ({l}): where only one option says \"all\", it is the correct one in {rate} \
-                 of those questions"
+                 of those questions, {limit}"
             )
-        }));
-        out.extend(judge(&r.stem_echo, true, &at, STEM_ECHO_RATE, |rate| {
-            format!(
-                "bank ({l}): where only one option repeats a word of the question, it is the \
-                 correct one in {rate} of those questions"
-            )
-        }));
-        out.extend(judge(&r.odd_one_out, true, &at, ODD_ONE_OUT_RATE, |rate| {
-            format!(
-                "bank ({l}): where only one option has no absolute word (only, never, always, \
-                 any), it is the correct one in {rate} of those questions"
-            )
-        }));
+            },
+        ));
+        out.extend(judge(
+            &r.stem_echo,
+            false,
+            &at,
+            STEM_ECHO_RATE,
+            |rate, limit| {
+                format!(
+                    "bank ({l}): where only one option repeats a word of the question, it is the \
+                 correct one in {rate} of those questions, {limit}"
+                )
+            },
+        ));
+        out.extend(judge(
+            &r.odd_one_out,
+            false,
+            &at,
+            ODD_ONE_OUT_RATE,
+            |rate, limit| {
+                format!(
+                    "bank ({l}): where only one option has no absolute word (only, never, always, \
+                 any), it is the correct one in {rate} of those questions, {limit}"
+                )
+            },
+        ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use synaq_core::{AnswerOption, CategoryId, QuestionId, Text};
+
+    use super::*;
+    use crate::Severity;
+
+    fn text(kk: &str, ru: &str) -> Text {
+        Text {
+            kk: kk.into(),
+            ru: ru.into(),
+            en: None,
+        }
+    }
+
+    /// A single-choice question on `topic`; `options` in (kk, ru), `correct` is its index.
+    fn q(
+        n: usize,
+        topic: &str,
+        stem: (&str, &str),
+        options: &[(&str, &str)],
+        correct: usize,
+    ) -> Question {
+        Question {
+            id: QuestionId(format!("q-{n}")),
+            version: 1,
+            topic: topic.into(),
+            categories: vec![CategoryId::new("cat-1").unwrap()],
+            text: text(stem.0, stem.1),
+            kind: QuestionKind::Single,
+            options: options
+                .iter()
+                .enumerate()
+                .map(|(i, (kk, ru))| AnswerOption {
+                    id: crate::letter_id(i),
+                    text: text(kk, ru),
+                    correct: i == correct,
+                })
+                .collect(),
+            image: None,
+        }
+    }
+
+    /// Four options of `lens` letters each (the same in kk and ru), the correct one at `correct`.
+    fn sized(n: usize, topic: &str, lens: [usize; 4], correct: usize) -> Question {
+        let texts: Vec<String> = lens.iter().map(|&l| "ж".repeat(l)).collect();
+        let opts: Vec<(&str, &str)> = texts.iter().map(|t| (t.as_str(), t.as_str())).collect();
+        q(n, topic, ("Сұрақ", "Вопрос"), &opts, correct)
+    }
+
+    fn with_code<'d>(diags: &'d [Diagnostic], code: &str) -> Vec<&'d Diagnostic> {
+        diags.iter().filter(|d| d.code == Some(code)).collect()
+    }
+
+    #[test]
+    fn a_much_longer_correct_option_is_a_warning_on_its_question() {
+        // 40 letters against at most 20: 2.00× in both languages.
+        let long = sized(1, "t", [20, 40, 10, 15], 1);
+        // 23 against 20: 1.15×, no warning.
+        let close = sized(2, "t", [20, 23, 10, 15], 1);
+        let origins = [
+            Origin {
+                file: "questions/t.toml".into(),
+                line: Some(1),
+            },
+            Origin {
+                file: "questions/t.toml".into(),
+                line: Some(30),
+            },
+        ];
+        let diags = lint_cues(&[long, close], &origins);
+        let w = with_code(&diags, LONGEST_QUESTION);
+        assert_eq!(w.len(), 1, "{diags:#?}");
+        assert_eq!(w[0].severity, Severity::Warning);
+        assert_eq!(w[0].line, Some(1));
+        assert!(
+            w[0].message.contains(
+                "question q-1: the correct option b is by far the longest: 40 characters against \
+                 at most 20 in a distractor (2.00×, kk); 40 characters against at most 20 in a \
+                 distractor (2.00×, ru)"
+            ),
+            "{}",
+            w[0]
+        );
+        // A 3:2 ratio is exactly the limit.
+        let at_limit = sized(3, "t", [20, 30, 10, 15], 1);
+        assert_eq!(
+            with_code(&lint_cues(&[at_limit], &[]), LONGEST_QUESTION).len(),
+            1
+        );
+    }
+
+    /// `longest` of 20 questions have the correct option longest (by 10 %); the others have it
+    /// shortest. Topics alternate between two, so no topic is judged on its own questions only.
+    fn bank(longest: usize, total: usize) -> Vec<Question> {
+        (0..total)
+            .map(|i| {
+                let topic = if i % 2 == 0 { "fire" } else { "height" };
+                let correct = i % 4;
+                let mut lens = [20, 19, 18, 17];
+                if i < longest {
+                    lens[correct] = 22;
+                } else {
+                    lens[correct] = 5;
+                }
+                sized(i, topic, lens, correct)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bank_where_the_longest_option_wins_is_refused_with_its_rate() {
+        let diags = lint_cues(&bank(20, 20), &[]);
+        let bank_level: Vec<_> = with_code(&diags, LONGEST_RATE)
+            .into_iter()
+            .filter(|d| d.message.starts_with("bank"))
+            .collect();
+        assert_eq!(bank_level.len(), 2, "{diags:#?}");
+        assert_eq!(bank_level[0].severity, Severity::Error);
+        assert_eq!(bank_level[0].file, Path::new("questions"));
+        assert!(
+            bank_level[0].message.starts_with(
+                "bank (kk): the correct option is the longest in 20 of 20 (100.0 %; chance 25.0 \
+                 %) of the single-choice questions, above the limit of 50 %: the bank is not built"
+            ),
+            "{}",
+            bank_level[0]
+        );
+        assert!(bank_level[1].message.starts_with("bank (ru)"));
+        // Each topic (10 questions) only warns.
+        let topics: Vec<_> = with_code(&diags, LONGEST_RATE)
+            .into_iter()
+            .filter(|d| d.message.starts_with("topic"))
+            .collect();
+        assert_eq!(topics.len(), 4);
+        assert!(topics.iter().all(|d| d.severity == Severity::Warning));
+        assert!(
+            topics[0]
+                .message
+                .contains("\"fire\" (kk): the correct option is the longest in 10 of 10 (100.0 %"),
+            "{}",
+            topics[0]
+        );
+    }
+
+    #[test]
+    fn rates_between_the_thresholds_warn_and_low_rates_pass() {
+        // 10 of 20 = 50 %: not above the limit, above 40 %: a warning.
+        let diags = lint_cues(&bank(10, 20), &[]);
+        let d: Vec<_> = with_code(&diags, LONGEST_RATE)
+            .into_iter()
+            .filter(|d| d.message.starts_with("bank (kk)"))
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(
+            d[0].message.contains("10 of 20 (50.0 %; chance 25.0 %)"),
+            "{}",
+            d[0]
+        );
+        assert!(d[0].message.contains("above 40 %"), "{}", d[0]);
+        // 8 of 20 = 40 %: nothing.
+        assert_eq!(
+            with_code(&lint_cues(&bank(8, 20), &[]), LONGEST_RATE),
+            Vec::<&Diagnostic>::new()
+        );
+        // 19 of 19: too few questions to refuse; a warning.
+        let d = lint_cues(&bank(19, 19), &[]);
+        let bank_level: Vec<_> = with_code(&d, LONGEST_RATE)
+            .into_iter()
+            .filter(|d| d.message.starts_with("bank"))
+            .collect();
+        assert!(bank_level.iter().all(|d| d.severity == Severity::Warning));
+        assert_eq!(bank_level.len(), 2);
+        // 7 questions are too few even to warn.
+        assert_eq!(
+            with_code(&lint_cues(&bank(7, 7), &[]), LONGEST_RATE),
+            Vec::<&Diagnostic>::new()
+        );
+    }
+
+    #[test]
+    fn rate_measures_chance() {
+        let r = rates(&bank(5, 20), Lang::Kk);
+        assert_eq!((r.longest.hits, r.longest.n), (5, 20));
+        assert_eq!(r.longest.to_string(), "5 of 20 (25.0 %; chance 25.0 %)");
+        // bank() rotates the correct option over the four positions.
+        let per: Vec<_> = r.position.iter().map(|p| (p.hits, p.n)).collect();
+        assert_eq!(per, [(5, 20), (5, 20), (5, 20), (5, 20)]);
+    }
+
+    #[test]
+    fn the_correct_option_always_first_is_a_position_warning_never_an_error() {
+        let qs: Vec<Question> = (0..24)
+            .map(|i| sized(i, "fire", [20, 21, 22, 23], 0))
+            .collect();
+        let diags = lint_cues(&qs, &[]);
+        let p = with_code(&diags, POSITION_RATE);
+        // kk and ru, topic and bank.
+        assert_eq!(p.len(), 4, "{diags:#?}");
+        assert!(p.iter().all(|d| d.severity == Severity::Warning));
+        assert!(
+            p[0].message
+                .contains("position a in 24 of 24 (100.0 %; chance 25.0 %)"),
+            "{}",
+            p[0]
+        );
+        // Spread over the positions: nothing.
+        let qs: Vec<Question> = (0..24)
+            .map(|i| sized(i, "fire", [20, 21, 22, 23], i % 4))
+            .collect();
+        assert_eq!(
+            with_code(&lint_cues(&qs, &[]), POSITION_RATE),
+            Vec::<&Diagnostic>::new()
+        );
+    }
+
+    const ALL: (&str, &str) = ("Жоғарыда аталғандардың барлығы", "Всё перечисленное выше");
+
+    fn all_question(n: usize, correct_is_all: bool) -> Question {
+        q(
+            n,
+            "fire",
+            ("Сұрақ", "Вопрос"),
+            &[
+                ("Бірінші жауап", "Первый ответ"),
+                ("Екінші жауап", "Второй ответ"),
+                ("Үшінші жауап", "Третий ответ"),
+                ALL,
+            ],
+            if correct_is_all { 3 } else { 0 },
+        )
+    }
+
+    #[test]
+    fn the_only_all_of_the_above_being_correct_is_flagged() {
+        let diags = lint_cues(&[all_question(1, true)], &[]);
+        let w = with_code(&diags, ALL_OF_ABOVE);
+        assert_eq!(w.len(), 1, "{diags:#?}");
+        assert!(
+            w[0].message.starts_with(
+                "question q-1: the correct option d is the only one saying \"all\" (kk, ru)"
+            ),
+            "{}",
+            w[0]
+        );
+        // A distractor that says "all": no warning.
+        assert_eq!(
+            with_code(&lint_cues(&[all_question(2, false)], &[]), ALL_OF_ABOVE),
+            Vec::<&Diagnostic>::new()
+        );
+        // Whole words only: "всего", "барлығына" are not the cue.
+        let c = question_cues(
+            &q(
+                3,
+                "t",
+                ("С", "В"),
+                &[("барлығына", "прежде всего"), ("жоқ", "нет")],
+                0,
+            ),
+            Lang::Ru,
+        )
+        .unwrap();
+        assert_eq!(c.all_of_above, None);
+        let c = question_cues(
+            &q(
+                4,
+                "t",
+                ("С", "В"),
+                &[("бәрі дұрыс", "все ответы"), ("жоқ", "нет")],
+                0,
+            ),
+            Lang::Kk,
+        )
+        .unwrap();
+        assert_eq!(c.all_of_above, Some(0));
+
+        // Over the bank: 20 of 20 is refused, with the rate.
+        let qs: Vec<Question> = (0..20).map(|i| all_question(i, true)).collect();
+        let diags = lint_cues(&qs, &[]);
+        let r = with_code(&diags, ALL_OF_ABOVE_RATE);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].severity, Severity::Error);
+        assert!(
+            r[0].message.contains("it is the correct one in 20 of 20 (100.0 %; chance 25.0 %) of those questions, above the limit of 50 %"),
+            "{}",
+            r[0]
+        );
+        // 4 of 20: nothing.
+        let qs: Vec<Question> = (0..20).map(|i| all_question(i, i < 4)).collect();
+        assert_eq!(
+            with_code(&lint_cues(&qs, &[]), ALL_OF_ABOVE_RATE),
+            Vec::<&Diagnostic>::new()
+        );
+    }
+
+    fn echo_question(n: usize, echo_correct: bool) -> Question {
+        // Only one option repeats "огнетушитель" (as "огнетушителем") / "өрт сөндіргіш".
+        let echo = ("Өрт сөндіргішпен сөндіру", "Тушить огнетушителем");
+        let plain = ("Сумен құю", "Залить водой");
+        let opts = if echo_correct {
+            [echo, plain, ("Құммен жабу", "Засыпать песком")]
+        } else {
+            [plain, echo, ("Құммен жабу", "Засыпать песком")]
+        };
+        q(
+            n,
+            "fire",
+            (
+                "Өрт сөндіргішті қашан қолданады?",
+                "Когда применяют огнетушитель?",
+            ),
+            &opts,
+            0,
+        )
+    }
+
+    #[test]
+    fn stem_echo_and_odd_one_out_only_warn() {
+        let qs: Vec<Question> = (0..20).map(|i| echo_question(i, true)).collect();
+        let diags = lint_cues(&qs, &[]);
+        let e = with_code(&diags, STEM_ECHO_RATE);
+        assert_eq!(e.len(), 2, "{diags:#?}");
+        assert!(e.iter().all(|d| d.severity == Severity::Warning));
+        assert!(
+            e[1].message.contains("bank (ru)")
+                && e[1].message.contains("20 of 20 (100.0 %; chance 33.3 %)"),
+            "{}",
+            e[1]
+        );
+        let qs: Vec<Question> = (0..20).map(|i| echo_question(i, i < 6)).collect();
+        assert_eq!(
+            with_code(&lint_cues(&qs, &[]), STEM_ECHO_RATE),
+            Vec::<&Diagnostic>::new()
+        );
+
+        let odd = |n: usize| {
+            q(
+                n,
+                "t",
+                ("Сұрақ", "Вопрос"),
+                &[
+                    ("Нұсқаулық бойынша", "По инструкции"),
+                    ("Тек түнде", "Только ночью"),
+                    ("Ешқашан", "Никогда"),
+                    ("Әрқашан", "Всегда"),
+                ],
+                0,
+            )
+        };
+        let qs: Vec<Question> = (0..8).map(odd).collect();
+        let diags = lint_cues(&qs, &[]);
+        let o = with_code(&diags, ODD_ONE_OUT_RATE);
+        assert_eq!(o.len(), 2, "{diags:#?}");
+        assert!(
+            o[0].message.contains("8 of 8 (100.0 %; chance 25.0 %)"),
+            "{}",
+            o[0]
+        );
+    }
+
+    #[test]
+    fn codes_show_in_the_display() {
+        let d = Diagnostic::warning("questions", None, "x").with_code(LONGEST_RATE);
+        assert_eq!(d.to_string(), "questions: warning[cue-longest-rate]: x");
+    }
 }
