@@ -46,6 +46,7 @@ use std::path::{Path, PathBuf};
 
 use synaq_core::{ExamProfile, Question};
 
+pub mod cues;
 pub mod gift;
 pub mod lints;
 pub mod moodle;
@@ -80,9 +81,15 @@ impl fmt::Display for Severity {
 
 /// A problem found in a source, with where it is.
 ///
-/// Displays as `questions/fire.toml:12: error: …` (without `:12` when the line is unknown).
+/// Displays as `questions/fire.toml:12: error: …` (without `:12` when the line is unknown), or
+/// `questions: warning[cue-longest-rate]: …` when the problem has a [code](Diagnostic::code).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{}: {severity}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+#[error(
+    "{}{}: {severity}{}: {message}",
+    file.display(),
+    line.map(|l| format!(":{l}")).unwrap_or_default(),
+    code.map(|c| format!("[{c}]")).unwrap_or_default()
+)]
 pub struct Diagnostic {
     /// The file, relative to the source directory for [`load_source_dir`], as given for
     /// [`import_file`].
@@ -93,6 +100,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, in one line.
     pub message: String,
+    /// A stable name for the kind of problem (`cue-longest-rate`), for the lints that have
+    /// one (see [`cues`]); tools and tests match on it rather than on the wording.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -107,6 +117,15 @@ impl Diagnostic {
             line,
             severity: Severity::Error,
             message: message.into(),
+            code: None,
+        }
+    }
+
+    /// The same problem with a stable [code](Diagnostic::code).
+    pub fn with_code(self, code: &'static str) -> Self {
+        Diagnostic {
+            code: Some(code),
+            ..self
         }
     }
 

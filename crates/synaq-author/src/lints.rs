@@ -21,7 +21,10 @@
 //!   available, reported at the category's `topics` line (an exam could not be assembled);
 //! * every image a question shows is in `media/` — **error**;
 //! * every media file is shown by some question — **warning**;
-//! * every category a question names is in the exam profile — **warning**.
+//! * every category a question names is in the exam profile — **warning**;
+//! * the answer cues of [`crate::cues`]: the correct option too often the longest, at one
+//!   position, the only "all of the above", … — **warning**, and **error** when a bank-wide
+//!   rate is above the limit (see the table there).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -289,6 +292,7 @@ pub(crate) fn lint_bank(source: &Source) -> Vec<Diagnostic> {
             ));
         }
     }
+    out.extend(crate::cues::lint_cues(&source.questions, &source.origins));
     out
 }
 
