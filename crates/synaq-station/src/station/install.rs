@@ -1,0 +1,93 @@
+//! Banks and rosters from removable media or a pull: every check first, kept on disk whole,
+//! then in use.
+
+use super::*;
+
+impl Station {
+    pub(super) fn exam_open(&mut self) -> bool {
+        self.engine
+            .as_mut()
+            .ok()
+            .and_then(|e| e.status().ok())
+            .is_some_and(|s| s.state != State::Finished)
+    }
+
+    pub(super) fn read_import(path: &str) -> R<Vec<u8>> {
+        std::fs::read(path.trim()).map_err(|e| {
+            eprintln!("synaq-kiosk: import {}: {e}", path.trim());
+            Code::from(Refusal::FileUnreadable)
+        })
+    }
+
+    pub(super) fn keep(&self, bytes: &[u8], name: &str) -> R<()> {
+        let tmp = self.dir.join(format!("{name}.partial"));
+        // Written whole and synced before it replaces the old file, and the rename synced too:
+        // after a power cut the kiosk has either the old file or the new one.
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut f| {
+                std::io::Write::write_all(&mut f, bytes)?;
+                f.sync_all()
+            })
+            .and_then(|_| std::fs::rename(&tmp, self.dir.join(name)))
+            .and_then(|_| std::fs::File::open(&self.dir)?.sync_all());
+        written.map_err(|e| {
+            eprintln!("synaq-kiosk: keeping {name}: {e}");
+            Code::new("store-db")
+        })
+    }
+
+    /// Imports a bank file (from removable media): every check, then it replaces the bank.
+    pub fn import_bank(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
+        self.require_admin(token)?;
+        if self.exam_open() {
+            return err(Refusal::ImportExamOpen);
+        }
+        let bytes = Self::read_import(path)?;
+        self.install_bank(&bytes, now)
+    }
+
+    /// Checks a bank (signature, this kiosk's stanza, validity, no rollback) and puts it to use.
+    pub(super) fn install_bank(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
+        let issuer = crate::load::issuer_from_env()?;
+        let key = crate::load::kiosk_key(&self.dir)?;
+        let opened = crate::load::open_then(bytes, &issuer, &key, &self.dir, now, || {
+            self.keep(bytes, crate::load::BANK_FILE)
+                .map_err(|e| LoadError {
+                    detail: e.to_string(),
+                    code: e,
+                })
+        })?;
+        let verdict = ImportVerdict {
+            kind: "bank".into(),
+            name: opened.header.series.clone(),
+            version: opened.header.version as u32,
+            count: opened.content.questions.len() as u32,
+            valid_until: date_after(opened.header.not_after * 1000, 0),
+        };
+        self.use_bank(Ok(opened));
+        Ok(verdict)
+    }
+
+    /// Imports a roster file: every check, then it replaces today's roster.
+    pub fn import_roster(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
+        self.require_admin(token)?;
+        let bytes = Self::read_import(path)?;
+        self.install_roster(&bytes, now)
+    }
+
+    /// Checks a roster (signature, validity, no rollback) and puts it to use.
+    pub(super) fn install_roster(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
+        let issuer = crate::load::issuer_from_env()?;
+        let roster = crate::roster::open(bytes, &issuer, &self.dir, now)?;
+        self.keep(bytes, crate::load::ROSTER_FILE)?;
+        let (branch, version, entries, not_after) = roster.summary();
+        self.roster = Ok(roster);
+        Ok(ImportVerdict {
+            kind: "roster".into(),
+            name: branch,
+            version: version as u32,
+            count: entries as u32,
+            valid_until: date_after(not_after * 1000, 0),
+        })
+    }
+}
