@@ -8,6 +8,7 @@
 pub mod code;
 pub mod exam;
 pub mod id;
+pub mod incident;
 pub mod lang;
 pub mod profile;
 pub mod question;
@@ -15,6 +16,7 @@ pub mod question;
 pub use code::{Arg, Code};
 pub use exam::{assemble, score, Answers, AssemblyError, Paper, PaperItem, Rng, Score};
 pub use id::{Bin, IdError, Iin, Sex};
+pub use incident::Incident;
 pub use lang::{Lang, Text};
 pub use profile::{Category, CategoryId, ExamProfile, MultipleChoiceScoring, ProfileError};
 pub use question::{AnswerOption, Image, Question, QuestionError, QuestionId, QuestionKind};

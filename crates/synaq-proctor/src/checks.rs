@@ -6,6 +6,7 @@
 
 use image::GrayImage;
 use rustface::{Detector, ImageData};
+use synaq_core::Incident;
 
 use crate::frame::{Frame, FrameError, FrameHash};
 
@@ -46,13 +47,14 @@ pub struct Flag {
 
 /// The journal incident code for a flag (stable; the UI translates it).
 pub fn incident_kind(flag: &Flag) -> &'static str {
-    match flag.kind {
-        FlagKind::NoFace => "camera-no-face",
-        FlagKind::SeveralFaces { .. } => "camera-several-faces",
-        FlagKind::Covered => "camera-covered",
-        FlagKind::Frozen { .. } => "camera-frozen",
-        FlagKind::Lost => "camera-lost",
-    }
+    let incident = match flag.kind {
+        FlagKind::NoFace => Incident::CameraNoFace,
+        FlagKind::SeveralFaces { .. } => Incident::CameraSeveralFaces,
+        FlagKind::Covered => Incident::CameraCovered,
+        FlagKind::Frozen { .. } => Incident::CameraFrozen,
+        FlagKind::Lost => Incident::CameraLost,
+    };
+    incident.code()
 }
 
 /// The incident's note: the frame hash and the detail, for `Engine::incident(by, kind, note)`.

@@ -109,6 +109,59 @@ impl From<&synaq_core::Arg> for ArgView {
     }
 }
 
+/// Where an attempt stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum AttemptState {
+    Running,
+    Paused,
+    Interrupted,
+    Finished,
+}
+
+/// What an import brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportKind {
+    Bank,
+    Roster,
+}
+
+/// Whether the kiosk sees a camera device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum CameraPresence {
+    Present,
+    Absent,
+}
+
+/// A result's way to ЕУМЦ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    Queued,
+    Delivered,
+    Refused,
+}
+
+/// A result's camera evidence on its way to ЕУМЦ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceDelivery {
+    None,
+    Queued,
+    Delivered,
+}
+
+/// The part of a running sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncStage {
+    Results,
+    Evidence,
+    Pull,
+}
+
 /// Where the kiosk stands, for the start screen. No personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -119,7 +172,7 @@ pub struct AppStatus {
     /// Why no exam can run (no bank, bad bank, keys), translated.
     pub problem: Option<IpcError>,
     /// `running`, `paused`, `interrupted` or `finished` when an attempt is on this kiosk.
-    pub attempt: Option<String>,
+    pub attempt: Option<AttemptState>,
     /// Free disk space in MB when it is low (staff screens warn; sync frees evidence).
     pub disk_low_mb: Option<u32>,
 }
@@ -190,7 +243,7 @@ pub struct ResultView {
 #[serde(rename_all = "camelCase")]
 pub struct ExamStatus {
     /// `running`, `paused`, `interrupted` or `finished`.
-    pub state: String,
+    pub state: AttemptState,
     pub remaining_ms: u32,
     pub limit_ms: u32,
     pub name: String,
@@ -238,7 +291,7 @@ pub struct Saved {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptView {
-    pub state: String,
+    pub state: AttemptState,
     pub name: String,
     pub masked_iin: String,
     pub category_number: u32,
@@ -279,7 +332,7 @@ pub struct JournalRow {
 #[serde(rename_all = "camelCase")]
 pub struct ImportVerdict {
     /// `bank` or `roster`.
-    pub kind: String,
+    pub kind: ImportKind,
     /// The bank series, or the roster's branch.
     pub name: String,
     pub version: u32,
@@ -301,7 +354,7 @@ pub struct Diagnostics {
     pub roster: Option<String>,
     pub roster_valid_until: Option<String>,
     /// `present` or `absent` (video devices).
-    pub camera: String,
+    pub camera: CameraPresence,
     /// The wall clock, as the kiosk reads it (UTC).
     pub wall_clock: String,
     /// False when the wall clock is before the last journal entry or outside the bank's validity.
@@ -343,11 +396,11 @@ pub struct ResultSyncRow {
     /// When it was signed (local time).
     pub finished: String,
     /// `queued`, `delivered` or `refused`.
-    pub state: String,
+    pub state: DeliveryState,
     /// Central's reason for a refusal.
     pub reason: Option<String>,
     /// The sealed evidence: `none`, `queued` or `delivered` (then removed from the kiosk).
-    pub evidence: String,
+    pub evidence: EvidenceDelivery,
     /// The certificate number, once a pull brought it.
     pub certificate: Option<String>,
 }
@@ -359,7 +412,7 @@ pub struct SyncView {
     pub enrollment: Option<EnrollmentView>,
     pub running: bool,
     /// `results`, `evidence` or `pull` while running.
-    pub stage: Option<String>,
+    pub stage: Option<SyncStage>,
     /// Progress of the stage: results, or bytes of evidence.
     pub done: f64,
     pub total: f64,

@@ -32,17 +32,6 @@ pub use refusal::Refusal;
 pub use synaq_core::Code;
 pub use sync::{EnrollJob, MediaJob, SyncJob};
 
-/// Reasons a proctor may give, from the incident list.
-pub const INCIDENTS: [&str; 7] = [
-    "identity-doubt",
-    "phone-or-notes",
-    "talking",
-    "left-seat",
-    "technical-fault",
-    "health",
-    "other",
-];
-
 /// Who a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
@@ -113,12 +102,12 @@ fn random_token() -> String {
     hex::encode(b)
 }
 
-fn state_name(s: State) -> &'static str {
+fn state_view(s: State) -> AttemptState {
     match s {
-        State::Running => "running",
-        State::Paused => "paused",
-        State::Interrupted => "interrupted",
-        State::Finished => "finished",
+        State::Running => AttemptState::Running,
+        State::Paused => AttemptState::Paused,
+        State::Interrupted => AttemptState::Interrupted,
+        State::Finished => AttemptState::Finished,
     }
 }
 
@@ -227,7 +216,7 @@ impl Station {
             Ok(e) => {
                 let first = !e.staff().any().unwrap_or(true);
                 let name = e.settings().get("kiosk_name").ok().flatten();
-                let attempt = e.status().ok().map(|s| state_name(s.state).to_owned());
+                let attempt = e.status().ok().map(|s| state_view(s.state));
                 (first, name, attempt)
             }
             Err(_) => (false, None, None),

@@ -441,7 +441,8 @@ async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
 
 /** user-defined constants **/
 
-
+export const INCIDENTS = ["identity-doubt","phone-or-notes","talking","left-seat","technical-fault","health","other","no-camera","camera-no-face","camera-several-faces","camera-covered","camera-frozen","camera-lost"] as const;
+export const PROCTOR_REASONS = ["identity-doubt","phone-or-notes","talking","left-seat","technical-fault","health","other"] as const;
 
 /** user-defined types **/
 
@@ -460,7 +461,7 @@ problem: IpcError | null;
 /**
  * `running`, `paused`, `interrupted` or `finished` when an attempt is on this kiosk.
  */
-attempt: string | null; 
+attempt: AttemptState | null; 
 /**
  * Free disk space in MB when it is low (staff screens warn; sync frees evidence).
  */
@@ -470,9 +471,13 @@ diskLowMb: number | null }
  */
 export type ArgView = number | string
 /**
+ * Where an attempt stands.
+ */
+export type AttemptState = "running" | "paused" | "interrupted" | "finished"
+/**
  * A proctor's view of the attempt on this kiosk.
  */
-export type AttemptView = { state: string; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number; 
+export type AttemptView = { state: AttemptState; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number; 
 /**
  * Camera flags raised during the attempt (incident codes such as `camera-no-face`).
  */
@@ -489,6 +494,10 @@ jpeg: string;
  * Faces the on-device check found in it.
  */
 faces: number }
+/**
+ * Whether the kiosk sees a camera device.
+ */
+export type CameraPresence = "present" | "absent"
 /**
  * One exam category as the category list shows it.
  */
@@ -518,13 +527,17 @@ qrSvg: string;
  */
 qrText: string }
 /**
+ * A result's way to ЕУМЦ.
+ */
+export type DeliveryState = "queued" | "delivered" | "refused"
+/**
  * The admin's diagnostics page.
  */
 export type Diagnostics = { kioskId: string; freeDiskMb: number; diskLow: boolean; bank: string | null; bankValidUntil: string | null; roster: string | null; rosterValidUntil: string | null; 
 /**
  * `present` or `absent` (video devices).
  */
-camera: string; 
+camera: CameraPresence; 
 /**
  * The wall clock, as the kiosk reads it (UTC).
  */
@@ -546,13 +559,17 @@ fingerprint: string; branch: string; kioskId: string;
  */
 validUntil: string }
 /**
+ * A result's camera evidence on its way to ЕУМЦ.
+ */
+export type EvidenceDelivery = "none" | "queued" | "delivered"
+/**
  * The examinee's exam, as every examinee screen sees it.
  */
 export type ExamStatus = { 
 /**
  * `running`, `paused`, `interrupted` or `finished`.
  */
-state: string; remainingMs: number; limitMs: number; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; passPercent: number; grid: GridCell[]; result: ResultView | null; 
+state: AttemptState; remainingMs: number; limitMs: number; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; passPercent: number; grid: GridCell[]; result: ResultView | null; 
 /**
  * How many camera flags the proctor has to look at (the badge).
  */
@@ -562,13 +579,17 @@ flags: number }
  */
 export type GridCell = { answered: boolean; flagged: boolean }
 /**
+ * What an import brought.
+ */
+export type ImportKind = "bank" | "roster"
+/**
  * What an import found: the file is trusted and now in use.
  */
 export type ImportVerdict = { 
 /**
  * `bank` or `roster`.
  */
-kind: string; 
+kind: ImportKind; 
 /**
  * The bank series, or the roster's branch.
  */
@@ -581,6 +602,63 @@ count: number;
  * Last day of validity (YYYY-MM-DD).
  */
 validUntil: string }
+/**
+ * One kind of incident. Its code is stable: it is journalled, signed into the result
+ * and names the Fluent message `incident-<code>`.
+ */
+export type Incident = 
+/**
+ * The proctor doubts the examinee is the person on the roster.
+ */
+"identity-doubt" | 
+/**
+ * A phone or notes were seen.
+ */
+"phone-or-notes" | 
+/**
+ * The examinee talked to someone.
+ */
+"talking" | 
+/**
+ * The examinee left the seat.
+ */
+"left-seat" | 
+/**
+ * The kiosk or its surroundings failed.
+ */
+"technical-fault" | 
+/**
+ * The examinee felt unwell.
+ */
+"health" | 
+/**
+ * Anything else (the note says what).
+ */
+"other" | 
+/**
+ * The kiosk has no camera: the exam runs without frames.
+ */
+"no-camera" | 
+/**
+ * No face in the frame.
+ */
+"camera-no-face" | 
+/**
+ * More than one face in the frame.
+ */
+"camera-several-faces" | 
+/**
+ * The camera is covered or the picture dark.
+ */
+"camera-covered" | 
+/**
+ * The picture does not change.
+ */
+"camera-frozen" | 
+/**
+ * The camera stopped delivering frames.
+ */
+"camera-lost"
 /**
  * An error as the UI receives it: a stable code, the values its message shows, and the
  * message formatted with them in the language the person chose. Never a raw Rust error string.
@@ -638,7 +716,7 @@ finished: string;
 /**
  * `queued`, `delivered` or `refused`.
  */
-state: string; 
+state: DeliveryState; 
 /**
  * Central's reason for a refusal.
  */
@@ -646,7 +724,7 @@ reason: string | null;
 /**
  * The sealed evidence: `none`, `queued` or `delivered` (then removed from the kiosk).
  */
-evidence: string; 
+evidence: EvidenceDelivery; 
 /**
  * The certificate number, once a pull brought it.
  */
@@ -716,13 +794,17 @@ onKiosk: boolean;
  */
 fromCentral: boolean }
 /**
+ * The part of a running sync.
+ */
+export type SyncStage = "results" | "evidence" | "pull"
+/**
  * The admin's sync screen.
  */
 export type SyncView = { enrollment: EnrollmentView | null; running: boolean; 
 /**
  * `results`, `evidence` or `pull` while running.
  */
-stage: string | null; 
+stage: SyncStage | null; 
 /**
  * Progress of the stage: results, or bytes of evidence.
  */

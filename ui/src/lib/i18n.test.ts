@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FluentResource } from '@fluent/bundle';
+import { INCIDENTS } from './bindings';
 import { format, LANGS, makeBundle, messageIds, SOURCES } from './fluent';
 
 /** Entries a Fluent parser skipped as junk: an id that starts a line but did not become a message. */
@@ -80,9 +81,7 @@ describe('Fluent catalogs', () => {
     // Keys built at run time are listed by hand.
     for (const lang of LANGS) used.add(`language-${lang}`);
     for (const role of ['admin', 'proctor']) used.add(`staff-role-${role}`);
-    for (const r of ['identity-doubt', 'phone-or-notes', 'talking', 'left-seat', 'technical-fault', 'health', 'other',
-      'no-camera', 'camera-no-face', 'camera-several-faces', 'camera-covered', 'camera-frozen', 'camera-lost'])
-      used.add(`incident-${r}`);
+    for (const r of INCIDENTS) used.add(`incident-${r}`);
     for (const k of ['proctor-interrupted-title', 'proctor-interrupted-hint', 'proctor-paused-title', 'proctor-paused-hint',
       'admin-active', 'admin-disabled', 'admin-enable', 'admin-disable', 'exam-result-pass', 'exam-result-fail',
       'exam-kind-single', 'exam-kind-multiple', 'exam-flag', 'exam-unflag', 'exam-submit-confirm-hint',

@@ -151,7 +151,11 @@ impl Station {
                 .as_ref()
                 .map(|(b, v, n, _)| format!("{b} v{v} ({n})")),
             roster_valid_until: roster.map(|(_, _, _, until)| date_after(until * 1000, 0)),
-            camera: if camera { "present" } else { "absent" }.into(),
+            camera: if camera {
+                CameraPresence::Present
+            } else {
+                CameraPresence::Absent
+            },
             wall_clock: chrono::DateTime::from_timestamp_millis(now_ms)
                 .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
                 .unwrap_or_default(),

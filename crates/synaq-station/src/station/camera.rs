@@ -279,14 +279,16 @@ impl Station {
             .settings()
             .get("capture_interval_secs")?
             .and_then(|v| v.parse().ok())
-            .unwrap_or(5);
+            .unwrap_or(synaq_core::profile::DEFAULT_CAPTURE_INTERVAL_SECS);
         let Some(opener) = self.camera_opener()? else {
             self.engine()?.incident(
                 proctor,
-                "no-camera",
+                synaq_core::Incident::NoCamera.code(),
                 "reference photo not taken: no camera",
             )?;
-            self.camera.flags.push("no-camera".into());
+            self.camera
+                .flags
+                .push(synaq_core::Incident::NoCamera.code().into());
             return Ok(());
         };
         let mut writer = self.new_segment(attempt);

@@ -32,7 +32,7 @@ impl Station {
             }
         });
         Ok(ExamStatus {
-            state: state_name(s.state).to_owned(),
+            state: state_view(s.state),
             remaining_ms: ms(s.remaining_ms),
             limit_ms: ms(s.limit_ms),
             name: examinee.name,

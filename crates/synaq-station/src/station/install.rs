@@ -58,7 +58,7 @@ impl Station {
                 })
         })?;
         let verdict = ImportVerdict {
-            kind: "bank".into(),
+            kind: ImportKind::Bank,
             name: opened.header.series.clone(),
             version: opened.header.version as u32,
             count: opened.content.questions.len() as u32,
@@ -83,7 +83,7 @@ impl Station {
         let (branch, version, entries, not_after) = roster.summary();
         self.roster = Ok(roster);
         Ok(ImportVerdict {
-            kind: "roster".into(),
+            kind: ImportKind::Roster,
             name: branch,
             version: version as u32,
             count: entries as u32,

@@ -102,7 +102,7 @@ impl Station {
         };
         let (_, cat, _) = engine.attempt_summary().expect("status implies an attempt");
         Ok(Some(AttemptView {
-            state: state_name(s.state).to_owned(),
+            state: state_view(s.state),
             name: examinee.name,
             masked_iin: examinee.masked_iin,
             category_number: cat.number,
@@ -138,7 +138,8 @@ impl Station {
     }
 
     pub(super) fn check_reason(reason: &str) -> R<()> {
-        if INCIDENTS.contains(&reason) {
+        if synaq_core::Incident::parse(reason).is_some_and(synaq_core::Incident::is_proctor_reason)
+        {
             Ok(())
         } else {
             err(Refusal::ReasonRequired)

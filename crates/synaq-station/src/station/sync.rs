@@ -495,8 +495,8 @@ impl Station {
             .into_iter()
             .map(|e| {
                 let (state, reason) = match e.delivery {
-                    Delivery::Queued => ("queued", None),
-                    Delivery::Delivered { .. } => ("delivered", None),
+                    Delivery::Queued => (DeliveryState::Queued, None),
+                    Delivery::Delivered { .. } => (DeliveryState::Delivered, None),
                     Delivery::Refused { code, reason, .. } => {
                         // ЕУМЦ's stable code, in the admin's language when the kiosk knows it.
                         let key = format!("refusal-{code}");
@@ -505,7 +505,7 @@ impl Station {
                         } else {
                             format!("{code}: {reason}")
                         };
-                        ("refused", Some(text))
+                        (DeliveryState::Refused, Some(text))
                     }
                 };
                 ResultSyncRow {
@@ -514,22 +514,21 @@ impl Station {
                     state: state.into(),
                     reason,
                     evidence: match e.evidence {
-                        EvidenceState::None => "none",
-                        EvidenceState::Queued => "queued",
-                        EvidenceState::Delivered { .. } => "delivered",
-                    }
-                    .into(),
+                        EvidenceState::None => EvidenceDelivery::None,
+                        EvidenceState::Queued => EvidenceDelivery::Queued,
+                        EvidenceState::Delivered { .. } => EvidenceDelivery::Delivered,
+                    },
                     certificate: e.certificate,
                 }
             })
             .collect();
         let s = &self.sync;
         let (stage, done, total) = match (s.pulling, s.progress) {
-            (true, _) => (Some("pull"), 0.0, 0.0),
+            (true, _) => (Some(SyncStage::Pull), 0.0, 0.0),
             (false, Some(p)) => (
                 Some(match p.stage {
-                    Stage::Results => "results",
-                    Stage::Evidence => "evidence",
+                    Stage::Results => SyncStage::Results,
+                    Stage::Evidence => SyncStage::Evidence,
                 }),
                 p.done as f64,
                 p.total as f64,
@@ -545,7 +544,7 @@ impl Station {
                 valid_until: local_time(e.certificate.body.not_after * 1000),
             }),
             running: s.running,
-            stage: stage.map(str::to_owned),
+            stage,
             done,
             total,
             last_sync: s.last_ok_ms.map(local_time),

@@ -521,8 +521,8 @@ fn admin_imports_are_checked_and_take_effect() {
     // The real one: a verdict, kept, in use.
     let v = k.import_bank(&admin, path, NOW).unwrap();
     assert_eq!(
-        (v.kind.as_str(), v.name.as_str(), v.count),
-        ("bank", "eumc-demo", 330)
+        (v.kind, v.name.as_str(), v.count),
+        (ImportKind::Bank, "eumc-demo", 330)
     );
     assert!(dir.path().join(crate::load::BANK_FILE).exists());
     assert_eq!(k.categories().unwrap().len(), 6);
@@ -532,7 +532,7 @@ fn admin_imports_are_checked_and_take_effect() {
     let v = k
         .import_roster(&admin, roster_file.to_str().unwrap(), NOW)
         .unwrap();
-    assert_eq!((v.kind.as_str(), v.name.as_str()), ("roster", "ALM-01"));
+    assert_eq!((v.kind, v.name.as_str()), (ImportKind::Roster, "ALM-01"));
     assert_eq!(
         k.import_roster(&admin, path, NOW).unwrap_err().code,
         "roster-not-a-roster"
@@ -792,11 +792,8 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     assert_eq!(before.results.len(), 1);
     let attempt = before.results[0].attempt.clone();
     assert_eq!(
-        (
-            before.results[0].state.as_str(),
-            before.results[0].evidence.as_str()
-        ),
-        ("queued", "queued")
+        (before.results[0].state, before.results[0].evidence),
+        (DeliveryState::Queued, EvidenceDelivery::Queued)
     );
     let evidence = dir.path().join("evidence").join(&attempt);
     assert!(evidence.join("1/evidence.json").exists());
@@ -822,11 +819,8 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     let after = k.sync_view(&admin).unwrap();
     assert!(after.error.is_none() && !after.offline, "{after:?}");
     assert_eq!(
-        (
-            after.results[0].state.as_str(),
-            after.results[0].evidence.as_str()
-        ),
-        ("delivered", "delivered"),
+        (after.results[0].state, after.results[0].evidence),
+        (DeliveryState::Delivered, EvidenceDelivery::Delivered),
         "{after:?}"
     );
     assert!(after.last_sync.is_some());
@@ -953,6 +947,9 @@ fn an_expired_or_broken_bank_does_not_lock_the_admin_out() {
             .admit(&proctor, "900101300017", "cat-1", true, today())
             .unwrap()
             .token;
-        assert_eq!(k.exam_status(&examinee).unwrap().state, "running");
+        assert_eq!(
+            k.exam_status(&examinee).unwrap().state,
+            AttemptState::Running
+        );
     }
 }
