@@ -511,7 +511,7 @@ impl Station {
                 ResultSyncRow {
                     attempt: e.attempt,
                     finished: local_time(e.created_ms),
-                    state: state.into(),
+                    state,
                     reason,
                     evidence: match e.evidence {
                         EvidenceState::None => EvidenceDelivery::None,
