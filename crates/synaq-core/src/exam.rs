@@ -2,8 +2,10 @@
 //! answers are worth.
 //!
 //! Both are pure functions of their inputs. A [`Paper`] is rebuilt bit for bit from the bank,
-//! the category, the seed and the set of questions seen in earlier attempts, so a result can
-//! be re-checked later without trusting the kiosk that produced it.
+//! the category, the seed and the set of questions seen in earlier attempts: whoever holds
+//! those can re-assemble a paper instead of trusting the kiosk that drew it. (Central scores a
+//! result from its bank; it can re-assemble the paper only once the seen set travels with the
+//! result.)
 //!
 //! Assembly works on indices into the bank and never clones a question: only the chosen
 //! questions' ids, topics and option ids are copied into the paper.

@@ -79,6 +79,7 @@ fn both(k: &Kiosk, name: &str, now: &str) -> Result<()> {
 fn proctor_login(k: &Kiosk) -> Result<()> {
     k.click("[data-testid=staff-entry]")?;
     k.wait_one("[data-testid=screen-staff-login]")?;
+    k.click("[data-testid=login-role-proctor]")?;
     k.type_into("[data-testid=login-id]", "p1")?;
     k.type_into("[data-testid=login-password]", "proctor-pass-1")?;
     k.click("[data-testid=login-submit]")?;
@@ -364,36 +365,105 @@ fn a_whole_exam_in_the_real_window() {
 
 /// A bank whose category 1 has one question and one minute, for the time-out run.
 fn short_bank(dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
-    let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources");
-    let profile = src.profile_toml.replacen(
-        "question_count = 30\n",
-        "question_count = 1\nminutes_per_question = 1\n",
-        1,
-    );
-    assert_ne!(profile, src.profile_toml);
-    let issuer = IssuerSecret::load(&root.join("keys/demo-issuer.key")).unwrap();
-    let kiosk = KioskPublic::load(&root.join("keys/demo-kiosk.pub")).unwrap();
-    let now = std::time::SystemTime::now()
+    let now = unix_now();
+    demo_built_bank(dir, "e2e-short", true, now - 60, now + 86_400)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs() as i64;
+        .as_secs() as i64
+}
+
+/// The demo sources built into a bank for the demo kiosk, valid from `not_before` to
+/// `not_after`; `short`: one question of one minute per category.
+fn demo_built_bank(
+    dir: &Path,
+    series: &str,
+    short: bool,
+    not_before: i64,
+    not_after: i64,
+) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let (src, _) = synaq_author::load_source_dir(&root).expect("demo sources");
+    let profile = if short {
+        let p = src.profile_toml.replacen(
+            "question_count = 30\n",
+            "question_count = 1\nminutes_per_question = 1\n",
+            1,
+        );
+        assert_ne!(p, src.profile_toml);
+        p
+    } else {
+        src.profile_toml
+    };
+    let issuer = IssuerSecret::load(&root.join("keys/demo-issuer.key")).unwrap();
+    let kiosk = KioskPublic::load(&root.join("keys/demo-kiosk.pub")).unwrap();
     let content = bank::BankContent {
         profile_toml: profile,
         questions: src.questions,
         media: src.media,
     };
     let meta = BankMeta {
-        series: "e2e-short".into(),
+        series: series.into(),
         version: 1,
-        created: now,
-        not_before: now - 60,
-        not_after: now + 86_400,
+        created: not_before,
+        not_before,
+        not_after,
     };
     let bytes = bank::build(&content, &meta, &issuer, &[kiosk], &mut |_, _| {}).unwrap();
-    let path = dir.join("short.synaqbank");
+    let path = dir.join(format!("{series}.synaqbank"));
     std::fs::write(&path, bytes).unwrap();
     path
+}
+
+/// Regression: an expired bank locked the admin out (the login was refused with the bank's
+/// code), so nobody could import the new bank the message asked for. Now: the message, the
+/// admin's login, the import, and the next examinee admitted.
+#[test]
+fn an_expired_bank_is_replaced_by_the_admin_and_the_next_examinee_is_admitted() {
+    let data = staffed_dir();
+    let media = tempfile::tempdir().unwrap();
+    let now = unix_now();
+    let expired = demo_built_bank(
+        media.path(),
+        "e2e-expired",
+        false,
+        now - 2 * 86_400,
+        now - 86_400,
+    );
+    let fresh = media.path().join("new.synaqbank");
+    std::fs::write(&fresh, DEMO_BANK).unwrap();
+    let env = [
+        ("SYNAQ_BANK", expired.as_path()),
+        ("SYNAQ_DATA_DIR", data.path()),
+    ];
+    scenario("expired-bank", &env, |k| {
+        k.click("[data-testid=lang-ru]")?;
+        k.wait_texts("[data-testid=error] p", "the Russian expiry message", |t| {
+            t.first()
+                .is_some_and(|m| m.starts_with("Срок действия банка истёк"))
+        })?;
+        both(k, "09-expired-bank", "ru")?;
+        k.click("[data-testid=staff-entry]")?;
+        k.click("[data-testid=login-role-admin]")?;
+        k.type_into("[data-testid=login-id]", "admin")?;
+        k.type_into("[data-testid=login-password]", "admin-pass-1")?;
+        k.click("[data-testid=login-submit]")?;
+        k.wait_one("[data-testid=screen-admin]")?;
+        k.click("[data-testid=tab-import]")?;
+        k.type_into("[data-testid=import-bank-path]", fresh.to_str().unwrap())?;
+        k.click("[data-testid=import-bank]")?;
+        let verdict = k.text_of("[data-testid=import-verdict]")?;
+        assert!(verdict.starts_with("Банк принят"), "{verdict}");
+        both(k, "09b-expired-bank-replaced", "ru")?;
+        k.click("[data-testid=admin-leave]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        admit(k, None)?;
+        k.wait_one("[data-testid=identity-name]")?;
+        Ok(())
+    });
 }
 
 #[test]
