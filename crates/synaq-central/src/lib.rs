@@ -20,6 +20,7 @@ pub mod http;
 pub mod ingest;
 mod page;
 mod pull;
+pub mod refusal;
 pub mod tls;
 
 use std::collections::HashMap;
@@ -29,12 +30,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension as _};
+use synaq_core::ExamBank;
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankError};
 use synaq_seal::keys::write_secret;
 use synaq_seal::roster::RosterSource;
 use synaq_seal::{IssuerPublic, IssuerSecret, KeyError, KioskPublic, KioskSecret, NoMarks};
-use synaq_store::ExamBank;
 use synaq_sync::proto::{EnrollRequest, KioskCertBody};
 use synaq_sync::sign::{sha256_hex, Signed};
 use synaq_sync::CentralPin;
@@ -91,7 +92,7 @@ pub enum CentralError {
     #[error("{0}")]
     Invalid(String),
     /// Refused (enrollment, a bundle).
-    #[error("{}: {}", .0.code, .0.message)]
+    #[error("{}: {}", .0.code(), .0)]
     Refused(Refusal),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
@@ -570,9 +571,10 @@ impl Central {
     /// Enrolls a kiosk with a one-time code; returns its certificate. Repeating the same
     /// request (the answer was lost) returns a new certificate for the same kiosk.
     pub fn enroll(&self, req: &EnrollRequest, now: i64) -> Result<KioskCertificate, Refusal> {
-        let public = KioskPublic::from_toml(&req.kiosk_public).map_err(|e| {
-            Refusal::new("bad-request", format!("the kiosk's public key file: {e}"))
-        })?;
+        let public =
+            KioskPublic::from_toml(&req.kiosk_public).map_err(|e| Refusal::BadKioskKey {
+                error: e.to_string(),
+            })?;
         let id = public.id().to_string();
         let conn = self.db();
         let row: (String, i64, Option<String>) = conn
@@ -583,28 +585,16 @@ impl Central {
             )
             .optional()
             .map_err(Refusal::db)
-            .and_then(|r| r.ok_or_else(|| Refusal::new("enroll-code-invalid", "this enrollment code is not known to ЕУМЦ: check it, or ask ЕУМЦ for a new one")))?;
+            .and_then(|r| r.ok_or(Refusal::EnrollCodeUnknown))?;
         let (branch, expires, used_by) = row;
         if branch != req.branch {
-            return Err(Refusal::new(
-                "enroll-code-invalid",
-                format!(
-                    "this enrollment code is not for branch {}: check the branch code",
-                    req.branch
-                ),
-            ));
+            return Err(Refusal::EnrollCodeOtherBranch {
+                branch: req.branch.clone(),
+            });
         }
         match used_by {
-            Some(k) if k != id => return Err(Refusal::new(
-                "enroll-code-used",
-                "this enrollment code was already used by another kiosk: ask ЕУМЦ for a new one",
-            )),
-            None if now > expires => {
-                return Err(Refusal::new(
-                    "enroll-code-expired",
-                    "this enrollment code has expired: ask ЕУМЦ for a new one",
-                ))
-            }
+            Some(k) if k != id => return Err(Refusal::EnrollCodeUsed),
+            None if now > expires => return Err(Refusal::EnrollCodeExpired),
             _ => {}
         }
         let tx = conn.unchecked_transaction().map_err(Refusal::db)?;

@@ -7,13 +7,13 @@ use rusqlite::{params, OptionalExtension as _, Row};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank;
 use synaq_seal::roster::{self, Roster, RosterEntry};
-use synaq_store::result::SignedResult;
 use synaq_sync::bundle::{
     self, EvidenceOutcome, ReceiptsBody, ReceiptsBundle, ResultsBundle, RECEIPTS_KIND,
 };
 use synaq_sync::proto::{BankDelivery, CertificateInfo, PullResponse, Revocation, StaffMember};
 use synaq_sync::qr::{self, QrClaims};
 use synaq_sync::{Signed, PROTOCOL_VERSION};
+use synaq_wire::SignedResult;
 
 use crate::ingest::Refusal;
 use crate::{db, Central, CentralError};
@@ -113,7 +113,7 @@ impl Central {
     pub fn pull(&self, kiosk_id: &str, since: u64, now: i64) -> Result<PullResponse, Refusal> {
         self.pull_inner(kiosk_id, since, now).map_err(|e| match e {
             CentralError::Refused(r) => r,
-            e => Refusal::new("central-unavailable", format!("{e}: retry later")),
+            e => Refusal::unavailable(e),
         })
     }
 
@@ -124,10 +124,9 @@ impl Central {
         now: i64,
     ) -> Result<PullResponse, CentralError> {
         let row = self.kiosk(kiosk_id)?.ok_or_else(|| {
-            CentralError::Refused(Refusal::new(
-                "kiosk-not-enrolled",
-                "this kiosk is not enrolled",
-            ))
+            CentralError::Refused(Refusal::KioskNotEnrolled {
+                kiosk: kiosk_id.to_owned(),
+            })
         })?;
         let kiosk_pub = {
             let t: String = self.db().query_row(
@@ -370,17 +369,13 @@ impl Central {
             bundle::parse(bytes).map_err(|e| CentralError::Invalid(e.to_string()))?;
         let kiosk_id = b.body.kiosk_id.clone();
         let row = self.kiosk(&kiosk_id)?.ok_or_else(|| {
-            CentralError::Refused(Refusal::new(
-                "kiosk-not-enrolled",
-                format!("the bundle comes from kiosk {kiosk_id}, which is not enrolled with ЕУМЦ"),
-            ))
+            CentralError::Refused(Refusal::KioskNotEnrolled {
+                kiosk: kiosk_id.clone(),
+            })
         })?;
-        let body = b.verify(&row.ed25519).map_err(|_| {
-            CentralError::Refused(Refusal::new(
-                "bad-signature",
-                "the bundle's signature does not verify with its kiosk's enrolled key: it was altered; export it again",
-            ))
-        })?;
+        let body = b
+            .verify(&row.ed25519)
+            .map_err(|_| CentralError::Refused(Refusal::BadBundleSignature))?;
         if body.kind != bundle::RESULTS_KIND || body.v != PROTOCOL_VERSION {
             return Err(CentralError::Invalid(format!(
                 "not a version-{PROTOCOL_VERSION} results bundle"
@@ -392,11 +387,13 @@ impl Central {
         for m in &body.evidence {
             match self.import_evidence(&kiosk_id, &m.attempt_id, &m.files, from.as_deref(), now) {
                 Ok(receipt) => evidence.push(EvidenceOutcome::Delivered { receipt }),
-                Err(r) if r.code == "central-unavailable" => return Err(CentralError::Refused(r)),
+                Err(r) if r.code() == "central-unavailable" => {
+                    return Err(CentralError::Refused(r))
+                }
                 Err(r) => evidence.push(EvidenceOutcome::Refused {
                     attempt_id: m.attempt_id.clone(),
-                    code: r.code,
-                    message: r.message,
+                    code: r.code().to_owned(),
+                    message: r.to_string(),
                 }),
             }
         }

@@ -79,19 +79,14 @@ impl TlsIdentity {
             Self::load(&path)?
         } else {
             let id = Self::generate(&names_with(extra_names))?;
-            // Write-then-rename: a crash never leaves half an identity behind.
-            let tmp = dir.join(format!("{IDENTITY_FILE}.tmp"));
-            match std::fs::remove_file(&tmp) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
-                _ => {}
-            }
-            write_secret(&tmp, &id.to_pem())?;
-            std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
+            // Written whole, then linked into place: a crash never leaves half an identity.
+            write_secret(&path, &id.to_pem())?;
             id
         };
         let crt = dir.join(CERT_FILE);
         if !crt.exists() {
-            std::fs::write(&crt, pem("CERTIFICATE", &id.cert)).map_err(io_err(&crt))?;
+            synaq_seal::fs::write_atomic(&crt, pem("CERTIFICATE", &id.cert).as_bytes())
+                .map_err(io_err(&crt))?;
         }
         Ok(id)
     }

@@ -274,10 +274,10 @@ fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
+/// Writes `bytes` to `path` atomically and durably (`synaq_seal::fs`).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    synaq_seal::fs::write_atomic(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -615,8 +615,7 @@ fn roster_verify(bytes: &[u8], issuer: &IssuerPublic, list: bool) -> Result<()> 
 /// Writes `bytes` to `path` through a temporary file, flushed to the device before the rename:
 /// a stick pulled out right after the message holds the whole file or none of it.
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    synaq_sync::files::write_durably(path, bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
+    write_atomic(path, bytes)
 }
 
 fn export(data: &Path, to: &Path) -> Result<()> {

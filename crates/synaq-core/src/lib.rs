@@ -5,12 +5,14 @@
 //! `cargo test -p synaq-core` stays quick on a 2-core machine.
 #![forbid(unsafe_code)]
 
+pub mod bank;
 pub mod exam;
 pub mod id;
 pub mod lang;
 pub mod profile;
 pub mod question;
 
+pub use bank::ExamBank;
 pub use exam::{assemble, score, Answers, AssemblyError, Paper, PaperItem, Rng, Score};
 pub use id::{Bin, IdError, Iin, Sex};
 pub use lang::{Lang, Text};
