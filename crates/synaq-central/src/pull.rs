@@ -77,35 +77,10 @@ impl Central {
         let mut stmt = conn.prepare(&format!(
             "SELECT {CERT_COLUMNS} FROM certificates ORDER BY number"
         ))?;
-        let mut out = String::from(
-            "number,name,iin_masked,category,issued,valid_until,status,branch,attempt_id\n",
-        );
-        let field = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_owned()
-            }
-        };
         let rows = stmt.query_map([], |r| self.cert_from_row(r))?;
-        for c in rows {
-            let c = c?;
-            let cols = [
-                c.number,
-                c.name,
-                c.iin_masked,
-                c.category,
-                c.issued,
-                c.valid_until.unwrap_or_default(),
-                c.status,
-                c.branch,
-                c.attempt_id,
-            ];
-            let line: Vec<String> = cols.iter().map(|s| field(s)).collect();
-            out.push_str(&line.join(","));
-            out.push('\n');
-        }
-        Ok(out)
+        let certs = rows.collect::<Result<Vec<_>, _>>()?;
+        certificates_to_csv(&certs)
+            .map_err(|e| CentralError::Invalid(format!("certificates CSV: {e}")))
     }
 
     /// Everything for kiosk `kiosk_id` changed since `since`. Banks published since the
@@ -408,5 +383,64 @@ impl Central {
             },
             self.key.ed25519(),
         ))
+    }
+}
+
+/// Certificates as CSV (RFC 4180 quoting, `\n` line ends), one header row.
+fn certificates_to_csv(certs: &[CertificateInfo]) -> Result<String, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "number",
+        "name",
+        "iin_masked",
+        "category",
+        "issued",
+        "valid_until",
+        "status",
+        "branch",
+        "attempt_id",
+    ])?;
+    for c in certs {
+        out.write_record([
+            &c.number,
+            &c.name,
+            &c.iin_masked,
+            &c.category,
+            &c.issued,
+            c.valid_until.as_deref().unwrap_or_default(),
+            &c.status,
+            &c.branch,
+            &c.attempt_id,
+        ])?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("the fields are UTF-8"))
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn certificates_csv_quotes_only_what_needs_it() {
+        let c = CertificateInfo {
+            number: "KZOT-2026-000001".into(),
+            name: "Иванов, Иван \"Ваня\"".into(),
+            iin_masked: "********0017".into(),
+            category: "B".into(),
+            category_kk: String::new(),
+            category_ru: String::new(),
+            issued: "2026-12-04".into(),
+            valid_until: None,
+            status: "valid".into(),
+            attempt_id: "a-1".into(),
+            branch: "ALM-01".into(),
+            qr: String::new(),
+        };
+        assert_eq!(
+            certificates_to_csv(&[c]).unwrap(),
+            "number,name,iin_masked,category,issued,valid_until,status,branch,attempt_id\n\
+             KZOT-2026-000001,\"Иванов, Иван \"\"Ваня\"\"\",********0017,B,2026-12-04,,valid,ALM-01,a-1\n"
+        );
     }
 }

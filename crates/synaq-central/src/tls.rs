@@ -194,16 +194,10 @@ impl TlsIdentity {
     }
 }
 
+/// PEM with `\n` line ends (the `pem` crate's default is `\r\n`), 64 columns.
 fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut s = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        s.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
-        s.push('\n');
-    }
-    s.push_str(&format!("-----END {label}-----\n"));
-    s
+    let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+    pem::encode_config(&pem::Pem::new(label, der), config)
 }
 
 /// A TCP listener whose connections come out TLS-terminated, for `axum::serve`. Handshakes
@@ -285,6 +279,19 @@ impl axum::serve::Listener for TlsListener {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pem_has_unix_lines_of_64_columns() {
+        let text = pem("CERTIFICATE", &[7u8; 100]);
+        assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nBwcH"), "{text}");
+        assert!(text.ends_with("\n-----END CERTIFICATE-----\n"), "{text}");
+        assert!(!text.contains('\r'));
+        assert_eq!(text.lines().map(str::len).max(), Some(64));
+        assert_eq!(
+            CertificateDer::from_pem_slice(text.as_bytes()).unwrap().as_ref(),
+            [7u8; 100]
+        );
+    }
 
     #[test]
     fn the_certificate_is_made_once_and_kept() {
