@@ -626,7 +626,7 @@ impl Central {
         for i in &incidents {
             text.push_str(&format!(
                 "{}  {}  {}  {}\n",
-                crate::local_time(i.at_ms),
+                self.office_zone().format_datetime_ms(i.at_ms),
                 i.by,
                 i.kind,
                 i.note

@@ -470,7 +470,7 @@ async fn verify_page(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let c2 = Arc::clone(&c);
-    let today = crate::local_date(unix_now() * 1000);
+    let today = c.office_zone().today();
     let (status, html) = match blocking(move || lookup(&c2, &number).map(|x| (x, number))).await {
         Ok((Some(cert), _)) => (
             StatusCode::OK,

@@ -14,15 +14,16 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use chrono::{Datelike as _, Days, Months};
+use chrono::Datelike as _;
 use rusqlite::{params, Connection, OptionalExtension as _};
+use synaq_core::time;
 use synaq_core::{score, Answers, CategoryId, ExamBank, Iin, Paper};
 use synaq_sync::proto::{Decision, Outcome, ReceiptBody};
 use synaq_sync::sign::sha256_hex;
 use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
 use synaq_wire::SignedResult;
 
-use crate::{db, local_date, Central, CentralError};
+use crate::{db, Central, CentralError};
 
 /// Every code a result can be refused with (the kiosk translates each as `refusal-<code>`).
 pub const RESULT_REFUSALS: [&str; 13] = [
@@ -211,7 +212,7 @@ impl Central {
                 version: rec.bank_version,
             });
         };
-        let date = local_date(rec.finished_wall_ms);
+        let date = self.office_zone().date_of_ms(rec.finished_wall_ms);
         let entry: Option<(String, String, i64)> = tx
             .prepare_cached(
                 "SELECT name, oo_bin, attempt FROM roster
@@ -291,10 +292,9 @@ impl Central {
             let year = date.year();
             let seq = db::next(tx, &format!("cert-{year}"))?;
             let number = format!("KZOT-{year}-{seq:06}");
-            let valid_until = category.certificate_validity_years.and_then(|y| {
-                date.checked_add_months(Months::new(12 * y))
-                    .and_then(|d| d.checked_sub_days(Days::new(1)))
-            });
+            let valid_until = category
+                .certificate_validity_years
+                .and_then(|y| time::valid_until(date, y));
             let rev = db::next(tx, "rev")?;
             tx.prepare_cached(
                 "INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
@@ -309,18 +309,16 @@ impl Central {
                 rec.category,
                 category.name.kk,
                 category.name.ru,
-                date.to_string(),
-                valid_until.map(|d| d.to_string()),
+                time::format_iso(date),
+                valid_until.map(time::format_iso),
                 branch,
                 rev
             ])?;
             Decision::Certified { number }
         } else {
-            let until = date
-                .checked_add_days(Days::new(u64::from(category.retake_window_days)))
-                .unwrap_or(date);
+            let until = time::add_days(date, category.retake_window_days);
             Decision::Failed {
-                retake_until: until.to_string(),
+                retake_until: time::format_iso(until),
             }
         };
         let receipt = Signed::sign(

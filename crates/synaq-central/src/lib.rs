@@ -27,10 +27,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::ExamBank;
+use synaq_core::OfficeZone;
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankError};
 use synaq_seal::keys::write_secret;
@@ -43,23 +44,15 @@ use synaq_sync::{KioskCertificate, PROTOCOL_VERSION};
 
 pub use ingest::Refusal;
 
-/// Kazakhstan's single time zone since 2024 (UTC+5): calendar dates of exams and certificates.
+/// The date at the instant `unix_ms` in the default office zone ([`OfficeZone::ALMATY`]);
+/// a central with another zone uses [`Central::office_zone`].
 pub fn local_date(unix_ms: i64) -> NaiveDate {
-    let tz = FixedOffset::east_opt(5 * 3600).expect("valid offset");
-    DateTime::from_timestamp_millis(unix_ms)
-        .unwrap_or_default()
-        .with_timezone(&tz)
-        .date_naive()
+    OfficeZone::default().date_of_ms(unix_ms)
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in Kazakhstan's time (UTC+5), for reports.
+/// `YYYY-MM-DD HH:MM:SS` in the default office zone, for reports.
 pub fn local_time(unix_ms: i64) -> String {
-    let tz = FixedOffset::east_opt(5 * 3600).expect("valid offset");
-    DateTime::from_timestamp_millis(unix_ms)
-        .unwrap_or_default()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    OfficeZone::default().format_datetime_ms(unix_ms)
 }
 
 /// Unix seconds now.
@@ -125,6 +118,7 @@ pub struct Central {
     base_url: String,
     conn: Mutex<Connection>,
     banks: Mutex<HashMap<(String, u64), Arc<ExamBank>>>,
+    zone: OfficeZone,
 }
 
 impl std::fmt::Debug for Central {
@@ -218,10 +212,12 @@ impl Central {
         })?;
         write_secret(&key_path, &given.to_toml())?;
         let pub_path = dir.join(PUB_FILE);
-        std::fs::write(&pub_path, given.public().to_toml()).map_err(|source| CentralError::Io {
-            path: pub_path.display().to_string(),
-            source,
-        })?;
+        synaq_seal::fs::write_atomic(&pub_path, given.public().to_toml().as_bytes()).map_err(
+            |source| CentralError::Io {
+                path: pub_path.display().to_string(),
+                source,
+            },
+        )?;
         Ok(KeyInstall::Installed)
     }
 
@@ -239,12 +235,12 @@ impl Central {
         })?;
         let pub_path = dir.join(PUB_FILE);
         if !pub_path.exists() {
-            std::fs::write(&pub_path, key.public().to_toml()).map_err(|source| {
-                CentralError::Io {
+            synaq_seal::fs::write_atomic(&pub_path, key.public().to_toml().as_bytes()).map_err(
+                |source| CentralError::Io {
                     path: pub_path.display().to_string(),
                     source,
-                }
-            })?;
+                },
+            )?;
         }
         let reader = load_or_create(&dir.join(READER_FILE), KioskSecret::load, || {
             let k = KioskSecret::generate()?;
@@ -259,7 +255,20 @@ impl Central {
             base_url: base_url.trim_end_matches('/').to_owned(),
             conn: Mutex::new(conn),
             banks: Mutex::new(HashMap::new()),
+            zone: OfficeZone::default(),
         })
+    }
+
+    /// The zone whose calendar dates exams, certificates and retake windows (default
+    /// [`OfficeZone::ALMATY`]).
+    pub fn office_zone(&self) -> OfficeZone {
+        self.zone
+    }
+
+    /// Sets the office zone (a setting: `--office-zone` of `synaq-central`).
+    pub fn with_office_zone(mut self, zone: OfficeZone) -> Central {
+        self.zone = zone;
+        self
     }
 
     /// The central public key kiosks trust.

@@ -2,7 +2,8 @@
 //!
 //! The labels come from the Fluent catalogs (`verify-page-*` in `assets/i18n/*/synaq.ftl`,
 //! through `synaq-i18n`); the HTML is a minijinja template (`page.html`) that escapes every
-//! value, so a name or number from the registry can never inject markup.
+//! value, so a name or number from the registry can never inject markup. Dates are shown as
+//! `dd.MM.yyyy` (`synaq_core::time`); "expired" is decided by the office's date.
 
 use std::sync::LazyLock;
 
@@ -10,7 +11,7 @@ use chrono::NaiveDate;
 use minijinja::value::Serde;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
-use synaq_core::Lang;
+use synaq_core::{time, Lang};
 use synaq_i18n::Localizer;
 use synaq_sync::CertificateInfo;
 
@@ -113,11 +114,19 @@ fn shown(c: &CertificateInfo, lang: Lang, today: NaiveDate) -> Shown {
         } else {
             c.category_ru.clone()
         },
-        issued: c.issued.clone(),
-        valid_until: c.valid_until.clone().unwrap_or_else(|| t("no-expiry")),
+        issued: for_people(&c.issued),
+        valid_until: c
+            .valid_until
+            .as_deref()
+            .map_or_else(|| t("no-expiry"), for_people),
         status,
         class,
     }
+}
+
+/// An ISO date as people read it (`dd.MM.yyyy`); anything else as it is.
+fn for_people(iso: &str) -> String {
+    time::parse_iso(iso).map_or_else(|_| iso.to_owned(), time::format_dmy)
 }
 
 /// Kazakh first unless `lang` asks for Russian.
@@ -203,6 +212,7 @@ mod tests {
         );
         assert!(html.contains("Сертификат нөмірі") && html.contains("Номер сертификата"));
         assert!(html.contains("Жұмысшылар") && html.contains("Рабочие"));
+        assert!(html.contains("<dd>04.12.2026</dd>") && html.contains("<dd>03.12.2027</dd>"));
         assert!(html.find("lang=\"kk\"") < html.find("<section lang=\"ru\""));
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;") && html.contains("&amp;"));

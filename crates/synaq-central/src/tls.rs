@@ -283,12 +283,17 @@ mod tests {
     #[test]
     fn pem_has_unix_lines_of_64_columns() {
         let text = pem("CERTIFICATE", &[7u8; 100]);
-        assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nBwcH"), "{text}");
+        assert!(
+            text.starts_with("-----BEGIN CERTIFICATE-----\nBwcH"),
+            "{text}"
+        );
         assert!(text.ends_with("\n-----END CERTIFICATE-----\n"), "{text}");
         assert!(!text.contains('\r'));
         assert_eq!(text.lines().map(str::len).max(), Some(64));
         assert_eq!(
-            CertificateDer::from_pem_slice(text.as_bytes()).unwrap().as_ref(),
+            CertificateDer::from_pem_slice(text.as_bytes())
+                .unwrap()
+                .as_ref(),
             [7u8; 100]
         );
     }

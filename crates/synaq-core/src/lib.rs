@@ -11,6 +11,7 @@ pub mod id;
 pub mod lang;
 pub mod profile;
 pub mod question;
+pub mod time;
 
 pub use bank::ExamBank;
 pub use exam::{assemble, score, Answers, AssemblyError, Paper, PaperItem, Rng, Score};
@@ -18,3 +19,4 @@ pub use id::{Bin, IdError, Iin, Sex};
 pub use lang::{Lang, Text};
 pub use profile::{Category, CategoryId, ExamProfile, MultipleChoiceScoring, ProfileError};
 pub use question::{AnswerOption, Image, Question, QuestionError, QuestionId, QuestionKind};
+pub use time::OfficeZone;
