@@ -600,6 +600,80 @@ mod tests {
         }
     }
 
+    /// Exhaustive: a new variant does not compile here until it has a number, and the test
+    /// below then fails until [`Refusal::examples`] has one of it.
+    fn ordinal(r: &Refusal) -> usize {
+        match r {
+            Refusal::Unsigned => 0,
+            Refusal::Malformed { .. } => 1,
+            Refusal::BadKioskKey { .. } => 2,
+            Refusal::TooManyResults { .. } => 3,
+            Refusal::UnsupportedVersion { .. } => 4,
+            Refusal::StaleRequest { .. } => 5,
+            Refusal::BadRequestSignature => 6,
+            Refusal::ReplayedRequest => 7,
+            Refusal::CertificateNotFound => 8,
+            Refusal::Unavailable { .. } => 9,
+            Refusal::EvidenceIo { .. } => 10,
+            Refusal::EnrollCodeUnknown => 11,
+            Refusal::EnrollCodeOtherBranch { .. } => 12,
+            Refusal::EnrollCodeUsed => 13,
+            Refusal::EnrollCodeExpired => 14,
+            Refusal::KioskNotEnrolled { .. } => 15,
+            Refusal::KioskRevoked { .. } => 16,
+            Refusal::BadBundleSignature => 17,
+            Refusal::UnsupportedFormat { .. } => 18,
+            Refusal::WrongKiosk { .. } => 19,
+            Refusal::BadResultSignature { .. } => 20,
+            Refusal::AttemptConflict { .. } => 21,
+            Refusal::BankNotIssued { .. } => 22,
+            Refusal::UnknownCategory { .. } => 23,
+            Refusal::InvalidIin => 24,
+            Refusal::NotOnRoster { .. } => 25,
+            Refusal::JournalHeadMissing { .. } => 26,
+            Refusal::ScoreMismatch { .. } => 27,
+            Refusal::AlreadyCertified { .. } => 28,
+            Refusal::RetakeWindowClosed { .. } => 29,
+            Refusal::EvidenceBadAttempt => 30,
+            Refusal::EvidenceNoResult { .. } => 31,
+            Refusal::EvidenceNotExpected { .. } => 32,
+            Refusal::EvidenceBadHead { .. } => 33,
+            Refusal::EvidenceSegmentUnknown { .. } => 34,
+            Refusal::EvidenceSegments { .. } => 35,
+            Refusal::EvidenceBadPath { .. } => 36,
+            Refusal::BadChunk => 37,
+            Refusal::UnsortedManifest => 38,
+            Refusal::EvidenceTooLarge { .. } => 39,
+            Refusal::EvidenceDone { .. } => 40,
+            Refusal::EvidenceOffset { .. } => 41,
+            Refusal::EvidenceMissing { .. } => 42,
+            Refusal::EvidenceUnreadable { .. } => 43,
+            Refusal::EvidenceExtraOnMedia { .. } => 44,
+            Refusal::EvidenceMediaMismatch { .. } => 45,
+            Refusal::EvidenceOtherManifest { .. } => 46,
+            Refusal::EvidenceMismatch { .. } => 47,
+        }
+    }
+
+    #[test]
+    fn the_examples_cover_every_variant() {
+        let seen: std::collections::BTreeSet<usize> =
+            Refusal::examples().iter().map(ordinal).collect();
+        assert_eq!(seen, (0..48).collect());
+    }
+
+    /// The kiosk shows a result's refusal as `refusal-<code>` from the catalogs.
+    #[test]
+    fn every_result_code_is_in_the_kiosks_catalogs() {
+        let l10n = synaq_i18n::Localizer::new().unwrap();
+        for code in crate::ingest::RESULT_REFUSALS {
+            for lang in synaq_core::Lang::ALL {
+                let key = format!("refusal-{code}");
+                assert!(l10n.has(lang, &key), "{key} missing in {}", lang.code());
+            }
+        }
+    }
+
     #[test]
     fn messages_have_no_placeholders_left() {
         for r in Refusal::examples() {
