@@ -413,3 +413,19 @@ admin-from-central = ЕУМЦ list
 admin-needs-password = no password on this kiosk yet
 admin-set-password = Set a password
 bank-malformed-header = The bank's header is malformed. Contact ЕУМЦ.
+
+## ЕУМЦ's public verification page /v/{number} (synaq-central; shown in kk and ru)
+verify-page-issuer = ЕУМЦ
+verify-page-title = Certificate of the occupational-safety knowledge check
+verify-page-number = Certificate number
+verify-page-name = Full name
+verify-page-iin = IIN
+verify-page-category = Category
+verify-page-issued = Issued on
+verify-page-valid-until = Valid until
+verify-page-no-expiry = No expiry
+verify-page-status = Status
+verify-page-valid = Valid
+verify-page-expired = Expired
+verify-page-revoked = Revoked
+verify-page-not-found = There is no certificate with this number in the registry.

@@ -397,3 +397,19 @@ admin-from-central = ЕУМЦ тізімі
 admin-needs-password = бұл киоскіде әлі құпиясөз жоқ
 admin-set-password = Құпиясөз орнату
 bank-malformed-header = Банк тақырыбы дұрыс құрылмаған. ЕУМЦ-ға хабарласыңыз.
+
+## ЕУМЦ's public verification page /v/{number} (synaq-central; shown in kk and ru)
+verify-page-issuer = ЕУМЦ
+verify-page-title = Еңбекті қорғау бойынша білімді тексеру сертификаты
+verify-page-number = Сертификат нөмірі
+verify-page-name = Аты-жөні
+verify-page-iin = ЖСН
+verify-page-category = Санат
+verify-page-issued = Берілген күні
+verify-page-valid-until = Жарамдылық мерзімі
+verify-page-no-expiry = Мерзімсіз
+verify-page-status = Мәртебесі
+verify-page-valid = Жарамды
+verify-page-expired = Мерзімі өткен
+verify-page-revoked = Кері қайтарылған
+verify-page-not-found = Мұндай нөмірлі сертификат тізілімде жоқ.

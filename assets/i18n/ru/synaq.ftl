@@ -416,3 +416,19 @@ admin-from-central = список ЕУМЦ
 admin-needs-password = на этом киоске ещё нет пароля
 admin-set-password = Задать пароль
 bank-malformed-header = Заголовок банка сформирован неверно. Обратитесь в ЕУМЦ.
+
+## ЕУМЦ's public verification page /v/{number} (synaq-central; shown in kk and ru)
+verify-page-issuer = ЕУМЦ
+verify-page-title = Сертификат о проверке знаний по охране труда
+verify-page-number = Номер сертификата
+verify-page-name = ФИО
+verify-page-iin = ИИН
+verify-page-category = Категория
+verify-page-issued = Дата выдачи
+verify-page-valid-until = Действителен до
+verify-page-no-expiry = Бессрочно
+verify-page-status = Статус
+verify-page-valid = Действителен
+verify-page-expired = Истёк
+verify-page-revoked = Отозван
+verify-page-not-found = Сертификата с таким номером нет в реестре.

@@ -16,7 +16,6 @@ use std::sync::{Mutex, OnceLock};
 
 use rusqlite::{params, OptionalExtension as _};
 use synaq_proctor::{ChainHead, EvidenceError, EvidenceReader, EvidenceSecret, PixelFormat};
-use synaq_store::{IncidentRecord, SignedResult};
 use synaq_sync::evidence::{
     decode_chunk, manifest_digest, path_ok, segment_of, ChunkAck, EvidenceChunk, EvidenceComplete,
     EvidenceFile, EvidenceReceipt, EvidenceReceiptBody, EvidenceStatus, StoredFile, FRAMES_DIR,
@@ -24,6 +23,7 @@ use synaq_sync::evidence::{
 };
 use synaq_sync::files::{copy_hashed, sha256_file, sync_dir, CopyError};
 use synaq_sync::{Signed, PROTOCOL_VERSION};
+use synaq_wire::{IncidentRecord, SignedResult};
 
 use crate::ingest::Refusal;
 use crate::{Central, CentralError};
@@ -58,13 +58,10 @@ fn attempt_ok(a: &str) -> bool {
 }
 
 fn io_refusal(path: &Path, e: std::io::Error) -> Refusal {
-    Refusal::new(
-        "central-unavailable",
-        format!(
-            "central could not use the evidence file {} ({e}): retry later",
-            path.display()
-        ),
-    )
+    Refusal::EvidenceIo {
+        path: path.display().to_string(),
+        error: e.to_string(),
+    }
 }
 
 /// Every file under `dir`, as (relative path with `/`, size).
@@ -164,20 +161,12 @@ impl Central {
 
     /// The heads the evidence of `attempt`, sent by `kiosk`, must match.
     fn expected_heads(&self, kiosk: &str, attempt: &str) -> Result<Vec<ChainHead>, Refusal> {
-        let unavailable = |e: CentralError| Refusal::new("central-unavailable", e.to_string());
+        let unavailable = |e: CentralError| Refusal::unavailable(e);
         if !attempt_ok(attempt) {
-            return Err(Refusal::new(
-                "evidence-no-result",
-                "the attempt id is not one a kiosk makes: check the kiosk's version",
-            ));
+            return Err(Refusal::EvidenceBadAttempt);
         }
-        let no_result = || {
-            Refusal::new(
-                "evidence-no-result",
-                format!(
-                    "ЕУМЦ has no result of attempt {attempt} from this kiosk: deliver the result first (sync again); evidence is accepted only from the kiosk that delivered the result"
-                ),
-            )
+        let no_result = || Refusal::EvidenceNoResult {
+            attempt: attempt.to_owned(),
         };
         let (from, result) = self
             .stored_result(attempt)
@@ -187,18 +176,13 @@ impl Central {
             return Err(no_result());
         }
         let Some(head) = result.record.evidence_head.as_deref() else {
-            return Err(Refusal::new(
-                "evidence-not-expected",
-                format!(
-                    "the signed result of attempt {attempt} names no webcam evidence: there is nothing to upload"
-                ),
-            ));
+            return Err(Refusal::EvidenceNotExpected {
+                attempt: attempt.to_owned(),
+            });
         };
-        segment_heads(head).map_err(|e| {
-            Refusal::new(
-                "evidence-segments",
-                format!("the signed result of attempt {attempt} has an unreadable evidence head ({e}): report it to ЕУМЦ"),
-            )
+        segment_heads(head).map_err(|e| Refusal::EvidenceBadHead {
+            attempt: attempt.to_owned(),
+            error: e.to_string(),
         })
     }
 
@@ -207,7 +191,7 @@ impl Central {
         self.expected_heads(kiosk, attempt)?;
         let receipt = self
             .evidence_receipt(attempt)
-            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?;
+            .map_err(Refusal::unavailable)?;
         let files = match &receipt {
             Some(r) => r
                 .body
@@ -237,12 +221,9 @@ impl Central {
     }
 
     fn bad_path(path: &str) -> Refusal {
-        Refusal::new(
-            "evidence-bad-path",
-            format!(
-                "{path:?} is not an evidence file path (only N/evidence.json and N/frames/NNNNNNNN.sef are): nothing was stored; update the kiosk"
-            ),
-        )
+        Refusal::EvidenceBadPath {
+            path: path.to_owned(),
+        }
     }
 
     /// `POST /v1/evidence/chunk` for `kiosk`: appends when `offset` is the stored size.
@@ -253,44 +234,30 @@ impl Central {
         let heads = self.expected_heads(kiosk, &c.attempt_id)?;
         let seg = segment_of(&c.path).unwrap_or(0) as usize;
         if seg > heads.len() {
-            return Err(Refusal::new(
-                "evidence-segments",
-                format!(
-                    "{} is in segment {seg}, but the signed result names {} segment(s): nothing was stored",
-                    c.path,
-                    heads.len()
-                ),
-            ));
+            return Err(Refusal::EvidenceSegmentUnknown {
+                path: c.path.clone(),
+                segment: seg,
+                segments: heads.len(),
+            });
         }
         let Some(data) = decode_chunk(&c.data) else {
-            return Err(Refusal::new(
-                "bad-request",
-                "a chunk's data must be base64 of at most 512 KiB: update the kiosk",
-            ));
+            return Err(Refusal::BadChunk);
         };
         if c.offset.saturating_add(data.len() as u64) > MAX_FILE {
-            return Err(Refusal::new(
-                "evidence-too-large",
-                format!(
-                    "{} would exceed {} MiB, far more than a sealed frame: nothing was stored; report it to ЕУМЦ",
-                    c.path,
-                    MAX_FILE >> 20
-                ),
-            ));
+            return Err(Refusal::EvidenceTooLarge {
+                path: c.path.clone(),
+                max_mib: MAX_FILE >> 20,
+            });
         }
         let _g = lock();
         if self
             .evidence_receipt(&c.attempt_id)
-            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?
+            .map_err(Refusal::unavailable)?
             .is_some()
         {
-            return Err(Refusal::new(
-                "evidence-done",
-                format!(
-                    "the evidence of attempt {} was already received completely: ask for its receipt (status)",
-                    c.attempt_id
-                ),
-            ));
+            return Err(Refusal::EvidenceDone {
+                attempt: c.attempt_id.clone(),
+            });
         }
         let path = self.evidence_part(&c.attempt_id).join(&c.path);
         let have = match std::fs::metadata(&path) {
@@ -299,13 +266,11 @@ impl Central {
             Err(e) => return Err(io_refusal(&path, e)),
         };
         if have != c.offset {
-            return Err(Refusal::new(
-                "evidence-offset",
-                format!(
-                    "central holds {have} bytes of {}, not {}: resume from byte {have}",
-                    c.path, c.offset
-                ),
-            ));
+            return Err(Refusal::EvidenceOffset {
+                path: c.path.clone(),
+                have,
+                offset: c.offset,
+            });
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_refusal(parent, e))?;
@@ -371,13 +336,9 @@ impl Central {
             return Ok(r);
         }
         check_manifest(files)?;
-        let missing = |what: String| {
-            Refusal::new(
-                "evidence-missing",
-                format!(
-                    "the evidence of attempt {attempt} is not on the removable media ({what}): copy the whole synaq-evidence-… directory next to the .synaqout file and import again; the kiosk keeps its copy"
-                ),
-            )
+        let missing = |detail: String| Refusal::EvidenceMissing {
+            attempt: attempt.to_owned(),
+            detail,
         };
         let Some(from) = from else {
             return Err(missing("no evidence directory was given".into()));
@@ -389,12 +350,10 @@ impl Central {
         let on_media = list_files(&src).map_err(|e| missing(format!("{}: {e}", src.display())))?;
         let listed: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         if let Some(extra) = on_media.keys().find(|p| !listed.contains(p.as_str())) {
-            return Err(Refusal::new(
-                "evidence-mismatch",
-                format!(
-                    "{extra} of attempt {attempt} is on the removable media but not in the kiosk's signed manifest: the evidence was altered on the way; nothing was accepted; export again from the kiosk"
-                ),
-            ));
+            return Err(Refusal::EvidenceExtraOnMedia {
+                attempt: attempt.to_owned(),
+                path: extra.clone(),
+            });
         }
         let staging = self.evidence_root().join(format!("{attempt}.media"));
         if staging.exists() {
@@ -438,22 +397,19 @@ impl Central {
             match copy_hashed(&from, &to) {
                 Ok((size, sha256)) if size == f.size && sha256 == f.sha256 => {}
                 Ok((size, _)) => {
-                    return Err(Refusal::new(
-                        "evidence-mismatch",
-                        format!(
-                            "the evidence file {} of attempt {attempt} on the removable media ({size} bytes) differs from the kiosk's signed manifest ({} bytes, SHA-256 {}): it was altered or damaged on the way; nothing was accepted; export again from the kiosk",
-                            f.path, f.size, f.sha256
-                        ),
-                    ))
+                    return Err(Refusal::EvidenceMediaMismatch {
+                        attempt: attempt.to_owned(),
+                        path: f.path.clone(),
+                        size,
+                        expected_size: f.size,
+                        expected_sha256: f.sha256.clone(),
+                    })
                 }
                 Err(CopyError::Read(e)) => {
-                    return Err(Refusal::new(
-                        "evidence-missing",
-                        format!(
-                            "cannot read the evidence file {} on the removable media ({e}): nothing was accepted; copy the evidence directory again and import again",
-                            from.display()
-                        ),
-                    ))
+                    return Err(Refusal::EvidenceUnreadable {
+                        path: from.display().to_string(),
+                        error: e.to_string(),
+                    })
                 }
                 Err(CopyError::Write(e)) => return Err(io_refusal(&to, e)),
             }
@@ -474,19 +430,16 @@ impl Central {
     ) -> Result<Option<EvidenceReceipt>, Refusal> {
         let Some(r) = self
             .evidence_receipt(attempt)
-            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?
+            .map_err(Refusal::unavailable)?
         else {
             return Ok(None);
         };
         if r.body.manifest_sha256 == digest {
             return Ok(Some(r));
         }
-        Err(Refusal::new(
-            "evidence-mismatch",
-            format!(
-                "the evidence of attempt {attempt} was already received with other files: the kiosk's copy changed; report it to ЕУМЦ security"
-            ),
-        ))
+        Err(Refusal::EvidenceOtherManifest {
+            attempt: attempt.to_owned(),
+        })
     }
 
     /// The files in `dir` equal the manifest byte for byte and the segments match the signed
@@ -504,13 +457,9 @@ impl Central {
         now: i64,
     ) -> Result<EvidenceReceipt, Refusal> {
         let stored = list_files(dir).map_err(|e| io_refusal(dir, e))?;
-        let mismatch = |what: String| {
-            Refusal::new(
-                "evidence-mismatch",
-                format!(
-                    "the evidence of attempt {attempt} at ЕУМЦ does not match the kiosk's manifest ({what}): nothing was accepted; the kiosk keeps its copy"
-                ),
-            )
+        let mismatch = |detail: String| Refusal::EvidenceMismatch {
+            attempt: attempt.to_owned(),
+            detail,
         };
         let listed: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         if let Some(extra) = stored.keys().find(|p| !listed.contains(p.as_str())) {
@@ -537,7 +486,7 @@ impl Central {
                 )));
             }
         }
-        check_segments(files, heads).map_err(|m| Refusal::new("evidence-segments", m))?;
+        check_segments(files, heads).map_err(|detail| Refusal::EvidenceSegments { detail })?;
         // Everything checks: keep it under the final name, then sign and store the receipt.
         let fin = self.evidence_dir(attempt);
         if dir != fin {
@@ -677,7 +626,7 @@ impl Central {
         for i in &incidents {
             text.push_str(&format!(
                 "{}  {}  {}  {}\n",
-                crate::local_time(i.at_ms),
+                self.office_zone().format_datetime_ms(i.at_ms),
                 i.by,
                 i.kind,
                 i.note
@@ -703,20 +652,13 @@ fn check_manifest(files: &[EvidenceFile]) -> Result<(), Refusal> {
         return Err(Central::bad_path(&bad.path));
     }
     if files.windows(2).any(|w| w[0].path >= w[1].path) {
-        return Err(Refusal::new(
-            "bad-request",
-            "the evidence manifest must be sorted by path, without repeats: update the kiosk",
-        ));
+        return Err(Refusal::UnsortedManifest);
     }
     if let Some(big) = files.iter().find(|f| f.size > MAX_FILE) {
-        return Err(Refusal::new(
-            "evidence-too-large",
-            format!(
-                "{} would exceed {} MiB, far more than a sealed frame: nothing was stored; report it to ЕУМЦ",
-                big.path,
-                MAX_FILE >> 20
-            ),
-        ));
+        return Err(Refusal::EvidenceTooLarge {
+            path: big.path.clone(),
+            max_mib: MAX_FILE >> 20,
+        });
     }
     Ok(())
 }

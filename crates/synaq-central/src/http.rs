@@ -1,10 +1,11 @@
 //! The HTTPS API (axum over rustls, [`crate::tls`]). Every answer, errors included, is signed with the central key over
-//! the request's nonce, the status and the body (see `synaq_sync::sign`).
+//! the request's nonce, the status and the body (see `synaq_sync::sign`). Kiosk requests are
+//! authenticated by the extractors [`SignedKiosk`] and [`Enrolling`], never in a handler.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -76,38 +77,26 @@ fn json<T: serde::Serialize>(c: &Central, nonce: &str, value: &T) -> Response {
     )
 }
 
-fn status_of(code: &str) -> StatusCode {
-    match code {
-        "bad-request" | "unsupported-version" => StatusCode::BAD_REQUEST,
-        "kiosk-revoked" | "enroll-code-used" | "enroll-code-expired" | "enroll-code-invalid" => {
-            StatusCode::FORBIDDEN
-        }
-        "central-unavailable" => StatusCode::SERVICE_UNAVAILABLE,
-        "not-found" | "evidence-no-result" => StatusCode::NOT_FOUND,
-        "evidence-bad-path" => StatusCode::BAD_REQUEST,
-        "evidence-offset"
-        | "evidence-done"
-        | "evidence-mismatch"
-        | "evidence-segments"
-        | "evidence-not-expected" => StatusCode::CONFLICT,
-        "evidence-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
-        _ => StatusCode::UNAUTHORIZED,
-    }
-}
-
 fn refuse(c: &Central, nonce: &str, r: Refusal) -> Response {
-    let status = status_of(&r.code);
     signed(
         c,
         nonce,
-        status,
+        r.status(),
         "application/json",
         serde_json::to_vec(&ErrorBody {
-            code: r.code,
-            message: r.message,
+            code: r.code().to_owned(),
+            message: r.to_string(),
         })
         .expect("errors serialize"),
     )
+}
+
+/// The answer to a kiosk: the value as JSON, or the refusal with its status; signed either way.
+fn reply<T: serde::Serialize>(c: &Central, nonce: &str, r: Result<T, Refusal>) -> Response {
+    match r {
+        Ok(v) => json(c, nonce, &v),
+        Err(e) => refuse(c, nonce, e),
+    }
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -115,12 +104,7 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn parse_auth(h: &HeaderMap) -> Result<RequestAuth, Refusal> {
-    let missing = || {
-        Refusal::new(
-            "bad-request",
-            "the request is not signed (x-synaq-* headers missing): update the kiosk",
-        )
-    };
+    let missing = || Refusal::Unsigned;
     Ok(RequestAuth {
         kiosk: header(h, H_KIOSK).ok_or_else(missing)?.to_owned(),
         time: header(h, H_TIME)
@@ -141,27 +125,18 @@ fn check_auth(
     now: i64,
 ) -> Result<(), Refusal> {
     if (auth.time - now).abs() > MAX_SKEW_SECS {
-        return Err(Refusal::new(
-            "stale-request",
-            format!(
-                "the request's time is {} s away from ЕУМЦ's clock (at most {MAX_SKEW_SECS} s allowed): set the kiosk's clock",
-                auth.time - now
-            ),
-        ));
+        return Err(Refusal::StaleRequest {
+            skew_secs: auth.time - now,
+            max_secs: MAX_SKEW_SECS,
+        });
     }
     if auth.nonce.len() != 32 || !auth.verify(ed25519, "POST", path, body) {
-        return Err(Refusal::new(
-            "bad-signature",
-            "the request's signature does not verify with this kiosk's enrolled key",
-        ));
+        return Err(Refusal::BadRequestSignature);
     }
     match c.use_nonce(&auth.kiosk, &auth.nonce, now) {
         Ok(true) => Ok(()),
-        Ok(false) => Err(Refusal::new(
-            "replayed-request",
-            "this request was already received (same nonce): a replay is refused",
-        )),
-        Err(e) => Err(Refusal::new("central-unavailable", e.to_string())),
+        Ok(false) => Err(Refusal::ReplayedRequest),
+        Err(e) => Err(Refusal::unavailable(e)),
     }
 }
 
@@ -175,39 +150,33 @@ fn authenticate(
 ) -> Result<String, Refusal> {
     let row = c
         .kiosk(&auth.kiosk)
-        .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?
-        .ok_or_else(|| {
-            Refusal::new(
-                "kiosk-not-enrolled",
-                format!(
-                    "kiosk {} is not enrolled with ЕУМЦ: enroll it with a code from ЕУМЦ",
-                    auth.kiosk
-                ),
-            )
+        .map_err(Refusal::unavailable)?
+        .ok_or_else(|| Refusal::KioskNotEnrolled {
+            kiosk: auth.kiosk.clone(),
         })?;
     check_auth(c, auth, &row.ed25519, path, body, now)?;
     if row.revoked {
-        return Err(Refusal::new(
-            "kiosk-revoked",
-            format!("kiosk {} was revoked by ЕУМЦ: contact ЕУМЦ", auth.kiosk),
-        ));
+        return Err(Refusal::KioskRevoked {
+            kiosk: auth.kiosk.clone(),
+        });
     }
     Ok(auth.kiosk.clone())
 }
 
 fn version_ok(v: u32) -> Result<(), Refusal> {
     if v != PROTOCOL_VERSION {
-        return Err(Refusal::new(
-            "unsupported-version",
-            format!("protocol version {v} is not supported (central speaks {PROTOCOL_VERSION}): update the kiosk"),
-        ));
+        return Err(Refusal::UnsupportedVersion {
+            got: v,
+            speaks: PROTOCOL_VERSION,
+        });
     }
     Ok(())
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Refusal> {
-    serde_json::from_slice(body)
-        .map_err(|e| Refusal::new("bad-request", format!("the request does not parse: {e}")))
+    serde_json::from_slice(body).map_err(|e| Refusal::Malformed {
+        error: e.to_string(),
+    })
 }
 
 async fn blocking<T: Send + 'static>(
@@ -215,162 +184,267 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, Refusal> {
     tokio::task::spawn_blocking(f)
         .await
-        .unwrap_or_else(|e| Err(Refusal::new("central-unavailable", e.to_string())))
+        .unwrap_or_else(|e| Err(Refusal::unavailable(e)))
 }
 
-async fn enroll(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
-    let nonce = header(&h, H_NONCE).unwrap_or("").to_owned();
-    let c2 = Arc::clone(&c);
-    let r = blocking(move || {
-        let auth = parse_auth(&h)?;
-        let req: EnrollRequest = parse(&body)?;
-        version_ok(req.v)?;
-        let public = KioskPublic::from_toml(&req.kiosk_public)
-            .map_err(|e| Refusal::new("bad-request", format!("the kiosk's public key: {e}")))?;
-        let now = unix_now();
-        check_auth(&c2, &auth, &public.ed25519, "/v1/enroll", &body, now)?;
-        c2.enroll(&req, now)
-    })
-    .await;
-    match r {
-        Ok(cert) => json(&c, &nonce, &cert),
-        Err(e) => refuse(&c, &nonce, e),
+/// A protocol message with a version field.
+pub trait Versioned {
+    /// The message's protocol version.
+    fn version(&self) -> u32;
+}
+
+macro_rules! versioned {
+    ($($t:ty),*) => {$(
+        impl Versioned for $t {
+            fn version(&self) -> u32 {
+                self.v
+            }
+        }
+    )*};
+}
+versioned!(
+    EnrollRequest,
+    PullRequest,
+    PushRequest,
+    EvidenceStatusRequest,
+    EvidenceChunk,
+    EvidenceComplete
+);
+
+/// A refused request, answered signed over its nonce (the extractors' rejection).
+#[derive(Debug)]
+pub struct Refused {
+    central: Shared,
+    nonce: String,
+    refusal: Refusal,
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        refuse(&self.central, &self.nonce, self.refusal)
     }
 }
 
-async fn pull(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
-    let nonce = header(&h, H_NONCE).unwrap_or("").to_owned();
-    let c2 = Arc::clone(&c);
-    let r = blocking(move || {
-        let auth = parse_auth(&h)?;
-        let now = unix_now();
-        let kiosk = authenticate(&c2, &auth, "/v1/pull", &body, now)?;
-        let req: PullRequest = parse(&body)?;
-        version_ok(req.v)?;
-        c2.prune_nonces(now)
-            .map_err(|e| Refusal::new("central-unavailable", e.to_string()))?;
-        c2.pull(&kiosk, req.since, now)
-    })
-    .await;
-    match r {
-        Ok(p) => json(&c, &nonce, &p),
-        Err(e) => refuse(&c, &nonce, e),
+/// The parts every signed request has: its nonce (for the answer's signature), its auth
+/// headers and its raw body (what the signature covers), and central's time.
+struct RawSigned {
+    central: Shared,
+    nonce: String,
+    auth: Result<RequestAuth, Refusal>,
+    path: String,
+    body: Bytes,
+    now: i64,
+}
+
+impl RawSigned {
+    async fn read(req: Request, central: &Shared) -> Result<RawSigned, Response> {
+        let (parts, body) = req.into_parts();
+        let nonce = header(&parts.headers, H_NONCE).unwrap_or("").to_owned();
+        let auth = parse_auth(&parts.headers);
+        let path = parts.uri.path().to_owned();
+        let req = Request::from_parts(parts, body);
+        // Too large or cut off: axum's own (unsigned) answer, as before.
+        let body = Bytes::from_request(req, central)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(RawSigned {
+            central: Arc::clone(central),
+            nonce,
+            auth,
+            path,
+            body,
+            now: unix_now(),
+        })
+    }
+
+    fn refused(&self, refusal: Refusal) -> Response {
+        Refused {
+            central: Arc::clone(&self.central),
+            nonce: self.nonce.clone(),
+            refusal,
+        }
+        .into_response()
     }
 }
 
-async fn push(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
-    let nonce = header(&h, H_NONCE).unwrap_or("").to_owned();
+/// A request from an enrolled, unrevoked kiosk: signed with its enrolled key within
+/// [`MAX_SKEW_SECS`] of central's clock, with a fresh nonce, whose body parses as `T` of
+/// central's protocol version. Checks in that order; a failure is answered signed, with the
+/// refusal's status.
+#[derive(Debug)]
+pub struct SignedKiosk<T> {
+    /// The kiosk's id.
+    pub kiosk: String,
+    /// The parsed body.
+    pub body: T,
+    /// The request's nonce (the answer is signed over it).
+    pub nonce: String,
+    /// Central's time when the request arrived (Unix seconds).
+    pub now: i64,
+}
+
+impl<T> FromRequest<Shared> for SignedKiosk<T>
+where
+    T: for<'de> Deserialize<'de> + Versioned + Send + 'static,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, central: &Shared) -> Result<Self, Response> {
+        let raw = RawSigned::read(req, central).await?;
+        let (c, auth, path, body, now) = (
+            Arc::clone(&raw.central),
+            raw.auth.clone(),
+            raw.path.clone(),
+            raw.body.clone(),
+            raw.now,
+        );
+        let checked = blocking(move || {
+            let kiosk = authenticate(&c, &auth?, &path, &body, now)?;
+            let req: T = parse(&body)?;
+            version_ok(req.version())?;
+            Ok((kiosk, req))
+        })
+        .await;
+        match checked {
+            Ok((kiosk, body)) => Ok(SignedKiosk {
+                kiosk,
+                body,
+                nonce: raw.nonce,
+                now,
+            }),
+            Err(r) => Err(raw.refused(r)),
+        }
+    }
+}
+
+/// An enrollment: signed with the new kiosk's own key (proof of possession, the key is in
+/// the body), within the clock skew, with a fresh nonce, of central's protocol version.
+#[derive(Debug)]
+pub struct Enrolling {
+    /// The request.
+    pub request: EnrollRequest,
+    /// The request's nonce.
+    pub nonce: String,
+    /// Central's time (Unix seconds).
+    pub now: i64,
+}
+
+impl FromRequest<Shared> for Enrolling {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, central: &Shared) -> Result<Self, Response> {
+        let raw = RawSigned::read(req, central).await?;
+        let (c, auth, path, body, now) = (
+            Arc::clone(&raw.central),
+            raw.auth.clone(),
+            raw.path.clone(),
+            raw.body.clone(),
+            raw.now,
+        );
+        let checked = blocking(move || {
+            let auth = auth?;
+            let req: EnrollRequest = parse(&body)?;
+            version_ok(req.version())?;
+            let public =
+                KioskPublic::from_toml(&req.kiosk_public).map_err(|e| Refusal::BadKioskKey {
+                    error: e.to_string(),
+                })?;
+            check_auth(&c, &auth, &public.ed25519, &path, &body, now)?;
+            Ok(req)
+        })
+        .await;
+        match checked {
+            Ok(request) => Ok(Enrolling {
+                request,
+                nonce: raw.nonce,
+                now,
+            }),
+            Err(r) => Err(raw.refused(r)),
+        }
+    }
+}
+
+async fn enroll(State(c): State<Shared>, e: Enrolling) -> Response {
     let c2 = Arc::clone(&c);
+    let r = blocking(move || c2.enroll(&e.request, e.now)).await;
+    reply(&c, &e.nonce, r)
+}
+
+async fn pull(State(c): State<Shared>, k: SignedKiosk<PullRequest>) -> Response {
+    let c2 = Arc::clone(&c);
+    let SignedKiosk {
+        kiosk,
+        body,
+        nonce,
+        now,
+    } = k;
     let r = blocking(move || {
-        let auth = parse_auth(&h)?;
-        let now = unix_now();
-        let kiosk = authenticate(&c2, &auth, "/v1/push", &body, now)?;
-        let req: PushRequest = parse(&body)?;
-        version_ok(req.v)?;
-        if req.results.len() > MAX_PUSH {
-            return Err(Refusal::new(
-                "bad-request",
-                format!("at most {MAX_PUSH} results per push"),
-            ));
+        c2.prune_nonces(now).map_err(Refusal::unavailable)?;
+        c2.pull(&kiosk, body.since, now)
+    })
+    .await;
+    reply(&c, &nonce, r)
+}
+
+async fn push(State(c): State<Shared>, k: SignedKiosk<PushRequest>) -> Response {
+    let c2 = Arc::clone(&c);
+    let SignedKiosk {
+        kiosk,
+        body,
+        nonce,
+        now,
+    } = k;
+    let r = blocking(move || {
+        if body.results.len() > MAX_PUSH {
+            return Err(Refusal::TooManyResults { max: MAX_PUSH });
         }
         let outcomes = c2
-            .ingest(Some(&kiosk), &req.results, now)
-            .map_err(|e| Refusal::new("central-unavailable", format!("{e}: retry later")))?;
+            .ingest(Some(&kiosk), &body.results, now)
+            .map_err(Refusal::unavailable)?;
         Ok(PushResponse {
             v: PROTOCOL_VERSION,
             outcomes,
         })
     })
     .await;
-    match r {
-        Ok(p) => json(&c, &nonce, &p),
-        Err(e) => refuse(&c, &nonce, e),
-    }
+    reply(&c, &nonce, r)
 }
 
-/// One authenticated kiosk request: auth, parse, version, then `f` with the kiosk id.
-async fn kiosk_call<Q, R>(
-    c: Shared,
-    h: HeaderMap,
-    body: Bytes,
-    path: &'static str,
-    version: fn(&Q) -> u32,
-    f: fn(&Central, &str, Q, i64) -> Result<R, Refusal>,
-) -> Response
-where
-    Q: for<'de> Deserialize<'de> + Send + 'static,
-    R: serde::Serialize + Send + 'static,
-{
-    let nonce = header(&h, H_NONCE).unwrap_or("").to_owned();
+async fn evidence_status(
+    State(c): State<Shared>,
+    k: SignedKiosk<EvidenceStatusRequest>,
+) -> Response {
     let c2 = Arc::clone(&c);
-    let r = blocking(move || {
-        let auth = parse_auth(&h)?;
-        let now = unix_now();
-        let kiosk = authenticate(&c2, &auth, path, &body, now)?;
-        let req: Q = parse(&body)?;
-        version_ok(version(&req))?;
-        f(&c2, &kiosk, req, now)
-    })
-    .await;
-    match r {
-        Ok(v) => json(&c, &nonce, &v),
-        Err(e) => refuse(&c, &nonce, e),
-    }
+    let r = blocking(move || c2.evidence_status(&k.kiosk, &k.body.attempt_id)).await;
+    reply(&c, &k.nonce, r)
 }
 
-async fn evidence_status(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
-    kiosk_call(
-        c,
-        h,
-        body,
-        "/v1/evidence/status",
-        |q: &EvidenceStatusRequest| q.v,
-        |c, kiosk, q, _| c.evidence_status(kiosk, &q.attempt_id),
-    )
-    .await
+async fn evidence_chunk(State(c): State<Shared>, k: SignedKiosk<EvidenceChunk>) -> Response {
+    let c2 = Arc::clone(&c);
+    let (kiosk, nonce) = (k.kiosk, k.nonce);
+    let body = k.body;
+    let r = blocking(move || c2.evidence_chunk(&kiosk, &body)).await;
+    reply(&c, &nonce, r)
 }
 
-async fn evidence_chunk(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
-    kiosk_call(
-        c,
-        h,
-        body,
-        "/v1/evidence/chunk",
-        |q: &EvidenceChunk| q.v,
-        |c, kiosk, q, _| c.evidence_chunk(kiosk, &q),
-    )
-    .await
-}
-
-async fn evidence_complete(State(c): State<Shared>, h: HeaderMap, body: Bytes) -> Response {
-    kiosk_call(
-        c,
-        h,
-        body,
-        "/v1/evidence/complete",
-        |q: &EvidenceComplete| q.v,
-        |c, kiosk, q, now| c.evidence_complete(kiosk, &q, now),
-    )
-    .await
+async fn evidence_complete(State(c): State<Shared>, k: SignedKiosk<EvidenceComplete>) -> Response {
+    let c2 = Arc::clone(&c);
+    let (kiosk, nonce, now) = (k.kiosk, k.nonce, k.now);
+    let body = k.body;
+    let r = blocking(move || c2.evidence_complete(&kiosk, &body, now)).await;
+    reply(&c, &nonce, r)
 }
 
 fn lookup(c: &Central, number: &str) -> Result<Option<synaq_sync::CertificateInfo>, Refusal> {
     c.certificate(number)
-        .map_err(|e: CentralError| Refusal::new("central-unavailable", e.to_string()))
+        .map_err(|e: CentralError| Refusal::unavailable(e))
 }
 
 async fn certificate_json(State(c): State<Shared>, Path(number): Path<String>) -> Response {
     let c2 = Arc::clone(&c);
     match blocking(move || lookup(&c2, &number)).await {
         Ok(Some(cert)) => json(&c, "", &cert),
-        Ok(None) => refuse(
-            &c,
-            "",
-            Refusal::new(
-                "not-found",
-                "no certificate with this number in the registry",
-            ),
-        ),
+        Ok(None) => refuse(&c, "", Refusal::CertificateNotFound),
         Err(e) => refuse(&c, "", e),
     }
 }
@@ -396,14 +470,17 @@ async fn verify_page(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let c2 = Arc::clone(&c);
-    let today = crate::local_date(unix_now() * 1000);
+    let today = c.office_zone().today();
     let (status, html) = match blocking(move || lookup(&c2, &number).map(|x| (x, number))).await {
         Ok((Some(cert), _)) => (
             StatusCode::OK,
             page::certificate(&cert, today, q.lang.as_deref()),
         ),
         Ok((None, number)) => (StatusCode::NOT_FOUND, page::not_found(&number)),
-        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, page::not_found(&e.message)),
+        Err(e) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            page::not_found(&e.to_string()),
+        ),
     };
     signed(
         &c,

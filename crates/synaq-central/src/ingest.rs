@@ -14,18 +14,16 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use chrono::{Datelike as _, Days, Months};
+use chrono::Datelike as _;
 use rusqlite::{params, Connection, OptionalExtension as _};
-use synaq_core::{score, Answers, CategoryId, Iin, Paper};
-use synaq_store::{ExamBank, SignedResult};
+use synaq_core::time;
+use synaq_core::{score, Answers, CategoryId, ExamBank, Iin, Paper};
 use synaq_sync::proto::{Decision, Outcome, ReceiptBody};
-use synaq_sync::sign::{sha256_hex, verify_b64};
+use synaq_sync::sign::sha256_hex;
 use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
+use synaq_wire::SignedResult;
 
-use crate::{db, local_date, Central, CentralError};
-
-/// The domain of a kiosk's result signature (`synaq_store::result`).
-const RESULT_DOMAIN: &[u8] = b"synaq result v1\0";
+use crate::{db, Central, CentralError};
 
 /// Every code a result can be refused with (the kiosk translates each as `refusal-<code>`).
 pub const RESULT_REFUSALS: [&str; 13] = [
@@ -44,32 +42,7 @@ pub const RESULT_REFUSALS: [&str; 13] = [
     "wrong-kiosk",
 ];
 
-/// A refusal: a stable code and a message that says what to do. Never contains a full ИИН.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// Stable code (see `docs/protocol/README.md`).
-    pub code: String,
-    /// For the operator.
-    pub message: String,
-}
-
-impl Refusal {
-    /// A refusal with `code` and `message`.
-    pub fn new(code: &str, message: impl Into<String>) -> Refusal {
-        Refusal {
-            code: code.to_owned(),
-            message: message.into(),
-        }
-    }
-
-    /// A database failure, as a refusal (HTTP 503: retry later).
-    pub fn db(e: rusqlite::Error) -> Refusal {
-        Refusal::new(
-            "central-unavailable",
-            format!("central's database failed ({e}): retry later"),
-        )
-    }
-}
+pub use crate::refusal::Refusal;
 
 /// Per training organisation and calendar year.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,31 +111,22 @@ impl Central {
         sr: &SignedResult,
     ) -> Result<Outcome, CentralError> {
         let rec = &sr.record;
-        let refuse = |code: &str, message: String| {
+        let refuse = |r: Refusal| {
             Ok(Outcome::Refused {
                 attempt_id: rec.attempt_id.clone(),
-                code: code.to_owned(),
-                message,
+                code: r.code().to_owned(),
+                message: r.to_string(),
             })
         };
         if rec.format != 1 {
-            return refuse(
-                "unsupported-format",
-                format!(
-                    "result format {} is not known to this central: update central",
-                    rec.format
-                ),
-            );
+            return refuse(Refusal::UnsupportedFormat { format: rec.format });
         }
         if let Some(via) = ctx.via {
             if via != rec.kiosk_id {
-                return refuse(
-                    "wrong-kiosk",
-                    format!(
-                        "kiosk {via} pushed a result signed by kiosk {}: each kiosk pushes its own results; use a bundle to carry another kiosk's",
-                        rec.kiosk_id
-                    ),
-                );
+                return refuse(Refusal::WrongKiosk {
+                    via: via.to_owned(),
+                    signer: rec.kiosk_id.clone(),
+                });
             }
         }
         let kiosk: Option<(Vec<u8>, Option<i64>, String)> = tx
@@ -170,39 +134,20 @@ impl Central {
             .query_row([&rec.kiosk_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
         let Some((ed, revoked, branch)) = kiosk else {
-            return refuse(
-                "kiosk-not-enrolled",
-                format!(
-                    "kiosk {} is not enrolled with ЕУМЦ: enroll it with a code from ЕУМЦ, then sync again",
-                    rec.kiosk_id
-                ),
-            );
+            return refuse(Refusal::KioskNotEnrolled {
+                kiosk: rec.kiosk_id.clone(),
+            });
         };
         let ed: [u8; 32] = ed.try_into().unwrap_or([0; 32]);
-        use base64::Engine as _;
-        let claimed = base64::engine::general_purpose::STANDARD
-            .decode(&sr.kiosk_ed25519)
-            .unwrap_or_default();
-        // The record is serialized once: for its signature (what `SignedResult::verify` signs)
-        // and, wrapped, for the stored copy and its digest (what `result_digest` hashes).
-        let record_json = serde_json::to_string(rec).expect("records serialize");
-        let mut msg = RESULT_DOMAIN.to_vec();
-        msg.extend_from_slice(record_json.as_bytes());
-        if claimed != ed || !verify_b64(&ed, &msg, &sr.signature) {
-            return refuse(
-                "bad-signature",
-                format!(
-                    "the result of attempt {} does not verify with kiosk {}'s enrolled key: it was altered after the kiosk signed it",
-                    rec.attempt_id, rec.kiosk_id
-                ),
-            );
-        }
-        let json = format!(
-            "{{\"record\":{record_json},\"kiosk_ed25519\":{},\"signature\":{}}}",
-            serde_json::to_string(&sr.kiosk_ed25519).expect("strings serialize"),
-            serde_json::to_string(&sr.signature).expect("strings serialize"),
-        );
-        debug_assert_eq!(json, serde_json::to_string(sr).expect("results serialize"));
+        // The kiosk's own check (`synaq_wire`); the record is serialized once, for the
+        // signature and for the stored copy and its digest (what `result_digest` hashes).
+        let Ok(verified) = sr.check(&ed) else {
+            return refuse(Refusal::BadResultSignature {
+                attempt: rec.attempt_id.clone(),
+                kiosk: rec.kiosk_id.clone(),
+            });
+        };
+        let json = verified.to_json();
         let digest = sha256_hex(json.as_bytes());
         let stored: Option<(String, String)> = tx
             .prepare_cached("SELECT digest, receipt FROM results WHERE attempt = ?1")?
@@ -214,22 +159,14 @@ impl Central {
                     .map_err(|e| CentralError::Db(format!("stored receipt: {e}")))?;
                 return Ok(Outcome::Delivered { receipt });
             }
-            return refuse(
-                "attempt-conflict",
-                format!(
-                    "attempt {} was already ingested with different content: the kiosk's record was changed; report this to ЕУМЦ security",
-                    rec.attempt_id
-                ),
-            );
+            return refuse(Refusal::AttemptConflict {
+                attempt: rec.attempt_id.clone(),
+            });
         }
         if revoked.is_some() {
-            return refuse(
-                "kiosk-revoked",
-                format!(
-                    "kiosk {} was revoked by ЕУМЦ: its results are not accepted; contact ЕУМЦ",
-                    rec.kiosk_id
-                ),
-            );
+            return refuse(Refusal::KioskRevoked {
+                kiosk: rec.kiosk_id.clone(),
+            });
         }
         let issued: Option<i64> = tx.prepare_cached("SELECT 1 FROM kiosk_banks k JOIN banks b ON b.series = k.series AND b.version = k.version
                  WHERE k.kiosk = ?1 AND k.series = ?2 AND k.version = ?3 AND b.revoked IS NULL")?.query_row(
@@ -256,33 +193,26 @@ impl Central {
         };
         let bank = ctx.banks.get(&(rec.bank_series.clone(), rec.bank_version));
         let (Some(_), Some(bank)) = (issued, bank) else {
-            return refuse(
-                "bank-not-issued",
-                format!(
-                    "bank {} v{} was not issued to kiosk {} by ЕУМЦ (or was revoked): exams must use a bank ЕУМЦ issued to this kiosk",
-                    rec.bank_series, rec.bank_version, rec.kiosk_id
-                ),
-            );
+            return refuse(Refusal::BankNotIssued {
+                series: rec.bank_series.clone(),
+                version: rec.bank_version,
+                kiosk: rec.kiosk_id.clone(),
+            });
         };
         let Ok(iin) = Iin::parse(&rec.iin) else {
-            return refuse(
-                "not-on-roster",
-                "the result's ИИН is not a valid ИИН: it cannot be on the roster".into(),
-            );
+            return refuse(Refusal::InvalidIin);
         };
         let category = CategoryId::new(rec.category.clone())
             .ok()
             .and_then(|c| bank.profile.category(&c).cloned());
         let Some(category) = category else {
-            return refuse(
-                "unknown-category",
-                format!(
-                    "category {} is not in bank {} v{}'s profile",
-                    rec.category, rec.bank_series, rec.bank_version
-                ),
-            );
+            return refuse(Refusal::UnknownCategory {
+                category: rec.category.clone(),
+                series: rec.bank_series.clone(),
+                version: rec.bank_version,
+            });
         };
-        let date = local_date(rec.finished_wall_ms);
+        let date = self.office_zone().date_of_ms(rec.finished_wall_ms);
         let entry: Option<(String, String, i64)> = tx
             .prepare_cached(
                 "SELECT name, oo_bin, attempt FROM roster
@@ -294,23 +224,16 @@ impl Central {
             })
             .optional()?;
         let Some((name, oo_bin, roster_attempt)) = entry else {
-            return refuse(
-                "not-on-roster",
-                format!(
-                    "examinee {} is not on the roster for category {} on {date}: the training organisation must register them, then the admin requeues the result",
-                    iin.masked(),
-                    rec.category
-                ),
-            );
+            return refuse(Refusal::NotOnRoster {
+                iin_masked: iin.masked(),
+                category: rec.category.clone(),
+                date,
+            });
         };
         if !valid_hex64(&rec.journal_head) {
-            return refuse(
-                "journal-head-missing",
-                format!(
-                    "the result of attempt {} has no journal head: the kiosk's exam journal is missing; send the kiosk's database to ЕУМЦ",
-                    rec.attempt_id
-                ),
-            );
+            return refuse(Refusal::JournalHeadMissing {
+                attempt: rec.attempt_id.clone(),
+            });
         }
         let paper = Paper {
             seed: rec.seed,
@@ -326,17 +249,13 @@ impl Central {
             .collect();
         let rescored = score(&paper, |id| bank.question(id), &answers, &category);
         if rescored != rec.score || rec.answers.len() != rec.items.len() {
-            return refuse(
-                "score-mismatch",
-                format!(
-                    "the score of attempt {} does not match its answers re-scored with bank {} v{} ({} ‰ vs {} ‰ claimed)",
-                    rec.attempt_id,
-                    rec.bank_series,
-                    rec.bank_version,
-                    rescored.percent_milli / 100,
-                    rec.score.percent_milli / 100
-                ),
-            );
+            return refuse(Refusal::ScoreMismatch {
+                attempt: rec.attempt_id.clone(),
+                series: rec.bank_series.clone(),
+                version: rec.bank_version,
+                rescored_permille: rescored.percent_milli / 100,
+                claimed_permille: rec.score.percent_milli / 100,
+            });
         }
         // Rules across all branches: this person's earlier results in this category.
         let mut prior: Vec<(bool, i64, i64)> = Vec::new();
@@ -352,28 +271,20 @@ impl Central {
             }
         }
         if prior.iter().any(|p| p.0 && p.1 == roster_attempt) {
-            return refuse(
-                "already-certified",
-                format!(
-                    "examinee {} already passed category {} for this registration: a second pass is not certified",
-                    iin.masked(),
-                    rec.category
-                ),
-            );
+            return refuse(Refusal::AlreadyCertified {
+                iin_masked: iin.masked(),
+                category: rec.category.clone(),
+            });
         }
         let window_ms = i64::from(category.retake_window_days) * 86_400_000;
         let last_fail = prior.iter().filter(|p| !p.0).map(|p| p.2).max();
         let is_retake = roster_attempt > 1 || prior.iter().any(|p| !p.0 && p.1 == roster_attempt);
         if is_retake && last_fail.is_none_or(|f| rec.started_wall_ms > f + window_ms) {
-            return refuse(
-                "retake-window-closed",
-                format!(
-                    "examinee {} has no failed attempt in category {} within the last {} days: a retake is allowed only within the window; the training organisation must register a new first attempt",
-                    iin.masked(),
-                    rec.category,
-                    category.retake_window_days
-                ),
-            );
+            return refuse(Refusal::RetakeWindowClosed {
+                iin_masked: iin.masked(),
+                category: rec.category.clone(),
+                days: category.retake_window_days,
+            });
         }
         // Accepted.
         let passed = rec.score.passed;
@@ -381,10 +292,9 @@ impl Central {
             let year = date.year();
             let seq = db::next(tx, &format!("cert-{year}"))?;
             let number = format!("KZOT-{year}-{seq:06}");
-            let valid_until = category.certificate_validity_years.and_then(|y| {
-                date.checked_add_months(Months::new(12 * y))
-                    .and_then(|d| d.checked_sub_days(Days::new(1)))
-            });
+            let valid_until = category
+                .certificate_validity_years
+                .and_then(|y| time::valid_until(date, y));
             let rev = db::next(tx, "rev")?;
             tx.prepare_cached(
                 "INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
@@ -399,18 +309,16 @@ impl Central {
                 rec.category,
                 category.name.kk,
                 category.name.ru,
-                date.to_string(),
-                valid_until.map(|d| d.to_string()),
+                time::format_iso(date),
+                valid_until.map(time::format_iso),
                 branch,
                 rev
             ])?;
             Decision::Certified { number }
         } else {
-            let until = date
-                .checked_add_days(Days::new(u64::from(category.retake_window_days)))
-                .unwrap_or(date);
+            let until = time::add_days(date, category.retake_window_days);
             Decision::Failed {
-                retake_until: until.to_string(),
+                retake_until: time::format_iso(until),
             }
         };
         let receipt = Signed::sign(
@@ -488,29 +396,33 @@ impl Central {
 
 #[cfg(test)]
 mod refusal_tests {
-    /// Each refusal with a literal code in this file is listed in [`super::RESULT_REFUSALS`].
+    use super::Refusal;
+
+    /// Each refusal a result can get (a variant built in `ingest_one`) has its code listed in
+    /// [`super::RESULT_REFUSALS`], and each listed code is some refusal's code.
     #[test]
     fn every_refusal_code_is_listed() {
         let src = include_str!("ingest.rs");
         let mut found = std::collections::BTreeSet::new();
-        for part in src.split("refuse(").skip(1) {
-            let Some(code) = part.trim_start().strip_prefix('"') else {
-                continue;
-            };
-            let code: String = code
+        for r in Refusal::examples() {
+            let name = format!("{r:?}");
+            let name: String = name
                 .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .take_while(char::is_ascii_alphanumeric)
                 .collect();
-            if !code.is_empty() {
-                found.insert(code);
+            if src.contains(&format!("refuse(Refusal::{name}")) {
+                found.insert(r.code());
             }
         }
         assert!(found.len() >= 10, "{found:?}");
         for code in &found {
             assert!(
-                super::RESULT_REFUSALS.contains(&code.as_str()),
+                super::RESULT_REFUSALS.contains(code),
                 "{code} is not listed"
             );
+        }
+        for code in super::RESULT_REFUSALS {
+            assert!(found.contains(code), "{code} is listed but never refused");
         }
     }
 }

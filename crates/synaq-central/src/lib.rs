@@ -20,21 +20,23 @@ pub mod http;
 pub mod ingest;
 mod page;
 mod pull;
+pub mod refusal;
 pub mod tls;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, OptionalExtension as _};
+use synaq_core::ExamBank;
+use synaq_core::OfficeZone;
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankError};
 use synaq_seal::keys::write_secret;
 use synaq_seal::roster::RosterSource;
 use synaq_seal::{IssuerPublic, IssuerSecret, KeyError, KioskPublic, KioskSecret, NoMarks};
-use synaq_store::ExamBank;
 use synaq_sync::proto::{EnrollRequest, KioskCertBody};
 use synaq_sync::sign::{sha256_hex, Signed};
 use synaq_sync::CentralPin;
@@ -42,23 +44,15 @@ use synaq_sync::{KioskCertificate, PROTOCOL_VERSION};
 
 pub use ingest::Refusal;
 
-/// Kazakhstan's single time zone since 2024 (UTC+5): calendar dates of exams and certificates.
+/// The date at the instant `unix_ms` in the default office zone ([`OfficeZone::ALMATY`]);
+/// a central with another zone uses [`Central::office_zone`].
 pub fn local_date(unix_ms: i64) -> NaiveDate {
-    let tz = FixedOffset::east_opt(5 * 3600).expect("valid offset");
-    DateTime::from_timestamp_millis(unix_ms)
-        .unwrap_or_default()
-        .with_timezone(&tz)
-        .date_naive()
+    OfficeZone::default().date_of_ms(unix_ms)
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in Kazakhstan's time (UTC+5), for reports.
+/// `YYYY-MM-DD HH:MM:SS` in the default office zone, for reports.
 pub fn local_time(unix_ms: i64) -> String {
-    let tz = FixedOffset::east_opt(5 * 3600).expect("valid offset");
-    DateTime::from_timestamp_millis(unix_ms)
-        .unwrap_or_default()
-        .with_timezone(&tz)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    OfficeZone::default().format_datetime_ms(unix_ms)
 }
 
 /// Unix seconds now.
@@ -91,7 +85,7 @@ pub enum CentralError {
     #[error("{0}")]
     Invalid(String),
     /// Refused (enrollment, a bundle).
-    #[error("{}: {}", .0.code, .0.message)]
+    #[error("{}: {}", .0.code(), .0)]
     Refused(Refusal),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
@@ -124,6 +118,7 @@ pub struct Central {
     base_url: String,
     conn: Mutex<Connection>,
     banks: Mutex<HashMap<(String, u64), Arc<ExamBank>>>,
+    zone: OfficeZone,
 }
 
 impl std::fmt::Debug for Central {
@@ -217,10 +212,12 @@ impl Central {
         })?;
         write_secret(&key_path, &given.to_toml())?;
         let pub_path = dir.join(PUB_FILE);
-        std::fs::write(&pub_path, given.public().to_toml()).map_err(|source| CentralError::Io {
-            path: pub_path.display().to_string(),
-            source,
-        })?;
+        synaq_seal::fs::write_atomic(&pub_path, given.public().to_toml().as_bytes()).map_err(
+            |source| CentralError::Io {
+                path: pub_path.display().to_string(),
+                source,
+            },
+        )?;
         Ok(KeyInstall::Installed)
     }
 
@@ -238,12 +235,12 @@ impl Central {
         })?;
         let pub_path = dir.join(PUB_FILE);
         if !pub_path.exists() {
-            std::fs::write(&pub_path, key.public().to_toml()).map_err(|source| {
-                CentralError::Io {
+            synaq_seal::fs::write_atomic(&pub_path, key.public().to_toml().as_bytes()).map_err(
+                |source| CentralError::Io {
                     path: pub_path.display().to_string(),
                     source,
-                }
-            })?;
+                },
+            )?;
         }
         let reader = load_or_create(&dir.join(READER_FILE), KioskSecret::load, || {
             let k = KioskSecret::generate()?;
@@ -258,7 +255,20 @@ impl Central {
             base_url: base_url.trim_end_matches('/').to_owned(),
             conn: Mutex::new(conn),
             banks: Mutex::new(HashMap::new()),
+            zone: OfficeZone::default(),
         })
+    }
+
+    /// The zone whose calendar dates exams, certificates and retake windows (default
+    /// [`OfficeZone::ALMATY`]).
+    pub fn office_zone(&self) -> OfficeZone {
+        self.zone
+    }
+
+    /// Sets the office zone (a setting: `--office-zone` of `synaq-central`).
+    pub fn with_office_zone(mut self, zone: OfficeZone) -> Central {
+        self.zone = zone;
+        self
     }
 
     /// The central public key kiosks trust.
@@ -570,9 +580,10 @@ impl Central {
     /// Enrolls a kiosk with a one-time code; returns its certificate. Repeating the same
     /// request (the answer was lost) returns a new certificate for the same kiosk.
     pub fn enroll(&self, req: &EnrollRequest, now: i64) -> Result<KioskCertificate, Refusal> {
-        let public = KioskPublic::from_toml(&req.kiosk_public).map_err(|e| {
-            Refusal::new("bad-request", format!("the kiosk's public key file: {e}"))
-        })?;
+        let public =
+            KioskPublic::from_toml(&req.kiosk_public).map_err(|e| Refusal::BadKioskKey {
+                error: e.to_string(),
+            })?;
         let id = public.id().to_string();
         let conn = self.db();
         let row: (String, i64, Option<String>) = conn
@@ -583,28 +594,16 @@ impl Central {
             )
             .optional()
             .map_err(Refusal::db)
-            .and_then(|r| r.ok_or_else(|| Refusal::new("enroll-code-invalid", "this enrollment code is not known to ЕУМЦ: check it, or ask ЕУМЦ for a new one")))?;
+            .and_then(|r| r.ok_or(Refusal::EnrollCodeUnknown))?;
         let (branch, expires, used_by) = row;
         if branch != req.branch {
-            return Err(Refusal::new(
-                "enroll-code-invalid",
-                format!(
-                    "this enrollment code is not for branch {}: check the branch code",
-                    req.branch
-                ),
-            ));
+            return Err(Refusal::EnrollCodeOtherBranch {
+                branch: req.branch.clone(),
+            });
         }
         match used_by {
-            Some(k) if k != id => return Err(Refusal::new(
-                "enroll-code-used",
-                "this enrollment code was already used by another kiosk: ask ЕУМЦ for a new one",
-            )),
-            None if now > expires => {
-                return Err(Refusal::new(
-                    "enroll-code-expired",
-                    "this enrollment code has expired: ask ЕУМЦ for a new one",
-                ))
-            }
+            Some(k) if k != id => return Err(Refusal::EnrollCodeUsed),
+            None if now > expires => return Err(Refusal::EnrollCodeExpired),
             _ => {}
         }
         let tx = conn.unchecked_transaction().map_err(Refusal::db)?;

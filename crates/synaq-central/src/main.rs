@@ -28,6 +28,11 @@ struct Cli {
     /// localhost; repeatable. Used only when the certificate is made (first `serve`).
     #[arg(long = "tls-name", global = true, value_name = "NAME")]
     tls_names: Vec<String>,
+    /// The offices' time zone, for the dates of exams, certificates and retake windows:
+    /// `Asia/Almaty` (UTC+5, Kazakhstan's single zone since 2024-03-01) or an offset such as
+    /// `UTC+05:00`.
+    #[arg(long, global = true, default_value = "Asia/Almaty")]
+    office_zone: synaq_core::OfficeZone,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -173,7 +178,8 @@ fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let central = Central::open(&cli.data, &cli.base_url)
-        .with_context(|| format!("opening {}", cli.data.display()))?;
+        .with_context(|| format!("opening {}", cli.data.display()))?
+        .with_office_zone(cli.office_zone);
     match cli.cmd {
         Cmd::Serve { listen } => {
             let identity = tls_identity(&cli.data, &cli.tls_names)?;
@@ -261,7 +267,7 @@ fn main() -> anyhow::Result<()> {
             for i in &shown.incidents {
                 println!(
                     "  {}  {}  {}  {}",
-                    synaq_central::local_time(i.at_ms),
+                    central.office_zone().format_datetime_ms(i.at_ms),
                     i.by,
                     i.kind,
                     i.note
@@ -334,7 +340,8 @@ fn admin(
             let pin = tls_identity(dir, tls_names)?.pin();
             let url = url.unwrap_or_else(|| base_url.to_owned());
             let file = c.enroll_offline(&bytes, &url, pin, unix_now())?;
-            std::fs::write(&out, file).with_context(|| format!("writing {}", out.display()))?;
+            synaq_seal::fs::write_atomic(&out, &file)
+                .with_context(|| format!("writing {}", out.display()))?;
             println!(
                 "kiosk enrolled; certificate file {} (carry it back to the kiosk: `synaq enroll import`)",
                 out.display()

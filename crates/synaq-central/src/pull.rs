@@ -7,13 +7,13 @@ use rusqlite::{params, OptionalExtension as _, Row};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank;
 use synaq_seal::roster::{self, Roster, RosterEntry};
-use synaq_store::result::SignedResult;
 use synaq_sync::bundle::{
     self, EvidenceOutcome, ReceiptsBody, ReceiptsBundle, ResultsBundle, RECEIPTS_KIND,
 };
 use synaq_sync::proto::{BankDelivery, CertificateInfo, PullResponse, Revocation, StaffMember};
 use synaq_sync::qr::{self, QrClaims};
 use synaq_sync::{Signed, PROTOCOL_VERSION};
+use synaq_wire::SignedResult;
 
 use crate::ingest::Refusal;
 use crate::{db, Central, CentralError};
@@ -77,35 +77,10 @@ impl Central {
         let mut stmt = conn.prepare(&format!(
             "SELECT {CERT_COLUMNS} FROM certificates ORDER BY number"
         ))?;
-        let mut out = String::from(
-            "number,name,iin_masked,category,issued,valid_until,status,branch,attempt_id\n",
-        );
-        let field = |s: &str| {
-            if s.contains([',', '"', '\n']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s.to_owned()
-            }
-        };
         let rows = stmt.query_map([], |r| self.cert_from_row(r))?;
-        for c in rows {
-            let c = c?;
-            let cols = [
-                c.number,
-                c.name,
-                c.iin_masked,
-                c.category,
-                c.issued,
-                c.valid_until.unwrap_or_default(),
-                c.status,
-                c.branch,
-                c.attempt_id,
-            ];
-            let line: Vec<String> = cols.iter().map(|s| field(s)).collect();
-            out.push_str(&line.join(","));
-            out.push('\n');
-        }
-        Ok(out)
+        let certs = rows.collect::<Result<Vec<_>, _>>()?;
+        certificates_to_csv(&certs)
+            .map_err(|e| CentralError::Invalid(format!("certificates CSV: {e}")))
     }
 
     /// Everything for kiosk `kiosk_id` changed since `since`. Banks published since the
@@ -113,7 +88,7 @@ impl Central {
     pub fn pull(&self, kiosk_id: &str, since: u64, now: i64) -> Result<PullResponse, Refusal> {
         self.pull_inner(kiosk_id, since, now).map_err(|e| match e {
             CentralError::Refused(r) => r,
-            e => Refusal::new("central-unavailable", format!("{e}: retry later")),
+            e => Refusal::unavailable(e),
         })
     }
 
@@ -124,10 +99,9 @@ impl Central {
         now: i64,
     ) -> Result<PullResponse, CentralError> {
         let row = self.kiosk(kiosk_id)?.ok_or_else(|| {
-            CentralError::Refused(Refusal::new(
-                "kiosk-not-enrolled",
-                "this kiosk is not enrolled",
-            ))
+            CentralError::Refused(Refusal::KioskNotEnrolled {
+                kiosk: kiosk_id.to_owned(),
+            })
         })?;
         let kiosk_pub = {
             let t: String = self.db().query_row(
@@ -370,17 +344,13 @@ impl Central {
             bundle::parse(bytes).map_err(|e| CentralError::Invalid(e.to_string()))?;
         let kiosk_id = b.body.kiosk_id.clone();
         let row = self.kiosk(&kiosk_id)?.ok_or_else(|| {
-            CentralError::Refused(Refusal::new(
-                "kiosk-not-enrolled",
-                format!("the bundle comes from kiosk {kiosk_id}, which is not enrolled with ЕУМЦ"),
-            ))
+            CentralError::Refused(Refusal::KioskNotEnrolled {
+                kiosk: kiosk_id.clone(),
+            })
         })?;
-        let body = b.verify(&row.ed25519).map_err(|_| {
-            CentralError::Refused(Refusal::new(
-                "bad-signature",
-                "the bundle's signature does not verify with its kiosk's enrolled key: it was altered; export it again",
-            ))
-        })?;
+        let body = b
+            .verify(&row.ed25519)
+            .map_err(|_| CentralError::Refused(Refusal::BadBundleSignature))?;
         if body.kind != bundle::RESULTS_KIND || body.v != PROTOCOL_VERSION {
             return Err(CentralError::Invalid(format!(
                 "not a version-{PROTOCOL_VERSION} results bundle"
@@ -392,11 +362,13 @@ impl Central {
         for m in &body.evidence {
             match self.import_evidence(&kiosk_id, &m.attempt_id, &m.files, from.as_deref(), now) {
                 Ok(receipt) => evidence.push(EvidenceOutcome::Delivered { receipt }),
-                Err(r) if r.code == "central-unavailable" => return Err(CentralError::Refused(r)),
+                Err(r) if r.code() == "central-unavailable" => {
+                    return Err(CentralError::Refused(r))
+                }
                 Err(r) => evidence.push(EvidenceOutcome::Refused {
                     attempt_id: m.attempt_id.clone(),
-                    code: r.code,
-                    message: r.message,
+                    code: r.code().to_owned(),
+                    message: r.to_string(),
                 }),
             }
         }
@@ -411,5 +383,64 @@ impl Central {
             },
             self.key.ed25519(),
         ))
+    }
+}
+
+/// Certificates as CSV (RFC 4180 quoting, `\n` line ends), one header row.
+fn certificates_to_csv(certs: &[CertificateInfo]) -> Result<String, csv::Error> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "number",
+        "name",
+        "iin_masked",
+        "category",
+        "issued",
+        "valid_until",
+        "status",
+        "branch",
+        "attempt_id",
+    ])?;
+    for c in certs {
+        out.write_record([
+            &c.number,
+            &c.name,
+            &c.iin_masked,
+            &c.category,
+            &c.issued,
+            c.valid_until.as_deref().unwrap_or_default(),
+            &c.status,
+            &c.branch,
+            &c.attempt_id,
+        ])?;
+    }
+    let bytes = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8(bytes).expect("the fields are UTF-8"))
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn certificates_csv_quotes_only_what_needs_it() {
+        let c = CertificateInfo {
+            number: "KZOT-2026-000001".into(),
+            name: "Иванов, Иван \"Ваня\"".into(),
+            iin_masked: "********0017".into(),
+            category: "B".into(),
+            category_kk: String::new(),
+            category_ru: String::new(),
+            issued: "2026-12-04".into(),
+            valid_until: None,
+            status: "valid".into(),
+            attempt_id: "a-1".into(),
+            branch: "ALM-01".into(),
+            qr: String::new(),
+        };
+        assert_eq!(
+            certificates_to_csv(&[c]).unwrap(),
+            "number,name,iin_masked,category,issued,valid_until,status,branch,attempt_id\n\
+             KZOT-2026-000001,\"Иванов, Иван \"\"Ваня\"\"\",********0017,B,2026-12-04,,valid,ALM-01,a-1\n"
+        );
     }
 }

@@ -79,19 +79,14 @@ impl TlsIdentity {
             Self::load(&path)?
         } else {
             let id = Self::generate(&names_with(extra_names))?;
-            // Write-then-rename: a crash never leaves half an identity behind.
-            let tmp = dir.join(format!("{IDENTITY_FILE}.tmp"));
-            match std::fs::remove_file(&tmp) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_err(&tmp)(e)),
-                _ => {}
-            }
-            write_secret(&tmp, &id.to_pem())?;
-            std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
+            // Written whole, then linked into place: a crash never leaves half an identity.
+            write_secret(&path, &id.to_pem())?;
             id
         };
         let crt = dir.join(CERT_FILE);
         if !crt.exists() {
-            std::fs::write(&crt, pem("CERTIFICATE", &id.cert)).map_err(io_err(&crt))?;
+            synaq_seal::fs::write_atomic(&crt, pem("CERTIFICATE", &id.cert).as_bytes())
+                .map_err(io_err(&crt))?;
         }
         Ok(id)
     }
@@ -199,16 +194,10 @@ impl TlsIdentity {
     }
 }
 
+/// PEM with `\n` line ends (the `pem` crate's default is `\r\n`), 64 columns.
 fn pem(label: &str, der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut s = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        s.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
-        s.push('\n');
-    }
-    s.push_str(&format!("-----END {label}-----\n"));
-    s
+    let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+    pem::encode_config(&pem::Pem::new(label, der), config)
 }
 
 /// A TCP listener whose connections come out TLS-terminated, for `axum::serve`. Handshakes
@@ -290,6 +279,24 @@ impl axum::serve::Listener for TlsListener {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pem_has_unix_lines_of_64_columns() {
+        let text = pem("CERTIFICATE", &[7u8; 100]);
+        assert!(
+            text.starts_with("-----BEGIN CERTIFICATE-----\nBwcH"),
+            "{text}"
+        );
+        assert!(text.ends_with("\n-----END CERTIFICATE-----\n"), "{text}");
+        assert!(!text.contains('\r'));
+        assert_eq!(text.lines().map(str::len).max(), Some(64));
+        assert_eq!(
+            CertificateDer::from_pem_slice(text.as_bytes())
+                .unwrap()
+                .as_ref(),
+            [7u8; 100]
+        );
+    }
 
     #[test]
     fn the_certificate_is_made_once_and_kept() {

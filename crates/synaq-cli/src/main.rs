@@ -24,6 +24,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use synaq_core::time::{self, OfficeZone};
 use synaq_seal::bank::{self, BankContent, BankMeta};
 use synaq_seal::keys::write_secret;
 use synaq_seal::roster::{self, RosterSource};
@@ -38,6 +39,10 @@ use synaq_sync::{bundle, qr, CentralPin, Client};
     about = "Synaq admin tool: keys, question banks and rosters"
 )]
 struct Cli {
+    /// The offices' time zone, for the dates shown: `Asia/Almaty` (UTC+5, Kazakhstan's single
+    /// zone since 2024-03-01) or an offset such as `UTC+05:00`.
+    #[arg(long, global = true, default_value = "Asia/Almaty")]
+    office_zone: OfficeZone,
     #[command(subcommand)]
     command: Command,
 }
@@ -255,32 +260,30 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// The offices' time zone (`--office-zone`), set once at start.
+static OFFICE_ZONE: std::sync::OnceLock<OfficeZone> = std::sync::OnceLock::new();
+
+fn office_zone() -> OfficeZone {
+    OFFICE_ZONE.get().copied().unwrap_or_default()
+}
+
+/// The office's date (ISO) at the instant `t` (Unix seconds).
 fn date(t: i64) -> String {
-    // Days since the epoch → civil date (Howard Hinnant's algorithm), UTC.
-    let days = t.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    time::format_iso(office_zone().date_of_secs(t))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
+/// Writes `bytes` to `path` atomically and durably (`synaq_seal::fs`).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+    synaq_seal::fs::write_atomic(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn run(cli: Cli) -> Result<()> {
+    OFFICE_ZONE.get_or_init(|| cli.office_zone);
     match cli.command {
         Command::Keys(KeysCmd::Gen { role, out, name }) => keys_gen(role, &out, name),
         Command::Bank(BankCmd::Build {
@@ -387,7 +390,7 @@ fn keys_gen(role: Role, out: &Path, name: Option<String>) -> Result<()> {
         );
     }
     write_secret(&key, &secret)?;
-    std::fs::write(&public_path, public)?;
+    write_atomic(&public_path, public.as_bytes())?;
     println!("key id {id}");
     println!("secret: {} (mode 0600)", key.display());
     println!("public: {}", public_path.display());
@@ -615,8 +618,7 @@ fn roster_verify(bytes: &[u8], issuer: &IssuerPublic, list: bool) -> Result<()> 
 /// Writes `bytes` to `path` through a temporary file, flushed to the device before the rename:
 /// a stick pulled out right after the message holds the whole file or none of it.
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
-    synaq_sync::files::write_durably(path, bytes)
-        .with_context(|| format!("cannot write {}", path.display()))
+    write_atomic(path, bytes)
 }
 
 fn export(data: &Path, to: &Path) -> Result<()> {
@@ -692,8 +694,9 @@ fn verify_qr(text: &str, central: &IssuerPublic) -> Result<()> {
     println!("category     {}", c.c);
     println!("issued       {}", c.i);
     println!("valid until  {}", c.u.as_deref().unwrap_or("no expiry"));
-    let today = date(now());
-    if let Some(u) = c.u.as_deref().filter(|u| *u < today.as_str()) {
+    let today = office_zone().today();
+    let expired = |u: &&str| time::parse_iso(u).map_or(true, |d| d < today);
+    if let Some(u) = c.u.as_deref().filter(expired) {
         bail!("REFUSED: certificate {} expired on {u}", c.n);
     }
     println!("VALID (offline check: revocation shows only on the online verification page)");

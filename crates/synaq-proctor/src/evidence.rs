@@ -7,7 +7,6 @@
 //! frames' SHA-256 hashes form a chain whose head goes into the signed result.
 
 use std::fmt;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -296,13 +295,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> EvidenceError + '_ {
     }
 }
 
-/// Writes a file durably: temporary name, fsync, rename.
+/// Writes a file durably (`synaq_seal::fs`): temporary name `NAME.tmp` (recovery and sync
+/// skip those), fsync, rename, fsync of the directory.
 fn write_durable(path: &Path, bytes: &[u8]) -> Result<(), EvidenceError> {
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-    f.write_all(bytes).map_err(io(&tmp))?;
-    f.sync_all().map_err(io(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(io(path))
+    let options = synaq_seal::fs::WriteOptions {
+        temp: Some(path.with_extension("tmp")),
+        ..Default::default()
+    };
+    synaq_seal::fs::write_atomic_with(path, bytes, &options).map_err(io(path))
 }
 
 /// After a crash: removes the frames of the segment in `dir` from index `keep` on, so the

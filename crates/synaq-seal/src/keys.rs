@@ -373,23 +373,24 @@ fn read(path: &Path) -> Result<String, KeyError> {
     })
 }
 
-/// Writes a secret key file readable by its owner only (mode 0600), refusing to overwrite.
+/// Writes a secret key file readable by its owner only (mode 0600), refusing to overwrite
+/// (an existing file is an [`std::io::ErrorKind::AlreadyExists`] error). The key is written
+/// whole and flushed under `NAME.new.<pid>`, then linked into place ([`crate::fs`]), so a crash
+/// never leaves half a key.
 pub fn write_secret(path: &Path, contents: &str) -> Result<(), KeyError> {
-    use std::io::Write as _;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        opts.mode(0o600);
-    }
-    let io = |source| KeyError::Io {
-        path: path.display().to_string(),
-        source,
+    let mut temp = path.file_name().unwrap_or_default().to_os_string();
+    temp.push(format!(".new.{}", std::process::id()));
+    let options = crate::fs::WriteOptions {
+        temp: Some(path.with_file_name(temp)),
+        mode: Some(0o600),
+        create_new: true,
     };
-    let mut f = opts.open(path).map_err(io)?;
-    f.write_all(contents.as_bytes()).map_err(io)?;
-    f.sync_all().map_err(io)
+    crate::fs::write_atomic_with(path, contents.as_bytes(), &options).map_err(|source| {
+        KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -449,6 +450,10 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         assert!(write_secret(&path, "y").is_err(), "never overwrites a key");
+        assert!(
+            matches!(write_secret(&path, "y"), Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists)
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "x");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod bank;
 mod container;
+pub mod fs;
 pub mod keys;
 pub mod roster;
 mod stream;

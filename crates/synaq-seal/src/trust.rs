@@ -4,7 +4,6 @@
 //! file, fsync, rename), so a crash never leaves a half-written trust file.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Where high-water marks live.
@@ -66,15 +65,7 @@ impl TrustStore for FileTrustStore {
     fn record(&mut self, series: &str, version: u64) -> std::io::Result<()> {
         let entry = self.marks.entry(series.to_owned()).or_insert(version);
         *entry = (*entry).max(version);
-        let tmp = self.path.with_extension("tmp");
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec_pretty(&self.marks)?)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &self.path)?;
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
+        crate::fs::write_atomic(&self.path, &serde_json::to_vec_pretty(&self.marks)?)
     }
 }
 

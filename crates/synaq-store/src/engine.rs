@@ -12,7 +12,7 @@
 //! with its saved active time once a proctor resumes it. Wall-clock jumps are journalled and
 //! change nothing.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,8 +21,8 @@ use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension as _};
 use serde_json::json;
 use synaq_core::{
-    assemble, score, Answers, AssemblyError, Category, CategoryId, ExamProfile, Iin, Paper,
-    Question, QuestionId, QuestionKind, Score, Text,
+    assemble, score, Answers, AssemblyError, Category, CategoryId, Iin, Paper, QuestionId,
+    QuestionKind, Score, Text,
 };
 use synaq_seal::{KeyError, KioskSecret};
 
@@ -175,45 +175,8 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// The decrypted bank the engine draws from.
-#[derive(Debug)]
-pub struct ExamBank {
-    pub series: String,
-    pub version: u64,
-    pub profile: ExamProfile,
-    questions: Vec<Question>,
-    index: HashMap<QuestionId, usize>,
-}
-
-impl ExamBank {
-    pub fn new(
-        series: String,
-        version: u64,
-        profile: ExamProfile,
-        questions: Vec<Question>,
-    ) -> ExamBank {
-        let index = questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.clone(), i))
-            .collect();
-        ExamBank {
-            series,
-            version,
-            profile,
-            questions,
-            index,
-        }
-    }
-
-    pub fn question(&self, id: &QuestionId) -> Option<&Question> {
-        self.index.get(id).map(|&i| &self.questions[i])
-    }
-
-    pub fn questions(&self) -> &[Question] {
-        &self.questions
-    }
-}
+/// The bank model moved to `synaq-core` (central re-scores with it); re-exported here.
+pub use synaq_core::ExamBank;
 
 /// Where an attempt stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,20 +24,6 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     }
 }
 
-fn remove_if_present(path: &Path) -> Result<(), KeyError> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != ErrorKind::NotFound => Err(io_err(path)(e)),
-        _ => Ok(()),
-    }
-}
-
-/// Makes the directory's entries durable (a rename or link survives power loss).
-fn sync_dir(dir: &Path) -> Result<(), KeyError> {
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err(dir))
-}
-
 /// Loads the kiosk key, or creates it on first start. The public key file is (re)written when
 /// it is missing.
 pub fn load_or_create(dir: &Path) -> Result<KioskSecret, KeyError> {
@@ -47,14 +33,12 @@ pub fn load_or_create(dir: &Path) -> Result<KioskSecret, KeyError> {
         remove_orphans(dir);
         key
     } else {
-        create(dir, &path)?
+        create(&path)?
     };
     let public = dir.join(PUB_FILE);
     if !public.exists() {
-        let tmp = dir.join(format!("{PUB_FILE}.new"));
-        std::fs::write(&tmp, key.public().to_toml()).map_err(io_err(&tmp))?;
-        std::fs::rename(&tmp, &public).map_err(io_err(&public))?;
-        sync_dir(dir)?;
+        synaq_seal::fs::write_atomic(&public, key.public().to_toml().as_bytes())
+            .map_err(io_err(&public))?;
     }
     Ok(key)
 }
@@ -73,8 +57,8 @@ fn remove_orphans(dir: &Path) {
     }
 }
 
-fn create(dir: &Path, path: &Path) -> Result<KioskSecret, KeyError> {
-    place(dir, path, KioskSecret::generate()?)
+fn create(path: &Path) -> Result<KioskSecret, KeyError> {
+    place(path, KioskSecret::generate()?)
 }
 
 /// Makes `key` this kiosk's identity when it has none yet (a key issued from outside, or the
@@ -84,26 +68,20 @@ pub fn install(dir: &Path, key: KioskSecret) -> Result<KioskSecret, KeyError> {
     if path.exists() {
         return KioskSecret::load(&path);
     }
-    place(dir, &path, key)
+    place(&path, key)
 }
 
-/// Writes `key` whole under a temporary name, then links it into place: a kill at any moment
-/// leaves either no key file or a complete one.
-fn place(dir: &Path, path: &Path, key: KioskSecret) -> Result<KioskSecret, KeyError> {
-    let tmp = dir.join(format!("{KEY_FILE}.new.{}", std::process::id()));
-    // Left over from a process with this id that was killed mid-creation.
-    remove_if_present(&tmp)?;
-    write_secret(&tmp, &key.to_toml())?;
-    let linked = std::fs::hard_link(&tmp, path);
-    remove_if_present(&tmp)?;
-    match linked {
-        Ok(()) => {
-            sync_dir(dir)?;
-            Ok(key)
-        }
+/// Writes `key` whole under a temporary name (`kiosk.key.new.<pid>`), then links it into place
+/// ([`write_secret`], `synaq_seal::fs`): a kill at any moment leaves either no key file or a
+/// complete one, and an existing key is never replaced.
+fn place(path: &Path, key: KioskSecret) -> Result<KioskSecret, KeyError> {
+    match write_secret(path, &key.to_toml()) {
+        Ok(()) => Ok(key),
         // Another process made the key first: there is one identity, and it is theirs.
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => KioskSecret::load(path),
-        Err(e) => Err(io_err(path)(e)),
+        Err(KeyError::Io { source, .. }) if source.kind() == ErrorKind::AlreadyExists => {
+            KioskSecret::load(path)
+        }
+        Err(e) => Err(e),
     }
 }
 

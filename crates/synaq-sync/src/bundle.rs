@@ -24,7 +24,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use synaq_seal::{IssuerPublic, KioskSecret};
 use synaq_store::outbox::{self, Delivery, EvidenceState};
-use synaq_store::SignedResult;
+use synaq_wire::SignedResult;
 
 use crate::client::{failure, purge_failure, EvidenceFailure, Progress, Stage};
 use crate::evidence::{check_receipt, local_manifest, EvidenceFile, EvidenceReceipt};

@@ -30,34 +30,13 @@ impl std::error::Error for CopyError {}
 /// Flushes a directory's entries (names created or renamed in it) to the device. Some file
 /// systems cannot sync a directory; that is not an error here.
 pub fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        d.sync_all().ok();
-    }
+    synaq_seal::fs::sync_dir(dir).ok();
 }
 
 /// Writes `bytes` to `path` through a temporary file (`NAME.partial`) flushed to the device
 /// before the rename, then flushes the directory: after a crash or a pulled stick, `path`
-/// holds the whole content or does not exist.
-pub fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    let tmp = path.with_file_name(name);
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)
-    };
-    if let Err(e) = write() {
-        std::fs::remove_file(&tmp).ok();
-        return Err(e);
-    }
-    if let Some(dir) = path.parent() {
-        sync_dir(dir);
-    }
-    Ok(())
-}
+/// holds the whole content or does not exist. The one helper, `synaq_seal::fs::write_atomic`.
+pub use synaq_seal::fs::write_atomic as write_durably;
 
 /// The size and SHA-256 (hex) of a file, read in 64 KiB steps.
 pub fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {

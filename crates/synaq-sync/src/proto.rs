@@ -2,7 +2,7 @@
 //! field without a new version; every struct denies unknown fields.
 
 use serde::{Deserialize, Serialize};
-use synaq_store::SignedResult;
+use synaq_wire::SignedResult;
 
 use crate::sign::{sha256_hex, Document, Signed};
 

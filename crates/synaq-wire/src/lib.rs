@@ -1,0 +1,16 @@
+//! Wire formats a kiosk produces and ЕУМЦ consumes, with the one check of their signature.
+//!
+//! Why a crate of its own: the signed result is written by the kiosk's store
+//! (`synaq-store`, SQLite), carried by `synaq-sync` and checked by `synaq-central`. Before,
+//! it lived in the store, so central depended on the kiosk's SQLite crate and kept a second
+//! copy of the signature's domain string and verification. Here it depends only on the
+//! domain (`synaq-core`) and the keys (`synaq-seal`), so every side uses the same types and
+//! the same [`SignedResult::verify`]. The bank model the result is scored against is domain,
+//! not wire: it lives in `synaq_core::bank`.
+//!
+//! The sync protocol's own messages (requests, receipts) stay in `synaq_sync::proto`.
+#![forbid(unsafe_code)]
+
+pub mod result;
+
+pub use result::{BadResultSignature, IncidentRecord, ResultRecord, SignedResult};
