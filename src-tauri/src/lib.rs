@@ -107,9 +107,7 @@ fn proctor_find(
     token: String,
     iin: String,
 ) -> Result<Vec<RosterMatch>, IpcError> {
-    with(&state, |k| {
-        k.find(&token, &iin, synaq_station::today(now_ms()))
-    })
+    with(&state, |k| k.find(&token, &iin, k.office_today(now_ms())))
 }
 
 /// Proctor: admit the examinee and start the exam; returns the examinee's session.
@@ -128,7 +126,7 @@ fn proctor_admit(
             &iin,
             &category,
             document_checked,
-            synaq_station::today(now_ms()),
+            k.office_today(now_ms()),
         )
     })
 }

@@ -197,6 +197,12 @@ impl Category {
     pub fn min_correct_to_pass(&self) -> u32 {
         (self.question_count * self.pass_percent).div_ceil(100)
     }
+
+    /// The last day a retake is allowed after an attempt failed on `failed_on` (the office's
+    /// date): the retake window counts calendar days from the failed attempt.
+    pub fn retake_until(&self, failed_on: chrono::NaiveDate) -> chrono::NaiveDate {
+        crate::time::add_days(failed_on, self.retake_window_days)
+    }
 }
 
 /// A signed set of exam rules: the categories an exam can be taken in.
@@ -351,6 +357,19 @@ mod tests {
 
     fn demo() -> ExamProfile {
         ExamProfile::from_toml(DEMO).expect("demo profile is valid")
+    }
+
+    #[test]
+    fn a_retake_is_allowed_for_the_window_after_the_failed_day_and_capture_is_capped() {
+        let p = demo();
+        let c = &p.categories[0];
+        assert_eq!(c.retake_window_days, 30);
+        let failed = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(
+            c.retake_until(failed),
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 3).unwrap()
+        );
+        assert_eq!(p.capture_interval_cap(), 5);
     }
 
     #[test]

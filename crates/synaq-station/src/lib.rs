@@ -17,4 +17,4 @@ pub mod roster;
 mod station;
 
 pub use load::LoadError;
-pub use station::{today, Code, EnrollJob, MediaJob, Refusal, Station, SyncJob};
+pub use station::{Code, EnrollJob, MediaJob, Refusal, Station, SyncJob, OFFICE_ZONE};

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use ring::rand::{SecureRandom, SystemRandom};
+use synaq_core::time::{self, OfficeZone};
 use synaq_core::{Category, CategoryId, Iin, Lang, QuestionKind};
 use synaq_i18n::Localizer;
 use synaq_seal::OpenedBank;
@@ -68,6 +69,8 @@ pub struct Station {
     allow_exit: bool,
     dir: PathBuf,
     bank_label: Option<(String, i64)>,
+    /// The office's time zone: dates people see, "today" on the roster.
+    zone: OfficeZone,
     /// Webcam proctoring, previews and evidence.
     camera: camera::CameraState,
     /// The last and the running sync with ЕУМЦ.
@@ -135,9 +138,24 @@ impl Station {
             allow_exit: false,
             dir: dir.to_owned(),
             bank_label: None,
+            zone: OfficeZone::default(),
             camera: camera::CameraState::from_env(),
             sync: sync::SyncStatus::default(),
         };
+        if let Some(zone) = kiosk
+            .engine
+            .as_ref()
+            .ok()
+            .and_then(|e| e.settings().get(OFFICE_ZONE).ok().flatten())
+        {
+            match zone.parse() {
+                Ok(z) => kiosk.zone = z,
+                Err(e) => eprintln!(
+                    "synaq-kiosk: setting {OFFICE_ZONE}={zone:?}: {e}; using {}",
+                    kiosk.zone
+                ),
+            }
+        }
         kiosk.use_bank(bank.map_err(Code::from));
         Ok(kiosk)
     }
@@ -181,6 +199,11 @@ impl Station {
             return Err(problem.clone());
         }
         self.engine()
+    }
+
+    /// Today's date at the office.
+    pub fn office_today(&self, wall_ms: i64) -> chrono::NaiveDate {
+        self.zone.date_of_ms(wall_ms)
     }
 
     /// Formats an error code with its arguments in the current language.
@@ -273,19 +296,12 @@ impl Station {
     }
 }
 
-/// `wall_ms` plus `days`, as a calendar date in Kazakhstan (UTC+5).
-fn date_after(wall_ms: i64, days: i64) -> String {
-    let secs = wall_ms / 1000 + 5 * 3600 + days * 86_400;
-    chrono::DateTime::from_timestamp(secs, 0)
-        .map(|d| d.date_naive().to_string())
-        .unwrap_or_default()
-}
+/// The setting that names the office's time zone (`Asia/Almaty`, or an offset like `UTC+05:00`).
+pub const OFFICE_ZONE: &str = "office_zone";
 
-/// Today in Kazakhstan (UTC+5).
-pub fn today(wall_ms: i64) -> chrono::NaiveDate {
-    chrono::DateTime::from_timestamp(wall_ms / 1000 + 5 * 3600, 0)
-        .map(|d| d.date_naive())
-        .unwrap_or_default()
+/// A date as people at the office read it (dd.MM.yyyy).
+fn office_date(zone: OfficeZone, wall_ms: i64) -> String {
+    time::format_dmy(zone.date_of_ms(wall_ms))
 }
 
 #[cfg(test)]

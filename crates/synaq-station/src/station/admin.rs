@@ -97,27 +97,28 @@ impl Station {
         let engine = self.engine()?;
         let rows = engine.journal_rows(None, u32::MAX)?;
         let kiosk = engine.kiosk_id();
-        let csv_field = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        let mut out = String::from("seq,time_utc,attempt,kind,data\n");
-        for r in rows.iter().rev() {
-            let at = chrono::DateTime::from_timestamp_millis(r.at_wall)
-                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "{},{},{},{},{}\n",
-                r.seq,
-                at,
-                csv_field(&r.attempt),
-                csv_field(&r.kind),
-                csv_field(&r.data)
-            ));
-        }
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let written = csv
+            .write_record(["seq", "time_utc", "attempt", "kind", "data"])
+            .and_then(|()| {
+                rows.iter().rev().try_for_each(|r| {
+                    let at = chrono::DateTime::from_timestamp_millis(r.at_wall)
+                        .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                        .unwrap_or_default();
+                    csv.write_record([&r.seq.to_string(), &at, &r.attempt, &r.kind, &r.data])
+                })
+            });
         let path =
             Path::new(dir.trim()).join(format!("synaq-journal-{kiosk}-{}.csv", now_ms / 1000));
-        std::fs::write(&path, out).map_err(|e| {
-            eprintln!("synaq-kiosk: export {}: {e}", path.display());
-            Code::from(Refusal::ExportFailed)
-        })?;
+        let bytes = written
+            .map_err(std::io::Error::from)
+            .and_then(|()| csv.into_inner().map_err(|e| e.into_error()));
+        bytes
+            .and_then(|b| synaq_seal::fs::write_atomic(&path, &b))
+            .map_err(|e| {
+                eprintln!("synaq-kiosk: export {}: {e}", path.display());
+                Code::from(Refusal::ExportFailed)
+            })?;
         Ok(path.display().to_string())
     }
 
@@ -146,11 +147,11 @@ impl Station {
             free_disk_mb: u32::try_from(free).unwrap_or(u32::MAX),
             disk_low,
             bank: bank_label.as_ref().map(|(l, _)| l.clone()),
-            bank_valid_until: bank_label.map(|(_, until)| date_after(until * 1000, 0)),
+            bank_valid_until: bank_label.map(|(_, until)| office_date(self.zone, until * 1000)),
             roster: roster
                 .as_ref()
                 .map(|(b, v, n, _)| format!("{b} v{v} ({n})")),
-            roster_valid_until: roster.map(|(_, _, _, until)| date_after(until * 1000, 0)),
+            roster_valid_until: roster.map(|(_, _, _, until)| office_date(self.zone, until * 1000)),
             camera: if camera {
                 CameraPresence::Present
             } else {

@@ -6,6 +6,7 @@ use super::*;
 impl Station {
     pub fn exam_status(&mut self, token: &str) -> R<ExamStatus> {
         self.require_examinee(token)?;
+        let zone = self.zone;
         let examinee = self.examinee_for_attempt()?;
         let engine = self.engine()?;
         let s = engine.status()?;
@@ -21,14 +22,15 @@ impl Station {
             })
             .collect();
         let result = engine.last_result()?.map(|r| {
-            let days = i64::from(cat.retake_window_days);
+            let finished = zone.date_of_ms(r.finished_wall_ms);
             ResultView {
                 percent_milli: r.score.percent_milli,
                 correct: r.score.correct,
                 total: r.score.total,
                 passed: r.score.passed,
                 finish_reason: r.finish_reason.clone(),
-                retake_until: (!r.score.passed).then(|| date_after(r.finished_wall_ms, days)),
+                retake_until: (!r.score.passed)
+                    .then(|| time::format_dmy(cat.retake_until(finished))),
             }
         });
         Ok(ExamStatus {

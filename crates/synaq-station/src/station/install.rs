@@ -20,17 +20,8 @@ impl Station {
     }
 
     pub(super) fn keep(&self, bytes: &[u8], name: &str) -> R<()> {
-        let tmp = self.dir.join(format!("{name}.partial"));
-        // Written whole and synced before it replaces the old file, and the rename synced too:
-        // after a power cut the kiosk has either the old file or the new one.
-        let written = std::fs::File::create(&tmp)
-            .and_then(|mut f| {
-                std::io::Write::write_all(&mut f, bytes)?;
-                f.sync_all()
-            })
-            .and_then(|_| std::fs::rename(&tmp, self.dir.join(name)))
-            .and_then(|_| std::fs::File::open(&self.dir)?.sync_all());
-        written.map_err(|e| {
+        // After a power cut the kiosk has either the old file or the new one.
+        synaq_seal::fs::write_atomic(&self.dir.join(name), bytes).map_err(|e| {
             eprintln!("synaq-kiosk: keeping {name}: {e}");
             Code::new("store-db")
         })
@@ -62,7 +53,7 @@ impl Station {
             name: opened.header.series.clone(),
             version: opened.header.version as u32,
             count: opened.content.questions.len() as u32,
-            valid_until: date_after(opened.header.not_after * 1000, 0),
+            valid_until: office_date(self.zone, opened.header.not_after * 1000),
         };
         self.use_bank(Ok(opened));
         Ok(verdict)
@@ -87,7 +78,7 @@ impl Station {
             name: branch,
             version: version as u32,
             count: entries as u32,
-            valid_until: date_after(not_after * 1000, 0),
+            valid_until: office_date(self.zone, not_after * 1000),
         })
     }
 }

@@ -60,10 +60,9 @@ fn sync_code(e: &SyncError) -> Code {
     r.into()
 }
 
-fn local_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms + 5 * 3_600_000)
-        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+/// Date and time at the office (dd.MM.yyyy HH:mm).
+fn local_time(zone: OfficeZone, ms: i64) -> String {
+    zone.datetime_of_ms(ms).format("%d.%m.%Y %H:%M").to_string()
 }
 
 fn client_for(
@@ -482,6 +481,7 @@ impl Station {
     /// Admin: enrollment, the last sync, and every result's way to ЕУМЦ.
     pub fn sync_view(&mut self, token: &str) -> R<SyncView> {
         self.require_admin(token)?;
+        let zone = self.zone;
         let engine = self.engine()?;
         let conn = engine.connection();
         let enrollment = Enrollment::load(conn).map_err(|e| sync_code(&e))?;
@@ -510,7 +510,7 @@ impl Station {
                 };
                 ResultSyncRow {
                     attempt: e.attempt,
-                    finished: local_time(e.created_ms),
+                    finished: local_time(zone, e.created_ms),
                     state,
                     reason,
                     evidence: match e.evidence {
@@ -541,13 +541,13 @@ impl Station {
                 fingerprint: e.pin.to_string(),
                 branch: e.branch().to_owned(),
                 kiosk_id: e.kiosk_id().to_owned(),
-                valid_until: local_time(e.certificate.body.not_after * 1000),
+                valid_until: local_time(zone, e.certificate.body.not_after * 1000),
             }),
             running: s.running,
             stage,
             done,
             total,
-            last_sync: s.last_ok_ms.map(local_time),
+            last_sync: s.last_ok_ms.map(|ms| local_time(zone, ms)),
             offline: s.offline,
             error: s.error.clone().map(|e| self.translate(e)),
             problems: s
