@@ -16,7 +16,6 @@
 
 use std::collections::HashMap;
 
-use ring::digest::{Context, SHA256};
 use rusqlite::{params, Connection, OptionalExtension as _};
 use serde::Serialize;
 
@@ -108,6 +107,7 @@ pub enum TamperError {
     ResultUnreadable(String),
 }
 
+/// The row hash the chain uses: the same function central checks journals with.
 fn hash(
     prev: &[u8; 32],
     seq: i64,
@@ -117,17 +117,7 @@ fn hash(
     kind: &str,
     data: &str,
 ) -> [u8; 32] {
-    let mut c = Context::new(&SHA256);
-    c.update(b"synaq journal v1\0");
-    c.update(prev);
-    c.update(&seq.to_be_bytes());
-    for field in [attempt, kind, data] {
-        c.update(&(field.len() as u64).to_be_bytes());
-        c.update(field.as_bytes());
-    }
-    c.update(&wall.to_be_bytes());
-    c.update(&active.to_be_bytes());
-    c.finish().as_ref().try_into().expect("SHA-256 is 32 bytes")
+    synaq_wire::journal::row_hash(prev, seq, attempt, wall, active, kind, data)
 }
 
 fn head_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Head> {
@@ -324,6 +314,33 @@ pub fn rows(conn: &Connection, kind: Option<&str>, limit: u32) -> rusqlite::Resu
             at_wall: r.get(2)?,
             kind: r.get(3)?,
             data: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The rows that travel with an attempt's result: every row from the attempt's first row to
+/// its last, in chain order, exactly as hashed (central checks and replays them).
+pub fn run_of(
+    conn: &Connection,
+    attempt: &str,
+) -> rusqlite::Result<Vec<synaq_wire::JournalRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, attempt, at_wall, at_active_ms, kind, data, prev_hash, hash FROM journal
+         WHERE seq BETWEEN (SELECT min(seq) FROM journal WHERE attempt = ?1)
+                       AND (SELECT max(seq) FROM journal WHERE attempt = ?1)
+         ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([attempt], |r| {
+        Ok(synaq_wire::JournalRow {
+            seq: r.get(0)?,
+            attempt: r.get(1)?,
+            at_wall: r.get(2)?,
+            at_active_ms: r.get(3)?,
+            kind: r.get(4)?,
+            data: r.get(5)?,
+            prev_hash: hex::encode(r.get::<_, Vec<u8>>(6)?),
+            hash: hex::encode(r.get::<_, Vec<u8>>(7)?),
         })
     })?;
     rows.collect()

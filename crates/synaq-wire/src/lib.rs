@@ -8,9 +8,14 @@
 //! the same [`SignedResult::verify`]. The bank model the result is scored against is domain,
 //! not wire: it lives in `synaq_core::bank`.
 //!
+//! The attempt's journal travels with its result ([`journal`]): the same row hash as the
+//! kiosk's chain, the check of an attempt's run, and its replay.
+//!
 //! The sync protocol's own messages (requests, receipts) stay in `synaq_sync::proto`.
 #![forbid(unsafe_code)]
 
+pub mod journal;
 pub mod result;
 
+pub use journal::{JournalError, JournalRow, Mismatch, Replay};
 pub use result::{BadResultSignature, IncidentRecord, ResultRecord, SignedResult};
