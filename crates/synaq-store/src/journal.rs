@@ -321,10 +321,7 @@ pub fn rows(conn: &Connection, kind: Option<&str>, limit: u32) -> rusqlite::Resu
 
 /// The rows that travel with an attempt's result: every row from the attempt's first row to
 /// its last, in chain order, exactly as hashed (central checks and replays them).
-pub fn run_of(
-    conn: &Connection,
-    attempt: &str,
-) -> rusqlite::Result<Vec<synaq_wire::JournalRow>> {
+pub fn run_of(conn: &Connection, attempt: &str) -> rusqlite::Result<Vec<synaq_wire::JournalRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, attempt, at_wall, at_active_ms, kind, data, prev_hash, hash FROM journal
          WHERE seq BETWEEN (SELECT min(seq) FROM journal WHERE attempt = ?1)

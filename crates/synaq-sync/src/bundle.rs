@@ -24,6 +24,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use synaq_seal::{IssuerPublic, KioskSecret};
 use synaq_store::outbox::{self, Delivery, EvidenceState};
+use synaq_wire::AttemptJournal;
 use synaq_wire::SignedResult;
 
 use crate::client::{failure, purge_failure, EvidenceFailure, Progress, Stage};
@@ -109,6 +110,9 @@ pub struct ResultsBody {
     pub created: i64,
     /// Every result not yet delivered.
     pub results: Vec<SignedResult>,
+    /// Each result's journal run. Absent (and not signed) when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub journals: Vec<AttemptJournal>,
     /// The evidence carried in the directory [`evidence_dir_name`] next to the bundle: one
     /// manifest per attempt. Absent (and not signed) when there is none, so a bundle without
     /// evidence is byte for byte what earlier versions wrote.
@@ -161,6 +165,17 @@ pub fn results_with_evidence(
     evidence: Vec<EvidenceManifest>,
     created: i64,
 ) -> ResultsBundle {
+    results_bundle(key, results, Vec::new(), evidence, created)
+}
+
+/// Builds a results bundle with each result's journal run and the evidence next to it.
+pub fn results_bundle(
+    key: &KioskSecret,
+    results: Vec<SignedResult>,
+    journals: Vec<AttemptJournal>,
+    evidence: Vec<EvidenceManifest>,
+    created: i64,
+) -> ResultsBundle {
     Signed::sign(
         ResultsBody {
             kind: RESULTS_KIND.into(),
@@ -168,6 +183,7 @@ pub fn results_with_evidence(
             kiosk_id: key.id().to_string(),
             created,
             results,
+            journals,
             evidence,
         },
         key.ed25519(),
@@ -450,7 +466,8 @@ pub fn export_to_with_progress(
     if results.is_empty() && manifests.is_empty() {
         return Ok(report);
     }
-    let bytes = to_bytes(&results_with_evidence(key, results, manifests, now));
+    let journals = crate::client::journals_of(conn, &results)?;
+    let bytes = to_bytes(&results_bundle(key, results, journals, manifests, now));
     if let Err(e) = write_durably(&path, &bytes) {
         if report.evidence_dir.is_some() {
             std::fs::remove_dir_all(&ev_dir).ok();

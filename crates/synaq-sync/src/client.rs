@@ -13,6 +13,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use synaq_seal::{IssuerPublic, KioskSecret};
 use synaq_store::outbox::{self, EvidenceState};
 use synaq_store::{Engine, SignedResult};
+use synaq_wire::AttemptJournal;
 
 use crate::evidence::{
     check_receipt, encode_chunk, local_manifest, ChunkAck, EvidenceChunk, EvidenceComplete,
@@ -267,14 +268,24 @@ impl Client {
         .await
     }
 
-    /// Pushes results once. Central answers each with an outcome.
+    /// Pushes results once, without their journals. Central answers each with an outcome.
     pub async fn push(&self, results: &[SignedResult]) -> Result<PushResponse, SyncError> {
+        self.push_with_journals(results, &[]).await
+    }
+
+    /// Pushes results once with their journal runs ([`journals_of`]).
+    pub async fn push_with_journals(
+        &self,
+        results: &[SignedResult],
+        journals: &[AttemptJournal],
+    ) -> Result<PushResponse, SyncError> {
         let resp: PushResponse = self
             .call(
                 "/v1/push",
                 &PushRequest {
                     v: PROTOCOL_VERSION,
                     results: results.to_vec(),
+                    journals: journals.to_vec(),
                 },
             )
             .await?;
@@ -335,9 +346,10 @@ impl Client {
     pub async fn push_with_retry(
         &self,
         results: &[SignedResult],
+        journals: &[AttemptJournal],
     ) -> Result<PushResponse, SyncError> {
         let b = self.backoff;
-        (|| self.push(results))
+        (|| self.push_with_journals(results, journals))
             .retry(
                 ExponentialBuilder::default()
                     .with_min_delay(b.min)
@@ -435,6 +447,22 @@ pub fn apply_outcomes_on(
     Ok(report)
 }
 
+/// The journal run of each result, read from the kiosk's chain, to travel beside it.
+pub fn journals_of(
+    conn: &Connection,
+    results: &[SignedResult],
+) -> Result<Vec<AttemptJournal>, SyncError> {
+    results
+        .iter()
+        .map(|r| {
+            let attempt = r.record.attempt_id.clone();
+            let rows = synaq_store::journal::run_of(conn, &attempt)
+                .map_err(synaq_store::StoreError::from)?;
+            Ok(AttemptJournal { attempt, rows })
+        })
+        .collect()
+}
+
 /// Pushes everything queued, `batch` results per request, with retries; stores each receipt
 /// or refusal. Stops at the first error (what was stored before it stays stored).
 pub async fn sync_outbox(
@@ -445,7 +473,8 @@ pub async fn sync_outbox(
     let mut total = SyncReport::default();
     let pending = engine.pending()?;
     for chunk in pending.chunks(batch.max(1)) {
-        let resp = client.push_with_retry(chunk).await?;
+        let journals = journals_of(engine.connection(), chunk)?;
+        let resp = client.push_with_retry(chunk, &journals).await?;
         let r = apply_outcomes(engine, &client.central, chunk, &resp.outcomes)?;
         total.delivered += r.delivered;
         total.refused += r.refused;
@@ -493,7 +522,8 @@ pub async fn sync_all_on(
         total,
     });
     for chunk in pending.chunks(batch.max(1)) {
-        let resp = client.push_with_retry(chunk).await?;
+        let journals = journals_of(conn, chunk)?;
+        let resp = client.push_with_retry(chunk, &journals).await?;
         let r = apply_outcomes_on(conn, &client.central, chunk, &resp.outcomes)?;
         report.delivered += r.delivered;
         report.refused += r.refused;

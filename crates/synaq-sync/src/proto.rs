@@ -2,6 +2,7 @@
 //! field without a new version; every struct denies unknown fields.
 
 use serde::{Deserialize, Serialize};
+use synaq_wire::AttemptJournal;
 use synaq_wire::SignedResult;
 
 use crate::sign::{sha256_hex, Document, Signed};
@@ -179,6 +180,10 @@ pub struct PushRequest {
     pub v: u32,
     /// Signed results, each idempotent by attempt id.
     pub results: Vec<SignedResult>,
+    /// Each result's journal run, which central checks against the signed head and replays.
+    /// Left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub journals: Vec<AttemptJournal>,
 }
 
 /// What central decided for a delivered result.

@@ -62,6 +62,17 @@ pub struct JournalRow {
     pub hash: String,
 }
 
+/// An attempt's run of journal rows, as it travels beside its signed result (push and
+/// removable media). Wire format: do not change fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttemptJournal {
+    /// The attempt.
+    pub attempt: String,
+    /// Its rows, from the admission to the finish.
+    pub rows: Vec<JournalRow>,
+}
+
 impl JournalRow {
     /// The hash this row must have after `prev`.
     pub fn expected_hash(&self, prev: &[u8; 32]) -> [u8; 32] {

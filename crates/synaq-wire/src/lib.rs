@@ -17,5 +17,5 @@
 pub mod journal;
 pub mod result;
 
-pub use journal::{JournalError, JournalRow, Mismatch, Replay};
+pub use journal::{AttemptJournal, JournalError, JournalRow, Mismatch, Replay};
 pub use result::{BadResultSignature, IncidentRecord, ResultRecord, SignedResult};

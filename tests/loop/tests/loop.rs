@@ -349,6 +349,7 @@ async fn each_fault_is_refused_with_its_reason() {
     let body = serde_json::to_vec(&PushRequest {
         v: PROTOCOL_VERSION,
         results: vec![resign(&r.template, &r.kiosk.key, &people[4], 17)],
+        journals: Vec::new(),
     })
     .unwrap();
     let auth = RequestAuth::sign(&r.kiosk.key, "POST", "/v1/push", now(), &body);
@@ -492,7 +493,7 @@ async fn a_kiosk_pinned_to_another_certificate_refuses_to_talk() {
     let text = err.to_string();
     assert!(text.contains(&other.to_string()) && text.contains(&c.pin.to_string()));
     // Pushes fail the same way at once (no backoff loop).
-    let err = wrong.push_with_retry(&[]).await.unwrap_err();
+    let err = wrong.push_with_retry(&[], &[]).await.unwrap_err();
     assert_eq!(err.code(), "sync-wrong-central", "{err}");
     // The request never reached central: the one-time code is still unused, and the same
     // kiosk pinned to the right certificate enrolls with it.
@@ -581,7 +582,7 @@ async fn fifty_kiosks_push_concurrently_and_nothing_is_lost() {
             client.pull(0).await?;
             let mut receipts = 0;
             for chunk in results.chunks(2) {
-                let resp = client.push_with_retry(chunk).await?;
+                let resp = client.push_with_retry(chunk, &[]).await?;
                 for o in &resp.outcomes {
                     assert!(matches!(o, Outcome::Delivered { .. }), "{o:?}");
                     receipts += 1;
