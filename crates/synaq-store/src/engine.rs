@@ -311,8 +311,9 @@ struct Live {
     seen_mono: Duration,
     seen_wall: i64,
     last_shown: Option<usize>,
-    /// The webcam evidence chain's head so far, signed into the result at the finish.
-    evidence_head: Option<String>,
+    /// The webcam evidence's segment heads so far (one per camera run, in order), as stored
+    /// in the attempt's row; signed into the result at the finish.
+    evidence_heads: Vec<String>,
 }
 
 /// The engine: one kiosk, at most one open attempt.
@@ -423,7 +424,7 @@ impl Engine {
             .conn
             .query_row(
                 "SELECT id, iin, category, proctor, bank_series, bank_version, paper, state,
-                        limit_ms, active_ms, started_wall
+                        limit_ms, active_ms, started_wall, evidence_heads
                  FROM attempts WHERE state != 'finished' ORDER BY started_wall DESC LIMIT 1",
                 [],
                 |r| {
@@ -439,12 +440,25 @@ impl Engine {
                         r.get::<_, i64>(8)?,
                         r.get::<_, i64>(9)?,
                         r.get::<_, i64>(10)?,
+                        r.get::<_, Option<String>>(11)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((id, iin, cat, proctor, series, version, paper, state, limit, active, started)) =
-            row
+        let Some((
+            id,
+            iin,
+            cat,
+            proctor,
+            series,
+            version,
+            paper,
+            state,
+            limit,
+            active,
+            started,
+            evidence_heads,
+        )) = row
         else {
             return Ok(());
         };
@@ -502,7 +516,11 @@ impl Engine {
             seen_mono: now,
             seen_wall: self.clock.wall_ms(),
             last_shown: None,
-            evidence_head: None,
+            evidence_heads: evidence_heads
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
         };
         if live.state == State::Running {
             // The kiosk stopped mid-exam. Time while it was down is not charged.
@@ -634,7 +652,7 @@ impl Engine {
             seen_mono: now,
             seen_wall: wall,
             last_shown: None,
-            evidence_head: None,
+            evidence_heads: Vec::new(),
         };
         let (series, version) = (bank.series.clone(), bank.version as i64);
         let paper_json = serde_json::to_string(&live.paper).expect("papers serialize");
@@ -1128,7 +1146,7 @@ impl Engine {
             proctor: live.proctor.clone(),
             finish_reason: reason.as_str().to_owned(),
             journal_head: head.hex(),
-            evidence_head: live.evidence_head.clone(),
+            evidence_head: (!live.evidence_heads.is_empty()).then(|| live.evidence_heads.join(" ")),
             incidents,
         };
         let signed = SignedResult::sign(record, &self.key);
@@ -1184,11 +1202,46 @@ impl Engine {
         self.live.as_ref().map(|l| &l.answers)
     }
 
-    /// Records the sealed evidence's chain head so far; the finish signs it into the result.
-    pub fn set_evidence_head(&mut self, head: String) {
-        if let Some(l) = self.live.as_mut().filter(|l| l.state != State::Finished) {
-            l.evidence_head = Some(head);
+    /// Records the heads of the open attempt's webcam evidence so far: one per segment (camera
+    /// run), in order, the last one the running segment's (`N:hex` texts, see
+    /// `docs/formats/evidence.md`). They are the attempt's, durable when this returns, taken
+    /// back by a restart ([`Engine::evidence_heads`]) and signed into the result at the finish.
+    /// A finished attempt's heads are signed already: refused like any change to it.
+    pub fn record_evidence_heads<H: std::fmt::Display>(
+        &mut self,
+        heads: impl IntoIterator<Item = H>,
+    ) -> Result<(), StoreError> {
+        let heads: Vec<String> = heads.into_iter().map(|h| h.to_string()).collect();
+        if let Some(bad) = heads
+            .iter()
+            .find(|h| h.is_empty() || h.contains(char::is_whitespace))
+        {
+            return Err(StoreError::Db(format!("malformed evidence head {bad:?}")));
         }
+        let live = self.live.as_ref().ok_or(StoreError::NoAttempt)?;
+        if live.state == State::Finished {
+            return Err(StoreError::TimeUp);
+        }
+        if live.evidence_heads == heads {
+            return Ok(());
+        }
+        self.conn.execute(
+            "UPDATE attempts SET evidence_heads = ?2 WHERE id = ?1",
+            params![live.id, heads.join(" ")],
+        )?;
+        self.unchecked += 1;
+        if let Some(l) = self.live.as_mut() {
+            l.evidence_heads = heads;
+        }
+        Ok(())
+    }
+
+    /// The evidence heads recorded for the open (or last) attempt, in segment order.
+    pub fn evidence_heads(&self) -> &[String] {
+        self.live
+            .as_ref()
+            .map(|l| l.evidence_heads.as_slice())
+            .unwrap_or_default()
     }
 
     /// The bank this engine draws from, if one is in use.

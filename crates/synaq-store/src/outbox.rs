@@ -621,7 +621,11 @@ mod tests {
         let iin = Iin::parse("900101300017").unwrap();
         let cat = CategoryId::new("cat-1").unwrap();
         let with = e.admit_with_seed(&iin, &cat, "proctor-1", 1).unwrap();
-        e.set_evidence_head(format!("3:{} 1:{}", "ab".repeat(32), "cd".repeat(32)));
+        e.record_evidence_heads([
+            format!("3:{}", "ab".repeat(32)),
+            format!("1:{}", "cd".repeat(32)),
+        ])
+        .unwrap();
         e.finish(FinishReason::Submitted).unwrap();
         let without = e.admit_with_seed(&iin, &cat, "proctor-1", 2).unwrap();
         e.finish(FinishReason::Submitted).unwrap();

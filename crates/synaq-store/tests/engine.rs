@@ -796,3 +796,50 @@ fn invalid_answers_are_refused() {
         Err(StoreError::AttemptOpen(_))
     ));
 }
+
+#[test]
+fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    assert!(matches!(
+        e.record_evidence_heads(["1:aa"]),
+        Err(StoreError::NoAttempt)
+    ));
+    e.admit_with_seed(&iin(), &cat1(), "p1", 31).unwrap();
+    assert!(e.evidence_heads().is_empty());
+    let first = format!("2:{}", "ab".repeat(32));
+    e.record_evidence_heads([&first]).unwrap();
+    assert!(matches!(
+        e.record_evidence_heads(["1:aa bb"]),
+        Err(StoreError::Db(_))
+    ));
+    assert_eq!(
+        e.evidence_heads(),
+        [first.clone()],
+        "a refused call changes nothing"
+    );
+    drop(e); // the kiosk stops mid-exam
+    let mut e = engine(dir.path(), &clock);
+    assert_eq!(
+        e.evidence_heads(),
+        [first.clone()],
+        "restored with the attempt"
+    );
+    e.resume("p1", "power came back").unwrap();
+    let second = format!("5:{}", "cd".repeat(32));
+    e.record_evidence_heads([&first, &second]).unwrap();
+    let signed = e.finish(FinishReason::Submitted).unwrap();
+    assert_eq!(
+        signed.record.evidence_head,
+        Some(format!("{first} {second}"))
+    );
+    assert!(e.record_evidence_heads([&first]).is_err(), "signed already");
+    assert_eq!(e.evidence_heads(), [first, second]);
+    // An attempt without evidence signs none.
+    e.admit_with_seed(&Iin::parse("850715401236").unwrap(), &cat1(), "p1", 32)
+        .unwrap();
+    let plain = e.finish(FinishReason::Submitted).unwrap();
+    assert_eq!(plain.record.evidence_head, None);
+    e.verify_journal().unwrap();
+}

@@ -376,7 +376,8 @@ pub fn sit_exam_with_evidence(
             .expect("incident");
         e.incident("camera", "camera-no-face", "frame=00")
             .expect("incident");
-        e.set_evidence_head(head);
+        e.record_evidence_heads(head.split(' '))
+            .expect("evidence heads recorded");
     })
 }
 
