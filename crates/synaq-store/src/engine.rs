@@ -39,6 +39,10 @@ pub const PERSIST_EVERY: Duration = Duration::from_secs(1);
 pub const IDLE_CHECKPOINT: Duration = Duration::from_secs(2);
 /// A wall clock that drifts from boot time by more than this has jumped.
 pub const JUMP_TOLERANCE_MS: i64 = 2_000;
+/// The most minutes proctors may add to one attempt, in one act or several. The domain sets
+/// no rule for extra time (the limit is questions × 2 minutes, see the exam profile); this
+/// cap keeps an extension a correction for lost time, not a second exam.
+pub const EXTEND_MAX_MINUTES: u32 = 120;
 
 /// Why an engine call was refused. Each variant has a stable [`StoreError::code`].
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +95,14 @@ pub enum StoreError {
     /// A staff account operation was refused (the code says why).
     #[error("staff account: {0}")]
     Staff(&'static str),
+    /// Extra time outside what is left of [`EXTEND_MAX_MINUTES`] for this attempt (or none).
+    #[error("a proctor may add 1 to {most} minutes to this exam now, not {minutes}")]
+    ExtendLimit {
+        /// The minutes asked for.
+        minutes: u32,
+        /// The most that may still be added (0: the attempt's extensions reached the cap).
+        most: u32,
+    },
 }
 
 impl StoreError {
@@ -112,6 +124,7 @@ impl StoreError {
             StoreError::Tampered(_) => "store-tampered",
             StoreError::NoBank => "error-bank-missing",
             StoreError::Staff(code) => code,
+            StoreError::ExtendLimit { .. } => "proctor-bad-minutes",
         }
     }
 }
@@ -120,7 +133,28 @@ impl StoreError {
     /// The code with its values, for the person (the detail of a database failure or of
     /// tampering is for the operator's log: [`StoreError`]'s `Display`).
     pub fn to_code(&self) -> synaq_core::Code {
-        synaq_core::Code::new(self.code())
+        let code = synaq_core::Code::new(self.code());
+        match self {
+            StoreError::Assembly(
+                AssemblyError::NotEnoughQuestions { category, .. }
+                | AssemblyError::QuotaUnmet { category, .. }
+                | AssemblyError::QuotaExceedsCount { category, .. },
+            ) => code.arg("category", category.as_str()),
+            StoreError::UnknownCategory(category) => code.arg("category", category.as_str()),
+            StoreError::NotRunning(state) => code.arg("state", *state),
+            // People count questions from 1.
+            StoreError::BadPosition { position, total } => {
+                code.arg("position", position + 1).arg("total", *total)
+            }
+            StoreError::BadAnswer(position) => code.arg("position", position + 1),
+            StoreError::BankMismatch { series, version } => {
+                code.arg("series", series.as_str()).arg("version", *version)
+            }
+            StoreError::ExtendLimit { minutes, most } => {
+                code.arg("minutes", *minutes).arg("most", *most)
+            }
+            _ => code,
+        }
     }
 
     /// One error of every kind, with representative values: tests format each in every language.
@@ -138,6 +172,7 @@ impl StoreError {
             StoreError::AttemptOpen("a-1".into()),
             StoreError::NoAttempt,
             StoreError::NotRunning("paused"),
+            StoreError::NotRunning("interrupted"),
             StoreError::TimeUp,
             StoreError::BadPosition {
                 position: 40,
@@ -150,6 +185,14 @@ impl StoreError {
             },
             StoreError::Tampered("journal row 7".into()),
             StoreError::NoBank,
+            StoreError::ExtendLimit {
+                minutes: 150,
+                most: 120,
+            },
+            StoreError::ExtendLimit {
+                minutes: 5,
+                most: 0,
+            },
         ];
         out.extend(crate::staff::CODES.iter().map(|c| StoreError::Staff(c)));
         out
@@ -979,7 +1022,7 @@ impl Engine {
         kind: Kind,
         proctor: &str,
         reason: &str,
-        apply: impl FnOnce(State, u64) -> Result<(State, u64), StoreError>,
+        apply: impl FnOnce(&Live) -> Result<(State, u64), StoreError>,
     ) -> Result<Status, StoreError> {
         let mut live = self.take()?;
         let r = (|| {
@@ -987,7 +1030,7 @@ impl Engine {
             if live.state == State::Finished {
                 return Err(StoreError::TimeUp);
             }
-            let (state, limit_ms) = apply(live.state, live.limit_ms)?;
+            let (state, limit_ms) = apply(&live)?;
             let extra = limit_ms - live.limit_ms;
             self.commit(&mut live, |tx, l, head, wall| {
                 tx.execute(
@@ -1017,28 +1060,33 @@ impl Engine {
 
     /// A proctor pauses the clock.
     pub fn pause(&mut self, proctor: &str, reason: &str) -> Result<Status, StoreError> {
-        self.proctor_action(Kind::Paused, proctor, reason, |state, limit| match state {
-            State::Running => Ok((State::Paused, limit)),
+        self.proctor_action(Kind::Paused, proctor, reason, |l| match l.state {
+            State::Running => Ok((State::Paused, l.limit_ms)),
             s => Err(StoreError::NotRunning(s.as_str())),
         })
     }
 
     /// A proctor resumes a paused or interrupted exam.
     pub fn resume(&mut self, proctor: &str, reason: &str) -> Result<Status, StoreError> {
-        self.proctor_action(Kind::Resumed, proctor, reason, |_, limit| {
-            Ok((State::Running, limit))
+        self.proctor_action(Kind::Resumed, proctor, reason, |l| {
+            Ok((State::Running, l.limit_ms))
         })
     }
 
-    /// A proctor adds time.
+    /// A proctor adds time: 1 minute or more, and all of an attempt's extensions together at
+    /// most [`EXTEND_MAX_MINUTES`] (else [`StoreError::ExtendLimit`] with what is left).
     pub fn extend(
         &mut self,
         proctor: &str,
         minutes: u32,
         reason: &str,
     ) -> Result<Status, StoreError> {
-        self.proctor_action(Kind::Extended, proctor, reason, |state, limit| {
-            Ok((state, limit + u64::from(minutes) * 60_000))
+        self.proctor_action(Kind::Extended, proctor, reason, |l| {
+            let most = EXTEND_MAX_MINUTES.saturating_sub(l.extended_minutes());
+            if minutes == 0 || minutes > most {
+                return Err(StoreError::ExtendLimit { minutes, most });
+            }
+            Ok((l.state, l.limit_ms + u64::from(minutes) * 60_000))
         })
     }
 
@@ -1327,6 +1375,12 @@ fn incidents_of(conn: &Connection, attempt: &str) -> Result<Vec<IncidentRecord>,
 }
 
 impl Live {
+    /// Minutes proctors added to this attempt so far (its limit over its category's).
+    fn extended_minutes(&self) -> u32 {
+        let base = u64::from(self.category.time_limit_minutes()) * 60_000;
+        u32::try_from(self.limit_ms.saturating_sub(base) / 60_000).unwrap_or(u32::MAX)
+    }
+
     /// Appends a journal row for this attempt at its current active time.
     fn journal(
         &self,

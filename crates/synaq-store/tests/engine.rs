@@ -843,3 +843,97 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
     assert_eq!(plain.record.evidence_head, None);
     e.verify_journal().unwrap();
 }
+
+#[test]
+fn extra_time_is_capped_per_attempt_and_the_refusal_says_how_much_is_left() {
+    use synaq_store::engine::EXTEND_MAX_MINUTES;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit_with_seed(&iin(), &cat1(), "p1", 33).unwrap();
+    assert!(matches!(
+        e.extend("p1", 0, "health"),
+        Err(StoreError::ExtendLimit {
+            minutes: 0,
+            most: EXTEND_MAX_MINUTES
+        })
+    ));
+    let too_much = e
+        .extend("p1", EXTEND_MAX_MINUTES + 1, "health")
+        .unwrap_err();
+    let code = too_much.to_code();
+    assert_eq!(code.id(), "proctor-bad-minutes");
+    assert_eq!(
+        code.args.get("minutes"),
+        Some(&(EXTEND_MAX_MINUTES + 1).into())
+    );
+    assert_eq!(code.args.get("most"), Some(&EXTEND_MAX_MINUTES.into()));
+    assert_eq!(
+        e.status().unwrap().limit_ms,
+        60 * 60_000,
+        "refused: unchanged"
+    );
+    e.extend("p1", 100, "technical fault").unwrap();
+    assert!(matches!(
+        e.extend("p1", 21, "technical fault"),
+        Err(StoreError::ExtendLimit {
+            minutes: 21,
+            most: 20
+        })
+    ));
+    // The cap holds across a restart: it is read from the stored limit.
+    drop(e);
+    let mut e = engine(dir.path(), &clock);
+    e.resume("p1", "power came back").unwrap();
+    assert_eq!(e.extend("p1", 20, "health").unwrap().limit_ms, 180 * 60_000);
+    assert!(matches!(
+        e.extend("p1", 1, "health"),
+        Err(StoreError::ExtendLimit {
+            minutes: 1,
+            most: 0
+        })
+    ));
+    let journalled: i64 = e
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM journal WHERE kind = 'extended'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(journalled, 2, "refusals are not journalled");
+}
+
+#[test]
+fn refusals_carry_the_values_people_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit_with_seed(&iin(), &cat1(), "p1", 34).unwrap();
+    let code = e.show(30).unwrap_err().to_code();
+    assert_eq!(code.id(), "store-bad-position");
+    assert_eq!(
+        code.args.get("position"),
+        Some(&31usize.into()),
+        "counted from 1"
+    );
+    assert_eq!(code.args.get("total"), Some(&30usize.into()));
+    let code = e
+        .answer(2, BTreeSet::from(["no-such-option".to_owned()]))
+        .unwrap_err()
+        .to_code();
+    assert_eq!(code.id(), "store-bad-answer");
+    assert_eq!(code.args.get("position"), Some(&3usize.into()));
+    drop(e);
+    let mut e = engine(dir.path(), &clock);
+    let code = e.answer(0, BTreeSet::new()).unwrap_err().to_code();
+    assert_eq!(code.id(), "store-not-running");
+    assert_eq!(code.args.get("state"), Some(&"interrupted".into()));
+    let code = StoreError::BankMismatch {
+        series: "DEMO".into(),
+        version: 7,
+    }
+    .to_code();
+    assert_eq!(code.args.get("series"), Some(&"DEMO".into()));
+    assert_eq!(code.args.get("version"), Some(&7u64.into()));
+}
