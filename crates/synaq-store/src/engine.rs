@@ -359,6 +359,49 @@ struct Live {
     evidence_heads: Vec<String>,
 }
 
+/// Who is admitted to which exam, by whom: what [`Engine::admit`] takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Admission<'a> {
+    pub iin: &'a Iin,
+    pub category: &'a CategoryId,
+    /// The proctor who checked the identity document.
+    pub proctor: &'a str,
+    /// Questions ЕУМЦ's roster says this person saw in failed attempts at other kiosks.
+    pub seen_elsewhere: &'a [QuestionId],
+    /// The paper's seed: `None` draws one from the system's random generator; a given seed
+    /// makes the paper reproducible (tests, benches, the crash loop).
+    pub seed: Option<u64>,
+}
+
+impl<'a> Admission<'a> {
+    /// An admission with a random seed and nothing seen elsewhere.
+    pub fn new(iin: &'a Iin, category: &'a CategoryId, proctor: &'a str) -> Admission<'a> {
+        Admission {
+            iin,
+            category,
+            proctor,
+            seen_elsewhere: &[],
+            seed: None,
+        }
+    }
+
+    /// With a given seed.
+    pub fn seed(self, seed: u64) -> Admission<'a> {
+        Admission {
+            seed: Some(seed),
+            ..self
+        }
+    }
+
+    /// With the questions the roster says were seen at other kiosks.
+    pub fn seen_elsewhere(self, seen: &'a [QuestionId]) -> Admission<'a> {
+        Admission {
+            seen_elsewhere: seen,
+            ..self
+        }
+    }
+}
+
 /// The engine: one kiosk, at most one open attempt.
 pub struct Engine {
     conn: Connection,
@@ -608,53 +651,16 @@ impl Engine {
     }
 
     /// Admits an examinee: draws the paper (a retake avoids questions this person saw in
-    /// failed attempts here) and starts the clock.
-    pub fn admit(
-        &mut self,
-        iin: &Iin,
-        category: &CategoryId,
-        proctor: &str,
-    ) -> Result<String, StoreError> {
-        self.admit_after(iin, category, proctor, &[])
-    }
-
-    /// [`Engine::admit`] for a person ЕУМЦ's roster says already saw `seen_elsewhere` in failed
-    /// attempts at other kiosks: the paper avoids those too, as far as the bank allows.
-    pub fn admit_after(
-        &mut self,
-        iin: &Iin,
-        category: &CategoryId,
-        proctor: &str,
-        seen_elsewhere: &[QuestionId],
-    ) -> Result<String, StoreError> {
-        let mut seed = [0u8; 8];
-        SystemRandom::new()
-            .fill(&mut seed)
-            .map_err(|_| StoreError::Db("the system random generator failed".into()))?;
-        let seed = u64::from_le_bytes(seed);
-        self.admit_seeded(iin, category, proctor, seed, seen_elsewhere)
-    }
-
-    /// [`Engine::admit`] with a given seed (reproducible exams in tests).
-    pub fn admit_with_seed(
-        &mut self,
-        iin: &Iin,
-        category: &CategoryId,
-        proctor: &str,
-        seed: u64,
-    ) -> Result<String, StoreError> {
-        self.admit_seeded(iin, category, proctor, seed, &[])
-    }
-
-    /// [`Engine::admit_after`] with a given seed.
-    pub fn admit_seeded(
-        &mut self,
-        iin: &Iin,
-        category: &CategoryId,
-        proctor: &str,
-        seed: u64,
-        seen_elsewhere: &[QuestionId],
-    ) -> Result<String, StoreError> {
+    /// failed attempts here, and those ЕУМЦ's roster lists from other kiosks, as far as the
+    /// bank allows) and starts the clock. Returns the attempt's id.
+    pub fn admit(&mut self, admission: Admission<'_>) -> Result<String, StoreError> {
+        let Admission {
+            iin,
+            category,
+            proctor,
+            seen_elsewhere,
+            seed,
+        } = admission;
         if let Some(l) = &self.live {
             if l.state != State::Finished {
                 return Err(StoreError::AttemptOpen(l.id.clone()));
@@ -669,6 +675,16 @@ impl Engine {
         let mut seen = self.seen_in_failed_attempts(iin, category)?;
         let seen_here = seen.len();
         seen.extend(seen_elsewhere.iter().cloned());
+        let seed = match seed {
+            Some(seed) => seed,
+            None => {
+                let mut seed = [0u8; 8];
+                SystemRandom::new()
+                    .fill(&mut seed)
+                    .map_err(|_| StoreError::Db("the system random generator failed".into()))?;
+                u64::from_le_bytes(seed)
+            }
+        };
         let paper = assemble(bank.questions(), &cat, seed, &seen)?;
         let mut nonce = [0u8; 8];
         SystemRandom::new()

@@ -23,7 +23,7 @@ use rusqlite_migration::{Migrations, M};
 
 pub use certificate::StoredCertificate;
 pub use clock::{Clock, FakeClock, SystemClock};
-pub use engine::{Engine, ExamBank, StoreError};
+pub use engine::{Admission, Engine, ExamBank, StoreError};
 pub use result::{IncidentRecord, ResultRecord, SignedResult};
 
 /// The schema, one migration a step. Never edit a released step: add one.

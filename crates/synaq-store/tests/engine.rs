@@ -11,7 +11,7 @@ use synaq_store::engine::{FinishReason, State};
 use synaq_store::journal::{self, TamperError, VerifyError};
 use synaq_store::outbox;
 use synaq_store::testing::demo_bank;
-use synaq_store::{Engine, FakeClock, StoreError};
+use synaq_store::{Admission, Engine, FakeClock, StoreError};
 
 const WALL: i64 = 1_790_000_000_000;
 
@@ -37,7 +37,8 @@ fn a_whole_exam_ends_in_a_signed_result_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "proctor-7", 42).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "proctor-7").seed(42))
+        .unwrap();
     let total = e.status().unwrap().total;
     assert_eq!(total, 30);
     for p in 0..total {
@@ -82,7 +83,8 @@ fn answers_survive_a_crash_and_wait_for_a_proctor() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 7).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(7))
+        .unwrap();
     let a0 = pick(&mut e, 0, 1);
     let a5 = pick(&mut e, 5, 2);
     e.answer(0, a0.clone()).unwrap();
@@ -115,7 +117,8 @@ fn at_zero_the_backend_finishes_the_exam() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 9).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(9))
+        .unwrap();
     let a = pick(&mut e, 0, 0);
     e.answer(0, a).unwrap();
     // Nobody touches the UI: only the backend's ticks run, 4.5 s apart.
@@ -141,7 +144,8 @@ fn wall_clock_jumps_change_nothing_but_are_journalled() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 1).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(1))
+        .unwrap();
     clock.advance(Duration::from_secs(2));
     let before = e.tick().unwrap().remaining_ms;
     clock.jump_wall(24 * 3_600_000);
@@ -169,7 +173,8 @@ fn a_suspend_is_not_charged_and_needs_a_proctor() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 2).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(2))
+        .unwrap();
     clock.advance(Duration::from_secs(3));
     e.tick().unwrap();
     clock.suspend(Duration::from_secs(15 * 60));
@@ -186,7 +191,8 @@ fn proctor_pause_resume_extend_are_journalled_with_who_and_why() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 3).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(3))
+        .unwrap();
     clock.advance(Duration::from_secs(4));
     e.pause("p1", "health").unwrap();
     clock.advance(Duration::from_secs(4));
@@ -218,7 +224,8 @@ fn proctor_pause_resume_extend_are_journalled_with_who_and_why() {
 fn finished_exam(dir: &Path) -> Engine {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir, &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 5).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(5))
+        .unwrap();
     for p in 0..5 {
         let a = pick(&mut e, p, 0);
         e.answer(p, a).unwrap();
@@ -305,7 +312,8 @@ fn deleting_the_last_journal_rows_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 8).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(8))
+        .unwrap();
     for p in 0..4 {
         let a = pick(&mut e, p, 1);
         e.answer(p, a).unwrap();
@@ -487,7 +495,8 @@ fn a_tick_alone_persists_the_clock_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 12).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(12))
+        .unwrap();
     let limit = e.status().unwrap().limit_ms;
     clock.advance(Duration::from_millis(1_200));
     assert_eq!(e.tick().unwrap().remaining_ms, limit - 1_200);
@@ -509,7 +518,8 @@ fn shown_and_flagged_questions_are_journalled() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 13).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(13))
+        .unwrap();
     let q3 = e.paper().unwrap().items[3].question.0.clone();
     e.show(0).unwrap();
     e.show(0).unwrap(); // the same question again (a re-render): not a new row
@@ -661,7 +671,8 @@ fn a_full_disk_loses_nothing_already_saved() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 11).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(11))
+        .unwrap();
     let pages: i64 = e
         .connection()
         .query_row("PRAGMA page_count", [], |r| r.get(0))
@@ -707,10 +718,12 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 21).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+        .unwrap();
     let first = e.finish(FinishReason::Submitted).unwrap();
     assert!(!first.record.score.passed, "no answers: a fail");
-    e.admit_with_seed(&iin(), &cat1(), "p1", 22).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(22))
+        .unwrap();
     let second = e.finish(FinishReason::Submitted).unwrap();
     let a: BTreeSet<_> = first.record.items.iter().map(|i| &i.question).collect();
     let b: BTreeSet<_> = second.record.items.iter().map(|i| &i.question).collect();
@@ -721,9 +734,10 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
     );
     // Another person gets no such restriction (and one attempt at a time per kiosk).
     let other = Iin::parse("850715401236").unwrap();
-    e.admit_with_seed(&other, &cat1(), "p1", 21).unwrap();
+    e.admit(Admission::new(&other, &cat1(), "p1").seed(21))
+        .unwrap();
     assert!(matches!(
-        e.admit_with_seed(&other, &cat1(), "p1", 23),
+        e.admit(Admission::new(&other, &cat1(), "p1").seed(23)),
         Err(StoreError::AttemptOpen(_))
     ));
 }
@@ -735,7 +749,7 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut other_kiosk = engine(elsewhere.path(), &clock);
     other_kiosk
-        .admit_with_seed(&iin(), &cat1(), "p1", 21)
+        .admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
         .unwrap();
     let failed = other_kiosk.finish(FinishReason::Submitted).unwrap();
     assert!(!failed.record.score.passed);
@@ -749,12 +763,18 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let dir = tempfile::tempdir().unwrap();
     let mut e = engine(dir.path(), &clock);
     // Same seed, without the roster's history: the same paper as at the other kiosk.
-    e.admit_with_seed(&iin(), &cat1(), "p1", 21).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+        .unwrap();
     let blind = e.finish(FinishReason::Submitted).unwrap();
     assert_eq!(blind.record.items, failed.record.items);
     // With it: nothing repeated, and the journal says what was avoided.
     let other = Iin::parse("850715401236").unwrap();
-    e.admit_seeded(&other, &cat1(), "p1", 21, &seen).unwrap();
+    e.admit(
+        Admission::new(&other, &cat1(), "p1")
+            .seed(21)
+            .seen_elsewhere(&seen),
+    )
+    .unwrap();
     let retake = e.finish(FinishReason::Submitted).unwrap();
     let repeated: Vec<_> = retake
         .record
@@ -779,7 +799,8 @@ fn invalid_answers_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 4).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(4))
+        .unwrap();
     assert!(matches!(
         e.answer(30, BTreeSet::new()),
         Err(StoreError::BadPosition {
@@ -792,7 +813,7 @@ fn invalid_answers_are_refused() {
         Err(StoreError::BadAnswer(0))
     ));
     assert!(matches!(
-        e.admit_with_seed(&iin(), &CategoryId::new("cat-9").unwrap(), "p1", 1),
+        e.admit(Admission::new(&iin(), &CategoryId::new("cat-9").unwrap(), "p1").seed(1)),
         Err(StoreError::AttemptOpen(_))
     ));
 }
@@ -806,7 +827,8 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
         e.record_evidence_heads(["1:aa"]),
         Err(StoreError::NoAttempt)
     ));
-    e.admit_with_seed(&iin(), &cat1(), "p1", 31).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(31))
+        .unwrap();
     assert!(e.evidence_heads().is_empty());
     let first = format!("2:{}", "ab".repeat(32));
     e.record_evidence_heads([&first]).unwrap();
@@ -837,7 +859,7 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
     assert!(e.record_evidence_heads([&first]).is_err(), "signed already");
     assert_eq!(e.evidence_heads(), [first, second]);
     // An attempt without evidence signs none.
-    e.admit_with_seed(&Iin::parse("850715401236").unwrap(), &cat1(), "p1", 32)
+    e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(32))
         .unwrap();
     let plain = e.finish(FinishReason::Submitted).unwrap();
     assert_eq!(plain.record.evidence_head, None);
@@ -850,7 +872,8 @@ fn extra_time_is_capped_per_attempt_and_the_refusal_says_how_much_is_left() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 33).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(33))
+        .unwrap();
     assert!(matches!(
         e.extend("p1", 0, "health"),
         Err(StoreError::ExtendLimit {
@@ -909,7 +932,8 @@ fn refusals_carry_the_values_people_need() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 34).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(34))
+        .unwrap();
     let code = e.show(30).unwrap_err().to_code();
     assert_eq!(code.id(), "store-bad-position");
     assert_eq!(

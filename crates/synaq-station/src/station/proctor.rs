@@ -73,7 +73,8 @@ impl Station {
         let cat = self.category(&entry.category)?.id;
         let engine = self.exam_engine()?;
         // The roster entry lists the questions of failed attempts at other kiosks.
-        let attempt = engine.admit_after(&iin, &cat, &proctor, &entry.seen)?;
+        let attempt = engine
+            .admit(synaq_store::Admission::new(&iin, &cat, &proctor).seen_elsewhere(&entry.seen))?;
         self.start_proctoring(&proctor, &attempt)?;
         self.examinee = Some(Examinee {
             name: entry.name.clone(),
