@@ -111,6 +111,7 @@ store-not-running =
        *[other] The exam is paused. A proctor must resume it.
     }
 store-time-up = Time is up: the exam has finished.
+store-finished = The exam has finished and its result is signed: nothing in it can change any more.
 store-bad-position = There is no question { $position }: the exam has { $total } questions.
 store-bad-answer = This answer is not valid for question { $position }.
 store-bank-mismatch = The open exam was started with bank { $series } version { $version }. Load that bank.

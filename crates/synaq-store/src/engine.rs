@@ -72,9 +72,13 @@ pub enum StoreError {
     /// The attempt is paused or interrupted: a proctor must resume it.
     #[error("the exam is {0}: a proctor must resume it")]
     NotRunning(&'static str),
-    /// Time is up; the exam was finished.
+    /// Time ran out: the clock finished the exam (only then; see [`StoreError::Finished`]).
     #[error("time is up: the exam has been finished")]
     TimeUp,
+    /// The exam was finished (submitted, or ended by a proctor) and its result signed: nothing
+    /// of it can change any more.
+    #[error("the exam has been finished: its result is signed and cannot change")]
+    Finished,
     /// A question position outside the paper.
     #[error("question {position} does not exist (the exam has {total})")]
     BadPosition { position: usize, total: usize },
@@ -118,6 +122,7 @@ impl StoreError {
             StoreError::NoAttempt => "store-no-attempt",
             StoreError::NotRunning(_) => "store-not-running",
             StoreError::TimeUp => "store-time-up",
+            StoreError::Finished => "store-finished",
             StoreError::BadPosition { .. } => "store-bad-position",
             StoreError::BadAnswer(_) => "store-bad-answer",
             StoreError::BankMismatch { .. } => "store-bank-mismatch",
@@ -174,6 +179,7 @@ impl StoreError {
             StoreError::NotRunning("paused"),
             StoreError::NotRunning("interrupted"),
             StoreError::TimeUp,
+            StoreError::Finished,
             StoreError::BadPosition {
                 position: 40,
                 total: 20,
@@ -329,6 +335,9 @@ pub struct ShownQuestion {
 pub struct Status {
     pub attempt: String,
     pub state: State,
+    /// Why a finished attempt ended (time ran out, submitted, ended by a proctor); `None`
+    /// while it is open.
+    pub finish_reason: Option<FinishReason>,
     pub remaining_ms: u64,
     pub limit_ms: u64,
     pub answered: usize,
@@ -354,6 +363,8 @@ struct Live {
     seen_mono: Duration,
     seen_wall: i64,
     last_shown: Option<usize>,
+    /// Why it ended, once it is [`State::Finished`].
+    finish_reason: Option<FinishReason>,
     /// The webcam evidence's segment heads so far (one per camera run, in order), as stored
     /// in the attempt's row; signed into the result at the finish.
     evidence_heads: Vec<String>,
@@ -602,6 +613,7 @@ impl Engine {
             seen_mono: now,
             seen_wall: self.clock.wall_ms(),
             last_shown: None,
+            finish_reason: None,
             evidence_heads: evidence_heads
                 .unwrap_or_default()
                 .split_whitespace()
@@ -711,6 +723,7 @@ impl Engine {
             seen_mono: now,
             seen_wall: wall,
             last_shown: None,
+            finish_reason: None,
             evidence_heads: Vec::new(),
         };
         let (series, version) = (bank.series.clone(), bank.version as i64);
@@ -856,6 +869,7 @@ impl Engine {
         Status {
             attempt: l.id.clone(),
             state: l.state,
+            finish_reason: l.finish_reason,
             remaining_ms: l.limit_ms.saturating_sub(l.active_ms),
             limit_ms: l.limit_ms,
             answered: l.answers.len(),
@@ -876,7 +890,7 @@ impl Engine {
         }
         let refuse = match live.state {
             State::Running => None,
-            State::Finished => Some(StoreError::TimeUp),
+            State::Finished => Some(live.refusal_when_finished()),
             s => Some(StoreError::NotRunning(s.as_str())),
         };
         if let Some(e) = refuse {
@@ -1044,7 +1058,7 @@ impl Engine {
         let r = (|| {
             self.tick_live(&mut live)?;
             if live.state == State::Finished {
-                return Err(StoreError::TimeUp);
+                return Err(live.refusal_when_finished());
             }
             let (state, limit_ms) = apply(&live)?;
             let extra = limit_ms - live.limit_ms;
@@ -1145,7 +1159,7 @@ impl Engine {
         let mut live = self.take()?;
         let r = self.tick_live(&mut live).and_then(|_| {
             if live.state == State::Finished {
-                return Err(StoreError::TimeUp);
+                return Err(live.refusal_when_finished());
             }
             self.finish_live(&mut live, reason)
         });
@@ -1225,6 +1239,7 @@ impl Engine {
         tx.commit()?;
         self.head = head;
         live.state = State::Finished;
+        live.finish_reason = Some(reason);
         live.active_ms = active;
         Ok(signed)
     }
@@ -1284,7 +1299,7 @@ impl Engine {
         }
         let live = self.live.as_ref().ok_or(StoreError::NoAttempt)?;
         if live.state == State::Finished {
-            return Err(StoreError::TimeUp);
+            return Err(live.refusal_when_finished());
         }
         if live.evidence_heads == heads {
             return Ok(());
@@ -1391,6 +1406,15 @@ fn incidents_of(conn: &Connection, attempt: &str) -> Result<Vec<IncidentRecord>,
 }
 
 impl Live {
+    /// How a finished attempt refuses a change: [`StoreError::TimeUp`] when time ran out,
+    /// else [`StoreError::Finished`].
+    fn refusal_when_finished(&self) -> StoreError {
+        match self.finish_reason {
+            Some(FinishReason::TimeUp) => StoreError::TimeUp,
+            _ => StoreError::Finished,
+        }
+    }
+
     /// Minutes proctors added to this attempt so far (its limit over its category's).
     fn extended_minutes(&self) -> u32 {
         let base = u64::from(self.category.time_limit_minutes()) * 60_000;

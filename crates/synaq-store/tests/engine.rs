@@ -72,9 +72,10 @@ fn a_whole_exam_ends_in_a_signed_result_in_the_outbox() {
         )
         .unwrap();
     assert_eq!(leaked, 0);
+    // Submitted, not timed out: the refusal says so (it said `TimeUp` before).
     assert!(matches!(
         e.answer(0, BTreeSet::new()),
-        Err(StoreError::TimeUp)
+        Err(StoreError::Finished)
     ));
 }
 
@@ -960,4 +961,71 @@ fn refusals_carry_the_values_people_need() {
     .to_code();
     assert_eq!(code.args.get("series"), Some(&"DEMO".into()));
     assert_eq!(code.args.get("version"), Some(&7u64.into()));
+}
+
+#[test]
+fn a_finished_exam_refuses_with_finished_and_only_a_timed_out_one_with_time_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    // Time runs out.
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(35))
+        .unwrap();
+    assert_eq!(e.status().unwrap().finish_reason, None);
+    clock.advance(Duration::from_secs(4));
+    e.extend("p1", 0, "health").unwrap_err();
+    while e.tick().unwrap().state != State::Finished {
+        clock.advance(Duration::from_secs(4));
+    }
+    assert_eq!(
+        e.status().unwrap().finish_reason,
+        Some(FinishReason::TimeUp)
+    );
+    assert!(matches!(
+        e.answer(0, BTreeSet::new()),
+        Err(StoreError::TimeUp)
+    ));
+    assert!(matches!(e.show(0), Err(StoreError::TimeUp)));
+    assert!(matches!(
+        e.extend("p1", 5, "health"),
+        Err(StoreError::TimeUp)
+    ));
+    assert!(matches!(
+        e.finish(FinishReason::Submitted),
+        Err(StoreError::TimeUp)
+    ));
+    assert_eq!(StoreError::TimeUp.code(), "store-time-up");
+    // Submitted, and ended by a proctor: finished, time did not run out.
+    for (seed, how) in [(36, FinishReason::Submitted), (37, FinishReason::Violation)] {
+        e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(seed))
+            .unwrap();
+        clock.advance(Duration::from_secs(3));
+        let signed = match how {
+            FinishReason::Violation => e.end_for_violation("p1", "phone-or-notes", "").unwrap(),
+            _ => e.finish(how).unwrap(),
+        };
+        assert_ne!(signed.record.finish_reason, "time_up");
+        let s = e.status().unwrap();
+        assert_eq!((s.state, s.finish_reason), (State::Finished, Some(how)));
+        assert!(matches!(
+            e.answer(0, BTreeSet::new()),
+            Err(StoreError::Finished)
+        ));
+        assert!(matches!(e.show(0), Err(StoreError::Finished)));
+        assert!(matches!(e.flag(0, true), Err(StoreError::Finished)));
+        assert!(matches!(e.pause("p1", "x"), Err(StoreError::Finished)));
+        assert!(matches!(e.resume("p1", "x"), Err(StoreError::Finished)));
+        assert!(matches!(e.extend("p1", 5, "x"), Err(StoreError::Finished)));
+        assert!(matches!(e.finish(how), Err(StoreError::Finished)));
+        assert!(matches!(
+            e.record_evidence_heads(["1:aa"]),
+            Err(StoreError::Finished)
+        ));
+        assert_eq!(StoreError::Finished.code(), "store-finished");
+    }
+    assert_eq!(
+        e.outbox().unwrap().len(),
+        3,
+        "one result each, nothing more"
+    );
 }
