@@ -839,14 +839,14 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
     ));
     assert_eq!(
         e.evidence_heads(),
-        [first.clone()],
+        std::slice::from_ref(&first),
         "a refused call changes nothing"
     );
     drop(e); // the kiosk stops mid-exam
     let mut e = engine(dir.path(), &clock);
     assert_eq!(
         e.evidence_heads(),
-        [first.clone()],
+        std::slice::from_ref(&first),
         "restored with the attempt"
     );
     e.resume("p1", "power came back").unwrap();
