@@ -489,7 +489,7 @@ mod tests {
     use synaq_core::{CategoryId, Iin};
 
     use super::{Delivery, EvidenceState};
-    use crate::engine::{Engine, FinishReason};
+    use crate::engine::{Engine, FinishReason, StoreError};
     use crate::StoredCertificate;
     use crate::{testing, FakeClock};
 
@@ -542,7 +542,9 @@ mod tests {
         ));
         assert!(e.requeue(&ids[0]).unwrap());
         assert_eq!(e.pending().unwrap().len(), 1);
-        assert!(e.mark_delivered("nope", "{}").is_err());
+        assert!(
+            matches!(e.mark_delivered("nope", "{}"), Err(StoreError::Db(m)) if m.contains("not in this kiosk's outbox"))
+        );
     }
 
     #[test]
@@ -662,10 +664,12 @@ mod tests {
         ));
         assert!(e.evidence_queue().unwrap().is_empty());
         assert!(
-            e.mark_evidence_delivered(&without, "{}").is_err(),
+            matches!(e.mark_evidence_delivered(&without, "{}"), Err(StoreError::Db(m)) if m.contains("has no webcam evidence")),
             "no evidence to mark"
         );
-        assert!(e.mark_evidence_delivered("nope", "{}").is_err());
+        assert!(
+            matches!(e.mark_evidence_delivered("nope", "{}"), Err(StoreError::Db(m)) if m.contains("not in this kiosk's outbox"))
+        );
     }
 
     #[test]

@@ -857,7 +857,10 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
         signed.record.evidence_head,
         Some(format!("{first} {second}"))
     );
-    assert!(e.record_evidence_heads([&first]).is_err(), "signed already");
+    assert!(
+        matches!(e.record_evidence_heads([&first]), Err(StoreError::Finished)),
+        "signed already"
+    );
     assert_eq!(e.evidence_heads(), [first, second]);
     // An attempt without evidence signs none.
     e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(32))
