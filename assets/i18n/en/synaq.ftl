@@ -88,7 +88,11 @@ roster-trust-store = The kiosk's trusted state could not be saved. Check the dis
 proctor-not-on-roster = This ИИН is not on today's roster (or not for this category). The person cannot be admitted.
 proctor-document-unchecked = Check the identity document first and tick the box.
 proctor-reason-required = Choose a reason from the list.
-proctor-bad-minutes = Extra time must be 1 to 120 minutes.
+proctor-bad-minutes =
+    { $most ->
+        [0] No more time can be added to this exam: its extensions have reached the limit. You asked for { $minutes } min.
+       *[other] Extra time for this exam must be 1 to { $most } min.; you asked for { $minutes } min.
+    }
 staff-missing-field = Fill in every field.
 staff-weak-password = The password must have at least 8 characters.
 staff-exists = A staff member with this login already exists.
@@ -97,15 +101,20 @@ staff-unknown = No such staff member.
 staff-self = You cannot disable your own account.
 store-disk-full = The kiosk's disk is full: the last change was not saved; everything saved before is intact. Call the proctor.
 store-db = A storage error occurred. Your answers are saved. Call the proctor.
-store-assembly = The bank has too few questions to assemble an exam for this category.
-store-unknown-category = This category is not in the exam rules.
+store-assembly = The bank has too few questions to assemble an exam for category { $category }.
+store-unknown-category = Category { $category } is not in the exam rules.
 store-attempt-open = An unfinished exam is open on this kiosk. Resume or finish it first.
 store-no-attempt = There is no exam on this kiosk.
-store-not-running = The exam is paused. A proctor must resume it.
+store-not-running =
+    { $state ->
+        [interrupted] The exam was interrupted (the kiosk stopped). A proctor must resume it.
+       *[other] The exam is paused. A proctor must resume it.
+    }
 store-time-up = Time is up: the exam has finished.
-store-bad-position = There is no such question.
-store-bad-answer = This answer is not valid for the question.
-store-bank-mismatch = The open exam was started with another bank. Load that bank.
+store-finished = The exam has finished and its result is signed: nothing in it can change any more.
+store-bad-position = There is no question { $position }: the exam has { $total } questions.
+store-bad-answer = This answer is not valid for question { $position }.
+store-bank-mismatch = The open exam was started with bank { $series } version { $version }. Load that bank.
 store-tampered = The journal's integrity is broken. Tell the branch admin.
 
 ## Kiosk screens: staff, proctor, examinee, admin

@@ -120,7 +120,9 @@ fn main() {
     central.add_roster_entries(&entries).unwrap();
     let mut engine = Engine::open(&kdir, Arc::new(SystemClock), Arc::clone(&eb)).unwrap();
     let cat = CategoryId::new("cat-1").unwrap();
-    engine.admit(&people[n], &cat, "proctor-1").unwrap();
+    engine
+        .admit(synaq_store::Admission::new(&people[n], &cat, "proctor-1"))
+        .unwrap();
     let items = engine.paper().unwrap().items.clone();
     for (pos, item) in items.iter().enumerate() {
         let q = eb.question(&item.question).unwrap();

@@ -144,11 +144,21 @@ fn a_failing_source_loses_the_device_after_n_frames() {
 
 /// Regression guard for the issue's "no camera on this machine": the real-camera path (when
 /// built with `camera`) reports a clear error instead of hanging or panicking.
+///
+/// It needs a machine without `/dev/video0`. On one with a camera it fails rather than pass
+/// without running, unless `SYNAQ_TEST_SKIP_NO_CAMERA=1` says the skip is knowing.
 #[test]
 fn no_camera_on_this_machine_is_a_clear_error() {
     if Path::new("/dev/video0").exists() {
-        eprintln!("skipped: this machine has /dev/video0");
-        return;
+        let why = "this machine has /dev/video0, so the no-camera path cannot be tested here";
+        if std::env::var_os("SYNAQ_TEST_SKIP_NO_CAMERA").is_some_and(|v| v == "1") {
+            eprintln!("SKIPPED no_camera_on_this_machine_is_a_clear_error: {why}");
+            return;
+        }
+        panic!(
+            "not run: {why}; run it on a machine without a camera, or set \
+             SYNAQ_TEST_SKIP_NO_CAMERA=1 to skip it knowingly"
+        );
     }
     let err = synaq_proctor::open_camera(0).err().expect("no camera here");
     assert!(matches!(err, CameraError::NoCamera), "{err:?}");
@@ -322,9 +332,14 @@ fn the_capture_thread_never_blocks_and_drops_stale_frames() {
         t.elapsed() < Duration::from_millis(500),
         "spawn returns at once"
     );
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(c.try_latest().unwrap().is_ok());
+    // Wait (generously, for a loaded machine) until a frame nobody read was replaced: that
+    // is the condition under test, not a guess at how long it takes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while c.dropped() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
     assert!(c.dropped() > 0, "unread frames were replaced, not queued");
+    assert!(c.try_latest().unwrap().is_ok());
     c.stop();
 }
 

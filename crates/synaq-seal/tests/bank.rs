@@ -250,7 +250,10 @@ fn rollback_is_refused_and_failures_do_not_raise_the_mark() {
     w.open(&v2).unwrap();
     // An expired v3 is refused and does not raise the mark.
     let v3 = w.build(3, 0);
-    assert!(w.open_at(&v3, NOW + 365 * DAY).is_err());
+    assert_eq!(
+        w.open_at(&v3, NOW + 365 * DAY).unwrap_err().code(),
+        "bank-expired"
+    );
     assert_eq!(w.trust().high_water("demo"), Some(2));
 }
 

@@ -280,7 +280,12 @@ fn rollback_is_refused_and_marks_rise_only_after_every_check() {
     roster::open(&v2, &pubkey, NOW, &mut trust).unwrap();
     // An expired v3 is refused and does not raise the mark.
     let v3 = roster::build(&roster(3), &issuer());
-    assert!(roster::open(&v3, &pubkey, NOW + 365 * DAY, &mut trust).is_err());
+    assert_eq!(
+        roster::open(&v3, &pubkey, NOW + 365 * DAY, &mut trust)
+            .unwrap_err()
+            .code(),
+        "roster-expired"
+    );
     // Persisted: a restarted kiosk still refuses v1.
     let mut trust = FileTrustStore::open(&path).unwrap();
     assert_eq!(trust.high_water("roster:ALM-01"), Some(2));

@@ -35,11 +35,13 @@ fn main() {
     }
 
     let mut e = Engine::open(&dir.join("store"), Arc::new(SystemClock), demo_bank()).unwrap();
-    e.admit_with_seed(
-        &Iin::parse("900101300017").unwrap(),
-        &CategoryId::new("cat-1").unwrap(),
-        "bench",
-        1,
+    e.admit(
+        synaq_store::Admission::new(
+            &Iin::parse("900101300017").unwrap(),
+            &CategoryId::new("cat-1").unwrap(),
+            "bench",
+        )
+        .seed(1),
     )
     .unwrap();
     let paper = e.paper().unwrap().clone();

@@ -23,7 +23,7 @@ use rusqlite_migration::{Migrations, M};
 
 pub use certificate::StoredCertificate;
 pub use clock::{Clock, FakeClock, SystemClock};
-pub use engine::{Engine, ExamBank, StoreError};
+pub use engine::{Admission, Engine, ExamBank, StoreError};
 pub use result::{IncidentRecord, ResultRecord, SignedResult};
 
 /// The schema, one migration a step. Never edit a released step: add one.
@@ -155,6 +155,15 @@ fn migrations() -> Migrations<'static> {
             SELECT RAISE(ABORT, 'a signed result cannot be changed');
         END;",
         ),
+        // 6: the webcam evidence's segment heads belong to the attempt (space-separated, in
+        // segment order, the text the signed result's `evidence_head` carries). Kiosks kept
+        // them in a settings key `evidence_heads:<attempt>` before: moved here.
+        M::up(
+            "ALTER TABLE attempts ADD COLUMN evidence_heads TEXT;
+        UPDATE attempts SET evidence_heads =
+            (SELECT value FROM settings WHERE key = 'evidence_heads:' || attempts.id);
+        DELETE FROM settings WHERE key LIKE 'evidence_heads:%';",
+        ),
     ])
 }
 
@@ -178,5 +187,42 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    /// Kiosks before migration 6 kept an attempt's evidence heads in a settings key: an
+    /// attempt open across the upgrade keeps them, now in its own row.
+    #[test]
+    fn evidence_heads_move_from_the_settings_into_the_attempt() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let m = super::migrations();
+        m.to_version(&mut conn, 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO attempts (id, iin, category, proctor, bank_series, bank_version, paper,
+                 state, limit_ms, active_ms, started_wall)
+             VALUES ('k-1', '900101300017', 'cat-1', 'p1', 'DEMO', 1, '{}', 'running', 1, 0, 0),
+                    ('k-2', '900101300017', 'cat-1', 'p1', 'DEMO', 1, '{}', 'running', 1, 0, 0);
+             INSERT INTO settings (key, value) VALUES
+                 ('evidence_heads:k-1', '3:ab 1:cd'), ('kiosk_name', 'K');",
+        )
+        .unwrap();
+        m.to_latest(&mut conn).unwrap();
+        let heads = |id: &str| -> Option<String> {
+            conn.query_row(
+                "SELECT evidence_heads FROM attempts WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(heads("k-1").as_deref(), Some("3:ab 1:cd"));
+        assert_eq!(heads("k-2"), None);
+        let keys: Vec<String> = conn
+            .prepare("SELECT key FROM settings ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, ["kiosk_name"]);
     }
 }

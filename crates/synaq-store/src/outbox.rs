@@ -489,7 +489,7 @@ mod tests {
     use synaq_core::{CategoryId, Iin};
 
     use super::{Delivery, EvidenceState};
-    use crate::engine::{Engine, FinishReason};
+    use crate::engine::{Engine, FinishReason, StoreError};
     use crate::StoredCertificate;
     use crate::{testing, FakeClock};
 
@@ -501,7 +501,7 @@ mod tests {
         let mut ids = Vec::new();
         for i in 0..n {
             let id = e
-                .admit_with_seed(&iin, &cat, "proctor-1", i as u64)
+                .admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(i as u64))
                 .unwrap();
             e.answer(0, BTreeSet::new()).unwrap();
             e.finish(FinishReason::Submitted).unwrap();
@@ -542,7 +542,9 @@ mod tests {
         ));
         assert!(e.requeue(&ids[0]).unwrap());
         assert_eq!(e.pending().unwrap().len(), 1);
-        assert!(e.mark_delivered("nope", "{}").is_err());
+        assert!(
+            matches!(e.mark_delivered("nope", "{}"), Err(StoreError::Db(m)) if m.contains("not in this kiosk's outbox"))
+        );
     }
 
     #[test]
@@ -574,7 +576,8 @@ mod tests {
         .unwrap();
         let iin = Iin::parse("900101300017").unwrap();
         let cat = CategoryId::new("cat-1").unwrap();
-        e.admit_with_seed(&iin, &cat, "proctor-1", 1).unwrap();
+        e.admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(1))
+            .unwrap();
         e.incident("proctor-1", "phone", "a phone on the desk")
             .unwrap();
         e.incident("camera", "camera-no-face", "frame=ab12")
@@ -603,7 +606,8 @@ mod tests {
         let back: crate::ResultRecord = serde_json::from_str(&j).unwrap();
         assert!(back.incidents.is_empty());
         // Incidents of another attempt do not leak into the next result.
-        e.admit_with_seed(&iin, &cat, "proctor-1", 2).unwrap();
+        e.admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(2))
+            .unwrap();
         let next = e.finish(FinishReason::Submitted).unwrap();
         assert!(next.record.incidents.is_empty());
     }
@@ -620,10 +624,18 @@ mod tests {
         .unwrap();
         let iin = Iin::parse("900101300017").unwrap();
         let cat = CategoryId::new("cat-1").unwrap();
-        let with = e.admit_with_seed(&iin, &cat, "proctor-1", 1).unwrap();
-        e.set_evidence_head(format!("3:{} 1:{}", "ab".repeat(32), "cd".repeat(32)));
+        let with = e
+            .admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(1))
+            .unwrap();
+        e.record_evidence_heads([
+            format!("3:{}", "ab".repeat(32)),
+            format!("1:{}", "cd".repeat(32)),
+        ])
+        .unwrap();
         e.finish(FinishReason::Submitted).unwrap();
-        let without = e.admit_with_seed(&iin, &cat, "proctor-1", 2).unwrap();
+        let without = e
+            .admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(2))
+            .unwrap();
         e.finish(FinishReason::Submitted).unwrap();
         let state = |e: &Engine, id: &str| {
             e.outbox_status()
@@ -652,10 +664,12 @@ mod tests {
         ));
         assert!(e.evidence_queue().unwrap().is_empty());
         assert!(
-            e.mark_evidence_delivered(&without, "{}").is_err(),
+            matches!(e.mark_evidence_delivered(&without, "{}"), Err(StoreError::Db(m)) if m.contains("has no webcam evidence")),
             "no evidence to mark"
         );
-        assert!(e.mark_evidence_delivered("nope", "{}").is_err());
+        assert!(
+            matches!(e.mark_evidence_delivered("nope", "{}"), Err(StoreError::Db(m)) if m.contains("not in this kiosk's outbox"))
+        );
     }
 
     #[test]

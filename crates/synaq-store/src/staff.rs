@@ -288,7 +288,13 @@ mod tests {
             assert_eq!(err.code(), "staff-login-failed");
         }
         set_disabled(&c, "p1", true).unwrap();
-        assert!(verify(&c, "p1", "battery staple", StaffRole::Proctor).is_err());
+        // A disabled account gets the same answer as a wrong password.
+        assert_eq!(
+            verify(&c, "p1", "battery staple", StaffRole::Proctor)
+                .unwrap_err()
+                .code(),
+            "staff-login-failed"
+        );
         let hashes: String = c
             .query_row("SELECT group_concat(password_hash) FROM staff", [], |r| {
                 r.get(0)

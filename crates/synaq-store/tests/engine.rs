@@ -11,7 +11,7 @@ use synaq_store::engine::{FinishReason, State};
 use synaq_store::journal::{self, TamperError, VerifyError};
 use synaq_store::outbox;
 use synaq_store::testing::demo_bank;
-use synaq_store::{Engine, FakeClock, StoreError};
+use synaq_store::{Admission, Engine, FakeClock, StoreError};
 
 const WALL: i64 = 1_790_000_000_000;
 
@@ -37,7 +37,8 @@ fn a_whole_exam_ends_in_a_signed_result_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "proctor-7", 42).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "proctor-7").seed(42))
+        .unwrap();
     let total = e.status().unwrap().total;
     assert_eq!(total, 30);
     for p in 0..total {
@@ -71,9 +72,10 @@ fn a_whole_exam_ends_in_a_signed_result_in_the_outbox() {
         )
         .unwrap();
     assert_eq!(leaked, 0);
+    // Submitted, not timed out: the refusal says so (it said `TimeUp` before).
     assert!(matches!(
         e.answer(0, BTreeSet::new()),
-        Err(StoreError::TimeUp)
+        Err(StoreError::Finished)
     ));
 }
 
@@ -82,7 +84,8 @@ fn answers_survive_a_crash_and_wait_for_a_proctor() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 7).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(7))
+        .unwrap();
     let a0 = pick(&mut e, 0, 1);
     let a5 = pick(&mut e, 5, 2);
     e.answer(0, a0.clone()).unwrap();
@@ -115,7 +118,8 @@ fn at_zero_the_backend_finishes_the_exam() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 9).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(9))
+        .unwrap();
     let a = pick(&mut e, 0, 0);
     e.answer(0, a).unwrap();
     // Nobody touches the UI: only the backend's ticks run, 4.5 s apart.
@@ -141,7 +145,8 @@ fn wall_clock_jumps_change_nothing_but_are_journalled() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 1).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(1))
+        .unwrap();
     clock.advance(Duration::from_secs(2));
     let before = e.tick().unwrap().remaining_ms;
     clock.jump_wall(24 * 3_600_000);
@@ -169,7 +174,8 @@ fn a_suspend_is_not_charged_and_needs_a_proctor() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 2).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(2))
+        .unwrap();
     clock.advance(Duration::from_secs(3));
     e.tick().unwrap();
     clock.suspend(Duration::from_secs(15 * 60));
@@ -186,7 +192,8 @@ fn proctor_pause_resume_extend_are_journalled_with_who_and_why() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 3).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(3))
+        .unwrap();
     clock.advance(Duration::from_secs(4));
     e.pause("p1", "health").unwrap();
     clock.advance(Duration::from_secs(4));
@@ -218,7 +225,8 @@ fn proctor_pause_resume_extend_are_journalled_with_who_and_why() {
 fn finished_exam(dir: &Path) -> Engine {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir, &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 5).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(5))
+        .unwrap();
     for p in 0..5 {
         let a = pick(&mut e, p, 0);
         e.answer(p, a).unwrap();
@@ -305,7 +313,8 @@ fn deleting_the_last_journal_rows_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 8).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(8))
+        .unwrap();
     for p in 0..4 {
         let a = pick(&mut e, p, 1);
         e.answer(p, a).unwrap();
@@ -487,7 +496,8 @@ fn a_tick_alone_persists_the_clock_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 12).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(12))
+        .unwrap();
     let limit = e.status().unwrap().limit_ms;
     clock.advance(Duration::from_millis(1_200));
     assert_eq!(e.tick().unwrap().remaining_ms, limit - 1_200);
@@ -509,7 +519,8 @@ fn shown_and_flagged_questions_are_journalled() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 13).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(13))
+        .unwrap();
     let q3 = e.paper().unwrap().items[3].question.0.clone();
     e.show(0).unwrap();
     e.show(0).unwrap(); // the same question again (a re-render): not a new row
@@ -661,7 +672,8 @@ fn a_full_disk_loses_nothing_already_saved() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 11).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(11))
+        .unwrap();
     let pages: i64 = e
         .connection()
         .query_row("PRAGMA page_count", [], |r| r.get(0))
@@ -707,10 +719,12 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 21).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+        .unwrap();
     let first = e.finish(FinishReason::Submitted).unwrap();
     assert!(!first.record.score.passed, "no answers: a fail");
-    e.admit_with_seed(&iin(), &cat1(), "p1", 22).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(22))
+        .unwrap();
     let second = e.finish(FinishReason::Submitted).unwrap();
     let a: BTreeSet<_> = first.record.items.iter().map(|i| &i.question).collect();
     let b: BTreeSet<_> = second.record.items.iter().map(|i| &i.question).collect();
@@ -721,9 +735,10 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
     );
     // Another person gets no such restriction (and one attempt at a time per kiosk).
     let other = Iin::parse("850715401236").unwrap();
-    e.admit_with_seed(&other, &cat1(), "p1", 21).unwrap();
+    e.admit(Admission::new(&other, &cat1(), "p1").seed(21))
+        .unwrap();
     assert!(matches!(
-        e.admit_with_seed(&other, &cat1(), "p1", 23),
+        e.admit(Admission::new(&other, &cat1(), "p1").seed(23)),
         Err(StoreError::AttemptOpen(_))
     ));
 }
@@ -735,7 +750,7 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut other_kiosk = engine(elsewhere.path(), &clock);
     other_kiosk
-        .admit_with_seed(&iin(), &cat1(), "p1", 21)
+        .admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
         .unwrap();
     let failed = other_kiosk.finish(FinishReason::Submitted).unwrap();
     assert!(!failed.record.score.passed);
@@ -749,12 +764,18 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let dir = tempfile::tempdir().unwrap();
     let mut e = engine(dir.path(), &clock);
     // Same seed, without the roster's history: the same paper as at the other kiosk.
-    e.admit_with_seed(&iin(), &cat1(), "p1", 21).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+        .unwrap();
     let blind = e.finish(FinishReason::Submitted).unwrap();
     assert_eq!(blind.record.items, failed.record.items);
     // With it: nothing repeated, and the journal says what was avoided.
     let other = Iin::parse("850715401236").unwrap();
-    e.admit_seeded(&other, &cat1(), "p1", 21, &seen).unwrap();
+    e.admit(
+        Admission::new(&other, &cat1(), "p1")
+            .seed(21)
+            .seen_elsewhere(&seen),
+    )
+    .unwrap();
     let retake = e.finish(FinishReason::Submitted).unwrap();
     let repeated: Vec<_> = retake
         .record
@@ -779,7 +800,8 @@ fn invalid_answers_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit_with_seed(&iin(), &cat1(), "p1", 4).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(4))
+        .unwrap();
     assert!(matches!(
         e.answer(30, BTreeSet::new()),
         Err(StoreError::BadPosition {
@@ -792,7 +814,221 @@ fn invalid_answers_are_refused() {
         Err(StoreError::BadAnswer(0))
     ));
     assert!(matches!(
-        e.admit_with_seed(&iin(), &CategoryId::new("cat-9").unwrap(), "p1", 1),
+        e.admit(Admission::new(&iin(), &CategoryId::new("cat-9").unwrap(), "p1").seed(1)),
         Err(StoreError::AttemptOpen(_))
     ));
+}
+
+#[test]
+fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    assert!(matches!(
+        e.record_evidence_heads(["1:aa"]),
+        Err(StoreError::NoAttempt)
+    ));
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(31))
+        .unwrap();
+    assert!(e.evidence_heads().is_empty());
+    let first = format!("2:{}", "ab".repeat(32));
+    e.record_evidence_heads([&first]).unwrap();
+    assert!(matches!(
+        e.record_evidence_heads(["1:aa bb"]),
+        Err(StoreError::Db(_))
+    ));
+    assert_eq!(
+        e.evidence_heads(),
+        std::slice::from_ref(&first),
+        "a refused call changes nothing"
+    );
+    drop(e); // the kiosk stops mid-exam
+    let mut e = engine(dir.path(), &clock);
+    assert_eq!(
+        e.evidence_heads(),
+        std::slice::from_ref(&first),
+        "restored with the attempt"
+    );
+    e.resume("p1", "power came back").unwrap();
+    let second = format!("5:{}", "cd".repeat(32));
+    e.record_evidence_heads([&first, &second]).unwrap();
+    let signed = e.finish(FinishReason::Submitted).unwrap();
+    assert_eq!(
+        signed.record.evidence_head,
+        Some(format!("{first} {second}"))
+    );
+    assert!(
+        matches!(e.record_evidence_heads([&first]), Err(StoreError::Finished)),
+        "signed already"
+    );
+    assert_eq!(e.evidence_heads(), [first, second]);
+    // An attempt without evidence signs none.
+    e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(32))
+        .unwrap();
+    let plain = e.finish(FinishReason::Submitted).unwrap();
+    assert_eq!(plain.record.evidence_head, None);
+    e.verify_journal().unwrap();
+}
+
+#[test]
+fn extra_time_is_capped_per_attempt_and_the_refusal_says_how_much_is_left() {
+    use synaq_store::engine::EXTEND_MAX_MINUTES;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(33))
+        .unwrap();
+    assert!(matches!(
+        e.extend("p1", 0, "health"),
+        Err(StoreError::ExtendLimit {
+            minutes: 0,
+            most: EXTEND_MAX_MINUTES
+        })
+    ));
+    let too_much = e
+        .extend("p1", EXTEND_MAX_MINUTES + 1, "health")
+        .unwrap_err();
+    let code = too_much.to_code();
+    assert_eq!(code.id(), "proctor-bad-minutes");
+    assert_eq!(
+        code.args.get("minutes"),
+        Some(&(EXTEND_MAX_MINUTES + 1).into())
+    );
+    assert_eq!(code.args.get("most"), Some(&EXTEND_MAX_MINUTES.into()));
+    assert_eq!(
+        e.status().unwrap().limit_ms,
+        60 * 60_000,
+        "refused: unchanged"
+    );
+    e.extend("p1", 100, "technical fault").unwrap();
+    assert!(matches!(
+        e.extend("p1", 21, "technical fault"),
+        Err(StoreError::ExtendLimit {
+            minutes: 21,
+            most: 20
+        })
+    ));
+    // The cap holds across a restart: it is read from the stored limit.
+    drop(e);
+    let mut e = engine(dir.path(), &clock);
+    e.resume("p1", "power came back").unwrap();
+    assert_eq!(e.extend("p1", 20, "health").unwrap().limit_ms, 180 * 60_000);
+    assert!(matches!(
+        e.extend("p1", 1, "health"),
+        Err(StoreError::ExtendLimit {
+            minutes: 1,
+            most: 0
+        })
+    ));
+    let journalled: i64 = e
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM journal WHERE kind = 'extended'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(journalled, 2, "refusals are not journalled");
+}
+
+#[test]
+fn refusals_carry_the_values_people_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(34))
+        .unwrap();
+    let code = e.show(30).unwrap_err().to_code();
+    assert_eq!(code.id(), "store-bad-position");
+    assert_eq!(
+        code.args.get("position"),
+        Some(&31usize.into()),
+        "counted from 1"
+    );
+    assert_eq!(code.args.get("total"), Some(&30usize.into()));
+    let code = e
+        .answer(2, BTreeSet::from(["no-such-option".to_owned()]))
+        .unwrap_err()
+        .to_code();
+    assert_eq!(code.id(), "store-bad-answer");
+    assert_eq!(code.args.get("position"), Some(&3usize.into()));
+    drop(e);
+    let mut e = engine(dir.path(), &clock);
+    let code = e.answer(0, BTreeSet::new()).unwrap_err().to_code();
+    assert_eq!(code.id(), "store-not-running");
+    assert_eq!(code.args.get("state"), Some(&"interrupted".into()));
+    let code = StoreError::BankMismatch {
+        series: "DEMO".into(),
+        version: 7,
+    }
+    .to_code();
+    assert_eq!(code.args.get("series"), Some(&"DEMO".into()));
+    assert_eq!(code.args.get("version"), Some(&7u64.into()));
+}
+
+#[test]
+fn a_finished_exam_refuses_with_finished_and_only_a_timed_out_one_with_time_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    // Time runs out.
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(35))
+        .unwrap();
+    assert_eq!(e.status().unwrap().finish_reason, None);
+    clock.advance(Duration::from_secs(4));
+    e.extend("p1", 0, "health").unwrap_err();
+    while e.tick().unwrap().state != State::Finished {
+        clock.advance(Duration::from_secs(4));
+    }
+    assert_eq!(
+        e.status().unwrap().finish_reason,
+        Some(FinishReason::TimeUp)
+    );
+    assert!(matches!(
+        e.answer(0, BTreeSet::new()),
+        Err(StoreError::TimeUp)
+    ));
+    assert!(matches!(e.show(0), Err(StoreError::TimeUp)));
+    assert!(matches!(
+        e.extend("p1", 5, "health"),
+        Err(StoreError::TimeUp)
+    ));
+    assert!(matches!(
+        e.finish(FinishReason::Submitted),
+        Err(StoreError::TimeUp)
+    ));
+    assert_eq!(StoreError::TimeUp.code(), "store-time-up");
+    // Submitted, and ended by a proctor: finished, time did not run out.
+    for (seed, how) in [(36, FinishReason::Submitted), (37, FinishReason::Violation)] {
+        e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(seed))
+            .unwrap();
+        clock.advance(Duration::from_secs(3));
+        let signed = match how {
+            FinishReason::Violation => e.end_for_violation("p1", "phone-or-notes", "").unwrap(),
+            _ => e.finish(how).unwrap(),
+        };
+        assert_ne!(signed.record.finish_reason, "time_up");
+        let s = e.status().unwrap();
+        assert_eq!((s.state, s.finish_reason), (State::Finished, Some(how)));
+        assert!(matches!(
+            e.answer(0, BTreeSet::new()),
+            Err(StoreError::Finished)
+        ));
+        assert!(matches!(e.show(0), Err(StoreError::Finished)));
+        assert!(matches!(e.flag(0, true), Err(StoreError::Finished)));
+        assert!(matches!(e.pause("p1", "x"), Err(StoreError::Finished)));
+        assert!(matches!(e.resume("p1", "x"), Err(StoreError::Finished)));
+        assert!(matches!(e.extend("p1", 5, "x"), Err(StoreError::Finished)));
+        assert!(matches!(e.finish(how), Err(StoreError::Finished)));
+        assert!(matches!(
+            e.record_evidence_heads(["1:aa"]),
+            Err(StoreError::Finished)
+        ));
+        assert_eq!(StoreError::Finished.code(), "store-finished");
+    }
+    assert_eq!(
+        e.outbox().unwrap().len(),
+        3,
+        "one result each, nothing more"
+    );
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use synaq_core::{CategoryId, Iin};
-use synaq_store::engine::FinishReason;
+use synaq_store::engine::{Admission, FinishReason};
 use synaq_store::journal;
 use synaq_store::testing::demo_bank;
 use synaq_store::{Engine, FakeClock};
@@ -22,9 +22,9 @@ fn an_attempts_journal_replays_to_its_signed_result() {
     let iin = Iin::parse("900101300017").unwrap();
     let cat = CategoryId::new("cat-1").unwrap();
     // An earlier attempt, so the run under test starts in the middle of the kiosk's chain.
-    e.admit(&iin, &cat, "p1").unwrap();
+    e.admit(Admission::new(&iin, &cat, "p1")).unwrap();
     e.finish(FinishReason::Submitted).unwrap();
-    e.admit(&iin, &cat, "p1").unwrap();
+    e.admit(Admission::new(&iin, &cat, "p1")).unwrap();
     for p in 0..10 {
         clock.advance(Duration::from_secs(3));
         e.tick().unwrap();

@@ -322,9 +322,18 @@ mod tests {
             (e.url.as_str(), e.pin, e.cursor),
             ("https://10.0.0.5:8440", pin, 0)
         );
-        assert!(read_certificate_file(&file, &central.public(), &key, "AST-01").is_err());
+        // Another branch, another kiosk: refused for naming someone else, not for a signature.
+        let wrong_branch = read_certificate_file(&file, &central.public(), &key, "AST-01");
+        assert!(
+            matches!(&wrong_branch, Err(SyncError::Format(m)) if m.contains("branch ALM-01")),
+            "{wrong_branch:?}"
+        );
         let other = KioskSecret::generate().unwrap();
-        assert!(read_certificate_file(&file, &central.public(), &other, "ALM-01").is_err());
+        let wrong_kiosk = read_certificate_file(&file, &central.public(), &other, "ALM-01");
+        assert!(
+            matches!(&wrong_kiosk, Err(SyncError::Format(m)) if m.contains("not this kiosk")),
+            "{wrong_kiosk:?}"
+        );
         let stranger = IssuerSecret::generate().unwrap();
         let err = read_certificate_file(&file, &stranger.public(), &key, "ALM-01").unwrap_err();
         assert_eq!(err.code(), "sync-bad-signature");

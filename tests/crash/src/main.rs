@@ -51,8 +51,15 @@ fn main() {
     match e.status() {
         Err(_) => {
             let iin = Iin::parse("900101300017").expect("valid ИИН");
-            e.admit_with_seed(&iin, &CategoryId::new("cat-1").expect("id"), "P-CRASH", 42)
-                .expect("admitted");
+            e.admit(
+                synaq_store::Admission::new(
+                    &iin,
+                    &CategoryId::new("cat-1").expect("id"),
+                    "P-CRASH",
+                )
+                .seed(42),
+            )
+            .expect("admitted");
         }
         Ok(s) if s.state == State::Interrupted => {
             e.resume("P-CRASH", "crash loop restart").expect("resumed");

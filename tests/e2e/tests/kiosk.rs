@@ -863,7 +863,11 @@ fn passed_exam_on(data: &Path) -> String {
     .unwrap();
     let iin = synaq_core::Iin::parse(EXAMINEE).unwrap();
     let attempt = engine
-        .admit(&iin, &synaq_core::CategoryId::new("cat-1").unwrap(), "p1")
+        .admit(synaq_store::Admission::new(
+            &iin,
+            &synaq_core::CategoryId::new("cat-1").unwrap(),
+            "p1",
+        ))
         .unwrap();
     let items = engine.paper().unwrap().items.clone();
     for (pos, item) in items.iter().enumerate() {

@@ -265,7 +265,9 @@ pub fn sit_exam_with(
     during: impl FnOnce(&mut Engine, &str),
 ) -> SignedResult {
     let cat = CategoryId::new(CATEGORY).expect("category");
-    let attempt = engine.admit(iin, &cat, "proctor-1").expect("admit");
+    let attempt = engine
+        .admit(synaq_store::Admission::new(iin, &cat, "proctor-1"))
+        .expect("admit");
     during(engine, &attempt);
     let items = engine.paper().expect("paper").items.clone();
     for (pos, item) in items.iter().enumerate() {
@@ -376,7 +378,8 @@ pub fn sit_exam_with_evidence(
             .expect("incident");
         e.incident("camera", "camera-no-face", "frame=00")
             .expect("incident");
-        e.set_evidence_head(head);
+        e.record_evidence_heads(head.split(' '))
+            .expect("evidence heads recorded");
     })
 }
 

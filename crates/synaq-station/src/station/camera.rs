@@ -3,8 +3,8 @@
 //!
 //! Evidence of an attempt lives in `evidence/<attempt>/<n>/`, one segment per camera run: the
 //! per-exam key dies with the process, so a restart mid-exam opens segment `n + 1`. The heads
-//! of all segments (space-separated, in order) are kept in the settings table after every
-//! frame and go into the signed result (`docs/formats/evidence.md`).
+//! of all segments (in order) belong to the attempt: the engine stores them after every frame,
+//! takes them back after a restart, and signs them into the result (`docs/formats/evidence.md`).
 
 use std::time::{Duration, Instant};
 
@@ -43,8 +43,6 @@ pub(super) struct CameraState {
     pub reference: Option<(Frame, usize)>,
     /// The camera held open for the preview outside an exam.
     pub preview: Option<Preview>,
-    /// The open attempt and its segments' heads (the last one is the running segment).
-    pub heads: Option<(String, Vec<ChainHead>)>,
     /// Free disk space found by the last check (MB), and when it was checked.
     pub free_mb: Option<(u64, Instant)>,
     /// `fixture:DIR:PREFIX` to replay fixture frames instead of a camera (`SYNAQ_CAMERA`).
@@ -65,18 +63,6 @@ impl CameraState {
             ..CameraState::default()
         }
     }
-}
-
-fn heads_key(attempt: &str) -> String {
-    format!("evidence_heads:{attempt}")
-}
-
-fn joined(heads: &[ChainHead]) -> String {
-    heads
-        .iter()
-        .map(ChainHead::to_string)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn camera_code(e: &CameraError) -> Code {
@@ -209,26 +195,34 @@ impl Station {
         picture(&frame, faces_in(&frame))
     }
 
-    fn stored_heads(&mut self, attempt: &str) -> R<Vec<ChainHead>> {
-        let saved = self.engine()?.settings().get(&heads_key(attempt))?;
-        Ok(saved
-            .unwrap_or_default()
-            .split_whitespace()
+    /// The open attempt's segment heads as the engine keeps them (the last one is the running
+    /// segment's).
+    fn stored_heads(&mut self) -> R<Vec<ChainHead>> {
+        Ok(self
+            .engine()?
+            .evidence_heads()
+            .iter()
             .filter_map(|h| h.parse().ok())
             .collect())
     }
 
-    /// Stores the heads (durably, after every frame) and hands them to the engine.
-    fn record_heads(&mut self) {
-        let Some((attempt, heads)) = &self.camera.heads else {
-            return;
-        };
-        let (key, value) = (heads_key(attempt), joined(heads));
+    /// Hands the heads to the engine, which stores them with the attempt (after every frame).
+    fn record_heads(&mut self, heads: &[ChainHead]) {
         let Ok(engine) = &mut self.engine else { return };
-        if let Err(e) = engine.settings().set(&key, &value) {
+        if let Err(e) = engine.record_evidence_heads(heads) {
             eprintln!("synaq-kiosk: evidence head: {}", e.code());
         }
-        engine.set_evidence_head(value);
+    }
+
+    /// The running segment's head moved on (a frame was sealed, or the segment closed).
+    fn record_last_head(&mut self, head: ChainHead) {
+        let Ok(mut heads) = self.stored_heads() else {
+            return;
+        };
+        if let Some(last) = heads.last_mut() {
+            *last = head;
+            self.record_heads(&heads);
+        }
     }
 
     /// Opens the next evidence segment of `attempt`: earlier segments are cut back to their
@@ -239,7 +233,7 @@ impl Station {
             .map_err(|e| eprintln!("synaq-kiosk: evidence key: {}", e.code))
             .ok()?;
         let root = self.dir.join("evidence").join(attempt);
-        let mut heads = self.stored_heads(attempt).ok()?;
+        let mut heads = self.stored_heads().ok()?;
         for (i, h) in heads.iter().enumerate() {
             if let Err(e) =
                 synaq_proctor::truncate_segment(&root.join((i + 1).to_string()), h.frames)
@@ -256,8 +250,7 @@ impl Station {
             .map_err(|e| eprintln!("synaq-kiosk: evidence: {e}"))
             .ok()?;
         heads.push(writer.head());
-        self.camera.heads = Some((attempt.to_owned(), heads));
-        self.record_heads();
+        self.record_heads(&heads);
         Some(writer)
     }
 
@@ -268,12 +261,6 @@ impl Station {
         self.stop_proctoring();
         self.camera.preview = None;
         let reference = self.camera.reference.take();
-        // After a restart the engine does not know the earlier segments: tell it first.
-        let earlier = self.stored_heads(attempt)?;
-        if !earlier.is_empty() {
-            self.camera.heads = Some((attempt.to_owned(), earlier));
-            self.record_heads();
-        }
         let interval = self
             .engine()?
             .settings()
@@ -298,10 +285,7 @@ impl Station {
                     eprintln!("synaq-kiosk: evidence: {e}");
                     Code::from(Refusal::CameraFailed)
                 })?;
-                if let Some((_, heads)) = &mut self.camera.heads {
-                    *heads.last_mut().expect("a segment was opened") = w.head();
-                }
-                self.record_heads();
+                self.record_last_head(w.head());
                 self.engine()?.incident(
                     proctor,
                     "reference-photo",
@@ -315,7 +299,7 @@ impl Station {
                     &format!("frame={} faces={faces} not sealed", frame.hash()),
                 )?;
             }
-            (None, _) if self.camera.heads.as_ref().is_none_or(|(_, h)| h.len() <= 1) => {
+            (None, _) if self.stored_heads()?.len() <= 1 => {
                 self.engine()?.incident(
                     proctor,
                     "no-reference-photo",
@@ -342,9 +326,8 @@ impl Station {
     pub(super) fn seal_evidence(&mut self) {
         self.drain_camera();
         let writer = self.camera.proctor.take().and_then(|p| p.finish());
-        if let (Some(w), Some((_, heads))) = (writer, &mut self.camera.heads) {
-            *heads.last_mut().expect("a segment is open") = w.head();
-            self.record_heads();
+        if let Some(w) = writer {
+            self.record_last_head(w.head());
         }
     }
 
@@ -375,9 +358,8 @@ impl Station {
                 _ => {}
             }
         }
-        if let (Some(head), Some((_, heads))) = (newest, &mut self.camera.heads) {
-            *heads.last_mut().expect("a segment is open") = head;
-            self.record_heads();
+        if let Some(head) = newest {
+            self.record_last_head(head);
         }
     }
 

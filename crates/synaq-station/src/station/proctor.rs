@@ -73,7 +73,8 @@ impl Station {
         let cat = self.category(&entry.category)?.id;
         let engine = self.exam_engine()?;
         // The roster entry lists the questions of failed attempts at other kiosks.
-        let attempt = engine.admit_after(&iin, &cat, &proctor, &entry.seen)?;
+        let attempt = engine
+            .admit(synaq_store::Admission::new(&iin, &cat, &proctor).seen_elsewhere(&entry.seen))?;
         self.start_proctoring(&proctor, &attempt)?;
         self.examinee = Some(Examinee {
             name: entry.name.clone(),
@@ -175,9 +176,7 @@ impl Station {
     pub fn extend(&mut self, token: &str, minutes: u32, reason: &str, note: &str) -> R<()> {
         let proctor = self.require_proctor(token)?;
         Self::check_reason(reason)?;
-        if !(1..=120).contains(&minutes) {
-            return err(Refusal::BadMinutes);
-        }
+        // How much time may be added is the engine's rule (`proctor-bad-minutes`).
         self.engine()?
             .extend(&proctor, minutes, &format!("{reason}: {note}"))?;
         Ok(())

@@ -44,8 +44,6 @@ refusals! {
     DocumentUnchecked => "proctor-document-unchecked",
     /// A proctor act needs a reason from the incident list.
     ReasonRequired => "proctor-reason-required",
-    /// More minutes than a proctor may add at once.
-    BadMinutes => "proctor-bad-minutes",
     /// A required field is empty.
     MissingField => "staff-missing-field",
     /// An admin cannot disable their own account.

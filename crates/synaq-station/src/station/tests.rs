@@ -954,3 +954,26 @@ fn an_expired_or_broken_bank_does_not_lock_the_admin_out() {
         );
     }
 }
+
+/// The extend limit is the engine's: the proctor reads how much may still be added.
+#[test]
+fn extra_time_refusals_tell_the_proctor_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, _examinee) = staffed(dir.path());
+    k.set_lang(Lang::Ru);
+    let e = k.extend(&proctor, 121, "health", "").unwrap_err();
+    assert_eq!(e.code, "proctor-bad-minutes");
+    assert_eq!(
+        k.translate(e).message,
+        "Дополнительное время для этого экзамена — от 1 до 120 мин.; запрошено: 121 мин."
+    );
+    k.extend(&proctor, 120, "technical-fault", "").unwrap();
+    let e = k.extend(&proctor, 1, "health", "").unwrap_err();
+    assert_eq!(e.args.get("most"), Some(&synaq_core::Arg::from(0u32)));
+    k.set_lang(Lang::En);
+    assert_eq!(
+        k.translate(e).message,
+        "No more time can be added to this exam: its extensions have reached the limit. \
+         You asked for 1 min."
+    );
+}

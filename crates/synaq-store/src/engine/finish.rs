@@ -1,0 +1,226 @@
+//! The finish: scoring, the `finished` journal row, the result signed with the kiosk key (its
+//! incidents and webcam evidence heads included) into the outbox in one transaction; and
+//! reading signed results back with their signatures checked.
+
+use rusqlite::{params, Connection, OptionalExtension as _};
+use serde_json::json;
+use synaq_core::{score, Score};
+
+use super::{Engine, FinishReason, Live, State, StoreError};
+use crate::journal::{self, Head, Kind};
+use crate::result::{IncidentRecord, ResultRecord, SignedResult};
+
+impl Engine {
+    /// Finishes the open exam (submit, or a proctor ending it) and returns the signed result.
+    pub fn finish(&mut self, reason: FinishReason) -> Result<SignedResult, StoreError> {
+        let mut live = self.take()?;
+        let r = self.tick_live(&mut live).and_then(|_| {
+            if live.state == State::Finished {
+                return Err(live.refusal_when_finished());
+            }
+            self.finish_live(&mut live, reason)
+        });
+        self.live = Some(live);
+        r
+    }
+
+    pub(super) fn finish_live(
+        &mut self,
+        live: &mut Live,
+        reason: FinishReason,
+    ) -> Result<SignedResult, StoreError> {
+        let bank = self.exam_bank()?;
+        let score: Score = score(
+            &live.paper,
+            |id| bank.question(id),
+            &live.answers,
+            &live.category,
+        );
+        let wall = self.clock.wall_ms();
+        let active = live.active_ms.min(live.limit_ms);
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE attempts SET state = 'finished', active_ms = ?2, finished_wall = ?3, finish_reason = ?4, passed = ?5 WHERE id = ?1",
+            params![live.id, active as i64, wall, reason.as_str(), score.passed],
+        )?;
+        let head = journal::append(
+            &tx,
+            &self.head,
+            &live.id,
+            wall,
+            active,
+            Kind::Finished,
+            &json!({
+                "reason": reason.as_str(), "percent_milli": score.percent_milli, "passed": score.passed,
+            }),
+        )?;
+        let incidents = incidents_of(&tx, &live.id)?;
+        let record = ResultRecord {
+            format: 1,
+            attempt_id: live.id.clone(),
+            kiosk_id: self.key.id().to_string(),
+            iin: live.iin.clone(),
+            category: live.category.id.to_string(),
+            bank_series: bank.series.clone(),
+            bank_version: bank.version,
+            seed: live.paper.seed,
+            items: live.paper.items.clone(),
+            answers: (0..live.paper.items.len())
+                .map(|p| {
+                    live.answers
+                        .get(&p)
+                        .map(|s| s.iter().cloned().collect())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            score,
+            started_wall_ms: live.started_wall,
+            finished_wall_ms: wall,
+            active_ms: active,
+            limit_ms: live.limit_ms,
+            proctor: live.proctor.clone(),
+            finish_reason: reason.as_str().to_owned(),
+            journal_head: head.hex(),
+            evidence_head: (!live.evidence_heads.is_empty()).then(|| live.evidence_heads.join(" ")),
+            incidents,
+        };
+        let signed = SignedResult::sign(record, &self.key);
+        tx.execute(
+            "INSERT INTO outbox (attempt, result, created) VALUES (?1, ?2, ?3)",
+            params![
+                live.id,
+                serde_json::to_string(&signed).expect("results serialize"),
+                wall
+            ],
+        )?;
+        tx.commit()?;
+        self.head = head;
+        live.state = State::Finished;
+        live.finish_reason = Some(reason);
+        live.active_ms = active;
+        Ok(signed)
+    }
+
+    /// Records the heads of the open attempt's webcam evidence so far: one per segment (camera
+    /// run), in order, the last one the running segment's (`N:hex` texts, see
+    /// `docs/formats/evidence.md`). They are the attempt's, durable when this returns, taken
+    /// back by a restart ([`Engine::evidence_heads`]) and signed into the result at the finish.
+    /// A finished attempt's heads are signed already: refused like any change to it.
+    pub fn record_evidence_heads<H: std::fmt::Display>(
+        &mut self,
+        heads: impl IntoIterator<Item = H>,
+    ) -> Result<(), StoreError> {
+        let heads: Vec<String> = heads.into_iter().map(|h| h.to_string()).collect();
+        if let Some(bad) = heads
+            .iter()
+            .find(|h| h.is_empty() || h.contains(char::is_whitespace))
+        {
+            return Err(StoreError::Db(format!("malformed evidence head {bad:?}")));
+        }
+        let live = self.live.as_ref().ok_or(StoreError::NoAttempt)?;
+        if live.state == State::Finished {
+            return Err(live.refusal_when_finished());
+        }
+        if live.evidence_heads == heads {
+            return Ok(());
+        }
+        self.conn.execute(
+            "UPDATE attempts SET evidence_heads = ?2 WHERE id = ?1",
+            params![live.id, heads.join(" ")],
+        )?;
+        self.unchecked += 1;
+        if let Some(l) = self.live.as_mut() {
+            l.evidence_heads = heads;
+        }
+        Ok(())
+    }
+
+    /// The evidence heads recorded for the open (or last) attempt, in segment order.
+    pub fn evidence_heads(&self) -> &[String] {
+        self.live
+            .as_ref()
+            .map(|l| l.evidence_heads.as_slice())
+            .unwrap_or_default()
+    }
+
+    /// The signed result of the attempt on the kiosk, once it is finished (its signature
+    /// checked with this kiosk's key).
+    pub fn last_result(&self) -> Result<Option<ResultRecord>, StoreError> {
+        let Some(l) = self.live.as_ref().filter(|l| l.state == State::Finished) else {
+            return Ok(None);
+        };
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT result FROM outbox WHERE attempt = ?1",
+                [&l.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        json.map(|j| {
+            crate::outbox::parse_signed(&l.id, &j, &self.kiosk_ed25519()).map(|s| s.record)
+        })
+        .transpose()
+    }
+
+    /// Results waiting for delivery, oldest first. Each one's signature is checked with this
+    /// kiosk's key: a record changed in the database is refused with [`StoreError::Tampered`]
+    /// naming its attempt, never handed on.
+    pub fn outbox(&self) -> Result<Vec<SignedResult>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT attempt, result FROM outbox WHERE delivered IS NULL ORDER BY created",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (attempt, json) = row?;
+            out.push(crate::outbox::parse_signed(
+                &attempt,
+                &json,
+                &self.kiosk_ed25519(),
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// Checks everything that vouches for the kiosk's records: the journal's hash chain, its
+    /// tip, that each signed result names its attempt's `finished` row (see
+    /// [`journal::verify`]), and each stored result's signature with this kiosk's key.
+    pub fn verify_journal(&self) -> Result<Head, StoreError> {
+        let head = journal::verify(&self.conn).map_err(|e| match e {
+            journal::VerifyError::Tampered(t) => StoreError::Tampered(t.to_string()),
+            journal::VerifyError::Db(d) => d.into(),
+        })?;
+        crate::outbox::verify_all(&self.conn, &self.kiosk_ed25519())?;
+        Ok(head)
+    }
+}
+
+/// The attempt's journalled incidents, in order.
+fn incidents_of(conn: &Connection, attempt: &str) -> Result<Vec<IncidentRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at_wall, data FROM journal WHERE attempt = ?1 AND kind = 'incident' ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([attempt], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at_ms, data) = row?;
+        let v: serde_json::Value = serde_json::from_str(&data)
+            .map_err(|e| StoreError::Db(format!("journal incident of {attempt}: {e}")))?;
+        let field = |k: &str| {
+            v.get(k)
+                .and_then(|x| x.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        out.push(IncidentRecord {
+            at_ms,
+            by: field("by"),
+            kind: field("kind"),
+            note: field("note"),
+        });
+    }
+    Ok(out)
+}
