@@ -136,8 +136,14 @@ impl Engine {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
         let key = crate::identity::load_or_create(dir)?;
-        let conn = crate::open_db(&dir.join("kiosk.sqlite3"))?;
+        let path = dir.join("kiosk.sqlite3");
+        let before = crate::schema_version(&path)?;
+        let conn = crate::open_db(&path)?;
         let head = journal::head(&conn)?;
+        if before < crate::SIGNED_TIP_VERSION && head.seq > 0 {
+            // A store from before the tip was signed: signed once, as it is at the upgrade.
+            journal::sign_tip(&conn, &key, &head)?;
+        }
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         let last_answer = clock.monotonic();
         Ok(Engine {
@@ -159,6 +165,9 @@ impl Engine {
         if let Some(l) = self.live.as_ref().filter(|l| l.state != State::Finished) {
             return Err(StoreError::AttemptOpen(l.id.clone()));
         }
+        // Nothing is drawn, resumed or signed over a journal that does not verify: the store
+        // keeps everything as it is for ЕУМЦ's investigators.
+        self.verify_journal()?;
         self.bank = Some(bank);
         self.live = None;
         if let Err(e) = self.recover() {
@@ -202,6 +211,7 @@ impl Engine {
         let wall = self.clock.wall_ms();
         let tx = self.conn.transaction()?;
         let head = write(&tx, live, &self.head, wall)?;
+        journal::sign_tip(&tx, &self.key, &head)?;
         tx.commit()?;
         self.head = head;
         self.unchecked += 1;
@@ -294,12 +304,21 @@ impl Engine {
                 &json!({
                     "iin": masked, "category": l.category.id.as_str(), "proctor": l.proctor,
                     "seed": l.paper.seed, "questions": l.paper.items.len(),
+                    // What the attempt's row in the tables must keep saying.
+                    "paper": synaq_wire::paper_digest(&l.paper.items),
+                    "iin_digest": synaq_wire::iin_digest(&l.id, &l.iin),
                     "bank": format!("{series} v{version}"),
                     // What the paper avoided: questions of failed attempts here and elsewhere.
                     "seen_here": seen_here, "seen_elsewhere": seen_elsewhere.len(),
                 }),
             )
         })?;
+        // The start is the admission row's time, as the result will say.
+        live.started_wall = self.conn.query_row(
+            "SELECT started_wall FROM attempts WHERE id = ?1",
+            [&live.id],
+            |r| r.get(0),
+        )?;
         let id = live.id.clone();
         self.live = Some(live);
         Ok(id)

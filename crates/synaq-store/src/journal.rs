@@ -138,6 +138,51 @@ pub fn tip(conn: &Connection) -> rusqlite::Result<Option<Head>> {
     .optional()
 }
 
+fn tip_message(head: &Head) -> Vec<u8> {
+    let mut m = b"synaq journal tip v1\0".to_vec();
+    m.extend_from_slice(&head.seq.to_be_bytes());
+    m.extend_from_slice(&head.hash);
+    m
+}
+
+/// Signs the tip (`head`, just appended) with the kiosk key. Call in the append's transaction.
+pub fn sign_tip(
+    conn: &Connection,
+    key: &synaq_seal::KioskSecret,
+    head: &Head,
+) -> rusqlite::Result<()> {
+    let sig = key.ed25519().sign(&tip_message(head));
+    conn.execute(
+        "UPDATE journal_tip SET sig = ?1 WHERE id = 1 AND seq = ?2",
+        params![sig.as_ref(), head.seq],
+    )?;
+    Ok(())
+}
+
+/// Whether the tip is signed by the kiosk key: `Some(true)` valid, `Some(false)` signed by
+/// someone else or changed, `None` not signed (no tip, or a tip from before signing began).
+pub fn tip_signed_by(
+    conn: &Connection,
+    kiosk_ed25519: &[u8; 32],
+) -> rusqlite::Result<Option<bool>> {
+    let row: Option<(i64, Vec<u8>, Option<Vec<u8>>)> = conn
+        .query_row(
+            "SELECT seq, hash, sig FROM journal_tip WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((seq, hash, Some(sig))) = row else {
+        return Ok(None);
+    };
+    let head = Head {
+        seq,
+        hash: hash.try_into().unwrap_or([0; 32]),
+    };
+    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, kiosk_ed25519);
+    Ok(Some(key.verify(&tip_message(&head), &sig).is_ok()))
+}
+
 /// The current head: the recorded tip (the last row, when the tip record is gone).
 ///
 /// New rows follow the tip, not the last row left in the table: after the last rows were cut

@@ -164,8 +164,35 @@ fn migrations() -> Migrations<'static> {
             (SELECT value FROM settings WHERE key = 'evidence_heads:' || attempts.id);
         DELETE FROM settings WHERE key LIKE 'evidence_heads:%';",
         ),
+        // 7: the tip is signed with the kiosk key (`sig`), so that someone with the file but not
+        // the key cannot rewrite the open attempt's rows and recompute their hashes. The tip may
+        // now also be updated in place to add its signature (same row, same hash).
+        M::up(
+            "ALTER TABLE journal_tip ADD COLUMN sig BLOB;
+        DROP TRIGGER journal_tip_forward;
+        CREATE TRIGGER journal_tip_forward BEFORE UPDATE ON journal_tip
+        WHEN NEW.id IS NOT OLD.id
+            OR NOT ((NEW.seq IS OLD.seq + 1 AND EXISTS (
+                        SELECT 1 FROM journal WHERE seq = NEW.seq AND hash = NEW.hash))
+                    OR (NEW.seq IS OLD.seq AND NEW.hash IS OLD.hash))
+        BEGIN
+            SELECT RAISE(ABORT, 'the journal tip only moves to the row appended after it');
+        END;",
+        ),
     ])
 }
+
+/// The schema version of the database at `path` before any migration (0 when new).
+pub(crate) fn schema_version(path: &Path) -> Result<i64, StoreError> {
+    if !path.exists() {
+        return Ok(0);
+    }
+    let conn = Connection::open(path)?;
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// The schema step that began signing the journal's tip.
+pub(crate) const SIGNED_TIP_VERSION: i64 = 7;
 
 /// Opens (creating or migrating) the kiosk database with the durability settings.
 pub fn open_db(path: &Path) -> Result<Connection, StoreError> {

@@ -279,5 +279,5 @@ pub struct ErrorBody {
 
 /// SHA-256 (hex) of a signed result as JSON: what a receipt commits to.
 pub fn result_digest(result: &SignedResult) -> String {
-    sha256_hex(&serde_json::to_vec(result).expect("results serialize"))
+    result.digest()
 }

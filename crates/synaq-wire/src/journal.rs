@@ -144,6 +144,23 @@ pub fn verify_run(rows: &[JournalRow], signed_head: &str) -> Result<(), JournalE
             last: last.kind.clone(),
         });
     }
+    verify_links(rows)?;
+    if last.hash != signed_head {
+        return Err(JournalError::HeadMismatch {
+            last: last.hash.clone(),
+            signed: signed_head.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that `rows` of one attempt follow each other: consecutive numbers, each linked to
+/// the row before and its hash right. (The kiosk checks the run of an open attempt with this
+/// before it signs; [`verify_run`] adds the admission, the finish and the signed head.)
+pub fn verify_links(rows: &[JournalRow]) -> Result<(), JournalError> {
+    let Some(first) = rows.first() else {
+        return Err(JournalError::Empty);
+    };
     let mut prev = parse_hash(first.seq, &first.prev_hash)?;
     let mut prev_seq = first.seq - 1;
     for row in rows {
@@ -165,12 +182,6 @@ pub fn verify_run(rows: &[JournalRow], signed_head: &str) -> Result<(), JournalE
         }
         prev = hash;
         prev_seq = row.seq;
-    }
-    if last.hash != signed_head {
-        return Err(JournalError::HeadMismatch {
-            last: last.hash.clone(),
-            signed: signed_head.to_owned(),
-        });
     }
     Ok(())
 }
@@ -211,6 +222,10 @@ pub struct Replay {
     pub answered_after_time: Vec<usize>,
     /// How many answers were given, changes included.
     pub answers_count: usize,
+    /// What the admission row commits to: the paper's and the person's digests
+    /// ([`crate::paper_digest`], [`crate::iin_digest`]); absent in rows of older kiosks.
+    pub paper_digest: Option<String>,
+    pub iin_digest: Option<String>,
 }
 
 fn field<'a>(
@@ -265,6 +280,8 @@ pub fn replay(rows: &[JournalRow], base_limit_ms: u64) -> Result<Replay, Journal
                 out.bank = text(&v, seq, "bank")?;
                 out.seen_here = number(&v, seq, "seen_here").unwrap_or(0) as usize;
                 out.seen_elsewhere = number(&v, seq, "seen_elsewhere").unwrap_or(0) as usize;
+                out.paper_digest = text(&v, seq, "paper").ok();
+                out.iin_digest = text(&v, seq, "iin_digest").ok();
                 out.admitted_wall_ms = row.at_wall;
             }
             "answered" => {
@@ -366,6 +383,18 @@ pub fn compare(record: &ResultRecord, replay: &Replay) -> Vec<Mismatch> {
     }
     if record.items.len() != replay.questions {
         out.push(differ("questions", record.items.len(), replay.questions));
+    }
+    if let Some(committed) = &replay.paper_digest {
+        let paper = crate::paper_digest(&record.items);
+        if &paper != committed {
+            out.push(differ("paper", paper, committed));
+        }
+    }
+    if let Some(committed) = &replay.iin_digest {
+        if &crate::iin_digest(&record.attempt_id, &record.iin) != committed {
+            // The numbers themselves are never printed.
+            out.push(differ("person", "the result's ИИН", "the admitted ИИН"));
+        }
     }
     let mut answers: Vec<Vec<String>> = record.answers.clone();
     for a in &mut answers {

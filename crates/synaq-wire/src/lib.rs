@@ -18,4 +18,7 @@ pub mod journal;
 pub mod result;
 
 pub use journal::{AttemptJournal, JournalError, JournalRow, Mismatch, Replay};
-pub use result::{BadResultSignature, IncidentRecord, ResultRecord, SignedResult};
+pub use result::{
+    iin_digest, paper_digest, BadResultSignature, IncidentRecord, ResultLink, ResultRecord,
+    SignedResult,
+};

@@ -3,6 +3,7 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use ring::digest::{Context, SHA256};
 use ring::signature::{UnparsedPublicKey, ED25519};
 use serde::{Deserialize, Serialize};
 use synaq_core::{PaperItem, Score};
@@ -47,6 +48,43 @@ pub struct ResultRecord {
     /// when there are none, so results without incidents sign the same bytes as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<IncidentRecord>,
+    /// The kiosk's chain of results: this result's number among all the kiosk signed (from 1),
+    /// and [`SignedResult::digest`] of the one before (absent for the first). A result deleted
+    /// or withheld on the kiosk is a gap at ЕУМЦ. Left out by kiosks that predate the chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ResultLink>,
+}
+
+/// A result's place in its kiosk's chain of results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultLink {
+    /// 1 for the kiosk's first result, then one more for each.
+    pub seq: u64,
+    /// The digest of the kiosk's previous result (hex); `None` for the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+/// SHA-256 (hex) of `"synaq paper v1\0"` and the paper's items as JSON: what the admission
+/// row of the journal commits to.
+pub fn paper_digest(items: &[PaperItem]) -> String {
+    let json = serde_json::to_vec(items).expect("papers serialize");
+    let mut c = Context::new(&SHA256);
+    c.update(b"synaq paper v1\0");
+    c.update(&json);
+    hex::encode(c.finish())
+}
+
+/// SHA-256 (hex) of `"synaq iin v1\0"`, the attempt and the ИИН: the admission row commits to
+/// the person without holding the number (the journal carries only the masked ИИН).
+pub fn iin_digest(attempt: &str, iin: &str) -> String {
+    let mut c = Context::new(&SHA256);
+    c.update(b"synaq iin v1\0");
+    c.update(&(attempt.len() as u64).to_be_bytes());
+    c.update(attempt.as_bytes());
+    c.update(iin.as_bytes());
+    hex::encode(c.finish())
 }
 
 /// One incident of an attempt, as journalled by `Engine::incident`.
@@ -137,6 +175,13 @@ impl SignedResult {
         }
     }
 
+    /// SHA-256 (hex) of the signed result as JSON: what a receipt commits to, and what the
+    /// kiosk's next result names as its predecessor.
+    pub fn digest(&self) -> String {
+        let json = serde_json::to_vec(self).expect("results serialize");
+        hex::encode(ring::digest::digest(&SHA256, &json))
+    }
+
     /// Checks the signature against the kiosk's known Ed25519 key.
     pub fn verify(&self, kiosk_ed25519: &[u8; 32]) -> Result<(), BadResultSignature> {
         verify_json(&record_json(&self.record), &self.signature, kiosk_ed25519)
@@ -200,6 +245,7 @@ mod tests {
             journal_head: "ab".into(),
             evidence_head: None,
             incidents: vec![],
+            chain: None,
         }
     }
 

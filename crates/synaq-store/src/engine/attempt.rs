@@ -252,6 +252,8 @@ impl Engine {
                 .map(str::to_owned)
                 .collect(),
         };
+        // The tables must say what the journal says (an edited answer, paper or ИИН is refused).
+        self.check_against_journal(&live)?;
         if live.state == State::Running {
             // The kiosk stopped mid-exam. Time while it was down is not charged.
             self.commit(&mut live, |tx, l, head, wall| {

@@ -8,7 +8,9 @@ use synaq_core::{score, Score};
 
 use super::{Engine, FinishReason, Live, State, StoreError};
 use crate::journal::{self, Head, Kind};
-use crate::result::{IncidentRecord, ResultRecord, SignedResult};
+use crate::result::{ResultRecord, SignedResult};
+use synaq_wire::journal::{replay, verify_links, Replay};
+use synaq_wire::ResultLink;
 
 impl Engine {
     /// Finishes the open exam (submit, or a proctor ending it) and returns the signed result.
@@ -30,6 +32,8 @@ impl Engine {
         reason: FinishReason,
     ) -> Result<SignedResult, StoreError> {
         let bank = self.exam_bank()?;
+        // The result is what the journal says, and the journal must link up to its tip.
+        let journal = self.check_against_journal(live)?;
         let score: Score = score(
             &live.paper,
             |id| bank.question(id),
@@ -54,7 +58,8 @@ impl Engine {
                 "reason": reason.as_str(), "percent_milli": score.percent_milli, "passed": score.passed,
             }),
         )?;
-        let incidents = incidents_of(&tx, &live.id)?;
+        journal::sign_tip(&tx, &self.key, &head)?;
+        let chain = next_link(&tx)?;
         let record = ResultRecord {
             format: 1,
             attempt_id: live.id.clone(),
@@ -65,16 +70,9 @@ impl Engine {
             bank_version: bank.version,
             seed: live.paper.seed,
             items: live.paper.items.clone(),
-            answers: (0..live.paper.items.len())
-                .map(|p| {
-                    live.answers
-                        .get(&p)
-                        .map(|s| s.iter().cloned().collect())
-                        .unwrap_or_default()
-                })
-                .collect(),
+            answers: journal.answers,
             score,
-            started_wall_ms: live.started_wall,
+            started_wall_ms: journal.admitted_wall_ms,
             finished_wall_ms: wall,
             active_ms: active,
             limit_ms: live.limit_ms,
@@ -82,7 +80,8 @@ impl Engine {
             finish_reason: reason.as_str().to_owned(),
             journal_head: head.hex(),
             evidence_head: (!live.evidence_heads.is_empty()).then(|| live.evidence_heads.join(" ")),
-            incidents,
+            incidents: journal.incidents,
+            chain: Some(chain),
         };
         let signed = SignedResult::sign(record, &self.key);
         tx.execute(
@@ -192,35 +191,100 @@ impl Engine {
             journal::VerifyError::Db(d) => d.into(),
         })?;
         crate::outbox::verify_all(&self.conn, &self.kiosk_ed25519())?;
+        // The tip is signed with the kiosk key: rows rewritten with their hashes recomputed,
+        // by someone without the key, leave a tip the key never signed.
+        if head.seq > 0 {
+            match journal::tip_signed_by(&self.conn, &self.kiosk_ed25519())? {
+                Some(true) => {}
+                Some(false) => return Err(StoreError::Tampered(
+                    "the journal's tip is not the one this kiosk signed: its rows were rewritten"
+                        .into(),
+                )),
+                None => {
+                    return Err(StoreError::Tampered(
+                        "the journal's tip is not signed: its rows were rewritten".into(),
+                    ))
+                }
+            }
+        }
         Ok(head)
     }
 }
 
 /// The attempt's journalled incidents, in order.
-fn incidents_of(conn: &Connection, attempt: &str) -> Result<Vec<IncidentRecord>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT at_wall, data FROM journal WHERE attempt = ?1 AND kind = 'incident' ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([attempt], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (at_ms, data) = row?;
-        let v: serde_json::Value = serde_json::from_str(&data)
-            .map_err(|e| StoreError::Db(format!("journal incident of {attempt}: {e}")))?;
-        let field = |k: &str| {
-            v.get(k)
-                .and_then(|x| x.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        out.push(IncidentRecord {
-            at_ms,
-            by: field("by"),
-            kind: field("kind"),
-            note: field("note"),
-        });
+
+/// The next result's place in the kiosk's chain: one after the last signed result in the
+/// outbox (which never loses a row: the journal's verification names a missing one), linked
+/// to its digest.
+fn next_link(conn: &Connection) -> Result<ResultLink, StoreError> {
+    let count: i64 = conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT result FROM outbox ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let prev = last
+        .map(|json| {
+            serde_json::from_str::<SignedResult>(&json)
+                .map(|r| r.digest())
+                .map_err(|_| StoreError::Tampered("the last signed result cannot be read".into()))
+        })
+        .transpose()?;
+    Ok(ResultLink {
+        seq: u64::try_from(count).unwrap_or(0) + 1,
+        prev,
+    })
+}
+
+impl Engine {
+    /// Checks the open attempt against its journal: its rows link up, one after the other, to
+    /// the chain's head; and the tables the engine resumes from (paper, person, answers) say
+    /// what the journal says. Returns the replayed journal. Anything else is tampering.
+    pub(super) fn check_against_journal(&self, live: &Live) -> Result<Replay, StoreError> {
+        let tampered = |what: String| StoreError::Tampered(format!("attempt {}: {what}", live.id));
+        let rows = journal::run_of(&self.conn, &live.id)?;
+        verify_links(&rows).map_err(|e| tampered(e.to_string()))?;
+        if rows.last().map(|r| r.hash.as_str()) != Some(self.head.hex().as_str()) {
+            return Err(tampered(
+                "its journal does not end at the chain's head".into(),
+            ));
+        }
+        let journal = replay(&rows, live.limit_ms).map_err(|e| tampered(e.to_string()))?;
+        if !journal.finish_reason.is_empty() {
+            return Err(tampered("its journal says it finished already".into()));
+        }
+        if journal
+            .paper_digest
+            .as_ref()
+            .is_some_and(|d| *d != synaq_wire::paper_digest(&live.paper.items))
+        {
+            return Err(tampered(
+                "its paper is not the one drawn at admission".into(),
+            ));
+        }
+        if journal
+            .iin_digest
+            .as_ref()
+            .is_some_and(|d| *d != synaq_wire::iin_digest(&live.id, &live.iin))
+        {
+            return Err(tampered("its examinee is not the one admitted".into()));
+        }
+        let answers: Vec<Vec<String>> = (0..live.paper.items.len())
+            .map(|p| {
+                live.answers
+                    .get(&p)
+                    .map(|s| s.iter().cloned().collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        if live.started_wall != journal.admitted_wall_ms {
+            return Err(tampered("its start is not the admission's".into()));
+        }
+        if answers != journal.answers {
+            return Err(tampered("its answers are not the ones journalled".into()));
+        }
+        Ok(journal)
     }
-    Ok(out)
 }
