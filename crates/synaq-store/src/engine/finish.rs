@@ -211,8 +211,6 @@ impl Engine {
     }
 }
 
-/// The attempt's journalled incidents, in order.
-
 /// The next result's place in the kiosk's chain: one after the last signed result in the
 /// outbox (which never loses a row: the journal's verification names a missing one), linked
 /// to its digest.
