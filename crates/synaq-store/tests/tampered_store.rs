@@ -191,6 +191,9 @@ fn results_form_a_chain_and_each_names_the_one_before() {
     assert_eq!(links[2].prev.as_deref(), Some(signed[1].digest().as_str()));
 }
 
+/// A journal row as SQLite holds it: seq, attempt, wall, active, kind, data, previous hash.
+type RawRow = (i64, String, i64, i64, String, String, Vec<u8>);
+
 /// Rewrites the journal from the first row whose data `edit` changes, recomputing every hash
 /// after it and moving the tip, as someone who read the format would; the tip's signature is
 /// left as it was (or, with `drop_sig`, removed). Returns the number of rows rewritten.
@@ -199,7 +202,7 @@ fn rewrite_chain(
     edit: impl Fn(&str, &str) -> Option<String>,
     drop_sig: bool,
 ) -> usize {
-    let rows: Vec<(i64, String, i64, i64, String, String, Vec<u8>)> = {
+    let rows: Vec<RawRow> = {
         let mut stmt = db
             .prepare("SELECT seq, attempt, at_wall, at_active_ms, kind, data, prev_hash FROM journal ORDER BY seq")
             .unwrap();

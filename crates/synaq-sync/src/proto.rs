@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use synaq_wire::AttemptJournal;
 use synaq_wire::SignedResult;
 
-use crate::sign::{sha256_hex, Document, Signed};
+use crate::sign::{Document, Signed};
 
 /// `POST /v1/enroll`: the branch admin typed the branch code and the one-time code; the kiosk
 /// sends its public keys. The request is signed with the kiosk's new key (proof of possession).
