@@ -21,7 +21,9 @@ pub mod ingest;
 mod page;
 mod pull;
 pub mod refusal;
+pub mod review;
 pub mod tls;
+pub mod verdict;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
