@@ -23,9 +23,7 @@ use synaq_sync::sign::sha256_hex;
 use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
 use synaq_wire::{ResultRecord, SignedResult};
 
-use crate::verdict::{
-    HoldReason, ACTIVE_GRACE_MS, CLOCK_SKEW_MS, MAX_RESULT_AGE_DAYS,
-};
+use crate::verdict::{HoldReason, ACTIVE_GRACE_MS, CLOCK_SKEW_MS, MAX_RESULT_AGE_DAYS};
 use crate::{Central, CentralError};
 
 /// Every code a result can be refused with (the kiosk translates each as `refusal-<code>`).
@@ -160,7 +158,9 @@ impl Central {
             }
         }
         let kiosk: Option<(Vec<u8>, Option<i64>, String, Option<String>)> = tx
-            .prepare_cached("SELECT ed25519, revoked, branch, held_since FROM kiosks WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT ed25519, revoked, branch, held_since FROM kiosks WHERE id = ?1",
+            )?
             .query_row([&rec.kiosk_id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
@@ -303,6 +303,39 @@ impl Central {
                 prior.push(row?);
             }
         }
+        let passed = rec.score.passed;
+        if passed {
+            // A valid certificate in the category, not yet within its re-certification window.
+            let certs: Vec<(String, Option<String>)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT number, valid_until FROM certificates
+                     WHERE iin = ?1 AND category = ?2 AND status = 'valid'",
+                )?;
+                let rows = stmt.query_map(params![iin.as_str(), rec.category], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for (number, until) in certs {
+                let blocks = match until.as_deref().map(str::parse::<chrono::NaiveDate>) {
+                    None => true,
+                    Some(Ok(u)) => {
+                        date < u
+                            && (u - date).num_days() > i64::from(category.recertify_window_days)
+                    }
+                    Some(Err(_)) => true,
+                };
+                if blocks {
+                    return refuse(Refusal::CertificateStillValid {
+                        iin_masked: iin.masked(),
+                        category: rec.category.clone(),
+                        number,
+                        valid_until: until.unwrap_or_else(|| "never expires".into()),
+                        window_days: category.recertify_window_days,
+                    });
+                }
+            }
+        }
         if prior
             .iter()
             .any(|p| p.0 && p.1 == roster_attempt && p.3 != "rejected")
@@ -321,38 +354,6 @@ impl Central {
                 category: rec.category.clone(),
                 days: category.retake_window_days,
             });
-        }
-        let passed = rec.score.passed;
-        if passed {
-            // A valid certificate in the category, not yet within its re-certification window.
-            let certs: Vec<(String, Option<String>)> = {
-                let mut stmt = tx.prepare_cached(
-                    "SELECT number, valid_until FROM certificates
-                     WHERE iin = ?1 AND category = ?2 AND status = 'valid'",
-                )?;
-                let rows = stmt.query_map(params![iin.as_str(), rec.category], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for (number, until) in certs {
-                let blocks = match until.as_deref().map(str::parse::<chrono::NaiveDate>) {
-                    None => true,
-                    Some(Ok(u)) => {
-                        date < u && (u - date).num_days() > i64::from(category.recertify_window_days)
-                    }
-                    Some(Err(_)) => true,
-                };
-                if blocks {
-                    return refuse(Refusal::CertificateStillValid {
-                        iin_masked: iin.masked(),
-                        category: rec.category.clone(),
-                        number,
-                        valid_until: until.unwrap_or_else(|| "never expires".into()),
-                        window_days: category.recertify_window_days,
-                    });
-                }
-            }
         }
         // Accepted: central's own checks decide between certificate and review.
         let mut reasons = self.verify(

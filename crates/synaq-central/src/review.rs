@@ -23,9 +23,7 @@ use synaq_proctor::{EvidenceReader, EvidenceSecret};
 use synaq_wire::SignedResult;
 
 use crate::evidence::segment_heads;
-use crate::verdict::{
-    coverage, HoldReason, GAP_INCIDENTS, MAX_GAP_INTERVALS, REFERENCE_PHOTO_MS,
-};
+use crate::verdict::{coverage, HoldReason, GAP_INCIDENTS, MAX_GAP_INTERVALS, REFERENCE_PHOTO_MS};
 use crate::{db, Central, CentralError};
 
 /// Central's own copy of the evidence key, if ЕУМЦ puts one in the data directory: with it,
@@ -104,6 +102,15 @@ impl Central {
         .transpose()
     }
 
+    /// Opens (and caches) the bank of a stored result before a transaction needs it: the
+    /// cache is filled through the database, which a transaction holds.
+    fn warm_bank(&self, attempt: &str) -> Result<(), CentralError> {
+        if let Some((_, sr)) = self.stored_result(attempt)? {
+            self.bank(&sr.record.bank_series, sr.record.bank_version)?;
+        }
+        Ok(())
+    }
+
     /// Issues the certificate of a stored passed result (exam date, validity from the
     /// bank's profile), or returns the one it has. Call in a transaction.
     fn issue_certificate(&self, tx: &Connection, attempt: &str) -> Result<String, CentralError> {
@@ -180,6 +187,7 @@ impl Central {
             .stored_result(attempt)?
             .ok_or_else(|| CentralError::NotFound(format!("no result {attempt}")))?;
         reasons.extend(self.evidence_reasons(&sr)?);
+        self.warm_bank(attempt)?;
         let mut conn = self.db();
         let tx = conn.transaction()?;
         let state = if reasons.is_empty() {
@@ -206,7 +214,11 @@ impl Central {
         let attempt = rec.attempt_id.as_str();
         let mut out = Vec::new();
         let invalid = |detail: String| HoldReason::EvidenceInvalid { detail };
-        let Some(heads) = rec.evidence_head.as_deref().and_then(|h| segment_heads(h).ok()) else {
+        let Some(heads) = rec
+            .evidence_head
+            .as_deref()
+            .and_then(|h| segment_heads(h).ok())
+        else {
             out.push(invalid("the evidence head does not read".into()));
             return Ok(out);
         };
@@ -407,6 +419,7 @@ impl Central {
         reason: &str,
         now: i64,
     ) -> Result<Option<String>, CentralError> {
+        self.warm_bank(attempt)?;
         let mut conn = self.db();
         let tx = conn.transaction()?;
         let (state, passed) = Self::queued(&tx, attempt)?;
@@ -531,7 +544,9 @@ impl Central {
                 "SELECT attempt, finished, state, reasons FROM results WHERE kiosk = ?1
                  AND state IN ('certified', 'awaiting-evidence', 'held', 'failed')",
             )?;
-            let rows = stmt.query_map([kiosk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let rows = stmt.query_map([kiosk], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
             rows.collect::<Result<_, _>>()?
         };
         let mut moved = 0;
@@ -585,7 +600,10 @@ impl Central {
         for h in &reasons {
             out.push(format!("held: {}: {h}", h.code()));
         }
-        out.push(format!("{}  started", z.format_datetime_ms(r.started_wall_ms)));
+        out.push(format!(
+            "{}  started",
+            z.format_datetime_ms(r.started_wall_ms)
+        ));
         for i in &r.incidents {
             out.push(format!(
                 "{}  incident {} by {}: {}",

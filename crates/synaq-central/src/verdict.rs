@@ -385,7 +385,10 @@ mod tests {
         assert_eq!(codes.len(), all.len());
         for r in &all {
             let json = serde_json::to_string(r).unwrap();
-            assert!(json.contains(&format!("\"code\":\"{}\"", r.code())), "{json}");
+            assert!(
+                json.contains(&format!("\"code\":\"{}\"", r.code())),
+                "{json}"
+            );
             assert_eq!(&serde_json::from_str::<HoldReason>(&json).unwrap(), r);
             assert!(!r.to_string().contains('{'));
         }
@@ -421,6 +424,9 @@ mod tests {
             Err("at most 190 expected".into())
         );
         // A one-frame exam of 3 seconds still needs its reference photo.
-        assert_eq!(coverage(0, 1, 3000, 5, 0), Err("at least 1 expected".into()));
+        assert_eq!(
+            coverage(0, 1, 3000, 5, 0),
+            Err("at least 1 expected".into())
+        );
     }
 }
