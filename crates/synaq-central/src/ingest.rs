@@ -157,7 +157,8 @@ impl Central {
                 });
             }
         }
-        let kiosk: Option<(Vec<u8>, Option<i64>, String, Option<String>)> = tx
+        type KioskRow = (Vec<u8>, Option<i64>, String, Option<String>);
+        let kiosk: Option<KioskRow> = tx
             .prepare_cached(
                 "SELECT ed25519, revoked, branch, held_since FROM kiosks WHERE id = ?1",
             )?
@@ -564,13 +565,15 @@ impl Central {
         }
         let mut named = BTreeSet::new();
         for i in &rec.incidents {
-            if i.by != "camera" && i.by != rec.proctor && named.insert(i.by.as_str()) {
-                if staff(&i.by)? != Some(true) {
-                    reasons.push(HoldReason::IncidentStaffUnknown {
-                        by: i.by.clone(),
-                        branch: v.kiosk_branch.to_owned(),
-                    });
-                }
+            if i.by != "camera"
+                && i.by != rec.proctor
+                && named.insert(i.by.as_str())
+                && staff(&i.by)? != Some(true)
+            {
+                reasons.push(HoldReason::IncidentStaffUnknown {
+                    by: i.by.clone(),
+                    branch: v.kiosk_branch.to_owned(),
+                });
             }
         }
         if v.roster_branch != v.kiosk_branch {
