@@ -123,6 +123,31 @@ fn migrations() -> Migrations<'static> {
             receipt TEXT NOT NULL
         );",
         ),
+        // 3: verdicts (state and hold reasons per result), the review journal, revocations
+        // of certificates and kiosks "since", and the enrollment failure counter per address.
+        M::up(
+            "ALTER TABLE results ADD COLUMN state TEXT NOT NULL DEFAULT 'certified';
+        UPDATE results SET state = CASE WHEN passed THEN 'certified' ELSE 'failed' END;
+        ALTER TABLE results ADD COLUMN reasons TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE results ADD COLUMN branch TEXT NOT NULL DEFAULT '';
+        ALTER TABLE results ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        CREATE INDEX results_state ON results (state);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            attempt TEXT NOT NULL,
+            action TEXT NOT NULL,
+            reviewer TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        ALTER TABLE certificates ADD COLUMN revoked_reason TEXT;
+        ALTER TABLE kiosks ADD COLUMN held_since TEXT;
+        CREATE TABLE enroll_failures (
+            ip TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            until INTEGER NOT NULL
+        );",
+        ),
     ])
 }
 

@@ -522,6 +522,8 @@ impl Central {
                 ],
             )
             .map_err(Refusal::db)?;
+        // A pass awaiting its evidence is now certified or held.
+        self.check_evidence(attempt).map_err(Refusal::unavailable)?;
         Ok(receipt)
     }
 

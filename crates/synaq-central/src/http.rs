@@ -52,7 +52,11 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     tls: Arc<rustls::ServerConfig>,
 ) -> std::io::Result<()> {
-    axum::serve(TlsListener::new(listener, tls)?, router(central)).await
+    axum::serve(
+        TlsListener::new(listener, tls)?,
+        router(central).into_make_service_with_connect_info::<crate::tls::PeerAddr>(),
+    )
+    .await
 }
 
 fn signed(c: &Central, nonce: &str, status: StatusCode, ctype: &str, body: Vec<u8>) -> Response {
@@ -327,12 +331,19 @@ pub struct Enrolling {
     pub nonce: String,
     /// Central's time (Unix seconds).
     pub now: i64,
+    /// The peer's IP address (wrong codes are counted per address).
+    pub ip: String,
 }
 
 impl FromRequest<Shared> for Enrolling {
     type Rejection = Response;
 
     async fn from_request(req: Request, central: &Shared) -> Result<Self, Response> {
+        let ip = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<crate::tls::PeerAddr>>()
+            .map(|c| c.0 .0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
         let raw = RawSigned::read(req, central).await?;
         let (c, auth, path, body, now) = (
             Arc::clone(&raw.central),
@@ -358,6 +369,7 @@ impl FromRequest<Shared> for Enrolling {
                 request,
                 nonce: raw.nonce,
                 now,
+                ip,
             }),
             Err(r) => Err(raw.refused(r)),
         }
@@ -366,7 +378,7 @@ impl FromRequest<Shared> for Enrolling {
 
 async fn enroll(State(c): State<Shared>, e: Enrolling) -> Response {
     let c2 = Arc::clone(&c);
-    let r = blocking(move || c2.enroll(&e.request, e.now)).await;
+    let r = blocking(move || c2.enroll_from(&e.ip, &e.request, e.now)).await;
     reply(&c, &e.nonce, r)
 }
 

@@ -17,20 +17,22 @@ use std::sync::Arc;
 use chrono::Datelike as _;
 use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::time;
-use synaq_core::{score, Answers, CategoryId, ExamBank, Iin, Paper};
+use synaq_core::{score, Answers, Category, CategoryId, ExamBank, Iin, Paper};
 use synaq_sync::proto::{Decision, Outcome, ReceiptBody};
 use synaq_sync::sign::sha256_hex;
 use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
-use synaq_wire::SignedResult;
+use synaq_wire::{ResultRecord, SignedResult};
 
-use crate::{db, Central, CentralError};
+use crate::verdict::{HoldReason, ACTIVE_GRACE_MS, CLOCK_SKEW_MS, MAX_RESULT_AGE_DAYS};
+use crate::{Central, CentralError};
 
 /// Every code a result can be refused with (the kiosk translates each as `refusal-<code>`).
-pub const RESULT_REFUSALS: [&str; 13] = [
+pub const RESULT_REFUSALS: [&str; 14] = [
     "already-certified",
     "attempt-conflict",
     "bad-signature",
     "bank-not-issued",
+    "certificate-still-valid",
     "journal-head-missing",
     "kiosk-not-enrolled",
     "kiosk-revoked",
@@ -62,7 +64,16 @@ pub struct OoStats {
 struct Ctx<'a> {
     via: Option<&'a str>,
     banks: &'a HashMap<(String, u64), Arc<ExamBank>>,
+    /// Each bank's `not_before` (Unix seconds).
+    not_before: HashMap<(String, u64), i64>,
     now: i64,
+}
+
+struct VerifyCtx<'a> {
+    kiosk_branch: &'a str,
+    roster_branch: &'a str,
+    allowed_from: &'a str,
+    held_since: Option<&'a str>,
 }
 
 fn valid_hex64(s: &str) -> bool {
@@ -89,9 +100,26 @@ impl Central {
                 }
             }
         }
+        let mut not_before = HashMap::new();
+        for (series, version) in banks.keys() {
+            let bytes: Option<Vec<u8>> = self
+                .db()
+                .query_row(
+                    "SELECT bytes FROM banks WHERE series = ?1 AND version = ?2",
+                    params![series, *version as i64],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some((_, h)) =
+                bytes.and_then(|b| synaq_seal::bank::read_header_unverified(&b).ok())
+            {
+                not_before.insert((series.clone(), *version), h.not_before);
+            }
+        }
         let ctx = Ctx {
             via,
             banks: &banks,
+            not_before,
             now,
         };
         let mut conn = self.db();
@@ -129,11 +157,16 @@ impl Central {
                 });
             }
         }
-        let kiosk: Option<(Vec<u8>, Option<i64>, String)> = tx
-            .prepare_cached("SELECT ed25519, revoked, branch FROM kiosks WHERE id = ?1")?
-            .query_row([&rec.kiosk_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        type KioskRow = (Vec<u8>, Option<i64>, String, Option<String>);
+        let kiosk: Option<KioskRow> = tx
+            .prepare_cached(
+                "SELECT ed25519, revoked, branch, held_since FROM kiosks WHERE id = ?1",
+            )?
+            .query_row([&rec.kiosk_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
-        let Some((ed, revoked, branch)) = kiosk else {
+        let Some((ed, revoked, branch, held_since)) = kiosk else {
             return refuse(Refusal::KioskNotEnrolled {
                 kiosk: rec.kiosk_id.clone(),
             });
@@ -213,17 +246,18 @@ impl Central {
             });
         };
         let date = self.office_zone().date_of_ms(rec.finished_wall_ms);
-        let entry: Option<(String, String, i64)> = tx
+        let entry: Option<(String, String, i64, String, String)> = tx
             .prepare_cached(
-                "SELECT name, oo_bin, attempt FROM roster
+                "SELECT name, oo_bin, attempt, branch, allowed_from FROM roster
                  WHERE iin = ?1 AND category = ?2 AND allowed_from <= ?3 AND allowed_to >= ?3
-                 ORDER BY attempt DESC, id DESC LIMIT 1",
+                 ORDER BY branch = ?4 DESC, attempt DESC, id DESC LIMIT 1",
             )?
-            .query_row(params![iin.as_str(), rec.category, date.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                params![iin.as_str(), rec.category, date.to_string(), branch],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
             .optional()?;
-        let Some((name, oo_bin, roster_attempt)) = entry else {
+        let Some((name, oo_bin, roster_attempt, roster_branch, allowed_from)) = entry else {
             return refuse(Refusal::NotOnRoster {
                 iin_masked: iin.masked(),
                 category: rec.category.clone(),
@@ -258,19 +292,55 @@ impl Central {
             });
         }
         // Rules across all branches: this person's earlier results in this category.
-        let mut prior: Vec<(bool, i64, i64)> = Vec::new();
+        let mut prior: Vec<(bool, i64, i64, String)> = Vec::new();
         {
             let mut stmt = tx.prepare_cached(
-                "SELECT passed, roster_attempt, finished FROM results WHERE iin = ?1 AND category = ?2",
+                "SELECT passed, roster_attempt, finished, state FROM results WHERE iin = ?1 AND category = ?2",
             )?;
             let rows = stmt.query_map(params![iin.as_str(), rec.category], |r| {
-                Ok((r.get::<_, bool>(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get::<_, bool>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
             for row in rows {
                 prior.push(row?);
             }
         }
-        if prior.iter().any(|p| p.0 && p.1 == roster_attempt) {
+        let passed = rec.score.passed;
+        if passed {
+            // A valid certificate in the category, not yet within its re-certification window.
+            let certs: Vec<(String, Option<String>)> = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT number, valid_until FROM certificates
+                     WHERE iin = ?1 AND category = ?2 AND status = 'valid'",
+                )?;
+                let rows = stmt.query_map(params![iin.as_str(), rec.category], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for (number, until) in certs {
+                let blocks = match until.as_deref().map(str::parse::<chrono::NaiveDate>) {
+                    None => true,
+                    Some(Ok(u)) => {
+                        date < u
+                            && (u - date).num_days() > i64::from(category.recertify_window_days)
+                    }
+                    Some(Err(_)) => true,
+                };
+                if blocks {
+                    return refuse(Refusal::CertificateStillValid {
+                        iin_masked: iin.masked(),
+                        category: rec.category.clone(),
+                        number,
+                        valid_until: until.unwrap_or_else(|| "never expires".into()),
+                        window_days: category.recertify_window_days,
+                    });
+                }
+            }
+        }
+        if prior
+            .iter()
+            .any(|p| p.0 && p.1 == roster_attempt && p.3 != "rejected")
+        {
             return refuse(Refusal::AlreadyCertified {
                 iin_masked: iin.masked(),
                 category: rec.category.clone(),
@@ -286,35 +356,55 @@ impl Central {
                 days: category.retake_window_days,
             });
         }
-        // Accepted.
-        let passed = rec.score.passed;
+        // Accepted: central's own checks decide between certificate and review.
+        let mut reasons = self.verify(
+            tx,
+            ctx,
+            rec,
+            &category,
+            &VerifyCtx {
+                kiosk_branch: &branch,
+                roster_branch: &roster_branch,
+                allowed_from: &allowed_from,
+                held_since: held_since.as_deref(),
+            },
+        )?;
+        let zone = self.office_zone();
+        if passed {
+            if let Some(fail) = prior
+                .iter()
+                .filter(|p| !p.0 && p.2 > rec.finished_wall_ms)
+                .map(|p| p.2)
+                .max()
+            {
+                reasons.push(HoldReason::PassBeforeFail {
+                    pass_ms: rec.finished_wall_ms,
+                    fail_ms: fail,
+                });
+            }
+        } else {
+            let fails = 1 + prior
+                .iter()
+                .filter(|p| !p.0 && zone.date_of_ms(p.2) == date)
+                .count() as u32;
+            if fails > category.max_fails_per_day {
+                reasons.push(HoldReason::TooManyFails {
+                    fails,
+                    date: time::format_iso(date),
+                    max: category.max_fails_per_day,
+                });
+            }
+        }
+        let state = match (passed, reasons.is_empty()) {
+            (_, false) => "held",
+            (false, true) => "failed",
+            (true, true) => "awaiting-evidence",
+        };
         let decision = if passed {
-            let year = date.year();
-            let seq = db::next(tx, &format!("cert-{year}"))?;
-            let number = format!("KZOT-{year}-{seq:06}");
-            let valid_until = category
-                .certificate_validity_years
-                .and_then(|y| time::valid_until(date, y));
-            let rev = db::next(tx, "rev")?;
-            tx.prepare_cached(
-                "INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
-                    category_ru, issued, valid_until, status, branch, rev)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11)",
-            )?
-            .execute(params![
-                number,
-                rec.attempt_id,
-                iin.as_str(),
-                name,
-                rec.category,
-                category.name.kk,
-                category.name.ru,
-                time::format_iso(date),
-                valid_until.map(time::format_iso),
-                branch,
-                rev
-            ])?;
-            Decision::Certified { number }
+            Decision::Pending {
+                state: state.to_owned(),
+                reasons: reasons.iter().map(|r| r.code().to_owned()).collect(),
+            }
         } else {
             let until = time::add_days(date, category.retake_window_days);
             Decision::Failed {
@@ -334,8 +424,8 @@ impl Central {
         );
         tx.prepare_cached(
             "INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
-                passed, started, finished, received, result, receipt)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                passed, started, finished, received, result, receipt, state, reasons, branch, name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(params![
             rec.attempt_id,
@@ -351,6 +441,10 @@ impl Central {
             ctx.now,
             json,
             serde_json::to_string(&receipt).expect("receipts serialize"),
+            state,
+            serde_json::to_string(&reasons).expect("reasons serialize"),
+            branch,
+            name,
         ])?;
         tx.prepare_cached(
             "INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
@@ -364,6 +458,163 @@ impl Central {
             (!passed) as i64
         ])?;
         Ok(Outcome::Delivered { receipt })
+    }
+
+    /// Central's own checks of an accepted result (time, people, finish and camera); every
+    /// failure is a [`HoldReason`]. Evidence is checked when it arrives
+    /// ([`Central::check_evidence`]); retakes by the caller.
+    fn verify(
+        &self,
+        tx: &Connection,
+        ctx: &Ctx<'_>,
+        rec: &ResultRecord,
+        category: &Category,
+        v: &VerifyCtx<'_>,
+    ) -> Result<Vec<HoldReason>, CentralError> {
+        let mut reasons = Vec::new();
+        let zone = self.office_zone();
+        let received_ms = ctx.now * 1000;
+        // Time.
+        let wall_ms = rec.finished_wall_ms - rec.started_wall_ms;
+        if wall_ms < 0 {
+            reasons.push(HoldReason::FinishBeforeStart {
+                started_ms: rec.started_wall_ms,
+                finished_ms: rec.finished_wall_ms,
+            });
+        }
+        let started = zone.date_of_ms(rec.started_wall_ms);
+        if let Ok(from) = v.allowed_from.parse::<chrono::NaiveDate>() {
+            if started < from {
+                reasons.push(HoldReason::StartBeforeRegistration {
+                    started: time::format_iso(started),
+                    allowed_from: v.allowed_from.to_owned(),
+                });
+            }
+        }
+        if let Some(nb) = ctx
+            .not_before
+            .get(&(rec.bank_series.clone(), rec.bank_version))
+        {
+            if rec.started_wall_ms < nb * 1000 {
+                reasons.push(HoldReason::StartBeforeBank {
+                    started_ms: rec.started_wall_ms,
+                    not_before_ms: nb * 1000,
+                });
+            }
+        }
+        if rec.finished_wall_ms > received_ms + CLOCK_SKEW_MS {
+            reasons.push(HoldReason::FinishedAfterReceipt {
+                finished_ms: rec.finished_wall_ms,
+                received_ms,
+                skew_ms: CLOCK_SKEW_MS,
+            });
+        }
+        let age_days = (received_ms - rec.finished_wall_ms) / 86_400_000;
+        if age_days > MAX_RESULT_AGE_DAYS {
+            reasons.push(HoldReason::TooOld {
+                days: age_days,
+                max_days: MAX_RESULT_AGE_DAYS,
+            });
+        }
+        if wall_ms >= 0 && rec.active_ms as i64 > wall_ms {
+            reasons.push(HoldReason::ActiveExceedsWall {
+                active_ms: rec.active_ms,
+                wall_ms,
+            });
+        }
+        if rec.active_ms > rec.limit_ms + ACTIVE_GRACE_MS {
+            reasons.push(HoldReason::ActiveExceedsLimit {
+                active_ms: rec.active_ms,
+                limit_ms: rec.limit_ms,
+            });
+        }
+        let profile_ms = category.time_limit().as_millis() as u64;
+        if rec.limit_ms > profile_ms {
+            reasons.push(HoldReason::LimitExtended {
+                limit_ms: rec.limit_ms,
+                profile_ms,
+            });
+        }
+        let answered = rec.answers.iter().filter(|a| !a.is_empty()).count() as u64;
+        if answered > 0
+            && rec.active_ms < answered * u64::from(category.min_seconds_per_answer) * 1000
+        {
+            reasons.push(HoldReason::TooFast {
+                active_ms: rec.active_ms,
+                answered,
+                min_secs: category.min_seconds_per_answer,
+            });
+        }
+        // People.
+        let staff = |id: &str| -> Result<Option<bool>, CentralError> {
+            Ok(tx
+                .prepare_cached("SELECT active FROM staff WHERE branch = ?1 AND id = ?2")?
+                .query_row(params![v.kiosk_branch, id], |r| r.get::<_, bool>(0))
+                .optional()?)
+        };
+        match staff(&rec.proctor)? {
+            None => reasons.push(HoldReason::ProctorUnknown {
+                proctor: rec.proctor.clone(),
+                branch: v.kiosk_branch.to_owned(),
+            }),
+            Some(false) => reasons.push(HoldReason::ProctorInactive {
+                proctor: rec.proctor.clone(),
+                branch: v.kiosk_branch.to_owned(),
+            }),
+            Some(true) => {}
+        }
+        let mut named = BTreeSet::new();
+        for i in &rec.incidents {
+            if i.by != "camera"
+                && i.by != rec.proctor
+                && named.insert(i.by.as_str())
+                && staff(&i.by)? != Some(true)
+            {
+                reasons.push(HoldReason::IncidentStaffUnknown {
+                    by: i.by.clone(),
+                    branch: v.kiosk_branch.to_owned(),
+                });
+            }
+        }
+        if v.roster_branch != v.kiosk_branch {
+            reasons.push(HoldReason::RosterOtherBranch {
+                roster_branch: v.roster_branch.to_owned(),
+                kiosk_branch: v.kiosk_branch.to_owned(),
+            });
+        }
+        // Finish and camera.
+        if rec.finish_reason == "violation" {
+            reasons.push(HoldReason::EndedForViolation);
+        }
+        if rec.evidence_head.is_none() {
+            reasons.push(HoldReason::NoCamera {
+                detail: "no evidence head".into(),
+            });
+        } else if rec.incidents.iter().any(|i| i.kind == "no-camera") {
+            reasons.push(HoldReason::NoCamera {
+                detail: "no-camera incident".into(),
+            });
+        }
+        let flags = rec
+            .incidents
+            .iter()
+            .filter(|i| i.by == "camera" || i.kind.starts_with("camera-"))
+            .count() as u32;
+        if flags > category.max_camera_flags {
+            reasons.push(HoldReason::CameraFlags {
+                flags,
+                max: category.max_camera_flags,
+            });
+        }
+        if let Some(since) = v.held_since {
+            if zone.date_of_ms(rec.finished_wall_ms).to_string().as_str() >= since {
+                reasons.push(HoldReason::KioskRevoked {
+                    kiosk: rec.kiosk_id.clone(),
+                    since: since.to_owned(),
+                });
+            }
+        }
+        Ok(reasons)
     }
 
     /// Pass/fail counts per training organisation and year, flagged above 50 % failures.

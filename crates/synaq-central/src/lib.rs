@@ -21,7 +21,9 @@ pub mod ingest;
 mod page;
 mod pull;
 pub mod refusal;
+pub mod review;
 pub mod tls;
+pub mod verdict;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,6 +64,10 @@ pub fn unix_now() -> i64 {
 
 /// How long a kiosk certificate is valid.
 pub const KIOSK_CERT_DAYS: i64 = 730;
+/// Wrong enrollment codes one address may send before it is slowed down.
+pub const ENROLL_FREE_FAILURES: i64 = 3;
+/// The longest wait between enrollment attempts from one address (1 hour).
+pub const ENROLL_MAX_DELAY_SECS: i64 = 3600;
 /// How long an enrollment code can be used.
 pub const ENROLL_CODE_HOURS: i64 = 72;
 
@@ -637,6 +643,58 @@ impl Central {
             },
             self.key.ed25519(),
         ))
+    }
+
+    /// [`Central::enroll`] from the network address `ip`: after [`ENROLL_FREE_FAILURES`]
+    /// wrong codes from one address, each further attempt must wait twice as long as the
+    /// one before (2 s, 4 s, … up to [`ENROLL_MAX_DELAY_SECS`]); attempts in the wait are
+    /// refused `enroll-throttled` without looking at the code. A success forgets the address.
+    /// A wrong code writes nothing but the address's counter.
+    pub fn enroll_from(
+        &self,
+        ip: &str,
+        req: &EnrollRequest,
+        now: i64,
+    ) -> Result<KioskCertificate, Refusal> {
+        let row: Option<(i64, i64)> = self
+            .db()
+            .query_row(
+                "SELECT failures, until FROM enroll_failures WHERE ip = ?1",
+                [ip],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(Refusal::db)?;
+        if let Some((_, until)) = row.filter(|r| r.1 > now) {
+            return Err(Refusal::EnrollThrottled {
+                retry_after_secs: until - now,
+            });
+        }
+        match self.enroll(req, now) {
+            Ok(c) => {
+                self.db()
+                    .execute("DELETE FROM enroll_failures WHERE ip = ?1", [ip])
+                    .map_err(Refusal::db)?;
+                Ok(c)
+            }
+            Err(r) if r.code().starts_with("enroll-code") => {
+                let failures = row.map_or(0, |r| r.0) + 1;
+                let delay = if failures > ENROLL_FREE_FAILURES {
+                    (1i64 << (failures - ENROLL_FREE_FAILURES).min(20)).min(ENROLL_MAX_DELAY_SECS)
+                } else {
+                    0
+                };
+                self.db()
+                    .execute(
+                        "INSERT INTO enroll_failures (ip, failures, until) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (ip) DO UPDATE SET failures = excluded.failures, until = excluded.until",
+                        params![ip, failures, now + delay],
+                    )
+                    .map_err(Refusal::db)?;
+                Err(r)
+            }
+            Err(r) => Err(r),
+        }
     }
 
     /// The kiosk's branch, Ed25519 key and revocation, if enrolled.

@@ -61,6 +61,40 @@ enum Cmd {
     /// Sealed webcam evidence (for ЕУМЦ's reviewers).
     #[command(subcommand)]
     Evidence(EvidenceCmd),
+    /// The review queue: results central held (or that await their evidence).
+    #[command(subcommand)]
+    Review(ReviewCmd),
+}
+
+#[derive(Subcommand)]
+enum ReviewCmd {
+    /// List held and awaiting results with their reasons.
+    List,
+    /// Show one result: state, reasons, timeline, review journal; with --key and --out,
+    /// also open its evidence (as `evidence show`).
+    Show {
+        attempt: String,
+        #[arg(long, requires = "out")]
+        key: Option<PathBuf>,
+        #[arg(long, requires = "key")]
+        out: Option<PathBuf>,
+    },
+    /// Approve: a pass gets its certificate (journalled).
+    Approve {
+        attempt: String,
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reject: no certificate (journalled).
+    Reject {
+        attempt: String,
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,8 +180,26 @@ enum Admin {
     },
     /// Publish a bank built with this central's key (`central.key`).
     PublishBank { file: PathBuf },
-    /// Revoke a kiosk.
-    RevokeKiosk { id: String },
+    /// Revoke a kiosk; with --since DATE its certificates for exams since then go back to
+    /// review (suspended) and its results since then are held.
+    RevokeKiosk {
+        id: String,
+        /// First office day whose results go back to review (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long, default_value = "admin")]
+        reviewer: String,
+        #[arg(long, default_value = "kiosk revoked")]
+        reason: String,
+    },
+    /// Revoke a certificate: shown as revoked on /v/NUMBER and to kiosks.
+    RevokeCertificate {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "admin")]
+        reviewer: String,
+    },
     /// Revoke a bank: results made with it are refused; kiosks stop admitting with it.
     RevokeBank { series: String, version: u64 },
     /// Print the certificate registry as CSV (ИИН masked).
@@ -252,9 +304,64 @@ fn main() -> anyhow::Result<()> {
             );
         }
         Cmd::Admin(a) => admin(&central, &cli.data, &cli.tls_names, &cli.base_url, a)?,
+        Cmd::Review(r) => review(&central, r)?,
         Cmd::Evidence(EvidenceCmd::Show { attempt, key, out }) => {
-            let secret = synaq_sync::evidence::load_secret(&key)?;
-            let shown = central.show_evidence(&attempt, &secret, &out)?;
+            show_evidence(&central, &attempt, &key, &out)?;
+        }
+    }
+    Ok(())
+}
+
+fn review(central: &Central, r: ReviewCmd) -> anyhow::Result<()> {
+    match r {
+        ReviewCmd::List => {
+            for q in central.review_queue()? {
+                let codes: Vec<&str> = q.reasons.iter().map(|r| r.code()).collect();
+                println!(
+                    "{}  {}  {}  {}  {}  {}  {}",
+                    q.attempt,
+                    q.kiosk,
+                    q.iin_masked,
+                    q.category,
+                    if q.passed { "passed" } else { "failed" },
+                    q.state,
+                    codes.join(",")
+                );
+            }
+        }
+        ReviewCmd::Show { attempt, key, out } => {
+            for l in central.review_show(&attempt)? {
+                println!("{l}");
+            }
+            if let (Some(key), Some(out)) = (key, out) {
+                show_evidence(central, &attempt, &key, &out)?;
+            }
+        }
+        ReviewCmd::Approve {
+            attempt,
+            reviewer,
+            reason,
+        } => match central.review_approve(&attempt, &reviewer, &reason, unix_now())? {
+            Some(n) => println!("approved {attempt}: certificate {n}"),
+            None => println!("approved {attempt} (a fail: no certificate)"),
+        },
+        ReviewCmd::Reject {
+            attempt,
+            reviewer,
+            reason,
+        } => {
+            central.review_reject(&attempt, &reviewer, &reason, unix_now())?;
+            println!("rejected {attempt}");
+        }
+    }
+    Ok(())
+}
+
+fn show_evidence(central: &Central, attempt: &str, key: &Path, out: &Path) -> anyhow::Result<()> {
+    {
+        {
+            let secret = synaq_sync::evidence::load_secret(key)?;
+            let shown = central.show_evidence(attempt, &secret, out)?;
             println!("attempt {} (kiosk {})", shown.attempt, shown.kiosk);
             println!("result signature verified with the kiosk's enrolled key");
             for s in &shown.segments {
@@ -390,7 +497,27 @@ fn admin(
             let (series, version) = c.publish_bank(&bytes)?;
             println!("published {series} v{version}");
         }
-        Admin::RevokeKiosk { id } => c.revoke_kiosk(&id)?,
+        Admin::RevokeKiosk {
+            id,
+            since,
+            reviewer,
+            reason,
+        } => match since {
+            None => c.revoke_kiosk(&id)?,
+            Some(d) => {
+                let d = d.parse().context("--since must be YYYY-MM-DD")?;
+                let n = c.revoke_kiosk_since(&id, d, &reviewer, &reason, unix_now())?;
+                println!("kiosk {id} revoked; {n} result(s) since {d} back to review");
+            }
+        },
+        Admin::RevokeCertificate {
+            number,
+            reason,
+            reviewer,
+        } => {
+            c.revoke_certificate(&number, &reviewer, &reason, unix_now())?;
+            println!("certificate {number} revoked");
+        }
         Admin::RevokeBank { series, version } => c.revoke_bank(&series, version)?,
         Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
         Admin::Stats => {

@@ -201,6 +201,27 @@ pub enum Refusal {
         /// The category.
         category: String,
     },
+    /// A pass of a person who holds a valid certificate in the category that is not yet
+    /// within the profile's re-certification window before its expiry.
+    #[error("examinee {iin_masked} holds certificate {number} in category {category}, valid until {valid_until}: a new one is issued only within {window_days} days before it expires")]
+    CertificateStillValid {
+        /// The masked ИИН.
+        iin_masked: String,
+        /// The category.
+        category: String,
+        /// The valid certificate.
+        number: String,
+        /// Its last valid day (`never expires` when it does not).
+        valid_until: String,
+        /// The profile's re-certification window.
+        window_days: u32,
+    },
+    /// Too many wrong enrollment codes from this address: try again later.
+    #[error("too many wrong enrollment codes from this address: wait {retry_after_secs} s, then check the code with ЕУМЦ")]
+    EnrollThrottled {
+        /// Seconds until the next attempt is considered.
+        retry_after_secs: i64,
+    },
     /// A retake outside the window after a failed attempt.
     #[error("examinee {iin_masked} has no failed attempt in category {category} within the last {days} days: a retake is allowed only within the window; the training organisation must register a new first attempt")]
     RetakeWindowClosed {
@@ -384,6 +405,8 @@ impl Refusal {
             ScoreMismatch { .. } => "score-mismatch",
             AlreadyCertified { .. } => "already-certified",
             RetakeWindowClosed { .. } => "retake-window-closed",
+            CertificateStillValid { .. } => "certificate-still-valid",
+            EnrollThrottled { .. } => "enroll-throttled",
             EvidenceBadAttempt | EvidenceNoResult { .. } => "evidence-no-result",
             EvidenceNotExpected { .. } => "evidence-not-expected",
             EvidenceBadHead { .. } | EvidenceSegmentUnknown { .. } | EvidenceSegments { .. } => {
@@ -422,6 +445,7 @@ impl Refusal {
             | "evidence-segments"
             | "evidence-not-expected" => StatusCode::CONFLICT,
             "evidence-too-large" => StatusCode::PAYLOAD_TOO_LARGE,
+            "enroll-throttled" => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -550,6 +574,16 @@ impl Refusal {
                 attempt: s(),
                 detail: s(),
             },
+            Refusal::CertificateStillValid {
+                iin_masked: s(),
+                category: s(),
+                number: s(),
+                valid_until: s(),
+                window_days: 90,
+            },
+            Refusal::EnrollThrottled {
+                retry_after_secs: 8,
+            },
         ]
     }
 }
@@ -582,6 +616,7 @@ mod tests {
             ("evidence-segments", 409),
             ("evidence-not-expected", 409),
             ("evidence-too-large", 413),
+            ("enroll-throttled", 429),
         ];
         let all = Refusal::examples();
         for (code, status) in want {
@@ -652,6 +687,8 @@ mod tests {
             Refusal::EvidenceMediaMismatch { .. } => 45,
             Refusal::EvidenceOtherManifest { .. } => 46,
             Refusal::EvidenceMismatch { .. } => 47,
+            Refusal::CertificateStillValid { .. } => 48,
+            Refusal::EnrollThrottled { .. } => 49,
         }
     }
 
@@ -659,7 +696,7 @@ mod tests {
     fn the_examples_cover_every_variant() {
         let seen: std::collections::BTreeSet<usize> =
             Refusal::examples().iter().map(ordinal).collect();
-        assert_eq!(seen, (0..48).collect());
+        assert_eq!(seen, (0..50).collect());
     }
 
     /// The kiosk shows a result's refusal as `refusal-<code>` from the catalogs.

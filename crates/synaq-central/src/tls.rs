@@ -328,3 +328,16 @@ mod tests {
         }
     }
 }
+
+/// The peer address of a connection accepted by [`TlsListener`] (axum's `ConnectInfo`):
+/// enrollment counts wrong codes per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddr(pub SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>>
+    for PeerAddr
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        PeerAddr(*stream.remote_addr())
+    }
+}

@@ -80,6 +80,10 @@ fn category() -> Category {
         capture_interval_secs: 5,
         topic_quota: BTreeMap::new(),
         multiple_choice: MultipleChoiceScoring::AllOrNothing,
+        min_seconds_per_answer: synaq_core::profile::DEFAULT_MIN_SECONDS_PER_ANSWER,
+        max_camera_flags: synaq_core::profile::DEFAULT_MAX_CAMERA_FLAGS,
+        max_fails_per_day: synaq_core::profile::DEFAULT_MAX_FAILS_PER_DAY,
+        recertify_window_days: synaq_core::profile::DEFAULT_RECERTIFY_WINDOW_DAYS,
     }
 }
 

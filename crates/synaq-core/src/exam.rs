@@ -597,6 +597,10 @@ mod tests {
             capture_interval_secs: 5,
             topic_quota: BTreeMap::new(),
             multiple_choice: MultipleChoiceScoring::AllOrNothing,
+            min_seconds_per_answer: crate::profile::DEFAULT_MIN_SECONDS_PER_ANSWER,
+            max_camera_flags: crate::profile::DEFAULT_MAX_CAMERA_FLAGS,
+            max_fails_per_day: crate::profile::DEFAULT_MAX_FAILS_PER_DAY,
+            recertify_window_days: crate::profile::DEFAULT_RECERTIFY_WINDOW_DAYS,
         }
     }
 

@@ -112,6 +112,19 @@ pub enum MultipleChoiceScoring {
 /// The seed's interval between camera frames, for a kiosk that has no profile yet.
 pub const DEFAULT_CAPTURE_INTERVAL_SECS: u32 = 5;
 
+/// The fewest seconds of active time per answered question before ЕУМЦ holds a result for
+/// review (`min_seconds_per_answer`): nobody reads a safety question and its options faster.
+pub const DEFAULT_MIN_SECONDS_PER_ANSWER: u32 = 3;
+/// Camera flags (`camera-*` incidents) an exam may have before ЕУМЦ holds it for review
+/// (`max_camera_flags`).
+pub const DEFAULT_MAX_CAMERA_FLAGS: u32 = 3;
+/// Failed attempts of one person in one category on one office day before ЕУМЦ holds the
+/// next ones for review (`max_fails_per_day`).
+pub const DEFAULT_MAX_FAILS_PER_DAY: u32 = 2;
+/// How many days before a valid certificate expires a new one may be issued in the same
+/// category (`recertify_window_days`); earlier, a new pass is refused.
+pub const DEFAULT_RECERTIFY_WINDOW_DAYS: u32 = 90;
+
 /// Values every category takes unless it says otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,6 +135,14 @@ struct Defaults {
     capture_interval_secs: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     multiple_choice: Option<MultipleChoiceScoring>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min_seconds_per_answer: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_camera_flags: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_fails_per_day: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recertify_window_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -140,6 +161,10 @@ struct RawCategory {
     #[serde(default)]
     topics: BTreeMap<String, u32>,
     multiple_choice: Option<MultipleChoiceScoring>,
+    min_seconds_per_answer: Option<u32>,
+    max_camera_flags: Option<u32>,
+    max_fails_per_day: Option<u32>,
+    recertify_window_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -180,6 +205,18 @@ pub struct Category {
     /// How multiple-choice questions earn credit (all-or-nothing unless the profile says
     /// `multiple_choice = "partial"` for the category or in `[defaults]`).
     pub multiple_choice: MultipleChoiceScoring,
+    /// ЕУМЦ holds a result whose active time per answered question is below this
+    /// ([`DEFAULT_MIN_SECONDS_PER_ANSWER`] unless the profile says otherwise).
+    pub min_seconds_per_answer: u32,
+    /// ЕУМЦ holds a result with more camera flags than this ([`DEFAULT_MAX_CAMERA_FLAGS`]).
+    pub max_camera_flags: u32,
+    /// ЕУМЦ holds a person's fails in the category beyond this many on one office day
+    /// ([`DEFAULT_MAX_FAILS_PER_DAY`]).
+    pub max_fails_per_day: u32,
+    /// A new certificate in the category is issued to a holder of a valid one only within
+    /// this many days before it expires ([`DEFAULT_RECERTIFY_WINDOW_DAYS`]); never while a
+    /// certificate that does not expire is valid.
+    pub recertify_window_days: u32,
 }
 
 impl Category {
@@ -251,6 +288,22 @@ impl ExamProfile {
                 capture_interval_secs: c.capture_interval_secs.unwrap_or(d.capture_interval_secs),
                 topic_quota: c.topics,
                 multiple_choice: c.multiple_choice.or(d.multiple_choice).unwrap_or_default(),
+                min_seconds_per_answer: c
+                    .min_seconds_per_answer
+                    .or(d.min_seconds_per_answer)
+                    .unwrap_or(DEFAULT_MIN_SECONDS_PER_ANSWER),
+                max_camera_flags: c
+                    .max_camera_flags
+                    .or(d.max_camera_flags)
+                    .unwrap_or(DEFAULT_MAX_CAMERA_FLAGS),
+                max_fails_per_day: c
+                    .max_fails_per_day
+                    .or(d.max_fails_per_day)
+                    .unwrap_or(DEFAULT_MAX_FAILS_PER_DAY),
+                recertify_window_days: c
+                    .recertify_window_days
+                    .or(d.recertify_window_days)
+                    .unwrap_or(DEFAULT_RECERTIFY_WINDOW_DAYS),
             };
             check_ranges(&cat)?;
             categories.push(cat);
@@ -403,6 +456,26 @@ mod tests {
             assert!(c.topic_quota.is_empty(), "{}", c.id);
             assert_eq!(c.multiple_choice, MultipleChoiceScoring::AllOrNothing);
         }
+    }
+
+    #[test]
+    fn centrals_review_thresholds_are_optional_with_conservative_defaults() {
+        // The signed demo profile does not name them: it keeps parsing, with the defaults.
+        for c in &demo().categories {
+            assert_eq!(c.min_seconds_per_answer, DEFAULT_MIN_SECONDS_PER_ANSWER);
+            assert_eq!(c.max_camera_flags, DEFAULT_MAX_CAMERA_FLAGS);
+            assert_eq!(c.max_fails_per_day, DEFAULT_MAX_FAILS_PER_DAY);
+            assert_eq!(c.recertify_window_days, DEFAULT_RECERTIFY_WINDOW_DAYS);
+        }
+        let src = DEMO.replacen(
+            "capture_interval_secs = 5\n",
+            "capture_interval_secs = 5\nmin_seconds_per_answer = 10\nmax_camera_flags = 1\n",
+            1,
+        );
+        let p = ExamProfile::from_toml(&src).unwrap();
+        assert_eq!(p.categories[0].min_seconds_per_answer, 10);
+        assert_eq!(p.categories[0].max_camera_flags, 1);
+        assert_eq!(p.categories[0].max_fails_per_day, DEFAULT_MAX_FAILS_PER_DAY);
     }
 
     #[test]

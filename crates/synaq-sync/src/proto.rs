@@ -200,6 +200,18 @@ pub enum Decision {
         /// Last day of the retake window.
         retake_until: String,
     },
+    /// Passed, but not certified yet: delivered (the kiosk keeps no copy duties beyond a
+    /// delivered result's), and its certificate, if ЕУМЦ issues one, comes in a later pull.
+    /// `state` is `awaiting-evidence` (the sealed evidence must arrive and check first) or
+    /// `held` (a reviewer decides); `reasons` are the hold reasons' codes (Fluent
+    /// `hold-<code>` on the kiosk), empty while awaiting evidence.
+    Pending {
+        /// `awaiting-evidence` or `held`.
+        state: String,
+        /// Hold reason codes.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reasons: Vec<String>,
+    },
 }
 
 /// The body of a delivery receipt.

@@ -9,13 +9,14 @@ use std::sync::{Arc, OnceLock};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use std::time::Duration;
 use synaq_central::tls::TlsIdentity;
 use synaq_central::{Central, NewRosterEntry};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank::{self, BankContent, BankMeta};
 use synaq_seal::{FileTrustStore, IssuerPublic, KioskSecret};
 use synaq_store::engine::FinishReason;
-use synaq_store::{Engine, ExamBank, SignedResult};
+use synaq_store::{Engine, ExamBank, FakeClock, SignedResult};
 use synaq_sync::proto::PullResponse;
 use synaq_sync::{CentralPin, Client};
 
@@ -200,7 +201,46 @@ pub struct Kiosk {
     pub key: Arc<KioskSecret>,
 }
 
+/// The clocks of kiosks whose exams are sat at a person's pace ([`Kiosk::clock`]), by kiosk id.
+fn clocks() -> &'static std::sync::Mutex<std::collections::HashMap<String, Arc<FakeClock>>> {
+    static C: OnceLock<std::sync::Mutex<std::collections::HashMap<String, Arc<FakeClock>>>> =
+        OnceLock::new();
+    C.get_or_init(Default::default)
+}
+
+/// Seconds an honest examinee spends per question in [`sit_exam`] (the profile's minimum
+/// is 3 s).
+pub const SECONDS_PER_ANSWER: u64 = 10;
+
+/// The evidence key the harness seals to (ЕУМЦ's reviewers hold its secret).
+pub fn evidence_key() -> synaq_proctor::EvidenceSecret {
+    synaq_proctor::EvidenceSecret::from_bytes([0x5e; 32])
+}
+
 impl Kiosk {
+    /// A clock for this kiosk's engine that exams move at a person's pace: [`sit_exam`] on an
+    /// engine with this clock spends [`SECONDS_PER_ANSWER`] per question and records webcam
+    /// evidence (a frame every 5 s, the reference photo first) under
+    /// [`Kiosk::evidence_root`]. It starts two hours ago, so the exams end before now.
+    pub fn clock(&self) -> Arc<FakeClock> {
+        self.clock_at((now() - 2 * 3600) * 1000)
+    }
+
+    /// [`Kiosk::clock`] starting at `wall_ms`.
+    pub fn clock_at(&self, wall_ms: i64) -> Arc<FakeClock> {
+        let c = Arc::new(FakeClock::new(wall_ms));
+        clocks()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(self.key.id().to_string(), Arc::clone(&c));
+        c
+    }
+
+    /// Where this kiosk's webcam evidence is written.
+    pub fn evidence_root(&self) -> std::path::PathBuf {
+        self.dir.path().join("evidence")
+    }
+
     /// A new kiosk with its key created the way the app creates it.
     pub fn new() -> Kiosk {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -250,9 +290,100 @@ impl Default for Kiosk {
     }
 }
 
-/// Sits a whole exam headless through the engine: every answer right (`pass`) or wrong.
+/// Sits a whole exam headless through the engine: every answer right (`pass`) or wrong. On an
+/// engine with a [`Kiosk::clock`], honestly: at a person's pace, proctored by the camera.
 pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> SignedResult {
-    sit_exam_with(engine, bank, iin, pass, |_, _| {})
+    let clock = clocks()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&engine.kiosk_id())
+        .cloned();
+    let Some(clock) = clock else {
+        return sit_exam_with(engine, bank, iin, pass, |_, _| {});
+    };
+    let cat = CategoryId::new(CATEGORY).expect("category");
+    let attempt = engine.admit(iin, &cat, "proctor-1").expect("admit");
+    let root = engine_evidence_root(engine);
+    let mut w = synaq_proctor::EvidenceWriter::new(
+        &root.join(&attempt).join("1"),
+        &attempt,
+        &evidence_key().public(),
+    )
+    .expect("evidence");
+    let wall = |c: &FakeClock| {
+        std::time::UNIX_EPOCH + Duration::from_millis(synaq_store::Clock::wall_ms(c).max(0) as u64)
+    };
+    let shot = |w: &mut synaq_proctor::EvidenceWriter, k: u32| {
+        let mut f = frame(k, false);
+        f.captured_at = wall(&clock);
+        w.append(&f).expect("frame sealed");
+    };
+    shot(&mut w, 0);
+    let items = engine.paper().expect("paper").items.clone();
+    let mut k = 1;
+    for (pos, item) in items.iter().enumerate() {
+        for _ in 0..SECONDS_PER_ANSWER / 5 {
+            clock.advance(Duration::from_secs(5));
+            engine.tick().expect("tick");
+            shot(&mut w, k);
+            k += 1;
+        }
+        engine.show(pos).expect("show");
+        engine
+            .answer(pos, pick(bank, &item.question, pass))
+            .expect("answer");
+    }
+    engine.set_evidence_head(synaq_sync::evidence::join_heads(&[w.head()]));
+    engine.finish(FinishReason::Submitted).expect("finish")
+}
+
+/// Delivers every attempt's evidence under the kiosk's evidence root to central (the checks
+/// of an upload, as from removable media); returns how many were accepted.
+pub fn deliver_evidence(c: &Central, kiosk: &Kiosk) -> usize {
+    let root = kiosk.evidence_root();
+    let Ok(dirs) = std::fs::read_dir(&root) else {
+        return 0;
+    };
+    let id = kiosk.key.id().to_string();
+    let mut n = 0;
+    for d in dirs {
+        let attempt = d.expect("entry").file_name().to_string_lossy().into_owned();
+        let files = synaq_sync::evidence::local_manifest(&root.join(&attempt)).expect("manifest");
+        if c.import_evidence(&id, &attempt, &files, Some(&root), now())
+            .is_ok()
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Where [`sit_exam`] writes the evidence of an engine's kiosk: `<kiosk dir>/evidence`.
+fn engine_evidence_root(engine: &Engine) -> std::path::PathBuf {
+    let db: std::path::PathBuf = engine
+        .connection()
+        .path()
+        .map(std::path::PathBuf::from)
+        .expect("the kiosk database is a file");
+    db.parent().expect("in the kiosk dir").join("evidence")
+}
+
+fn pick(bank: &ExamBank, question: &synaq_core::QuestionId, pass: bool) -> BTreeSet<String> {
+    let q = bank.question(question).expect("question in bank");
+    if pass {
+        q.options
+            .iter()
+            .filter(|o| o.correct)
+            .map(|o| o.id.clone())
+            .collect()
+    } else {
+        q.options
+            .iter()
+            .find(|o| !o.correct)
+            .map(|o| o.id.clone())
+            .into_iter()
+            .collect()
+    }
 }
 
 /// [`sit_exam`], calling `during(engine, attempt_id)` after the admission (to journal

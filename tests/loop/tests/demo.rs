@@ -9,7 +9,6 @@ use synaq_loop::*;
 use synaq_seal::roster::{self, RosterSource};
 use synaq_seal::{IssuerPublic, IssuerSecret};
 use synaq_store::outbox::Delivery;
-use synaq_store::SystemClock;
 use synaq_sync::bundle;
 
 const DEMO_ROSTER: &str = include_str!("../../../assets/demo/roster.toml");
@@ -101,7 +100,7 @@ fn a_receipts_bundle_applied_to_the_kiosk_outbox_once() {
     enroll_offline(&c, &kiosk);
     let pull = c.pull(&kiosk.key.id().to_string(), 0, now()).unwrap();
     let bank = kiosk.open_bank(&pull, &central_pub);
-    let mut engine = kiosk.engine(Arc::clone(&bank), Arc::new(SystemClock));
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
     for p in &people {
         sit_exam(&mut engine, &bank, p, true);
     }
@@ -165,7 +164,8 @@ fn a_receipts_bundle_applied_to_the_kiosk_outbox_once() {
             .code(),
         "sync-bad-signature"
     );
-    // Certificates arrive with the next pull and are stored on the kiosk.
+    // The evidence arrives; certificates come with the next pull and are stored on the kiosk.
+    assert_eq!(deliver_evidence(&c, &kiosk), 2);
     let pull2 = c.pull(&id, pull.cursor, now()).unwrap();
     assert_eq!(pull2.certificates.len(), 2);
     let rows: Vec<synaq_store::StoredCertificate> =

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use synaq_loop::*;
 use synaq_seal::roster;
 use synaq_store::outbox::Delivery;
-use synaq_store::{FakeClock, SignedResult, SystemClock};
+use synaq_store::SignedResult;
 use synaq_sync::proto::{Decision, Outcome, PushRequest};
 use synaq_sync::sign::{RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME};
 use synaq_sync::{bundle, qr, sync_outbox, Backoff, SyncError, PROTOCOL_VERSION};
@@ -49,7 +49,7 @@ async fn full_loop_over_the_network() {
     assert_eq!(r.branch, BRANCH);
     assert_eq!(pull.staff.as_ref().unwrap()[0].id, "proctor-1");
 
-    let mut engine = kiosk.engine(Arc::clone(&bank), Arc::new(SystemClock));
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
     let passed = sit_exam(&mut engine, &bank, &people[0], true);
     let failed = sit_exam(&mut engine, &bank, &people[1], false);
     assert!(passed.record.score.passed && !failed.record.score.passed);
@@ -65,14 +65,31 @@ async fn full_loop_over_the_network() {
         .all(|e| matches!(e.delivery, Delivery::Delivered { .. })));
     let receipt: synaq_sync::Receipt =
         serde_json::from_str(&engine.receipt(&passed.record.attempt_id).unwrap().unwrap()).unwrap();
-    let Decision::Certified { number } = receipt
-        .verify(&central_pub.ed25519)
-        .unwrap()
-        .decision
-        .clone()
-    else {
-        panic!("a pass is certified")
+    // Delivered, awaiting its webcam evidence: central certifies after checking it.
+    assert_eq!(
+        receipt.verify(&central_pub.ed25519).unwrap().decision,
+        Decision::Pending {
+            state: "awaiting-evidence".into(),
+            reasons: vec![]
+        }
+    );
+    assert_eq!(
+        deliver_evidence(&c.central, &kiosk),
+        2,
+        "the pass and the fail"
+    );
+    let Some((state, _)) = c.central.verdict(&passed.record.attempt_id).unwrap() else {
+        panic!("stored")
     };
+    assert_eq!(state, "certified", "a pass is certified");
+    let number = c
+        .central
+        .certificates_csv()
+        .unwrap()
+        .lines()
+        .find(|l| l.ends_with(&passed.record.attempt_id))
+        .map(|l| l[..16].to_owned())
+        .expect("a pass is certified");
     assert!(number.starts_with("KZOT-") && number.len() == "KZOT-2026-000001".len());
     let failed_receipt: synaq_sync::Receipt =
         serde_json::from_str(&engine.receipt(&failed.record.attempt_id).unwrap().unwrap()).unwrap();
@@ -182,7 +199,7 @@ async fn full_loop_through_a_bundle_with_no_network() {
     enroll_offline(&c, &kiosk);
     let pull = c.pull(&kiosk.key.id().to_string(), 0, now()).unwrap();
     let bank = kiosk.open_bank(&pull, &central_pub);
-    let mut engine = kiosk.engine(Arc::clone(&bank), Arc::new(SystemClock));
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
     sit_exam(&mut engine, &bank, person, true);
 
     // Kiosk → USB stick → central → USB stick → kiosk.
@@ -208,7 +225,9 @@ async fn full_loop_through_a_bundle_with_no_network() {
     b.body.created += 1;
     let err = c.import_bundle(&bundle::to_bytes(&b), now()).unwrap_err();
     assert!(err.to_string().contains("bad-signature"), "{err}");
-    // The certificate is in the registry and its QR verifies offline.
+    // The evidence travels with it; then the certificate is in the registry and its QR
+    // verifies offline.
+    assert_eq!(deliver_evidence(&c, &kiosk), 1);
     let pull2 = c
         .pull(&kiosk.key.id().to_string(), pull.cursor, now())
         .unwrap();
@@ -232,7 +251,7 @@ async fn ready() -> Ready {
     client.enroll(BRANCH, &code).await.unwrap();
     let pull = client.pull(0).await.unwrap();
     let bank = kiosk.open_bank(&pull, &c.central.public());
-    let mut engine = kiosk.engine(Arc::clone(&bank), Arc::new(SystemClock));
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
     let template = sit_exam(&mut engine, &bank, &iins(9000, 1)[0], true);
     Ready {
         c,
@@ -441,9 +460,11 @@ async fn retakes_follow_the_window_and_a_second_pass_is_refused() {
         &o.outcomes[0],
         Outcome::Delivered { receipt } if matches!(receipt.body.decision, Decision::Failed { .. })
     ));
+    // The pass is delivered; it waits for its evidence (the template's evidence is another
+    // attempt's, so it stays there).
     assert!(matches!(
         &o.outcomes[1],
-        Outcome::Delivered { receipt } if matches!(receipt.body.decision, Decision::Certified { .. })
+        Outcome::Delivered { receipt } if matches!(&receipt.body.decision, Decision::Pending { state, .. } if state == "awaiting-evidence")
     ));
     // A second pass for the same registration, at any branch, is not certified.
     let again = resign(&r.template, &r.kiosk.key, p, 2);
@@ -525,7 +546,7 @@ async fn a_week_offline_then_everything_syncs() {
     let people = iins(700, 14);
     register_all(&c.central, &people);
     // Seven days of exams with no network: two a day, the wall clock a day further each day.
-    let clock = Arc::new(FakeClock::new((now() - 7 * 86_400) * 1000));
+    let clock = kiosk.clock_at((now() - 7 * 86_400) * 1000);
     let mut engine = kiosk.engine(Arc::clone(&bank), clock.clone());
     for day in 0..7 {
         for k in 0..2 {
@@ -549,6 +570,7 @@ async fn a_week_offline_then_everything_syncs() {
     let rep = sync_outbox(&engine, &client, 5).await.unwrap();
     assert_eq!((rep.delivered, rep.refused, rep.remaining), (14, 0, 0));
     assert_eq!(c.central.result_count().unwrap(), 14);
+    assert_eq!(deliver_evidence(&c.central, &kiosk), 14);
     let certs = client.pull(pull.cursor).await.unwrap().certificates;
     assert_eq!(certs.len(), 7);
     let stats = c.central.oo_stats().unwrap();
@@ -625,7 +647,7 @@ async fn central_killed_and_restarted_100_times_mid_push() {
         let bank = kiosk.open_bank(&pull, &c.public());
         let people = iins(3000, N + 1);
         register_all(&c, &people);
-        let mut engine = kiosk.engine(Arc::clone(&bank), Arc::new(SystemClock));
+        let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
         let template = sit_exam(&mut engine, &bank, &people[N], true);
         (c.public(), kiosk, template, people)
     };
@@ -720,6 +742,12 @@ async fn central_killed_and_restarted_100_times_mid_push() {
     assert_eq!(receipts.len(), N);
     let c = synaq_central::Central::open(dir.path(), &base).unwrap();
     assert_eq!(c.result_count().unwrap() as usize, N, "each exactly once");
+    // The copies carry the template's evidence head (another attempt's evidence): they wait
+    // for evidence, so a reviewer approves them to issue their certificates.
+    for q in c.review_queue().unwrap() {
+        c.review_approve(&q.attempt, "reviewer-1", "load test", now())
+            .unwrap();
+    }
     // Every certificate number is unique.
     let csv = c.certificates_csv().unwrap();
     let mut numbers: Vec<&str> = csv.lines().skip(1).map(|l| &l[..16]).collect();
