@@ -302,7 +302,9 @@ pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> 
         return sit_exam_with(engine, bank, iin, pass, |_, _| {});
     };
     let cat = CategoryId::new(CATEGORY).expect("category");
-    let attempt = engine.admit(iin, &cat, "proctor-1").expect("admit");
+    let attempt = engine
+        .admit(synaq_store::Admission::new(iin, &cat, "proctor-1"))
+        .expect("admit");
     let root = engine_evidence_root(engine);
     let mut w = synaq_proctor::EvidenceWriter::new(
         &root.join(&attempt).join("1"),
@@ -333,7 +335,9 @@ pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> 
             .answer(pos, pick(bank, &item.question, pass))
             .expect("answer");
     }
-    engine.set_evidence_head(synaq_sync::evidence::join_heads(&[w.head()]));
+    engine
+        .record_evidence_heads([w.head()])
+        .expect("evidence heads recorded");
     engine.finish(FinishReason::Submitted).expect("finish")
 }
 
