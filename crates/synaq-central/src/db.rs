@@ -148,6 +148,14 @@ fn migrations() -> Migrations<'static> {
             until INTEGER NOT NULL
         );",
         ),
+        // 4: each result's place in its kiosk's chain of results (`chain_seq`, with `digest`
+        // what the next result names as its predecessor), and its journal run as it came
+        // (JSON rows, for the reviewer's timeline).
+        M::up(
+            "ALTER TABLE results ADD COLUMN chain_seq INTEGER;
+        ALTER TABLE results ADD COLUMN journal TEXT;
+        CREATE INDEX results_chain ON results (kiosk, chain_seq);",
+        ),
     ])
 }
 

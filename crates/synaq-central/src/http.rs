@@ -411,7 +411,7 @@ async fn push(State(c): State<Shared>, k: SignedKiosk<PushRequest>) -> Response 
             return Err(Refusal::TooManyResults { max: MAX_PUSH });
         }
         let outcomes = c2
-            .ingest(Some(&kiosk), &body.results, now)
+            .ingest(Some(&kiosk), &body.results, &body.journals, now)
             .map_err(Refusal::unavailable)?;
         Ok(PushResponse {
             v: PROTOCOL_VERSION,

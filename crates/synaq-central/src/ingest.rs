@@ -11,17 +11,20 @@
 //! (`already-certified`), a retake only within the profile's window after a fail, across all
 //! branches (`retake-window-closed`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::Datelike as _;
 use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::time;
-use synaq_core::{score, Answers, Category, CategoryId, ExamBank, Iin, Paper};
+use synaq_core::{
+    assemble, score, Answers, Category, CategoryId, ExamBank, Iin, Paper, QuestionId,
+};
 use synaq_sync::proto::{Decision, Outcome, ReceiptBody};
 use synaq_sync::sign::sha256_hex;
 use synaq_sync::{Receipt, Signed, PROTOCOL_VERSION};
-use synaq_wire::{ResultRecord, SignedResult};
+use synaq_wire::journal::{compare, replay, verify_run};
+use synaq_wire::{AttemptJournal, JournalRow, ResultRecord, SignedResult};
 
 use crate::verdict::{HoldReason, ACTIVE_GRACE_MS, CLOCK_SKEW_MS, MAX_RESULT_AGE_DAYS};
 use crate::{Central, CentralError};
@@ -63,6 +66,8 @@ pub struct OoStats {
 
 struct Ctx<'a> {
     via: Option<&'a str>,
+    /// The journal run that came with each result, by attempt.
+    journals: HashMap<&'a str, &'a [JournalRow]>,
     banks: &'a HashMap<(String, u64), Arc<ExamBank>>,
     /// Each bank's `not_before` (Unix seconds).
     not_before: HashMap<(String, u64), i64>,
@@ -88,6 +93,7 @@ impl Central {
         &self,
         via: Option<&str>,
         results: &[SignedResult],
+        journals: &[AttemptJournal],
         now: i64,
     ) -> Result<Vec<Outcome>, CentralError> {
         let mut banks = HashMap::new();
@@ -118,6 +124,10 @@ impl Central {
         }
         let ctx = Ctx {
             via,
+            journals: journals
+                .iter()
+                .map(|j| (j.attempt.as_str(), j.rows.as_slice()))
+                .collect(),
             banks: &banks,
             not_before,
             now,
@@ -424,8 +434,10 @@ impl Central {
         );
         tx.prepare_cached(
             "INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
-                passed, started, finished, received, result, receipt, state, reasons, branch, name)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                passed, started, finished, received, result, receipt, state, reasons, branch, name,
+                chain_seq, journal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19)",
         )?
         .execute(params![
             rec.attempt_id,
@@ -445,6 +457,10 @@ impl Central {
             serde_json::to_string(&reasons).expect("reasons serialize"),
             branch,
             name,
+            rec.chain.as_ref().map(|c| c.seq as i64),
+            ctx.journals
+                .get(rec.attempt_id.as_str())
+                .map(|rows| serde_json::to_string(rows).expect("journal rows serialize")),
         ])?;
         tx.prepare_cached(
             "INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
@@ -528,13 +544,56 @@ impl Central {
                 limit_ms: rec.limit_ms,
             });
         }
+        // The journal: it verifies against the signed head and replays to the result, the
+        // limit is the profile's plus the extensions it records, no answer after the time.
         let profile_ms = category.time_limit().as_millis() as u64;
-        if rec.limit_ms > profile_ms {
-            reasons.push(HoldReason::LimitExtended {
-                limit_ms: rec.limit_ms,
-                profile_ms,
-            });
+        let mut journal_proctors = BTreeSet::new();
+        match ctx.journals.get(rec.attempt_id.as_str()) {
+            None => reasons.push(HoldReason::JournalMissing),
+            Some(rows) => match verify_run(rows, &rec.journal_head) {
+                Err(e) => reasons.push(HoldReason::JournalBroken {
+                    detail: e.to_string(),
+                }),
+                Ok(()) => match replay(rows, profile_ms) {
+                    Err(e) => reasons.push(HoldReason::JournalBroken {
+                        detail: e.to_string(),
+                    }),
+                    Ok(j) => {
+                        for m in compare(rec, &j) {
+                            let synaq_wire::Mismatch::Field { field, .. } = m else {
+                                continue;
+                            };
+                            reasons.push(HoldReason::JournalMismatch {
+                                field: field.to_owned(),
+                            });
+                        }
+                        if rec.limit_ms != profile_ms + j.extra_ms {
+                            reasons.push(HoldReason::LimitExtended {
+                                limit_ms: rec.limit_ms,
+                                profile_ms: profile_ms + j.extra_ms,
+                            });
+                        }
+                        if !j.answered_after_time.is_empty() {
+                            reasons.push(HoldReason::AnsweredAfterTime {
+                                count: j.answered_after_time.len() as u32,
+                            });
+                        }
+                        journal_proctors = j.proctors;
+                    }
+                },
+            },
         }
+        // The paper: drawn again from the bank with the seed, avoiding what this person saw in
+        // the failed attempts of the category ЕУМЦ knows of.
+        if let Some(bank) = ctx.banks.get(&(rec.bank_series.clone(), rec.bank_version)) {
+            let seen = self.seen_before(tx, rec)?;
+            let drawn = assemble(bank.questions(), category, rec.seed, &seen);
+            if drawn.map(|p| p.items) != Ok(rec.items.clone()) {
+                reasons.push(HoldReason::PaperNotDrawn);
+            }
+        }
+        // The kiosk's chain of results.
+        reasons.extend(self.chain_reasons(tx, rec)?);
         let answered = rec.answers.iter().filter(|a| !a.is_empty()).count() as u64;
         if answered > 0
             && rec.active_ms < answered * u64::from(category.min_seconds_per_answer) * 1000
@@ -564,14 +623,16 @@ impl Central {
             Some(true) => {}
         }
         let mut named = BTreeSet::new();
-        for i in &rec.incidents {
-            if i.by != "camera"
-                && i.by != rec.proctor
-                && named.insert(i.by.as_str())
-                && staff(&i.by)? != Some(true)
-            {
+        // Everyone who acted on the exam: incidents, and the journal's pauses and extensions.
+        let acting = rec
+            .incidents
+            .iter()
+            .map(|i| i.by.as_str())
+            .chain(journal_proctors.iter().map(String::as_str));
+        for by in acting {
+            if by != "camera" && by != rec.proctor && named.insert(by) && staff(by)? != Some(true) {
                 reasons.push(HoldReason::IncidentStaffUnknown {
-                    by: i.by.clone(),
+                    by: by.to_owned(),
                     branch: v.kiosk_branch.to_owned(),
                 });
             }
@@ -615,6 +676,72 @@ impl Central {
             }
         }
         Ok(reasons)
+    }
+
+    /// The questions this person saw in the failed attempts of the category ЕУМЦ holds,
+    /// started before this one: what the kiosk's draw had to avoid.
+    fn seen_before(
+        &self,
+        tx: &Connection,
+        rec: &ResultRecord,
+    ) -> Result<HashSet<QuestionId>, CentralError> {
+        let mut stmt = tx.prepare_cached(
+            "SELECT result FROM results WHERE iin = ?1 AND category = ?2 AND passed = 0
+             AND started < ?3",
+        )?;
+        let rows = stmt.query_map(params![rec.iin, rec.category, rec.started_wall_ms], |r| {
+            r.get::<_, String>(0)
+        })?;
+        let mut seen = HashSet::new();
+        for json in rows {
+            if let Ok(r) = serde_json::from_str::<SignedResult>(&json?) {
+                seen.extend(r.record.items.into_iter().map(|i| i.question));
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Where the result stands in its kiosk's chain: missing, after a gap, or forking.
+    fn chain_reasons(
+        &self,
+        tx: &Connection,
+        rec: &ResultRecord,
+    ) -> Result<Vec<HoldReason>, CentralError> {
+        let Some(link) = &rec.chain else {
+            return Ok(vec![HoldReason::ChainMissing]);
+        };
+        let mut out = Vec::new();
+        let taken: Option<String> = tx
+            .prepare_cached("SELECT digest FROM results WHERE kiosk = ?1 AND chain_seq = ?2")?
+            .query_row(params![rec.kiosk_id, link.seq as i64], |r| r.get(0))
+            .optional()?;
+        if taken.is_some() {
+            out.push(HoldReason::ChainFork { seq: link.seq });
+        }
+        if link.seq > 1 {
+            let prev: Option<String> = tx
+                .prepare_cached("SELECT digest FROM results WHERE kiosk = ?1 AND chain_seq = ?2")?
+                .query_row(params![rec.kiosk_id, (link.seq - 1) as i64], |r| r.get(0))
+                .optional()?;
+            match prev {
+                Some(d) if Some(&d) != link.prev.as_ref() => {
+                    out.push(HoldReason::ChainFork { seq: link.seq });
+                }
+                Some(_) => {}
+                None => {
+                    let known: Option<i64> = tx
+                        .prepare_cached(
+                            "SELECT max(chain_seq) FROM results WHERE kiosk = ?1 AND chain_seq < ?2",
+                        )?
+                        .query_row(params![rec.kiosk_id, link.seq as i64], |r| r.get(0))?;
+                    out.push(HoldReason::ChainGap {
+                        from: known.map_or(1, |k| k as u64 + 1),
+                        to: link.seq - 1,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Pass/fail counts per training organisation and year, flagged above 50 % failures.

@@ -356,7 +356,7 @@ impl Central {
                 "not a version-{PROTOCOL_VERSION} results bundle"
             )));
         }
-        let outcomes = self.ingest(Some(&kiosk_id), &body.results, now)?;
+        let outcomes = self.ingest(Some(&kiosk_id), &body.results, &body.journals, now)?;
         let from = beside.map(|d| d.join(bundle::evidence_dir_name(&kiosk_id, body.created)));
         let mut evidence = Vec::with_capacity(body.evidence.len());
         for m in &body.evidence {

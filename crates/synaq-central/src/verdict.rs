@@ -230,6 +230,47 @@ pub enum HoldReason {
         /// The date given to `revoke-kiosk --since`.
         since: String,
     },
+    /// The result came without its journal run: central cannot replay it.
+    #[error("the result came without its journal")]
+    JournalMissing,
+    /// The journal run does not verify (a gap, an edited row, another head than the signed one).
+    #[error("the journal does not verify: {detail}")]
+    JournalBroken {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The replayed journal says something else than the result.
+    #[error("the result's {field} is not what its journal says")]
+    JournalMismatch {
+        /// Which field: answers, incidents, active time, finish reason, limit, …
+        field: String,
+    },
+    /// Answers were journalled after the time (with its extensions) was up.
+    #[error("{count} answers were given after the time was up")]
+    AnsweredAfterTime {
+        /// How many.
+        count: u32,
+    },
+    /// The paper is not the one the bank, the seed and the questions the person saw give.
+    #[error("the paper is not the one drawn from the bank with its seed")]
+    PaperNotDrawn,
+    /// The result has no place in its kiosk's chain of results.
+    #[error("the result has no place in its kiosk's chain of results")]
+    ChainMissing,
+    /// Results of this kiosk are missing before this one.
+    #[error("results {from} to {to} of this kiosk have not reached ЕУМЦ")]
+    ChainGap {
+        /// The first missing number.
+        from: u64,
+        /// The last missing number.
+        to: u64,
+    },
+    /// Another result of this kiosk already has this number, or names another predecessor.
+    #[error("the kiosk's chain forks at result {seq}")]
+    ChainFork {
+        /// The number in question.
+        seq: u64,
+    },
 }
 
 impl HoldReason {
@@ -259,6 +300,14 @@ impl HoldReason {
             PassBeforeFail { .. } => "pass-before-fail",
             TooManyFails { .. } => "too-many-fails",
             KioskRevoked { .. } => "kiosk-revoked",
+            JournalMissing => "journal-missing",
+            JournalBroken { .. } => "journal-broken",
+            JournalMismatch { .. } => "journal-mismatch",
+            AnsweredAfterTime { .. } => "answered-after-time",
+            PaperNotDrawn => "paper-not-drawn",
+            ChainMissing => "chain-missing",
+            ChainGap { .. } => "chain-gap",
+            ChainFork { .. } => "chain-fork",
         }
     }
 
@@ -345,6 +394,14 @@ impl HoldReason {
                 kiosk: s(),
                 since: s(),
             },
+            HoldReason::JournalMissing,
+            HoldReason::JournalBroken { detail: s() },
+            HoldReason::JournalMismatch { field: s() },
+            HoldReason::AnsweredAfterTime { count: 2 },
+            HoldReason::PaperNotDrawn,
+            HoldReason::ChainMissing,
+            HoldReason::ChainGap { from: 3, to: 4 },
+            HoldReason::ChainFork { seq: 5 },
         ]
     }
 }

@@ -15,6 +15,7 @@ use synaq_loop::{
 };
 use synaq_store::{Engine, ExamBank, SignedResult};
 use synaq_sync::Outcome;
+use synaq_wire::AttemptJournal;
 
 struct World {
     _dir: tempfile::TempDir,
@@ -46,10 +47,17 @@ impl World {
         sit_exam(&mut self.engine, &self.bank, iin, pass)
     }
 
+    /// Pushes a result with the journal run the kiosk holds for its attempt, as a sync does.
     fn push(&self, r: &SignedResult) -> Outcome {
+        let attempt = r.record.attempt_id.clone();
+        let rows = synaq_store::journal::run_of(self.engine.connection(), &attempt).unwrap();
+        self.push_with(r, &[AttemptJournal { attempt, rows }])
+    }
+
+    fn push_with(&self, r: &SignedResult, journals: &[AttemptJournal]) -> Outcome {
         let id = self.kiosk.key.id().to_string();
         self.c
-            .ingest(Some(&id), std::slice::from_ref(r), now())
+            .ingest(Some(&id), std::slice::from_ref(r), journals, now())
             .unwrap()
             .remove(0)
     }
@@ -483,4 +491,121 @@ fn review_approve_issues_and_revocation_shows_in_the_pull() {
     assert_eq!(pull.certificates.len(), 1);
     assert_eq!(pull.certificates[0].status, "revoked");
     assert_eq!(w.c.certificate(&n).unwrap().unwrap().status, "revoked");
+}
+
+/// Access: network access to central (or a bundle in transit). A result delivered without
+/// its journal run: held `journal-missing`.
+#[test]
+fn a_result_without_its_journal_is_held() {
+    let mut w = world();
+    let p = person(&w, 400);
+    let r = w.sit(&p, true);
+    delivered(&w.push_with(&r, &[]));
+    w.assert_held(&r.record.attempt_id, "journal-missing");
+    w.upload(&r.record.attempt_id).unwrap();
+    assert!(!w.certified(&r.record.attempt_id));
+}
+
+/// Access: a removable-media bundle in transit (the journal is not covered by the result's
+/// signature alone). One journal row edited: held `journal-broken`.
+#[test]
+fn a_journal_row_edited_in_transit_is_held() {
+    let mut w = world();
+    let p = person(&w, 410);
+    let r = w.sit(&p, true);
+    let attempt = r.record.attempt_id.clone();
+    let mut rows = synaq_store::journal::run_of(w.engine.connection(), &attempt).unwrap();
+    let answered = rows.iter().position(|r| r.kind == "answered").unwrap();
+    rows[answered].at_active_ms += 60_000;
+    delivered(&w.push_with(&r, &[AttemptJournal { attempt, rows }]));
+    w.assert_held(&r.record.attempt_id, "journal-broken");
+}
+
+/// Access: database and kiosk key. A fail turned into a pass: the answers replaced by the
+/// right ones, the score recomputed with the bank (the key opens it), re-signed. The journal
+/// still records the answers given: held `journal-mismatch`.
+#[test]
+fn a_fail_rewritten_into_a_pass_disagrees_with_its_journal() {
+    let mut w = world();
+    let p = person(&w, 420);
+    let fail = w.sit(&p, false);
+    let bank = Arc::clone(&w.bank);
+    let pass = w.resign(&fail, |rec| {
+        for (item, answer) in rec.items.iter().zip(rec.answers.iter_mut()) {
+            let q = bank.question(&item.question).unwrap();
+            *answer = q
+                .options
+                .iter()
+                .filter(|o| o.correct)
+                .map(|o| o.id.clone())
+                .collect();
+        }
+        let category = bank
+            .profile
+            .category(&synaq_core::CategoryId::new(rec.category.clone()).unwrap())
+            .unwrap()
+            .clone();
+        let paper = synaq_core::Paper {
+            seed: rec.seed,
+            category: category.id.clone(),
+            items: rec.items.clone(),
+        };
+        let answers: synaq_core::Answers = rec
+            .answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (i, a.iter().cloned().collect()))
+            .collect();
+        rec.score = synaq_core::score(&paper, |id| bank.question(id), &answers, &category);
+        assert!(rec.score.passed);
+    });
+    delivered(&w.push(&pass));
+    w.assert_held(&pass.record.attempt_id, "journal-mismatch");
+    assert!(!w.certified(&pass.record.attempt_id));
+}
+
+/// Access: database and kiosk key. Another seed's paper put in the result (say, easier
+/// questions): the paper is not the one the bank and the seed give, nor the one journalled.
+#[test]
+fn a_paper_not_drawn_from_the_bank_is_held() {
+    let mut w = world();
+    let p = person(&w, 430);
+    let r = w.sit(&p, true);
+    let r = w.resign(&r, |rec| rec.seed ^= 1);
+    delivered(&w.push(&r));
+    w.assert_held(&r.record.attempt_id, "paper-not-drawn");
+    w.assert_held(&r.record.attempt_id, "journal-mismatch");
+}
+
+/// Access: database file only. A failed result withheld (never exported, or deleted on the
+/// stick): the next result of the kiosk shows the gap in its chain, `chain-gap`.
+#[test]
+fn a_withheld_result_is_a_gap_in_the_kiosks_chain() {
+    let mut w = world();
+    let p = person(&w, 440);
+    let q = person(&w, 441);
+    let _withheld = w.sit(&p, false);
+    let next = w.sit(&q, true);
+    assert_eq!(next.record.chain.as_ref().unwrap().seq, 2);
+    delivered(&w.push(&next));
+    w.assert_held(&next.record.attempt_id, "chain-gap");
+}
+
+/// Access: database and kiosk key. Two results claiming the same place in the kiosk's chain
+/// (a result re-issued under another attempt): `chain-fork`.
+#[test]
+fn two_results_at_one_place_in_the_chain_are_held() {
+    let mut w = world();
+    let p = person(&w, 450);
+    let q = person(&w, 451);
+    let first = w.sit(&p, false);
+    delivered(&w.push(&first));
+    let copy = w.resign(&first, |rec| {
+        rec.attempt_id = format!("{}-copy", rec.attempt_id);
+        rec.iin = q.as_str();
+    });
+    delivered(&w.push(&copy));
+    let (state, reasons) = w.state(&copy.record.attempt_id);
+    assert_eq!(state, "held");
+    assert!(reasons.contains(&"chain-fork"), "{reasons:?}");
 }

@@ -290,6 +290,15 @@ impl Default for Kiosk {
     }
 }
 
+/// The kiosk's pending results with their journal runs, as a signed results bundle (what
+/// `synaq export` writes, without the evidence).
+pub fn results_bundle(engine: &Engine, key: &KioskSecret) -> synaq_sync::bundle::ResultsBundle {
+    let pending = engine.pending().expect("pending results");
+    let journals =
+        synaq_sync::client::journals_of(engine.connection(), &pending).expect("journal runs");
+    synaq_sync::bundle::results_bundle(key, pending, journals, Vec::new(), now())
+}
+
 /// Sits a whole exam headless through the engine: every answer right (`pass`) or wrong. On an
 /// engine with a [`Kiosk::clock`], honestly: at a person's pace, proctored by the camera.
 pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> SignedResult {

@@ -104,11 +104,7 @@ fn a_receipts_bundle_applied_to_the_kiosk_outbox_once() {
     for p in &people {
         sit_exam(&mut engine, &bank, p, true);
     }
-    let out = bundle::to_bytes(&bundle::results(
-        &kiosk.key,
-        engine.pending().unwrap(),
-        now(),
-    ));
+    let out = bundle::to_bytes(&results_bundle(&engine, &kiosk.key));
     let back = bundle::to_bytes(&c.import_bundle(&out, now()).unwrap());
     let id = kiosk.key.id().to_string();
     let evidence_root = kiosk.dir.path().join("evidence");

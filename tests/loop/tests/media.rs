@@ -128,11 +128,7 @@ fn evidence_travels_on_removable_media_and_is_deleted_only_after_its_verified_re
     let kid = k.kiosk_id();
     // A: its result was already delivered (by a bundle of results only); its evidence waits.
     let a = k.exam(9100, &[3, 2]);
-    let only_results = bundle::to_bytes(&bundle::results(
-        &k.kiosk.key,
-        k.engine.pending().unwrap(),
-        now(),
-    ));
+    let only_results = bundle::to_bytes(&results_bundle(&k.engine, &k.kiosk.key));
     let back = bundle::to_bytes(&k.c.import_bundle(&only_results, now()).unwrap());
     let r = bundle::import_receipts(
         k.engine.connection(),

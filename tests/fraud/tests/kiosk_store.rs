@@ -1,5 +1,5 @@
-//! Attacks on the kiosk's store by someone at the branch with the SQLite file and a restart,
-//! but not the kiosk key. Each ends with the kiosk refusing to resume or sign, naming what was
+//! Access: the kiosk's SQLite file and a restart, not the kiosk key (someone at the branch).
+//! Attacks on the kiosk's store. Each ends with the kiosk refusing to resume or sign, naming what was
 //! changed, and the store kept as it is; never a re-signed, edited result.
 
 use std::collections::BTreeSet;
