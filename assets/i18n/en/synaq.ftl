@@ -438,3 +438,18 @@ verify-page-valid = Valid
 verify-page-expired = Expired
 verify-page-revoked = Revoked
 verify-page-not-found = There is no certificate with this number in the registry.
+
+## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
+paper-number = Certificate number
+paper-holder = Full name
+paper-iin = ИИН
+paper-category = Category
+paper-checked-on = Date of the knowledge check
+paper-place = Place of the check
+paper-issued-on = Date of issue
+paper-valid-until = Valid until
+paper-issuer = Issued by
+paper-signatory = Person authorised by ЕУМЦ
+paper-signature = signature
+paper-stamp = Place of the stamp
+paper-verify = Check that it is genuine

@@ -422,3 +422,18 @@ verify-page-valid = Жарамды
 verify-page-expired = Мерзімі өткен
 verify-page-revoked = Кері қайтарылған
 verify-page-not-found = Мұндай нөмірлі сертификат тізілімде жоқ.
+
+## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
+paper-number = Куәлік нөмірі
+paper-holder = Тегі, аты, әкесінің аты
+paper-iin = ЖСН
+paper-category = Санат
+paper-checked-on = Білімді тексерген күні
+paper-place = Тексерген орны
+paper-issued-on = Берілген күні
+paper-valid-until = Жарамдылық мерзімі
+paper-issuer = Куәлікті берген
+paper-signatory = ЕУМЦ-нің уәкілетті тұлғасы
+paper-signature = қолы
+paper-stamp = М.О.
+paper-verify = Түпнұсқалығын тексеру

@@ -441,3 +441,18 @@ verify-page-valid = Действителен
 verify-page-expired = Истёк
 verify-page-revoked = Отозван
 verify-page-not-found = Сертификата с таким номером нет в реестре.
+
+## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
+paper-number = Номер удостоверения
+paper-holder = Фамилия, имя, отчество
+paper-iin = ИИН
+paper-category = Категория
+paper-checked-on = Дата проверки знаний
+paper-place = Место проверки
+paper-issued-on = Дата выдачи
+paper-valid-until = Действительно до
+paper-issuer = Удостоверение выдал
+paper-signatory = Уполномоченное лицо ЕУМЦ
+paper-signature = подпись
+paper-stamp = М.П.
+paper-verify = Проверка подлинности
