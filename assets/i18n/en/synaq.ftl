@@ -440,7 +440,6 @@ verify-page-revoked = Revoked
 verify-page-not-found = There is no certificate with this number in the registry.
 
 ## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
-paper-number = Certificate number
 paper-holder = Full name
 paper-iin = ИИН
 paper-category = Category

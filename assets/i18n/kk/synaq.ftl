@@ -424,7 +424,6 @@ verify-page-revoked = Кері қайтарылған
 verify-page-not-found = Мұндай нөмірлі сертификат тізілімде жоқ.
 
 ## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
-paper-number = Куәлік нөмірі
 paper-holder = Тегі, аты, әкесінің аты
 paper-iin = ЖСН
 paper-category = Санат

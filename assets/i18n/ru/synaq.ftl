@@ -443,7 +443,6 @@ verify-page-revoked = Отозван
 verify-page-not-found = Сертификата с таким номером нет в реестре.
 
 ## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
-paper-number = Номер удостоверения
 paper-holder = Фамилия, имя, отчество
 paper-iin = ИИН
 paper-category = Категория

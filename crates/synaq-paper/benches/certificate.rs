@@ -68,7 +68,7 @@ fn main() {
     let mut criterion = Criterion::default()
         .sample_size(if full { 50 } else { 10 })
         .warm_up_time(Duration::from_millis(if full { 1000 } else { 50 }))
-        .measurement_time(Duration::from_secs(if full { 5 } else { 1 }))
+        .measurement_time(Duration::from_secs(if full { 10 } else { 1 }))
         .without_plots()
         .configure_from_args();
     {

@@ -185,6 +185,25 @@ const QR_BLEED: f32 = 0.05;
 const INK: (u8, u8, u8) = (0x14, 0x1e, 0x2b);
 const GREY: (u8, u8, u8) = (0x55, 0x5f, 0x6b);
 const FRAME: (u8, u8, u8) = (0x1f, 0x4e, 0x79);
+/// Every catalog key the page uses (a missing key would print as the key itself).
+#[cfg(test)]
+const LABELS: [&str; 15] = [
+    "cert-title",
+    "cert-no-expiry",
+    "category-number",
+    "paper-holder",
+    "paper-iin",
+    "paper-category",
+    "paper-checked-on",
+    "paper-place",
+    "paper-issued-on",
+    "paper-valid-until",
+    "paper-issuer",
+    "paper-signatory",
+    "paper-signature",
+    "paper-stamp",
+    "paper-verify",
+];
 /// Type is set at these scales in turn until the page fits.
 const SCALES: [f32; 6] = [1.0, 0.94, 0.88, 0.82, 0.76, 0.7];
 
@@ -954,6 +973,16 @@ mod tests {
     /// certificates shows up here and not only in a picture.
     pub(crate) fn scale_of(paper: &Paper, cert: &CertificateDoc) -> Option<f32> {
         SCALES.into_iter().find(|&s| paper.layout(cert, s).is_ok())
+    }
+
+    #[test]
+    fn every_label_the_paper_prints_is_in_the_kazakh_and_russian_catalogs() {
+        let paper = Paper::new().unwrap();
+        for key in LABELS {
+            for lang in [Lang::Kk, Lang::Ru, Lang::En] {
+                assert!(paper.l10n.has(lang, key), "{key} is missing in {lang:?}");
+            }
+        }
     }
 
     #[test]
