@@ -13,6 +13,7 @@
 //! - `bench central`: result ingest against Ed25519 verify + one SQLite insert.
 //! - `bench app`: the release kiosk in its window: cold start, answer-to-saved, memory vs Chromium.
 //! - `bench proctor`: CPU time per webcam frame (decode, checks, seal) and peak memory.
+//! - `bench certificate`: render the paper certificate (PDF) against Ed25519 sign + write.
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -34,13 +35,18 @@ const APT_PACKAGES: &[&str] = &[
     "libv4l-dev",
     "webkit2gtk-driver",
     "xvfb",
+    // synaq-paper's tests read the certificate PDF back: pdftotext, pdffonts, pdftoppm,
+    // zbarimg, qpdf --check.
+    "poppler-utils",
+    "zbar-tools",
+    "qpdf",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | soak [N] | bench bank|engine|central|app|proctor>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | soak [N] | bench bank|engine|central|app|proctor|certificate>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -92,8 +98,15 @@ fn main() -> ExitCode {
                 c.args(["bench", "-p", "synaq-central", "--bench", "ingest"]);
                 run(c)
             }
+            Some("certificate") => {
+                let mut c = cargo();
+                c.args(["bench", "-p", "synaq-paper", "--bench", "certificate"]);
+                run(c)
+            }
             _ => {
-                eprintln!("usage: cargo xtask bench <bank | engine | central | app | proctor>");
+                eprintln!(
+                    "usage: cargo xtask bench <bank | engine | central | app | proctor | certificate>"
+                );
                 return ExitCode::from(2);
             }
         },

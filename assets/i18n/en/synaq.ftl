@@ -474,3 +474,17 @@ hold-paper-not-drawn = the paper is not the one drawn from the bank
 hold-chain-missing = the result has no place in the kiosk's chain of results
 hold-chain-gap = earlier results of this kiosk have not reached ЕУМЦ
 hold-chain-fork = the kiosk's chain of results forks
+
+## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
+paper-holder = Full name
+paper-iin = ИИН
+paper-category = Category
+paper-checked-on = Date of the knowledge check
+paper-place = Place of the check
+paper-issued-on = Date of issue
+paper-valid-until = Valid until
+paper-issuer = Issued by
+paper-signatory = Person authorised by ЕУМЦ
+paper-signature = signature
+paper-stamp = Place of the stamp
+paper-verify = Check that it is genuine

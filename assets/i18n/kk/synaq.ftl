@@ -458,3 +458,17 @@ hold-paper-not-drawn = билет банктен алынғанмен сәйке
 hold-chain-missing = нәтиженің киоск нәтижелері тізбегінде орны жоқ
 hold-chain-gap = осы нәтижеге дейінгі киосктің басқа нәтижелері ЕУМЦ-ке жетпеген
 hold-chain-fork = киоск нәтижелерінің тізбегі екіге бөлінеді
+
+## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
+paper-holder = Тегі, аты, әкесінің аты
+paper-iin = ЖСН
+paper-category = Санат
+paper-checked-on = Білімді тексерген күні
+paper-place = Тексерген орны
+paper-issued-on = Берілген күні
+paper-valid-until = Жарамдылық мерзімі
+paper-issuer = Куәлікті берген
+paper-signatory = ЕУМЦ-нің уәкілетті тұлғасы
+paper-signature = қолы
+paper-stamp = М.О.
+paper-verify = Түпнұсқалығын тексеру

@@ -477,3 +477,17 @@ hold-paper-not-drawn = билет не совпадает с вытянутым 
 hold-chain-missing = у результата нет места в цепочке результатов киоска
 hold-chain-gap = до этого результата киоска в ЕУМЦ не дошли другие
 hold-chain-fork = цепочка результатов киоска раздваивается
+
+## The paper certificate (synaq-paper): an A4 PDF, kk first, then ru; the title is cert-title
+paper-holder = Фамилия, имя, отчество
+paper-iin = ИИН
+paper-category = Категория
+paper-checked-on = Дата проверки знаний
+paper-place = Место проверки
+paper-issued-on = Дата выдачи
+paper-valid-until = Действительно до
+paper-issuer = Удостоверение выдал
+paper-signatory = Уполномоченное лицо ЕУМЦ
+paper-signature = подпись
+paper-stamp = М.П.
+paper-verify = Проверка подлинности
