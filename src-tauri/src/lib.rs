@@ -539,8 +539,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         // The incident list lives in synaq-core; the UI's picker and tests read it from here.
         .typ::<synaq_core::Incident>()
-        .constant("PROCTOR_REASONS", synaq_core::Incident::PROCTOR_REASONS)
-        .constant("INCIDENTS", synaq_core::Incident::ALL)
+        .constant("INCIDENTS", IncidentLists::new())
 }
 
 /// Writes the TypeScript bindings for every command and IPC type to `path`.

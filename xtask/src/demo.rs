@@ -25,6 +25,9 @@ impl Drop for Central {
     }
 }
 
+/// The proctor id ЕУМЦ lists for the demo branch.
+const DEMO_PROCTOR: &str = "p1";
+
 fn central_cmd(data: &Path) -> Command {
     let mut c = Command::new(root().join("target/debug/synaq-central"));
     c.current_dir(root())
@@ -68,6 +71,9 @@ fn start_central(data: &Path) -> Result<(Central, String)> {
     let mut c = admin(&["publish-bank"]);
     c.arg(demo.join("demo.synaqbank"));
     run(c)?;
+    // The demo branch's proctor on ЕУМЦ's staff list: central certifies only exams admitted
+    // by staff it knows (add a proctor with this id on the kiosk).
+    run(admin(&["staff-add", BRANCH, DEMO_PROCTOR, "Демо Проктор"]))?;
     let mut c = central_cmd(data);
     c.args(["serve", "--listen", LISTEN])
         .stdout(Stdio::piped())

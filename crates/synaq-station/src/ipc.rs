@@ -109,6 +109,32 @@ impl From<&synaq_core::Arg> for ArgView {
     }
 }
 
+/// The incident lists the UI shows (one constant in the bindings: tauri-specta writes several
+/// constants in no fixed order).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct IncidentLists {
+    /// What a proctor may give as a reason.
+    pub proctor: Vec<synaq_core::Incident>,
+    /// Every incident, camera flags included.
+    pub all: Vec<synaq_core::Incident>,
+}
+
+impl IncidentLists {
+    /// The lists, from `synaq_core::Incident`.
+    pub fn new() -> IncidentLists {
+        IncidentLists {
+            proctor: synaq_core::Incident::PROCTOR_REASONS.to_vec(),
+            all: synaq_core::Incident::ALL.to_vec(),
+        }
+    }
+}
+
+impl Default for IncidentLists {
+    fn default() -> IncidentLists {
+        IncidentLists::new()
+    }
+}
+
 /// Where an attempt stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "lowercase")]

@@ -774,6 +774,8 @@ impl Central {
         central_admin(data, &["branch-add", "ALM-01", "Алматы"]);
         central_admin(data, &["roster-import", &s(demo.join("roster.toml"))]);
         central_admin(data, &["publish-bank", &s(demo.join("demo.synaqbank"))]);
+        // The kiosk's proctor, on ЕУМЦ's staff list of the branch: central checks who admitted.
+        central_admin(data, &["staff-add", "ALM-01", "p1", "Иван Смирнов"]);
     }
 
     fn start(data: &Path, port: u16) -> Central {
@@ -855,12 +857,11 @@ fn passed_exam_on(data: &Path) -> String {
         opened.profile,
         opened.content.questions,
     ));
-    let mut engine = synaq_store::Engine::open(
-        data,
-        std::sync::Arc::new(synaq_store::SystemClock),
-        exam_bank.clone(),
-    )
-    .unwrap();
+    // An honest exam, as a proctored examinee sits it: started two hours ago, ten seconds a
+    // question, a webcam frame every five seconds from the reference photo on, sealed to
+    // ЕУМЦ's (demo) evidence key. Central certifies it with no human step.
+    let clock = std::sync::Arc::new(synaq_store::FakeClock::new((now - 2 * 3600) * 1000));
+    let mut engine = synaq_store::Engine::open(data, clock.clone(), exam_bank.clone()).unwrap();
     let iin = synaq_core::Iin::parse(EXAMINEE).unwrap();
     let attempt = engine
         .admit(synaq_store::Admission::new(
@@ -869,8 +870,39 @@ fn passed_exam_on(data: &Path) -> String {
             "p1",
         ))
         .unwrap();
+    let evidence_pub = synaq_sync::evidence::parse_public(
+        &std::fs::read_to_string(keys.join("demo-evidence.pub")).unwrap(),
+    )
+    .unwrap();
+    let mut writer = synaq_proctor::EvidenceWriter::new(
+        &data.join("evidence").join(&attempt).join("1"),
+        &attempt,
+        &evidence_pub,
+    )
+    .unwrap();
+    let mut shot = |k: u32| {
+        let img = synaq_proctor::synth::room(160, 120, k);
+        let at = synaq_store::Clock::wall_ms(clock.as_ref());
+        writer
+            .append(&synaq_proctor::Frame {
+                bytes: synaq_proctor::synth::jpeg(&img, 80),
+                format: synaq_proctor::PixelFormat::Jpeg,
+                width: 160,
+                height: 120,
+                captured_at: std::time::UNIX_EPOCH + Duration::from_millis(at as u64),
+            })
+            .unwrap();
+    };
+    shot(0);
     let items = engine.paper().unwrap().items.clone();
+    let mut k = 1;
     for (pos, item) in items.iter().enumerate() {
+        for _ in 0..2 {
+            clock.advance(Duration::from_secs(5));
+            engine.tick().unwrap();
+            shot(k);
+            k += 1;
+        }
         let q = exam_bank.question(&item.question).unwrap();
         let right = q
             .options
@@ -881,6 +913,7 @@ fn passed_exam_on(data: &Path) -> String {
         engine.show(pos).unwrap();
         engine.answer(pos, right).unwrap();
     }
+    engine.record_evidence_heads([writer.head()]).unwrap();
     engine
         .finish(synaq_store::engine::FinishReason::Submitted)
         .unwrap();

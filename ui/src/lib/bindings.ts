@@ -441,8 +441,7 @@ async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
 
 /** user-defined constants **/
 
-export const INCIDENTS = ["identity-doubt","phone-or-notes","talking","left-seat","technical-fault","health","other","no-camera","camera-no-face","camera-several-faces","camera-covered","camera-frozen","camera-lost"] as const;
-export const PROCTOR_REASONS = ["identity-doubt","phone-or-notes","talking","left-seat","technical-fault","health","other"] as const;
+export const INCIDENTS = {"all":["identity-doubt","phone-or-notes","talking","left-seat","technical-fault","health","other","no-camera","camera-no-face","camera-several-faces","camera-covered","camera-frozen","camera-lost"],"proctor":["identity-doubt","phone-or-notes","talking","left-seat","technical-fault","health","other"]} as const;
 
 /** user-defined types **/
 

@@ -81,7 +81,7 @@ describe('Fluent catalogs', () => {
     // Keys built at run time are listed by hand.
     for (const lang of LANGS) used.add(`language-${lang}`);
     for (const role of ['admin', 'proctor']) used.add(`staff-role-${role}`);
-    for (const r of INCIDENTS) used.add(`incident-${r}`);
+    for (const r of INCIDENTS.all) used.add(`incident-${r}`);
     for (const k of ['proctor-interrupted-title', 'proctor-interrupted-hint', 'proctor-paused-title', 'proctor-paused-hint',
       'admin-active', 'admin-disabled', 'admin-enable', 'admin-disable', 'exam-result-pass', 'exam-result-fail',
       'exam-kind-single', 'exam-kind-multiple', 'exam-flag', 'exam-unflag', 'exam-submit-confirm-hint',

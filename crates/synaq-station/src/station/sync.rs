@@ -478,6 +478,31 @@ impl Station {
         self.sync.pulled = pulled;
     }
 
+    /// ЕУМЦ's word on a delivered pass it has not certified: waiting for the webcam
+    /// evidence, or held for a reviewer with its reasons, in the admin's language.
+    fn pending_reason(&self, receipt: &str) -> Option<String> {
+        let receipt: synaq_sync::Receipt = serde_json::from_str(receipt).ok()?;
+        let synaq_sync::proto::Decision::Pending { state, reasons } = receipt.body.decision else {
+            return None;
+        };
+        if state != "held" {
+            return Some(self.l10n.text(self.lang, "result-awaiting-evidence"));
+        }
+        let reasons: Vec<String> = reasons
+            .iter()
+            .map(|r| {
+                let key = format!("hold-{r}");
+                if self.l10n.has(self.lang, &key) {
+                    self.l10n.text(self.lang, &key)
+                } else {
+                    r.clone()
+                }
+            })
+            .collect();
+        let code = Code::new("result-held").arg("reasons", reasons.join("; "));
+        Some(self.l10n.message(self.lang, &code))
+    }
+
     /// Admin: enrollment, the last sync, and every result's way to ЕУМЦ.
     pub fn sync_view(&mut self, token: &str) -> R<SyncView> {
         self.require_admin(token)?;
@@ -496,6 +521,10 @@ impl Station {
             .map(|e| {
                 let (state, reason) = match e.delivery {
                     Delivery::Queued => (DeliveryState::Queued, None),
+                    Delivery::Delivered { receipt, .. } if e.certificate.is_none() => {
+                        // What ЕУМЦ decided, when it has not certified (yet).
+                        (DeliveryState::Delivered, self.pending_reason(&receipt))
+                    }
                     Delivery::Delivered { .. } => (DeliveryState::Delivered, None),
                     Delivery::Refused { code, reason, .. } => {
                         // ЕУМЦ's stable code, in the admin's language when the kiosk knows it.

@@ -825,6 +825,7 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         "{after:?}"
     );
     assert!(after.last_sync.is_some());
+
     assert!(
         !evidence.exists(),
         "evidence removed once ЕУМЦ signed for it"
