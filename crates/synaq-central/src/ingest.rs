@@ -416,7 +416,7 @@ impl Central {
                 reasons: reasons.iter().map(|r| r.code().to_owned()).collect(),
             }
         } else {
-            let until = time::add_days(date, category.retake_window_days);
+            let until = category.retake_until(date);
             Decision::Failed {
                 retake_until: time::format_iso(until),
             }

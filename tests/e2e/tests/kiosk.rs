@@ -857,10 +857,12 @@ fn passed_exam_on(data: &Path) -> String {
         opened.profile,
         opened.content.questions,
     ));
-    // An honest exam, as a proctored examinee sits it: started two hours ago, ten seconds a
-    // question, a webcam frame every five seconds from the reference photo on, sealed to
-    // ЕУМЦ's (demo) evidence key. Central certifies it with no human step.
-    let clock = std::sync::Arc::new(synaq_store::FakeClock::new((now - 2 * 3600) * 1000));
+    // An honest exam, as a proctored examinee sits it: started half an hour ago (not before the
+    // bank became valid), ten seconds a question, a webcam frame every five seconds from the
+    // reference photo on, sealed to ЕУМЦ's (demo) evidence key. Central certifies it with no
+    // human step.
+    let start = (now - 30 * 60).max(opened.header.not_before + 1);
+    let clock = std::sync::Arc::new(synaq_store::FakeClock::new(start * 1000));
     let mut engine = synaq_store::Engine::open(data, clock.clone(), exam_bank.clone()).unwrap();
     let iin = synaq_core::Iin::parse(EXAMINEE).unwrap();
     let attempt = engine
