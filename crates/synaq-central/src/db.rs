@@ -149,12 +149,17 @@ fn migrations() -> Migrations<'static> {
         );",
         ),
         // 4: each result's place in its kiosk's chain of results (`chain_seq`, with `digest`
-        // what the next result names as its predecessor), and its journal run as it came
+        // what the next result names as its predecessor; `kiosk_chain`: up to where every result of a
+        // kiosk has arrived), and its journal run as it came
         // (JSON rows, for the reviewer's timeline).
         M::up(
             "ALTER TABLE results ADD COLUMN chain_seq INTEGER;
         ALTER TABLE results ADD COLUMN journal TEXT;
-        CREATE INDEX results_chain ON results (kiosk, chain_seq);",
+        CREATE INDEX results_chain ON results (kiosk, chain_seq);
+        CREATE TABLE kiosk_chain (
+            kiosk TEXT PRIMARY KEY,
+            tip INTEGER NOT NULL
+        );",
         ),
     ])
 }

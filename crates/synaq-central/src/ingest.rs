@@ -357,9 +357,16 @@ impl Central {
             });
         }
         let window_ms = i64::from(category.retake_window_days) * 86_400_000;
-        let last_fail = prior.iter().filter(|p| !p.0).map(|p| p.2).max();
+        // The retake month counts from the first fail after the person's last pass: further
+        // fails inside it do not extend it.
+        let last_pass = prior.iter().filter(|p| p.0).map(|p| p.2).max();
+        let first_fail = prior
+            .iter()
+            .filter(|p| !p.0 && last_pass.is_none_or(|lp| p.2 > lp))
+            .map(|p| p.2)
+            .min();
         let is_retake = roster_attempt > 1 || prior.iter().any(|p| !p.0 && p.1 == roster_attempt);
-        if is_retake && last_fail.is_none_or(|f| rec.started_wall_ms > f + window_ms) {
+        if is_retake && first_fail.is_none_or(|f| rec.started_wall_ms > f + window_ms) {
             return refuse(Refusal::RetakeWindowClosed {
                 iin_masked: iin.masked(),
                 category: rec.category.clone(),
@@ -462,6 +469,9 @@ impl Central {
                 .get(rec.attempt_id.as_str())
                 .map(|rows| serde_json::to_string(rows).expect("journal rows serialize")),
         ])?;
+        if let Some(link) = &rec.chain {
+            self.advance_chain(tx, &rec.kiosk_id, link.seq)?;
+        }
         tx.prepare_cached(
             "INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (oo_bin, year) DO UPDATE SET passed = passed + excluded.passed,
@@ -718,6 +728,19 @@ impl Central {
         if taken.is_some() {
             out.push(HoldReason::ChainFork { seq: link.seq });
         }
+        // The kiosk's contiguous tip: every result 1..=tip has arrived. A result beyond a gap is
+        // held, and so is every later one, until the missing ones arrive or ЕУМЦ resolves it.
+        let tip: i64 = tx
+            .prepare_cached("SELECT tip FROM kiosk_chain WHERE kiosk = ?1")?
+            .query_row([&rec.kiosk_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if link.seq > 1 && (tip as u64) + 1 < link.seq {
+            out.push(HoldReason::ChainGap {
+                from: tip as u64 + 1,
+                to: link.seq - 1,
+            });
+        }
         if link.seq > 1 {
             let prev: Option<String> = tx
                 .prepare_cached("SELECT digest FROM results WHERE kiosk = ?1 AND chain_seq = ?2")?
@@ -727,21 +750,39 @@ impl Central {
                 Some(d) if Some(&d) != link.prev.as_ref() => {
                     out.push(HoldReason::ChainFork { seq: link.seq });
                 }
-                Some(_) => {}
-                None => {
-                    let known: Option<i64> = tx
-                        .prepare_cached(
-                            "SELECT max(chain_seq) FROM results WHERE kiosk = ?1 AND chain_seq < ?2",
-                        )?
-                        .query_row(params![rec.kiosk_id, link.seq as i64], |r| r.get(0))?;
-                    out.push(HoldReason::ChainGap {
-                        from: known.map_or(1, |k| k as u64 + 1),
-                        to: link.seq - 1,
-                    });
-                }
+                _ => {}
             }
         }
         Ok(out)
+    }
+
+    /// Records that result `seq` of `kiosk` arrived, moving the kiosk's contiguous tip over
+    /// every result that now follows without a gap.
+    fn advance_chain(&self, tx: &Connection, kiosk: &str, seq: u64) -> Result<(), CentralError> {
+        let mut tip: i64 = tx
+            .prepare_cached("SELECT tip FROM kiosk_chain WHERE kiosk = ?1")?
+            .query_row([kiosk], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if seq as i64 != tip + 1 {
+            return Ok(());
+        }
+        loop {
+            tip += 1;
+            let next: Option<i64> = tx
+                .prepare_cached("SELECT 1 FROM results WHERE kiosk = ?1 AND chain_seq = ?2")?
+                .query_row(params![kiosk, tip + 1], |r| r.get(0))
+                .optional()?;
+            if next.is_none() {
+                break;
+            }
+        }
+        tx.prepare_cached(
+            "INSERT INTO kiosk_chain (kiosk, tip) VALUES (?1, ?2)
+             ON CONFLICT (kiosk) DO UPDATE SET tip = excluded.tip",
+        )?
+        .execute(params![kiosk, tip])?;
+        Ok(())
     }
 
     /// Pass/fail counts per training organisation and year, flagged above 50 % failures.

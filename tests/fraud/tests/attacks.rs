@@ -584,11 +584,40 @@ fn a_withheld_result_is_a_gap_in_the_kiosks_chain() {
     let mut w = world();
     let p = person(&w, 440);
     let q = person(&w, 441);
+    let r = person(&w, 442);
     let _withheld = w.sit(&p, false);
     let next = w.sit(&q, true);
     assert_eq!(next.record.chain.as_ref().unwrap().seq, 2);
     delivered(&w.push(&next));
     w.assert_held(&next.record.attempt_id, "chain-gap");
+    // Every later result of the kiosk is held too, until the gap is resolved.
+    let later = w.sit(&r, true);
+    delivered(&w.push(&later));
+    w.assert_held(&later.record.attempt_id, "chain-gap");
+}
+
+/// Access: database and kiosk key. Fails dated so that each retake falls inside the month
+/// after the previous fail, to keep retaking for ever: the month counts from the first fail,
+/// so the third attempt, 40 days after it, is refused `retake-window-closed`.
+#[test]
+fn fails_cannot_keep_extending_the_retake_month() {
+    let mut w = world();
+    let p = wide_registration(&w, 460);
+    let day = 86_400_000;
+    let first = w.sit(&p, false);
+    let first = w.resign(&first, |rec| {
+        rec.started_wall_ms -= 40 * day;
+        rec.finished_wall_ms -= 40 * day;
+    });
+    delivered(&w.push(&first));
+    let second = w.sit(&p, false);
+    let second = w.resign(&second, |rec| {
+        rec.started_wall_ms -= 15 * day;
+        rec.finished_wall_ms -= 15 * day;
+    });
+    delivered(&w.push(&second));
+    let third = w.sit(&p, true);
+    assert_eq!(refused(&w.push(&third)), "retake-window-closed");
 }
 
 /// Access: database and kiosk key. Two results claiming the same place in the kiosk's chain

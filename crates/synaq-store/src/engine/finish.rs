@@ -32,7 +32,9 @@ impl Engine {
         reason: FinishReason,
     ) -> Result<SignedResult, StoreError> {
         let bank = self.exam_bank()?;
-        // The result is what the journal says, and the journal must link up to its tip.
+        // Nothing is signed over a journal that does not verify whole (chain, signed tip,
+        // every signed result), and the result is what the attempt's journal says.
+        self.verify_journal()?;
         let journal = self.check_against_journal(live)?;
         let score: Score = score(
             &live.paper,
