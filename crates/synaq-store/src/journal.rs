@@ -108,17 +108,7 @@ pub enum TamperError {
 }
 
 /// The row hash the chain uses: the same function central checks journals with.
-fn hash(
-    prev: &[u8; 32],
-    seq: i64,
-    attempt: &str,
-    wall: i64,
-    active: i64,
-    kind: &str,
-    data: &str,
-) -> [u8; 32] {
-    synaq_wire::journal::row_hash(prev, seq, attempt, wall, active, kind, data)
-}
+use synaq_wire::journal::row_hash as hash;
 
 fn head_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Head> {
     let hash: Vec<u8> = r.get(1)?;

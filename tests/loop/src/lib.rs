@@ -415,23 +415,10 @@ pub fn sit_exam_with(
     during(engine, &attempt);
     let items = engine.paper().expect("paper").items.clone();
     for (pos, item) in items.iter().enumerate() {
-        let q = bank.question(&item.question).expect("question in bank");
-        let pick: BTreeSet<String> = if pass {
-            q.options
-                .iter()
-                .filter(|o| o.correct)
-                .map(|o| o.id.clone())
-                .collect()
-        } else {
-            q.options
-                .iter()
-                .find(|o| !o.correct)
-                .map(|o| o.id.clone())
-                .into_iter()
-                .collect()
-        };
         engine.show(pos).expect("show");
-        engine.answer(pos, pick).expect("answer");
+        engine
+            .answer(pos, pick(bank, &item.question, pass))
+            .expect("answer");
     }
     engine.finish(FinishReason::Submitted).expect("finish")
 }
