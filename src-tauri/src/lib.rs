@@ -1,5 +1,6 @@
-//! The Synaq kiosk app. This crate is glue: each command is a few lines that call a library
-//! crate, check the caller and translate errors. Nothing here decides anything about an exam.
+//! The Synaq kiosk app. This crate is glue: each command looks the station up and calls one
+//! method of `synaq_station::Station`, which checks the caller; errors come back formatted in
+//! the person's language. Nothing here decides anything about an exam.
 #![forbid(unsafe_code)]
 
 mod webview;

@@ -1,6 +1,7 @@
-//! The kiosk's logic behind the commands: sessions and roles, the exam engine, the roster.
-//! Every public method takes the caller's token and checks its role first; the Tauri commands
-//! in `lib.rs` are one-line calls into here, so tests exercise exactly what the window calls.
+//! The station: the kiosk's store and exam engine, its bank and roster, sessions and roles.
+//! Every public method takes the caller's token and checks its role first; the window's
+//! commands (`src-tauri`) are one-line calls into here, so tests exercise exactly what the
+//! window calls. The methods live by role in the submodules.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
