@@ -145,6 +145,26 @@ pub enum AttemptState {
     Finished,
 }
 
+/// How an exam ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishView {
+    Submitted,
+    TimeUp,
+    Violation,
+}
+
+impl FinishView {
+    /// The signed result's `finish_reason` (`submitted`, `time_up`, `violation`).
+    pub fn of(reason: &str) -> FinishView {
+        match reason {
+            "time_up" => FinishView::TimeUp,
+            "violation" => FinishView::Violation,
+            _ => FinishView::Submitted,
+        }
+    }
+}
+
 /// What an import brought.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "lowercase")]
@@ -259,8 +279,8 @@ pub struct ResultView {
     pub total: u32,
     pub passed: bool,
     /// `submitted`, `time_up` or `violation`.
-    pub finish_reason: String,
-    /// On a fail: the last day a retake is allowed (YYYY-MM-DD).
+    pub finish_reason: FinishView,
+    /// On a fail: the last day a retake is allowed (dd.MM.yyyy, the office's date).
     pub retake_until: Option<String>,
 }
 

@@ -574,6 +574,10 @@ state: AttemptState; remainingMs: number; limitMs: number; name: string; maskedI
  */
 flags: number }
 /**
+ * How an exam ended.
+ */
+export type FinishView = "submitted" | "time_up" | "violation"
+/**
  * One cell of the question grid.
  */
 export type GridCell = { answered: boolean; flagged: boolean }
@@ -739,9 +743,9 @@ percentMilli: number; correct: number; total: number; passed: boolean;
 /**
  * `submitted`, `time_up` or `violation`.
  */
-finishReason: string; 
+finishReason: FinishView; 
 /**
- * On a fail: the last day a retake is allowed (YYYY-MM-DD).
+ * On a fail: the last day a retake is allowed (dd.MM.yyyy, the office's date).
  */
 retakeUntil: string | null }
 /**

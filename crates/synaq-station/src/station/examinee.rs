@@ -28,7 +28,7 @@ impl Station {
                 correct: r.score.correct,
                 total: r.score.total,
                 passed: r.score.passed,
-                finish_reason: r.finish_reason.clone(),
+                finish_reason: FinishView::of(&r.finish_reason),
                 retake_until: (!r.score.passed)
                     .then(|| time::format_dmy(cat.retake_until(finished))),
             }

@@ -450,7 +450,7 @@ fn a_whole_exam_through_the_kiosk() {
     k.submit(&examinee).unwrap();
     let result = k.exam_status(&examinee).unwrap().result.expect("a result");
     assert_eq!(result.total, 30);
-    assert_eq!(result.finish_reason, "submitted");
+    assert_eq!(result.finish_reason, FinishView::Submitted);
     assert_eq!(result.passed, result.correct >= 21);
     assert_eq!(result.retake_until.is_some(), !result.passed);
 }
