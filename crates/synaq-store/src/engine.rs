@@ -98,6 +98,9 @@ pub struct Engine {
     /// store still serves staff, settings, sync and the journal.
     bank: Option<Arc<ExamBank>>,
     head: Head,
+    /// The head the whole journal verified up to when the bank was put to use; before signing,
+    /// only the rows after it are walked again.
+    verified: Head,
     live: Option<Live>,
     /// Writes since the last checkpoint, and the boot-clock time of the last answer.
     unchecked: u32,
@@ -152,6 +155,7 @@ impl Engine {
             key,
             bank: None,
             head,
+            verified: Head::genesis(),
             live: None,
             unchecked: 0,
             last_answer,
@@ -167,7 +171,7 @@ impl Engine {
         }
         // Nothing is drawn, resumed or signed over a journal that does not verify: the store
         // keeps everything as it is for ЕУМЦ's investigators.
-        self.verify_journal()?;
+        self.verified = self.verify_journal()?;
         self.bank = Some(bank);
         self.live = None;
         if let Err(e) = self.recover() {

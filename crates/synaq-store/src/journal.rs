@@ -357,13 +357,33 @@ pub fn rows(conn: &Connection, kind: Option<&str>, limit: u32) -> rusqlite::Resu
 /// The rows that travel with an attempt's result: every row from the attempt's first row to
 /// its last, in chain order, exactly as hashed (central checks and replays them).
 pub fn run_of(conn: &Connection, attempt: &str) -> rusqlite::Result<Vec<synaq_wire::JournalRow>> {
-    let mut stmt = conn.prepare_cached(
+    wire_rows(
+        conn,
         "SELECT seq, attempt, at_wall, at_active_ms, kind, data, prev_hash, hash FROM journal
          WHERE seq BETWEEN (SELECT min(seq) FROM journal WHERE attempt = ?1)
                        AND (SELECT max(seq) FROM journal WHERE attempt = ?1)
          ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([attempt], |r| {
+        [attempt],
+    )
+}
+
+/// Every row after row `seq`, in chain order, exactly as hashed.
+pub fn rows_after(conn: &Connection, seq: i64) -> rusqlite::Result<Vec<synaq_wire::JournalRow>> {
+    wire_rows(
+        conn,
+        "SELECT seq, attempt, at_wall, at_active_ms, kind, data, prev_hash, hash FROM journal
+         WHERE seq > ?1 ORDER BY seq",
+        [seq],
+    )
+}
+
+fn wire_rows(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<synaq_wire::JournalRow>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, |r| {
         Ok(synaq_wire::JournalRow {
             seq: r.get(0)?,
             attempt: r.get(1)?,

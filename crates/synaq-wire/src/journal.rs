@@ -144,6 +144,9 @@ pub fn verify_run(rows: &[JournalRow], signed_head: &str) -> Result<(), JournalE
             last: last.kind.clone(),
         });
     }
+    if let Some(other) = rows.iter().find(|r| r.attempt != first.attempt) {
+        return Err(JournalError::OtherAttempt(other.seq));
+    }
     verify_links(rows)?;
     if last.hash != signed_head {
         return Err(JournalError::HeadMismatch {
@@ -154,8 +157,8 @@ pub fn verify_run(rows: &[JournalRow], signed_head: &str) -> Result<(), JournalE
     Ok(())
 }
 
-/// Checks that `rows` of one attempt follow each other: consecutive numbers, each linked to
-/// the row before and its hash right. (The kiosk checks the run of an open attempt with this
+/// Checks that `rows` follow each other: consecutive numbers, each linked to the row before
+/// and its hash right. (The kiosk checks the run of an open attempt with this
 /// before it signs; [`verify_run`] adds the admission, the finish and the signed head.)
 pub fn verify_links(rows: &[JournalRow]) -> Result<(), JournalError> {
     let Some(first) = rows.first() else {
@@ -170,9 +173,6 @@ pub fn verify_links(rows: &[JournalRow]) -> Result<(), JournalError> {
                 prev: prev_seq,
                 seq: row.seq,
             });
-        }
-        if row.attempt != first.attempt {
-            return Err(JournalError::OtherAttempt(row.seq));
         }
         if !row.prev_hash.eq_ignore_ascii_case(prev_hex) {
             return Err(JournalError::Broken(row.seq));

@@ -290,3 +290,31 @@ fn a_journal_rewritten_with_its_hashes_recomputed_is_refused_without_the_kiosk_k
         assert_tampered(&err, "its rows were rewritten");
     }
 }
+
+/// Access: the SQLite file while the kiosk runs. A row of an exam finished since the kiosk
+/// started (say, its answers) is changed behind the kiosk's back: the next exam is not signed.
+#[test]
+fn a_row_changed_while_the_kiosk_runs_stops_the_next_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = Engine::open(dir.path(), clock.clone(), demo_bank()).unwrap();
+    let first = e
+        .admit(Admission::new(&iin(), &cat1(), "p1").seed(1))
+        .unwrap();
+    let q = e.show(0).unwrap();
+    e.answer(0, BTreeSet::from([q.options[0].0.clone()]))
+        .unwrap();
+    e.finish(FinishReason::Submitted).unwrap();
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(2))
+        .unwrap();
+    let db = synaq_store::open_db(&dir.path().join("kiosk.sqlite3")).unwrap();
+    db.execute_batch(DROP_TRIGGERS).unwrap();
+    db.execute(
+        "UPDATE journal SET data = replace(data, '\"position\":0', '\"position\":1')
+         WHERE attempt = ?1 AND kind = 'answered'",
+        [&first],
+    )
+    .unwrap();
+    let err = e.finish(FinishReason::Submitted).unwrap_err();
+    assert_tampered(&err, "was changed after it was written");
+}

@@ -32,9 +32,10 @@ impl Engine {
         reason: FinishReason,
     ) -> Result<SignedResult, StoreError> {
         let bank = self.exam_bank()?;
-        // Nothing is signed over a journal that does not verify whole (chain, signed tip,
-        // every signed result), and the result is what the attempt's journal says.
-        self.verify_journal()?;
+        // Nothing is signed over a journal that does not verify (whole when the bank was put to
+        // use; since then every row after that point, up to the signed tip), and the result is
+        // what the attempt's journal says.
+        self.verify_since_open()?;
         let journal = self.check_against_journal(live)?;
         let score: Score = score(
             &live.paper,
@@ -239,6 +240,34 @@ fn next_link(conn: &Connection) -> Result<ResultLink, StoreError> {
 }
 
 impl Engine {
+    /// The rows written since the whole journal was verified: they follow the verified head
+    /// one by one, end at the recorded tip, and the tip is signed with the kiosk key.
+    fn verify_since_open(&self) -> Result<(), StoreError> {
+        let tampered = |what: String| StoreError::Tampered(format!("journal: {what}"));
+        let rows = journal::rows_after(&self.conn, self.verified.seq)?;
+        let Some(first) = rows.first() else {
+            return Ok(());
+        };
+        if first.seq != self.verified.seq + 1 || first.prev_hash != self.verified.hex() {
+            return Err(tampered(format!(
+                "row {} does not follow the rows verified before it",
+                first.seq
+            )));
+        }
+        verify_links(&rows).map_err(|e| tampered(e.to_string()))?;
+        let last = rows.last().expect("not empty");
+        if journal::tip(&self.conn)?.map(|t| t.hex()) != Some(last.hash.clone()) {
+            return Err(tampered("the journal does not end at its tip".into()));
+        }
+        if journal::tip_signed_by(&self.conn, &self.kiosk_ed25519())? != Some(true) {
+            return Err(tampered(
+                "the journal's tip is not the one this kiosk signed: its rows were rewritten"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks the open attempt against its journal: its rows link up, one after the other, to
     /// the chain's head; and the tables the engine resumes from (paper, person, answers) say
     /// what the journal says. Returns the replayed journal. Anything else is tampering.
@@ -246,6 +275,12 @@ impl Engine {
         let tampered = |what: String| StoreError::Tampered(format!("attempt {}: {what}", live.id));
         let rows = journal::run_of(&self.conn, &live.id)?;
         verify_links(&rows).map_err(|e| tampered(e.to_string()))?;
+        if let Some(other) = rows.iter().find(|r| r.attempt != live.id) {
+            return Err(tampered(format!(
+                "journal row {} belongs to another attempt",
+                other.seq
+            )));
+        }
         if rows.last().map(|r| r.hash.as_str()) != Some(self.head.hex().as_str()) {
             return Err(tampered(
                 "its journal does not end at the chain's head".into(),
