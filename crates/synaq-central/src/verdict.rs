@@ -110,13 +110,12 @@ pub enum HoldReason {
         /// The attempt's limit with its extensions, ms.
         limit_ms: u64,
     },
-    /// The attempt's limit is above the profile's: extra time was given, and central cannot
-    /// yet see the journalled extensions (the journal does not travel yet).
-    #[error("limit {limit_ms} ms is above the profile's {profile_ms} ms (extra time was given)")]
+    /// The attempt's limit is not the profile's plus the extensions its journal records.
+    #[error("limit {limit_ms} ms is not the {profile_ms} ms the profile and the journalled extensions give")]
     LimitExtended {
         /// The attempt's limit, ms.
         limit_ms: u64,
-        /// The category's limit, ms.
+        /// The category's limit plus the journalled extensions, ms.
         profile_ms: u64,
     },
     /// Less active time per answered question than the profile's minimum.
