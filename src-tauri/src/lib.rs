@@ -435,6 +435,46 @@ fn admin_certificate(
     with(&state, |k| k.certificate(&token, &number))
 }
 
+/// Admin: the printers CUPS knows and the one chosen for certificates.
+#[tauri::command]
+#[specta::specta]
+fn admin_printers(state: State<'_, Shared>, token: String) -> Result<PrintersView, IpcError> {
+    with(&state, |k| k.printers(&token))
+}
+
+/// Admin: chooses the printer certificates go to.
+#[tauri::command]
+#[specta::specta]
+fn admin_choose_printer(
+    state: State<'_, Shared>,
+    token: String,
+    name: String,
+) -> Result<PrintersView, IpcError> {
+    with(&state, |k| k.choose_printer(&token, &name))
+}
+
+/// Admin: prints ЕУМЦ's PDF of a certificate on the chosen printer, without a dialog.
+#[tauri::command]
+#[specta::specta]
+fn admin_print_certificate(
+    state: State<'_, Shared>,
+    token: String,
+    number: String,
+) -> Result<PrintJobView, IpcError> {
+    with(&state, |k| k.print_certificate(&token, &number))
+}
+
+/// Admin: where a print job stands now.
+#[tauri::command]
+#[specta::specta]
+fn admin_print_status(
+    state: State<'_, Shared>,
+    token: String,
+    job: PrintJobView,
+) -> Result<PrintJobView, IpcError> {
+    with(&state, |k| k.print_status(&token, job))
+}
+
 /// Admin: everything not yet delivered (results and evidence) to removable media.
 #[tauri::command]
 #[specta::specta]
@@ -534,6 +574,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             admin_sync_now,
             admin_requeue,
             admin_certificate,
+            admin_printers,
+            admin_choose_printer,
+            admin_print_certificate,
+            admin_print_status,
             admin_export_media,
             admin_import_receipts,
             admin_allow_exit,
@@ -596,9 +640,12 @@ pub fn run() -> Result<(), String> {
                 .fullscreen(!windowed)
                 .decorations(windowed)
                 .devtools(false)
-                // WebKitGTK lets a page close its own window; a kiosk page never may.
+                // WebKitGTK lets a page close its own window, and `print()` opens GTK's print
+                // dialog, whose "Print to file" is a file browser: a kiosk page may do neither.
+                // Certificates print through CUPS from the Rust side (`admin_print_certificate`).
                 .initialization_script(
-                    "Object.defineProperty(window, 'close', { value: function () {}, writable: false, configurable: false });",
+                    "Object.defineProperty(window, 'close', { value: function () {}, writable: false, configurable: false });\
+                     Object.defineProperty(window, 'print', { value: undefined, writable: false, configurable: false });",
                 )
                 // The kiosk shows its own pages only: no navigation away, no new windows.
                 .on_navigation(|url| {

@@ -40,6 +40,9 @@ const APT_PACKAGES: &[&str] = &[
     "poppler-utils",
     "zbar-tools",
     "qpdf",
+    // The office printer in e2e: a private CUPS scheduler with a virtual PDF printer.
+    "cups",
+    "printer-driver-cups-pdf",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.

@@ -488,3 +488,39 @@ paper-signatory = Person authorised by ЕУМЦ
 paper-signature = signature
 paper-stamp = Place of the stamp
 paper-verify = Check that it is genuine
+
+## The certificate: copies, check code, printing, the public check (issue 14)
+paper-copy = COPY
+paper-check-code = Check code
+paper-issuer-name = Unified Training and Methodological Centre (ЕУМЦ)
+verify-page-code-hint = To see the holder's name, scan the QR code or type the check code printed on the certificate.
+verify-page-code-label = Check code
+verify-page-code-button = Check
+verify-page-code-wrong = The check code does not match: compare it with the code on the certificate.
+verify-page-qr-ok = QR code checked in this browser: it is signed by ЕУМЦ.
+verify-page-qr-bad = This QR code is not valid: ЕУМЦ did not issue it, or it was changed. Confirm the holder's name with the check code.
+verify-page-qr-unsupported = This browser cannot check the QR code's signature: type the check code.
+verify-page-too-many = Too many requests from this address. Try again in a minute.
+verify-page-unavailable = The registry is unavailable for now. Try again later.
+print-unavailable = The print service (CUPS) does not answer: restart the kiosk or tell the administrator. The certificate is kept on the kiosk.
+print-printer-missing = The chosen printer is not in the system any more: choose another printer.
+print-printer-rejecting = The printer does not accept jobs: switch it on or choose another printer.
+print-no-printer = Choose the printer for certificates first.
+print-revoked = This certificate is revoked: it is not printed.
+print-no-pdf = The certificate's PDF has not arrived from ЕУМЦ yet: sync with ЕУМЦ.
+print-printer = Printer
+print-choose = Choose a printer
+print-no-printers = No printers in the system: connect a printer and refresh.
+print-state-idle = ready
+print-state-printing = printing
+print-state-stopped = stopped
+print-original = Print
+print-copy = Print a copy
+print-job-queued = Sent to printer { $printer } (job { $job }).
+print-job-printer-stopped = Sent to printer { $printer }, but the printer is stopped: check paper and power.
+print-job-printed = Printed: { $printer }.
+print-job-gone = Job { $job } was cancelled: print again.
+print-printed-times = Printed here { $count ->
+    [one] once
+   *[other] { $count } times
+}; the next one is marked COPY.

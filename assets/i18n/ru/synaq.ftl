@@ -491,3 +491,40 @@ paper-signatory = Уполномоченное лицо ЕУМЦ
 paper-signature = подпись
 paper-stamp = М.П.
 paper-verify = Проверка подлинности
+
+## The certificate: copies, check code, printing, the public check (issue 14)
+paper-copy = КОПИЯ
+paper-check-code = Код проверки
+paper-issuer-name = Единый учебно-методический центр (ЕУМЦ)
+verify-page-code-hint = Чтобы увидеть имя владельца, отсканируйте QR-код или введите код проверки, напечатанный на сертификате.
+verify-page-code-label = Код проверки
+verify-page-code-button = Проверить
+verify-page-code-wrong = Код проверки не совпадает: сверьте его с кодом на сертификате.
+verify-page-qr-ok = QR-код проверен в этом браузере: он подписан ЕУМЦ.
+verify-page-qr-bad = Этот QR-код недействителен: его не выдавал ЕУМЦ или он изменён. Подтвердите имя владельца кодом проверки.
+verify-page-qr-unsupported = Этот браузер не может проверить подпись QR-кода: введите код проверки.
+verify-page-too-many = Слишком много запросов с этого адреса. Повторите через минуту.
+verify-page-unavailable = Реестр временно недоступен. Повторите позже.
+print-unavailable = Служба печати (CUPS) не отвечает: перезапустите киоск или сообщите администратору. Сертификат сохранён на киоске.
+print-printer-missing = Выбранного принтера нет в системе: выберите другой принтер.
+print-printer-rejecting = Принтер не принимает задания: включите его или выберите другой принтер.
+print-no-printer = Сначала выберите принтер для сертификатов.
+print-revoked = Этот сертификат отозван: он не печатается.
+print-no-pdf = PDF сертификата ещё не пришёл из ЕУМЦ: синхронизируйтесь с ЕУМЦ.
+print-printer = Принтер
+print-choose = Выберите принтер
+print-no-printers = В системе нет принтеров: подключите принтер и обновите страницу.
+print-state-idle = готов
+print-state-printing = печатает
+print-state-stopped = остановлен
+print-original = Печать
+print-copy = Напечатать копию
+print-job-queued = Отправлено на принтер { $printer } (задание { $job }).
+print-job-printer-stopped = Отправлено на принтер { $printer }, но принтер остановлен: проверьте бумагу и питание.
+print-job-printed = Напечатано: { $printer }.
+print-job-gone = Задание { $job } отменено: напечатайте снова.
+print-printed-times = Напечатан на этом киоске { $count ->
+    [one] { $count } раз
+    [few] { $count } раза
+   *[other] { $count } раз
+}; следующий экземпляр будет помечен «КОПИЯ».

@@ -161,6 +161,22 @@ fn migrations() -> Migrations<'static> {
             tip INTEGER NOT NULL
         );",
         ),
+        // 5: the paper certificate. Each certificate has a short check code printed on the
+        // paper (typed on the public page, it shows the holder's name), and its PDF as ЕУМЦ
+        // rendered it, the original and the reprint marked as a copy, with their SHA-256 (the
+        // kiosk checks what it downloads against the hash in the signed pull). Certificates
+        // issued before get a code here and their PDFs when first asked for.
+        M::up(
+            "ALTER TABLE certificates ADD COLUMN check_code TEXT;
+        UPDATE certificates SET check_code = upper(hex(randomblob(3)));
+        CREATE TABLE certificate_pdfs (
+            number TEXT NOT NULL REFERENCES certificates (number),
+            copy INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            pdf BLOB NOT NULL,
+            PRIMARY KEY (number, copy)
+        );",
+        ),
     ])
 }
 

@@ -13,7 +13,10 @@ use axum::Router;
 use serde::Deserialize;
 use synaq_seal::KioskPublic;
 use synaq_sync::evidence::{EvidenceChunk, EvidenceComplete, EvidenceStatusRequest};
-use synaq_sync::proto::{EnrollRequest, ErrorBody, PullRequest, PushRequest, PushResponse};
+use synaq_sync::proto::{
+    CertificatePdfRequest, CertificateRequest, EnrollRequest, ErrorBody, PullRequest, PushRequest,
+    PushResponse,
+};
 use synaq_sync::sign::{
     response_message, sign_b64, RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME, MAX_SKEW_SECS,
 };
@@ -21,7 +24,7 @@ use synaq_sync::PROTOCOL_VERSION;
 
 use crate::ingest::Refusal;
 use crate::tls::TlsListener;
-use crate::{page, unix_now, Central, CentralError};
+use crate::{page, unix_now, Central};
 
 /// Most results accepted in one push.
 pub const MAX_PUSH: usize = 500;
@@ -29,8 +32,8 @@ pub const MAX_PUSH: usize = 500;
 type Shared = Arc<Central>;
 
 /// The router: `/v1/enroll`, `/v1/pull`, `/v1/push`, `/v1/evidence/{status,chunk,complete}`,
-/// `/v1/certificates/{number}`,
-/// `/v1/central.pub`, and the public verification page `/v/{number}`.
+/// `/v1/certificate` and `/v1/certificate/pdf` (enrolled kiosks only), `/v1/central.pub`, and
+/// the public verification page `/v/{number}` (rate-limited per address).
 pub fn router(central: Arc<Central>) -> Router {
     Router::new()
         .route("/v1/enroll", post(enroll))
@@ -39,7 +42,8 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/v1/evidence/status", post(evidence_status))
         .route("/v1/evidence/chunk", post(evidence_chunk))
         .route("/v1/evidence/complete", post(evidence_complete))
-        .route("/v1/certificates/{number}", get(certificate_json))
+        .route("/v1/certificate", post(certificate_json))
+        .route("/v1/certificate/pdf", post(certificate_pdf))
         .route("/v1/central.pub", get(central_pub))
         .route("/v/{number}", get(verify_page))
         .with_state(central)
@@ -212,7 +216,9 @@ versioned!(
     PushRequest,
     EvidenceStatusRequest,
     EvidenceChunk,
-    EvidenceComplete
+    EvidenceComplete,
+    CertificateRequest,
+    CertificatePdfRequest
 );
 
 /// A refused request, answered signed over its nonce (the extractors' rejection).
@@ -447,18 +453,26 @@ async fn evidence_complete(State(c): State<Shared>, k: SignedKiosk<EvidenceCompl
     reply(&c, &nonce, r)
 }
 
-fn lookup(c: &Central, number: &str) -> Result<Option<synaq_sync::CertificateInfo>, Refusal> {
-    c.certificate(number)
-        .map_err(|e: CentralError| Refusal::unavailable(e))
+async fn certificate_json(State(c): State<Shared>, k: SignedKiosk<CertificateRequest>) -> Response {
+    let c2 = Arc::clone(&c);
+    let number = k.body.number;
+    let r = blocking(move || {
+        c2.certificate(&number)
+            .map_err(Refusal::unavailable)?
+            .ok_or(Refusal::CertificateNotFound)
+    })
+    .await;
+    reply(&c, &k.nonce, r)
 }
 
-async fn certificate_json(State(c): State<Shared>, Path(number): Path<String>) -> Response {
+async fn certificate_pdf(
+    State(c): State<Shared>,
+    k: SignedKiosk<CertificatePdfRequest>,
+) -> Response {
     let c2 = Arc::clone(&c);
-    match blocking(move || lookup(&c2, &number)).await {
-        Ok(Some(cert)) => json(&c, "", &cert),
-        Ok(None) => refuse(&c, "", Refusal::CertificateNotFound),
-        Err(e) => refuse(&c, "", e),
-    }
+    let (kiosk, body) = (k.kiosk, k.body);
+    let r = blocking(move || c2.certificate_pdf_for(&kiosk, &body)).await;
+    reply(&c, &k.nonce, r)
 }
 
 async fn central_pub(State(c): State<Shared>) -> Response {
@@ -471,34 +485,69 @@ async fn central_pub(State(c): State<Shared>) -> Response {
     )
 }
 
+/// The client's address (`0.0.0.0` when served without connection info, as in tests).
+struct PeerIp(std::net::IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PeerIp(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<crate::tls::PeerAddr>>()
+                .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0 .0.ip()),
+        ))
+    }
+}
+
 #[derive(Deserialize)]
 struct PageQuery {
     lang: Option<String>,
+    /// The check code printed on the paper, typed by the person checking.
+    c: Option<String>,
 }
 
 async fn verify_page(
     State(c): State<Shared>,
     Path(number): Path<String>,
     Query(q): Query<PageQuery>,
+    PeerIp(ip): PeerIp,
 ) -> Response {
+    let now = unix_now();
+    let html_of = |status: StatusCode, html: String| {
+        signed(
+            &c,
+            "",
+            status,
+            "text/html; charset=utf-8",
+            html.into_bytes(),
+        )
+    };
+    if !c.verify_limit.allow(ip, now) {
+        return html_of(StatusCode::TOO_MANY_REQUESTS, page::too_many());
+    }
     let c2 = Arc::clone(&c);
     let today = c.office_zone().today();
-    let (status, html) = match blocking(move || lookup(&c2, &number).map(|x| (x, number))).await {
-        Ok((Some(cert), _)) => (
-            StatusCode::OK,
-            page::certificate(&cert, today, q.lang.as_deref()),
-        ),
-        Ok((None, number)) => (StatusCode::NOT_FOUND, page::not_found(&number)),
-        Err(e) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            page::not_found(&e.to_string()),
-        ),
+    let number2 = number.clone();
+    let code = q.c.clone();
+    let key = page::PageKey {
+        ed25519: c.public().ed25519,
     };
-    signed(
-        &c,
-        "",
-        status,
-        "text/html; charset=utf-8",
-        html.into_bytes(),
-    )
+    match blocking(move || {
+        c2.public_check(&number2, code.as_deref())
+            .map_err(Refusal::unavailable)
+    })
+    .await
+    {
+        Ok(Some(check)) => html_of(
+            StatusCode::OK,
+            page::certificate(&check, today, q.lang.as_deref(), q.c.is_some(), &key),
+        ),
+        Ok(None) => html_of(StatusCode::NOT_FOUND, page::not_found(&number)),
+        Err(_) => html_of(StatusCode::SERVICE_UNAVAILABLE, page::unavailable()),
+    }
 }

@@ -14,6 +14,7 @@
 //! banks it publishes to re-score results.
 #![forbid(unsafe_code)]
 
+pub mod certificate;
 pub mod db;
 pub mod evidence;
 pub mod http;
@@ -27,7 +28,7 @@ pub mod verdict;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use chrono::NaiveDate;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -125,6 +126,10 @@ pub struct Central {
     conn: Mutex<Connection>,
     banks: Mutex<HashMap<(String, u64), Arc<ExamBank>>>,
     zone: OfficeZone,
+    /// The certificate renderer, loaded when the first PDF is needed.
+    paper: OnceLock<synaq_paper::Paper>,
+    /// Loads of the public verification page per client address.
+    pub(crate) verify_limit: certificate::RateLimit,
 }
 
 impl std::fmt::Debug for Central {
@@ -262,6 +267,8 @@ impl Central {
             conn: Mutex::new(conn),
             banks: Mutex::new(HashMap::new()),
             zone: OfficeZone::default(),
+            paper: OnceLock::new(),
+            verify_limit: certificate::RateLimit::default(),
         })
     }
 

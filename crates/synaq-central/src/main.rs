@@ -204,6 +204,15 @@ enum Admin {
     RevokeBank { series: String, version: u64 },
     /// Print the certificate registry as CSV (ИИН masked).
     CertificatesCsv,
+    /// Write a certificate's PDF (the one kiosks print) to a file.
+    CertificatePdf {
+        number: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The reprint, marked as a copy.
+        #[arg(long)]
+        copy: bool,
+    },
     /// Print pass/fail counts per training organisation and year (flag: > 50 % fail).
     Stats,
 }
@@ -520,6 +529,14 @@ fn admin(
         }
         Admin::RevokeBank { series, version } => c.revoke_bank(&series, version)?,
         Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
+        Admin::CertificatePdf { number, out, copy } => {
+            let (pdf, sha256) = c
+                .certificate_pdf(&number, copy)?
+                .with_context(|| format!("no certificate {number} in the registry"))?;
+            synaq_seal::fs::write_atomic(&out, &pdf)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("{} ({} bytes, SHA-256 {sha256})", out.display(), pdf.len());
+        }
         Admin::Stats => {
             println!("oo_bin,year,passed,failed,flagged");
             for s in c.oo_stats()? {

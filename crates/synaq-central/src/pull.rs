@@ -21,11 +21,14 @@ use crate::{db, Central, CentralError};
 /// How long a roster served by pull is valid on the kiosk.
 pub const ROSTER_DAYS: i64 = 30;
 
-const CERT_COLUMNS: &str =
-    "number, name, iin, category, category_kk, category_ru, issued, valid_until, status, attempt, branch";
+/// The columns [`Central::cert_from_row`] reads, the PDFs' hashes last.
+pub(crate) const CERT_COLUMNS: &str =
+    "number, name, iin, category, category_kk, category_ru, issued, valid_until, status, attempt, branch,
+     (SELECT sha256 FROM certificate_pdfs p WHERE p.number = certificates.number AND p.copy = 0),
+     (SELECT sha256 FROM certificate_pdfs p WHERE p.number = certificates.number AND p.copy = 1)";
 
 impl Central {
-    fn cert_from_row(&self, r: &Row<'_>) -> rusqlite::Result<CertificateInfo> {
+    pub(crate) fn cert_from_row(&self, r: &Row<'_>) -> rusqlite::Result<CertificateInfo> {
         let iin: String = r.get(2)?;
         let masked = Iin::parse(&iin)
             .map(|i| i.masked())
@@ -43,6 +46,8 @@ impl Central {
             attempt_id: r.get(9)?,
             branch: r.get(10)?,
             qr: String::new(),
+            pdf_sha256: r.get(11)?,
+            copy_sha256: r.get(12)?,
         };
         c.qr = qr::qr_text(
             &self.base_url,
@@ -53,6 +58,7 @@ impl Central {
                 i: c.issued.clone(),
                 u: c.valid_until.clone(),
                 m: masked[masked.len().saturating_sub(4)..].to_owned(),
+                h: self.verify_host(),
             },
             self.key.ed25519(),
         );
@@ -75,7 +81,7 @@ impl Central {
     pub fn certificates_csv(&self) -> Result<String, CentralError> {
         let conn = self.db();
         let mut stmt = conn.prepare(&format!(
-            "SELECT {CERT_COLUMNS} FROM certificates ORDER BY number"
+            "SELECT {CERT_COLUMNS} FROM certificates ORDER BY rev"
         ))?;
         let rows = stmt.query_map([], |r| self.cert_from_row(r))?;
         let certs = rows.collect::<Result<Vec<_>, _>>()?;
@@ -132,6 +138,17 @@ impl Central {
                 params![kiosk_id, series, version, wrapped, rev],
             )?;
         }
+        // The PDFs of the branch's new certificates, so the pull carries their hashes.
+        let unrendered: Vec<String> = {
+            let conn = self.db();
+            let mut stmt = conn.prepare(
+                "SELECT number FROM certificates c WHERE branch = ?1 AND rev > ?2 AND NOT EXISTS
+                   (SELECT 1 FROM certificate_pdfs p WHERE p.number = c.number AND p.copy = 1)",
+            )?;
+            let rows = stmt.query_map(params![row.branch, since as i64], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        self.ensure_pdfs(&unrendered)?;
         let conn = self.db();
         let since = since as i64;
         let cursor = db::current(&conn, "rev")?;
@@ -436,6 +453,8 @@ mod csv_tests {
             attempt_id: "a-1".into(),
             branch: "ALM-01".into(),
             qr: String::new(),
+            pdf_sha256: None,
+            copy_sha256: None,
         };
         assert_eq!(
             certificates_to_csv(&[c]).unwrap(),

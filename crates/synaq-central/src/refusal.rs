@@ -60,6 +60,12 @@ pub enum Refusal {
     /// No certificate with the number asked for.
     #[error("no certificate with this number in the registry")]
     CertificateNotFound,
+    /// The certificate's PDF goes only to the branch where the exam was taken.
+    #[error("certificate {number} was issued for an exam at another branch: its PDF goes to that branch's kiosks (ЕУМЦ staff can export it)")]
+    CertificateOtherBranch {
+        /// The certificate.
+        number: String,
+    },
     /// Central's database or disk failed; the kiosk retries later.
     #[error("{reason}: retry later")]
     Unavailable {
@@ -389,6 +395,7 @@ impl Refusal {
             BadRequestSignature | BadBundleSignature | BadResultSignature { .. } => "bad-signature",
             ReplayedRequest => "replayed-request",
             CertificateNotFound => "not-found",
+            CertificateOtherBranch { .. } => "certificate-other-branch",
             Unavailable { .. } | EvidenceIo { .. } => "central-unavailable",
             EnrollCodeUnknown | EnrollCodeOtherBranch { .. } => "enroll-code-invalid",
             EnrollCodeUsed => "enroll-code-used",
@@ -434,6 +441,7 @@ impl Refusal {
                 StatusCode::UNAUTHORIZED
             }
             "kiosk-revoked"
+            | "certificate-other-branch"
             | "enroll-code-invalid"
             | "enroll-code-used"
             | "enroll-code-expired" => StatusCode::FORBIDDEN,
@@ -469,6 +477,7 @@ impl Refusal {
             Refusal::BadRequestSignature,
             Refusal::ReplayedRequest,
             Refusal::CertificateNotFound,
+            Refusal::CertificateOtherBranch { number: s() },
             Refusal::unavailable("disk"),
             Refusal::EvidenceIo {
                 path: s(),
@@ -603,6 +612,7 @@ mod tests {
             ("replayed-request", 401),
             ("kiosk-not-enrolled", 401),
             ("kiosk-revoked", 403),
+            ("certificate-other-branch", 403),
             ("enroll-code-invalid", 403),
             ("enroll-code-used", 403),
             ("enroll-code-expired", 403),
@@ -689,6 +699,7 @@ mod tests {
             Refusal::EvidenceMismatch { .. } => 47,
             Refusal::CertificateStillValid { .. } => 48,
             Refusal::EnrollThrottled { .. } => 49,
+            Refusal::CertificateOtherBranch { .. } => 50,
         }
     }
 
@@ -696,7 +707,7 @@ mod tests {
     fn the_examples_cover_every_variant() {
         let seen: std::collections::BTreeSet<usize> =
             Refusal::examples().iter().map(ordinal).collect();
-        assert_eq!(seen, (0..50).collect());
+        assert_eq!(seen, (0..51).collect());
     }
 
     /// The kiosk shows a result's refusal as `refusal-<code>` from the catalogs.

@@ -24,7 +24,7 @@ use synaq_wire::SignedResult;
 
 use crate::evidence::segment_heads;
 use crate::verdict::{coverage, HoldReason, GAP_INCIDENTS, MAX_GAP_INTERVALS, REFERENCE_PHOTO_MS};
-use crate::{db, Central, CentralError};
+use crate::{certificate, db, Central, CentralError};
 
 /// Central's own copy of the evidence key, if ЕУМЦ puts one in the data directory: with it,
 /// evidence chains are verified when they arrive.
@@ -104,7 +104,7 @@ impl Central {
 
     /// Opens (and caches) the bank of a stored result before a transaction needs it: the
     /// cache is filled through the database, which a transaction holds.
-    fn warm_bank(&self, attempt: &str) -> Result<(), CentralError> {
+    pub(crate) fn warm_bank(&self, attempt: &str) -> Result<(), CentralError> {
         if let Some((_, sr)) = self.stored_result(attempt)? {
             self.bank(&sr.record.bank_series, sr.record.bank_version)?;
         }
@@ -146,16 +146,26 @@ impl Central {
             .ok_or_else(|| CentralError::NotFound(format!("category {}", rec.category)))?;
         let date = self.office_zone().date_of_ms(rec.finished_wall_ms);
         let year = chrono::Datelike::year(&date);
-        let seq = db::next(tx, &format!("cert-{year}"))?;
-        let number = format!("KZOT-{year}-{seq:06}");
+        let number = loop {
+            let n = certificate::new_number(year)?;
+            let taken = tx
+                .query_row("SELECT 1 FROM certificates WHERE number = ?1", [&n], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some();
+            if !taken {
+                break n;
+            }
+        };
         let valid_until = category
             .certificate_validity_years
             .and_then(|y| time::valid_until(date, y));
         let rev = db::next(tx, "rev")?;
         tx.execute(
             "INSERT INTO certificates (number, attempt, iin, name, category, category_kk,
-                category_ru, issued, valid_until, status, branch, rev)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11)",
+                category_ru, issued, valid_until, status, branch, rev, check_code)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'valid', ?10, ?11, ?12)",
             params![
                 number,
                 attempt,
@@ -167,7 +177,8 @@ impl Central {
                 time::format_iso(date),
                 valid_until.map(time::format_iso),
                 branch,
-                rev
+                rev,
+                certificate::new_check_code()?
             ],
         )?;
         Ok(number)

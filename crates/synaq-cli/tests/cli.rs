@@ -565,6 +565,7 @@ fn verify_qr_offline_accepts_the_real_code_and_refuses_forgeries() {
         i: "2026-03-01".into(),
         u: Some("2099-03-01".into()),
         m: ROSTER_IINS[0][8..].into(),
+        h: Some("eumc.example".into()),
     };
     let text = qr::qr_text("https://eumc.example/", &claims, central.ed25519());
     let verify = |text: &str, key: &str| run_masked(&["verify-qr", text, "--central-pub", key]);
@@ -608,6 +609,12 @@ fn verify_qr_offline_accepts_the_real_code_and_refuses_forgeries() {
         &p("keys/central.pub"),
     );
     assert!(out.contains("forged code"), "{out}");
+    // The genuine code behind another address (a look-alike verification site).
+    let out = refused(
+        &text.replace("eumc.example", "eumc-verify.example"),
+        &p("keys/central.pub"),
+    );
+    assert!(out.contains("ЕУМЦ signed it for eumc.example"), "{out}");
     // Checked with a key that is not the one that signed.
     let out = refused(&text, &p("keys/other.pub"));
     assert!(out.contains("signature is invalid"), "{out}");

@@ -85,6 +85,11 @@ pub struct CertificateDoc {
     pub qr_text: String,
     /// The verification URL printed under the QR code for people who type it.
     pub verify_url: String,
+    /// The short check code printed beside the number: typed on the verification page, it
+    /// shows the holder's name (without it or the QR's token the page shows only the status).
+    pub check_code: String,
+    /// A reprint: the page says «КӨШІРМЕ / КОПИЯ» at the top, and the PDF's title too.
+    pub copy: bool,
 }
 
 /// Why a certificate was not rendered. Nothing is written anywhere in any case.
@@ -187,8 +192,10 @@ const GREY: (u8, u8, u8) = (0x55, 0x5f, 0x6b);
 const FRAME: (u8, u8, u8) = (0x1f, 0x4e, 0x79);
 /// Every catalog key the page uses (a missing key would print as the key itself).
 #[cfg(test)]
-const LABELS: [&str; 15] = [
+const LABELS: [&str; 17] = [
     "cert-title",
+    "paper-copy",
+    "paper-check-code",
     "cert-no-expiry",
     "category-number",
     "paper-holder",
@@ -242,6 +249,7 @@ enum Op {
 enum Align {
     Left,
     Center,
+    Right,
 }
 
 /// Why a layout at one scale failed.
@@ -387,6 +395,25 @@ impl Paper {
         let inset = 10.0 * MM;
         frame(&mut ops, inset, 1.2);
         frame(&mut ops, inset + 2.0, 0.4);
+        if cert.copy {
+            let mark = format!(
+                "{} / {}",
+                self.t(Lang::Kk, "paper-copy"),
+                self.t(Lang::Ru, "paper-copy")
+            );
+            self.block(
+                &mut ops,
+                &mark,
+                s(11.0),
+                true,
+                FRAME,
+                left,
+                content,
+                y - s(2.0),
+                Align::Right,
+            )?;
+            y += s(10.0);
+        }
 
         // Issuer, kk then ru, small and centred.
         for text in [&cert.issuer.kk, &cert.issuer.ru] {
@@ -599,6 +626,25 @@ impl Paper {
             qy,
             Align::Center,
         )?;
+        qy += s(1.0);
+        let check = format!(
+            "{} / {}: {}",
+            self.t(Lang::Kk, "paper-check-code"),
+            self.t(Lang::Ru, "paper-check-code"),
+            cert.check_code
+        );
+        let check_size = self.fit_size(&check, s(8.5), false, qr_col_w)?;
+        qy = self.block(
+            &mut qr_ops,
+            &check,
+            check_size,
+            false,
+            INK,
+            qr_x,
+            qr_col_w,
+            qy,
+            Align::Center,
+        )?;
         let block_top = bottom_limit - qy;
         if y + s(14.0) > block_top {
             return Err(Overflow::TooBig);
@@ -716,6 +762,7 @@ impl Paper {
             let lx = match align {
                 Align::Left => x,
                 Align::Center => x + (width - line.width) / 2.0,
+                Align::Right => x + width - line.width,
             };
             ops.push(Op::Text {
                 x: lx,
@@ -739,12 +786,19 @@ impl Paper {
             ..SerializeSettings::default()
         };
         let mut document = Document::new_with(settings);
-        let title = format!(
+        let mut title = format!(
             "{} / {} № {}",
             self.t(Lang::Kk, "cert-title"),
             self.t(Lang::Ru, "cert-title"),
             cert.number
         );
+        if cert.copy {
+            title.push_str(&format!(
+                " ({} / {})",
+                self.t(Lang::Kk, "paper-copy"),
+                self.t(Lang::Ru, "paper-copy")
+            ));
+        }
         let date = DateTime::new(cert.issued_on.year().clamp(0, 9999) as u16)
             .month(cert.issued_on.month() as u8)
             .day(cert.issued_on.day() as u8)
@@ -936,7 +990,7 @@ fn shift(op: &mut Op, dy: f32) {
 
 /// Refuses a certificate with an empty field or with the full ИИН where only a token may be.
 fn check(cert: &CertificateDoc) -> Result<(), PaperError> {
-    let fields: [(&'static str, &str); 10] = [
+    let fields: [(&'static str, &str); 11] = [
         ("number", &cert.number),
         ("holder", &cert.holder),
         ("category.kk", &cert.category.kk),
@@ -947,6 +1001,7 @@ fn check(cert: &CertificateDoc) -> Result<(), PaperError> {
         ("issuer.ru", &cert.issuer.ru),
         ("qr_text", &cert.qr_text),
         ("verify_url", &cert.verify_url),
+        ("check_code", &cert.check_code),
     ];
     for (field, value) in fields {
         if value.trim().is_empty() {
@@ -1010,6 +1065,8 @@ mod tests {
             ),
             qr_text: "https://verify.eumc.kz/v/KZOT-2026-000001#t=SQ1.x.y".into(),
             verify_url: "https://verify.eumc.kz/v/KZOT-2026-000001".into(),
+            check_code: "7QK4-M2".into(),
+            copy: false,
         };
         assert_eq!(scale_of(&paper, &cert), Some(1.0));
     }

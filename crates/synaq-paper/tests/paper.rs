@@ -248,3 +248,39 @@ fn very_long_fields_are_set_smaller_and_then_refused_never_cut() {
         Err(PaperError::DoesNotFit { .. })
     ));
 }
+
+#[test]
+fn the_check_code_is_printed_and_a_reprint_says_it_is_a_copy() {
+    let paper = paper();
+    let cert = sample();
+    let (_dir, pdf) = pdf_in_temp(&render(&cert, &paper).unwrap());
+    let text = normalise(&run_tool(
+        "pdftotext",
+        "poppler-utils",
+        &[pdf.as_str(), "-"],
+    ));
+    assert!(
+        text.contains(&normalise("Тексеру коды / Код проверки: 7QK4-M2")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("КОПИЯ"),
+        "the original is not marked as a copy"
+    );
+
+    let mut copy = cert.clone();
+    copy.copy = true;
+    let copy_pdf = render(&copy, &paper).unwrap();
+    let (_dir2, path) = pdf_in_temp(&copy_pdf);
+    let text = normalise(&run_tool(
+        "pdftotext",
+        "poppler-utils",
+        &[path.as_str(), "-"],
+    ));
+    assert!(text.contains(&normalise("КӨШІРМЕ / КОПИЯ")), "{text}");
+    assert_eq!(
+        copy_pdf,
+        render(&copy, &paper).unwrap(),
+        "a copy renders deterministically too"
+    );
+}

@@ -494,6 +494,61 @@ pub struct CertificateView {
     pub qr_svg: String,
     /// The text the QR code holds.
     pub qr_text: String,
+    /// ЕУМЦ's PDF of it is on the kiosk, ready to print.
+    pub pdf_ready: bool,
+    /// How many times it was printed here (the next print is a copy when > 0).
+    pub prints: u32,
+}
+
+/// A printer as CUPS reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrinterState {
+    Idle,
+    Printing,
+    /// Paused, out of paper, offline: jobs wait.
+    Stopped,
+}
+
+/// One printer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PrinterView {
+    pub name: String,
+    pub state: PrinterState,
+}
+
+/// The printers and the one certificates go to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintersView {
+    pub printers: Vec<PrinterView>,
+    pub chosen: Option<String>,
+}
+
+/// Where a print job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrintJobState {
+    Queued,
+    /// Queued, but the printer is stopped (offline, out of paper).
+    PrinterStopped,
+    Printed,
+    /// CUPS no longer knows the job (cancelled).
+    Gone,
+}
+
+/// A certificate sent to a printer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintJobView {
+    pub number: String,
+    pub printer: String,
+    /// The CUPS job id, e.g. `Office-12`.
+    pub job: String,
+    /// The reprint, marked as a copy.
+    pub copy: bool,
+    pub state: PrintJobState,
 }
 
 /// What an export to removable media wrote.

@@ -25,6 +25,7 @@ mod admin;
 mod camera;
 mod examinee;
 mod install;
+mod print;
 mod proctor;
 mod refusal;
 mod session;

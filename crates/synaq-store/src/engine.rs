@@ -222,6 +222,23 @@ impl Engine {
         Ok(())
     }
 
+    /// Journals a staff member's action that belongs to no exam (attempt `""`), chained and
+    /// signed like every row.
+    pub(crate) fn journal_staff_action(
+        &mut self,
+        kind: Kind,
+        data: &serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let wall = self.clock.wall_ms();
+        let tx = self.conn.transaction()?;
+        let head = journal::append(&tx, &self.head, "", wall, 0, kind, data)?;
+        journal::sign_tip(&tx, &self.key, &head)?;
+        tx.commit()?;
+        self.head = head;
+        self.unchecked += 1;
+        Ok(())
+    }
+
     /// Admits an examinee: draws the paper (a retake avoids questions this person saw in
     /// failed attempts here, and those ЕУМЦ's roster lists from other kiosks, as far as the
     /// bank allows) and starts the clock. Returns the attempt's id.

@@ -35,6 +35,8 @@ pub enum Kind {
     Interrupted,
     Incident,
     Finished,
+    /// A staff member printed a certificate (not part of any exam: attempt `""`).
+    Printed,
 }
 
 impl Kind {
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Interrupted => "interrupted",
             Kind::Incident => "incident",
             Kind::Finished => "finished",
+            Kind::Printed => "printed",
         }
     }
 }

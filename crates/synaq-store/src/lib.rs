@@ -179,6 +179,18 @@ fn migrations() -> Migrations<'static> {
             SELECT RAISE(ABORT, 'the journal tip only moves to the row appended after it');
         END;",
         ),
+        // 8: the certificate's PDF as ЕУМЦ rendered it (the original and the reprint marked as
+        // a copy), announced by its SHA-256 in the signed pull and kept only when it matches.
+        M::up(
+            "ALTER TABLE certificates ADD COLUMN pdf_sha256 TEXT;
+        ALTER TABLE certificates ADD COLUMN copy_sha256 TEXT;
+        CREATE TABLE certificate_pdfs (
+            number TEXT NOT NULL REFERENCES certificates (number),
+            copy INTEGER NOT NULL,
+            pdf BLOB NOT NULL,
+            PRIMARY KEY (number, copy)
+        );",
+        ),
     ])
 }
 

@@ -674,6 +674,7 @@ mod tests {
 
     #[test]
     fn certificates_are_upserted_and_shown_with_their_attempt() {
+        let sha = |b: &[u8]| hex::encode(ring::digest::digest(&ring::digest::SHA256, b));
         let dir = tempfile::tempdir().unwrap();
         let (e, ids) = finished(dir.path(), 2);
         let cert = |status: &str| StoredCertificate {
@@ -686,8 +687,29 @@ mod tests {
             valid_until: Some("2029-04-30".into()),
             status: status.into(),
             qr: "https://x/v/KZOT-2026-000007#SQ1.x".into(),
+            pdf_sha256: Some(sha(b"%PDF original")),
+            copy_sha256: Some(sha(b"%PDF copy")),
         };
         assert_eq!(e.store_certificates(&[cert("valid")]).unwrap(), 1);
+        // Its PDFs: announced by hash, kept only when they match.
+        use crate::certificate::{missing_pdfs, pdf, store_pdf};
+        let conn = e.connection();
+        assert_eq!(missing_pdfs(conn).unwrap().len(), 2, "original and copy");
+        let err = store_pdf(conn, "KZOT-2026-000007", false, b"%PDF forged").unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Tampered(m) if m.contains("not the one ЕУМЦ announced")),
+            "{err}"
+        );
+        assert_eq!(pdf(conn, "KZOT-2026-000007", false).unwrap(), None);
+        store_pdf(conn, "KZOT-2026-000007", false, b"%PDF original").unwrap();
+        store_pdf(conn, "KZOT-2026-000007", true, b"%PDF copy").unwrap();
+        assert!(missing_pdfs(conn).unwrap().is_empty());
+        assert_eq!(
+            e.certificate_pdf("KZOT-2026-000007", true)
+                .unwrap()
+                .as_deref(),
+            Some(&b"%PDF copy"[..])
+        );
         e.store_certificates(&[cert("revoked")]).unwrap();
         let all = e.certificates().unwrap();
         assert_eq!(all.len(), 1, "upsert by number");

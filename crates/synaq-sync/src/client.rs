@@ -20,8 +20,9 @@ use crate::evidence::{
     EvidenceFile, EvidenceReceipt, EvidenceStatus, EvidenceStatusRequest, MAX_CHUNK,
 };
 use crate::proto::{
-    result_digest, EnrollRequest, ErrorBody, KioskCertificate, Outcome, PullRequest, PullResponse,
-    PushRequest, PushResponse,
+    result_digest, CertificateInfo, CertificatePdf, CertificatePdfRequest, CertificateRequest,
+    EnrollRequest, ErrorBody, KioskCertificate, Outcome, PullRequest, PullResponse, PushRequest,
+    PushResponse,
 };
 use crate::sign::{
     response_message, verify_b64, RequestAuth, H_KIOSK, H_NONCE, H_SIGNATURE, H_TIME,
@@ -268,6 +269,39 @@ impl Client {
         .await
     }
 
+    /// A certificate of the registry (any enrolled kiosk may ask).
+    pub async fn certificate(&self, number: &str) -> Result<CertificateInfo, SyncError> {
+        self.call(
+            "/v1/certificate",
+            &CertificateRequest {
+                v: PROTOCOL_VERSION,
+                number: number.to_owned(),
+            },
+        )
+        .await
+    }
+
+    /// The PDF of certificate `number` (`copy`: the reprint), returned only when it is the
+    /// one the signed pull announced: its SHA-256 must be `sha256`.
+    pub async fn certificate_pdf(
+        &self,
+        number: &str,
+        copy: bool,
+        sha256: &str,
+    ) -> Result<Vec<u8>, SyncError> {
+        let answer: CertificatePdf = self
+            .call(
+                "/v1/certificate/pdf",
+                &CertificatePdfRequest {
+                    v: PROTOCOL_VERSION,
+                    number: number.to_owned(),
+                    copy,
+                },
+            )
+            .await?;
+        check_pdf(number, copy, sha256, &answer)
+    }
+
     /// Pushes results once, without their journals. Central answers each with an outcome.
     pub async fn push(&self, results: &[SignedResult]) -> Result<PushResponse, SyncError> {
         self.push_with_journals(results, &[]).await
@@ -394,6 +428,27 @@ pub fn check_certificate(
         )));
     }
     Ok(())
+}
+
+/// The bytes of a downloaded certificate PDF, when they are what the signed pull announced:
+/// certificate `number`, the original or the reprint as asked, hashing to `sha256`.
+pub fn check_pdf(
+    number: &str,
+    copy: bool,
+    sha256: &str,
+    answer: &CertificatePdf,
+) -> Result<Vec<u8>, SyncError> {
+    use base64::Engine as _;
+    let pdf = base64::engine::general_purpose::STANDARD
+        .decode(&answer.pdf)
+        .map_err(|_| SyncError::Format(format!("the PDF of certificate {number} is damaged")))?;
+    let actual = hex::encode(ring::digest::digest(&ring::digest::SHA256, &pdf));
+    if answer.number != number || answer.copy != copy || actual != sha256 {
+        return Err(SyncError::Format(format!(
+            "the PDF received for certificate {number} is not the one ЕУМЦ announced (SHA-256 {actual}, expected {sha256}); it was not kept"
+        )));
+    }
+    Ok(pdf)
 }
 
 /// Applies central's outcomes for `sent` to the outbox: each receipt is checked (central's
@@ -768,4 +823,41 @@ async fn upload_one(
         .await?;
     check_receipt(&receipt, &central, &kiosk_id, attempt, files)?;
     Ok(receipt)
+}
+
+#[cfg(test)]
+mod pdf_tests {
+    use super::*;
+    use base64::Engine as _;
+
+    #[test]
+    fn a_certificate_pdf_is_kept_only_when_it_is_the_one_announced() {
+        let pdf = b"%PDF-1.7 the certificate".to_vec();
+        let sha = hex::encode(ring::digest::digest(&ring::digest::SHA256, &pdf));
+        let answer = |number: &str, copy: bool, bytes: &[u8]| CertificatePdf {
+            number: number.into(),
+            copy,
+            sha256: sha.clone(),
+            pdf: base64::engine::general_purpose::STANDARD.encode(bytes),
+        };
+        let n = "KZOT-2026-7QK4-M2XD";
+        assert_eq!(
+            check_pdf(n, false, &sha, &answer(n, false, &pdf)).unwrap(),
+            pdf
+        );
+        for (what, a) in [
+            ("other bytes", answer(n, false, b"%PDF-1.7 another holder")),
+            (
+                "another certificate",
+                answer("KZOT-2026-0000-0000", false, &pdf),
+            ),
+            ("the copy for the original", answer(n, true, &pdf)),
+        ] {
+            let e = check_pdf(n, false, &sha, &a).unwrap_err();
+            assert!(
+                matches!(&e, SyncError::Format(m) if m.contains("not the one ЕУМЦ announced")),
+                "{what}: {e}"
+            );
+        }
+    }
 }

@@ -127,6 +127,49 @@ pub struct CertificateInfo {
     pub branch: String,
     /// The QR text for the paper copy: verification URL with a signed token.
     pub qr: String,
+    /// SHA-256 (hex) of the certificate's PDF as ЕУМЦ rendered it (`POST /v1/certificate/pdf`):
+    /// the kiosk keeps a downloaded PDF only when it hashes to this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf_sha256: Option<String>,
+    /// SHA-256 (hex) of the reprint, the same page marked as a copy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_sha256: Option<String>,
+}
+
+/// `POST /v1/certificate`: a certificate of the registry, for an enrolled kiosk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateRequest {
+    /// Protocol version.
+    pub v: u32,
+    /// The certificate number.
+    pub number: String,
+}
+
+/// `POST /v1/certificate/pdf`: the PDF of a certificate issued at the asking kiosk's branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificatePdfRequest {
+    /// Protocol version.
+    pub v: u32,
+    /// The certificate number.
+    pub number: String,
+    /// The reprint (marked as a copy) rather than the original.
+    pub copy: bool,
+}
+
+/// The answer to [`CertificatePdfRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificatePdf {
+    /// The certificate number.
+    pub number: String,
+    /// Whether this is the reprint.
+    pub copy: bool,
+    /// SHA-256 (hex) of the PDF.
+    pub sha256: String,
+    /// The PDF, base64.
+    pub pdf: String,
 }
 
 impl From<&CertificateInfo> for synaq_store::StoredCertificate {
@@ -141,6 +184,8 @@ impl From<&CertificateInfo> for synaq_store::StoredCertificate {
             valid_until: c.valid_until.clone(),
             status: c.status.clone(),
             qr: c.qr.clone(),
+            pdf_sha256: c.pdf_sha256.clone(),
+            copy_sha256: c.copy_sha256.clone(),
         }
     }
 }

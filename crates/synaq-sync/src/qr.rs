@@ -2,9 +2,12 @@
 //! offline against the central public key. Spec: `docs/formats/certificate-qr.md`.
 //!
 //! ```text
-//! https://central.example/v/KZOT-2026-000001?t=SQ1.<base64url(claims JSON)>.<base64url(sig)>
+//! https://central.example/v/KZOT-2026-7QK4-M2XD#t=SQ1.<base64url(claims JSON)>.<base64url(sig)>
 //! sig = Ed25519(central key, "synaq certificate qr v1\0" ‖ claims JSON bytes as sent)
 //! ```
+//! The token rides in the URL's fragment, which a browser never sends: it stays out of every
+//! server's logs, and the verification page checks it in the browser. The claims name the
+//! host the URL must point at, so a genuine token pasted behind another address is refused.
 //! No ИИН in clear: the claims carry only its last four digits, as on the paper copy.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64U;
@@ -35,6 +38,19 @@ pub struct QrClaims {
     pub u: Option<String>,
     /// Last four digits of the ИИН (to compare with the ID card shown).
     pub m: String,
+    /// The verification host (`verify.eumc.kz`, with `:port` when not the default): the
+    /// URL in the QR must point there. Absent in codes issued before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub h: Option<String>,
+}
+
+/// The host (and port) of an `http(s)://host[:port]/…` URL, or `None` for anything else.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    (!host.is_empty()).then_some(host)
 }
 
 fn message(claims_json: &[u8]) -> Vec<u8> {
@@ -53,10 +69,10 @@ pub fn token(claims: &QrClaims, key: &Ed25519KeyPair) -> String {
     format!("{PREFIX}{}.{}", B64U.encode(&json), B64U.encode(sig))
 }
 
-/// The QR text: `{base_url}/v/{number}?t={token}`.
+/// The QR text: `{base_url}/v/{number}#t={token}`.
 pub fn qr_text(base_url: &str, claims: &QrClaims, key: &Ed25519KeyPair) -> String {
     format!(
-        "{}/v/{}?t={}",
+        "{}/v/{}#t={}",
         base_url.trim_end_matches('/'),
         claims.n,
         token(claims, key)
@@ -98,6 +114,13 @@ pub fn verify(text: &str, central_ed25519: &[u8; 32]) -> Result<QrClaims, SyncEr
             )));
         }
     }
+    if let (Some(signed), Some(host)) = (claims.h.as_deref(), host_of(text)) {
+        if !signed.eq_ignore_ascii_case(host) {
+            return Err(SyncError::Format(format!(
+                "the QR points at {host}, but ЕУМЦ signed it for {signed}: a genuine code copied behind another address"
+            )));
+        }
+    }
     Ok(claims)
 }
 
@@ -116,14 +139,26 @@ mod tests {
             i: "2026-03-01".into(),
             u: Some("2029-03-01".into()),
             m: "0017".into(),
+            h: Some("127.0.0.1:1".into()),
         };
         let text = qr_text("http://127.0.0.1:1/", &c, k.ed25519());
-        assert!(text.starts_with("http://127.0.0.1:1/v/KZOT-2026-000001?t=SQ1."));
+        assert!(text.starts_with("http://127.0.0.1:1/v/KZOT-2026-000001#t=SQ1."));
         assert!(!text.contains("900101300017"));
         assert_eq!(verify(&text, &ed).unwrap(), c);
         assert_eq!(verify(&token(&c, k.ed25519()), &ed).unwrap(), c);
         let other = text.replace("/v/KZOT-2026-000001", "/v/KZOT-2026-000002");
-        assert!(verify(&other, &ed).is_err());
+        assert!(
+            matches!(verify(&other, &ed), Err(SyncError::Format(m)) if m.contains("forged")),
+            "another number in the URL"
+        );
+        let elsewhere = text.replace("127.0.0.1:1", "verify.example.org");
+        assert!(
+            matches!(verify(&elsewhere, &ed), Err(SyncError::Format(m)) if m.contains("verify.example.org")),
+            "the same token behind another host"
+        );
+        // Codes printed before the fragment moved (`?t=`) still check.
+        let legacy = text.replace("#t=", "?t=");
+        assert_eq!(verify(&legacy, &ed).unwrap(), c);
         let other_key = synaq_seal::IssuerSecret::generate().unwrap();
         assert!(matches!(
             verify(&text, &other_key.public().ed25519),

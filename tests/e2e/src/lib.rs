@@ -422,3 +422,112 @@ fn x11_screenshot(path: &Path) -> Result<()> {
     encoder.write_header()?.write_image_data(&rgb)?;
     Ok(())
 }
+
+/// A private CUPS scheduler for the printing scenario: its own configuration and spool in a
+/// temporary directory, listening on a Unix socket (give the kiosk `CUPS_SERVER` = [`Cups::socket`]),
+/// with one virtual printer, `SynaqPDF`, Debian's `cups-pdf` backend: what it prints lands as a
+/// PDF in `$HOME/PDF` of the user the job ran for. `cupsd` and `cups-pdf` need root.
+#[derive(Debug)]
+pub struct Cups {
+    dir: tempfile::TempDir,
+    daemon: Child,
+}
+
+/// The virtual printer's name.
+pub const CUPS_PRINTER: &str = "SynaqPDF";
+
+impl Cups {
+    /// Starts `cupsd` and adds the printer.
+    pub fn start() -> Result<Cups> {
+        let dir = tempfile::Builder::new().prefix("synaq-cups-").tempdir()?;
+        let d = dir.path();
+        for sub in ["spool", "cache", "state", "log", "ppd"] {
+            std::fs::create_dir_all(d.join(sub))?;
+        }
+        // Filters run as the unprivileged `lp` user and write their temporary files here.
+        std::fs::create_dir_all(d.join("tmp"))?;
+        std::fs::set_permissions(d, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+        std::fs::set_permissions(
+            d.join("tmp"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o1777),
+        )?;
+        let socket = d.join("cups.sock");
+        std::fs::write(
+            d.join("cupsd.conf"),
+            format!(
+                "Listen {}\nLogLevel info\nWebInterface No\nBrowsing No\nDefaultAuthType None\n\
+                 <Location />\n  Order allow,deny\n  Allow all\n</Location>\n\
+                 <Policy default>\n  <Limit All>\n    Order deny,allow\n    Allow all\n  </Limit>\n</Policy>\n",
+                socket.display()
+            ),
+        )?;
+        let p = |s: &str| d.join(s).display().to_string();
+        std::fs::write(
+            d.join("cups-files.conf"),
+            format!(
+                "ServerRoot {}\nRequestRoot {}\nTempDir {}\nCacheDir {}\nStateDir {}\n\
+                 ErrorLog {}\nAccessLog {}\nPageLog {}\n",
+                d.display(),
+                p("spool"),
+                p("tmp"),
+                p("cache"),
+                p("state"),
+                p("log/error_log"),
+                p("log/access_log"),
+                p("log/page_log"),
+            ),
+        )?;
+        let daemon = Command::new("/usr/sbin/cupsd")
+            .arg("-f")
+            .arg("-c")
+            .arg(d.join("cupsd.conf"))
+            .arg("-s")
+            .arg(d.join("cups-files.conf"))
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start cupsd (Debian package `cups`): {e}"))?;
+        let cups = Cups { dir, daemon };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !cups.socket().exists() {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "cupsd did not listen within 20 s: {}",
+                    std::fs::read_to_string(cups.dir.path().join("log/error_log"))
+                        .unwrap_or_default()
+                )
+                .into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let out = Command::new("lpadmin")
+            .env("CUPS_SERVER", cups.socket())
+            .args(["-p", CUPS_PRINTER, "-E", "-v", "cups-pdf:/", "-P"])
+            .arg("/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd")
+            .output()?;
+        if !out.status.success() {
+            return Err(format!(
+                "lpadmin: {} (Debian package `printer-driver-cups-pdf`)",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into());
+        }
+        Ok(cups)
+    }
+
+    /// The scheduler's socket (`CUPS_SERVER`).
+    pub fn socket(&self) -> PathBuf {
+        self.dir.path().join("cups.sock")
+    }
+
+    /// Where `cups-pdf` writes what the printer printed for the current user.
+    pub fn output_dir() -> PathBuf {
+        PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into())).join("PDF")
+    }
+}
+
+impl Drop for Cups {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}

@@ -606,6 +606,9 @@ fn the_window_cannot_be_escaped() {
         );
         k.script("window.close(); return true")?;
         std::thread::sleep(Duration::from_millis(500));
+        // No print dialog (its "Print to file" is a file browser): `print` is gone.
+        let print = k.script("return typeof window.print")?;
+        assert_eq!(print, "undefined", "window.print must be gone");
         // Still here, still working.
         k.click("[data-testid=lang-ru]")?;
         k.wait_one("[data-testid=screen-categories]")?;
@@ -926,6 +929,78 @@ fn passed_exam_on(data: &Path) -> String {
 /// "offline", the result stays queued), then with central up: the result is delivered, ЕУМЦ
 /// issues the certificate, and its number comes back to the kiosk — and checks out on the
 /// verification page and offline by `synaq verify-qr`.
+/// The newest PDF in `dir` written after `since` (what the virtual printer printed).
+fn newest_pdf_since(dir: &Path, since: std::time::SystemTime) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let newest = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .filter(|(t, p)| *t >= since && p.extension().is_some_and(|x| x == "pdf"))
+            .max();
+        if let Some((_, p)) = newest {
+            return p;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "nothing printed into {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// The QR text on the one page of `pdf`, read from a 150 dpi picture saved as
+/// `target/e2e/{name}.png` (for a person to look at).
+fn qr_of_pdf(pdf: &Path, name: &str) -> (String, PathBuf) {
+    let out = synaq_e2e::out_dir().unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+        "{info}"
+    );
+    let prefix = out.join(name);
+    let ok = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(ok.success(), "pdftoppm {}", pdf.display());
+    let png = prefix.with_extension("png");
+    let z = std::process::Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    (String::from_utf8_lossy(&z.stdout).trim().to_owned(), png)
+}
+
+/// The check code printed on ЕУМЦ's PDF («Код проверки: XXXX-XX»), read with pdftotext.
+fn check_code_of(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("certificate.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let after = text
+        .split("Код проверки:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no check code on the paper: {text}"));
+    after.split_whitespace().next().unwrap().to_owned()
+}
+
 #[test]
 fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
     let data = staffed_dir();
@@ -940,7 +1015,15 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
     let central = Central::start(central_data.path(), free_port());
     let (url, fingerprint) = (central.url(), central.fingerprint.clone());
     let mut central = Some(central);
-    scenario("sync", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+    // The office's printer: a real CUPS with a virtual PDF printer.
+    let cups =
+        synaq_e2e::Cups::start().expect("CUPS starts (cups, printer-driver-cups-pdf; as root)");
+    let cups_socket = cups.socket();
+    let env: [(&str, &Path); 2] = [
+        ("SYNAQ_DATA_DIR", data.path()),
+        ("CUPS_SERVER", &cups_socket),
+    ];
+    scenario("sync", &env, |k| {
         k.click("[data-testid=lang-ru]")?;
         k.wait_one("[data-testid=screen-categories]")?;
         k.click("[data-testid=staff-entry]")?;
@@ -1020,14 +1103,84 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         assert!(k.find_all("[data-testid=sync-offline]")?.is_empty());
         both(k, "32-admin-sync-delivered", "ru")?;
         let number = numbers[0].clone();
-        // The paper copy: the certificate with its QR code, ready to print.
+        // The PDF ЕУМЦ rendered follows the pull (checked against the hash the pull signed).
+        let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let original: Vec<u8> = loop {
+            let pdf = synaq_store::certificate::pdf(&db, &number, false).unwrap();
+            if let Some(pdf) = pdf.filter(|_| {
+                synaq_store::certificate::pdf(&db, &number, true)
+                    .unwrap()
+                    .is_some()
+            }) {
+                break pdf;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the certificate's PDFs did not arrive"
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        };
+        assert!(original.starts_with(b"%PDF-"));
+        // The paper copy: the certificate with its QR code; the admin picks the office's
+        // printer once and prints with one button, no dialog.
         k.click("[data-testid=sync-certificate]")?;
         let shown = k.text_of("[data-testid=certificate-number]")?;
         assert_eq!(shown, number);
         k.wait_one("[data-testid=certificate-qr]")?;
+        k.wait_one("[data-testid=printer]")?;
+        k.script(&format!(
+            "const s = document.querySelector('[data-testid=printer]'); s.value = '{}'; \
+             s.dispatchEvent(new Event('change')); return true",
+            synaq_e2e::CUPS_PRINTER
+        ))?;
         both(k, "33-admin-certificate", "ru")?;
+        let printed_before = std::time::SystemTime::now();
+        k.click("[data-testid=certificate-print]")?;
+        let said = k.wait_texts_for(
+            "[data-testid=print-job]",
+            "the print job printed",
+            Duration::from_secs(90),
+            |t| t.first().is_some_and(|s| s.contains("Напечатано")),
+        )?;
+        assert!(said[0].contains(synaq_e2e::CUPS_PRINTER), "{said:?}");
+        both(k, "35-admin-certificate-printed", "ru")?;
+        // What came out of the printer is the certificate ЕУМЦ made: one page whose QR code
+        // reads back as the certificate's own.
+        let printed = newest_pdf_since(&synaq_e2e::Cups::output_dir(), printed_before);
+        let (qr_printed, picture) = qr_of_pdf(&printed, "36-printed-page");
+        let qr_kept: String = db
+            .query_row(
+                "SELECT qr FROM certificates WHERE number = ?1",
+                [&number],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            qr_printed,
+            qr_kept,
+            "the printed page's QR ({})",
+            picture.display()
+        );
+        // A reprint is the copy ЕУМЦ marked, and the journal says so.
+        k.click("[data-testid=certificate-print]")?;
+        k.wait_texts_for(
+            "[data-testid=print-count]",
+            "two prints",
+            Duration::from_secs(30),
+            |t| t.first().is_some_and(|s| s.contains('2')),
+        )?;
+        let copies: Vec<bool> = {
+            let mut stmt = db
+                .prepare("SELECT json_extract(data, '$.copy') FROM journal WHERE kind = 'printed' ORDER BY seq")
+                .unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, bool>(0)).unwrap();
+            rows.map(|r| r.unwrap()).collect()
+        };
+        assert_eq!(copies, [false, true], "the original, then a copy");
+        // The check code printed on the paper (read from ЕУМЦ's PDF, as a person reads it).
+        let check_code = check_code_of(&original);
         // The certificate as the kiosk keeps it: its QR checks offline with the ЕУМЦ key.
-        let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
         let (qr, for_attempt): (String, String) = db
             .query_row(
                 "SELECT qr, attempt FROM certificates WHERE number = ?1",
@@ -1049,17 +1202,22 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             out.status.success() && said.contains(&number),
             "verify-qr: {said}"
         );
-        // The public verification page names the certificate and masks the ИИН.
+        // The public verification page: the status only, until the check code from the
+        // paper is typed; then the holder, with the ИИН masked.
         let page = synaq_e2e::https_get_pinned(
             &format!("https://127.0.0.1:{port}/v/{number}"),
             &fingerprint,
         )?;
-        assert!(
-            page.contains(&number) && page.contains("********0017"),
-            "{page}"
-        );
+        assert!(page.contains(&number) && page.contains("Жарамды"), "{page}");
+        assert!(!page.contains("0017"), "{page}");
+        let page = synaq_e2e::https_get_pinned(
+            &format!("https://127.0.0.1:{port}/v/{number}?c={check_code}"),
+            &fingerprint,
+        )?;
+        assert!(page.contains("********0017"), "{page}");
         assert!(!page.contains(EXAMINEE));
         Ok(())
     });
     drop(central);
+    drop(cups);
 }

@@ -88,9 +88,9 @@ async fn full_loop_over_the_network() {
         .unwrap()
         .lines()
         .find(|l| l.ends_with(&passed.record.attempt_id))
-        .map(|l| l[..16].to_owned())
+        .and_then(|l| l.split(',').next().map(str::to_owned))
         .expect("a pass is certified");
-    assert!(number.starts_with("KZOT-") && number.len() == "KZOT-2026-000001".len());
+    assert!(number.starts_with("KZOT-") && number.len() == "KZOT-2026-XXXX-XXXX".len());
     let failed_receipt: synaq_sync::Receipt =
         serde_json::from_str(&engine.receipt(&failed.record.attempt_id).unwrap().unwrap()).unwrap();
     assert!(matches!(
@@ -148,36 +148,80 @@ async fn full_loop_over_the_network() {
     assert_eq!(claims.n, number);
     assert_eq!(claims.m, &people[0].as_str()[8..]);
 
-    // The public JSON and the verification page.
+    // The PDF, for the branch's kiosk only, exactly as the signed pull announced it.
+    let pdf = client
+        .certificate_pdf(&number, false, cert.pdf_sha256.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let copy = client
+        .certificate_pdf(&number, true, cert.copy_sha256.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_ne!(pdf, copy, "the reprint is marked as a copy");
+    // The registry answers enrolled kiosks, signed; nobody else.
+    assert_eq!(client.certificate(&number).await.unwrap().number, number);
     let http = c.http();
-    let page = http
-        .get(format!("{}/v/{number}", c.base()))
+    let anonymous = http
+        .post(format!("{}/v1/certificate", c.base()))
+        .body(format!("{{\"v\":1,\"number\":\"{number}\"}}"))
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status().as_u16(), 200);
-    let html = page.text().await.unwrap();
-    assert!(html.contains(&cert.name) && html.contains(&people[0].masked()));
+    assert_eq!(
+        anonymous.status().as_u16(),
+        400,
+        "an unsigned registry lookup"
+    );
+    let body = anonymous.text().await.unwrap();
+    assert!(
+        body.contains("\"bad-request\"") && !body.contains(&cert.name),
+        "{body}"
+    );
+
+    // The verification page: the status, and the holder only with the check code.
+    let page = |q: String| {
+        let http = c.http();
+        let url = format!("{}/v/{number}{q}", c.base());
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(String::new()).await;
+    assert_eq!(status, 200);
     assert!(html.contains("Жарамды") && html.contains("Действителен"));
+    assert!(!html.contains(&cert.name) && !html.contains(&people[0].masked()));
+    let code = c.central.check_code(&number).unwrap().unwrap();
+    let (_, html) = page(format!("?c={}", code.to_lowercase())).await;
+    assert!(html.contains(&cert.name) && html.contains(&people[0].masked()));
     assert!(!html.contains(&people[0].as_str()));
+    let (_, html) = page("?c=0000-00".into()).await;
+    assert!(!html.contains(&cert.name) && html.contains("Код проверки не совпадает"));
     let missing = http
-        .get(format!("{}/v/KZOT-1999-000001", c.base()))
+        .get(format!("{}/v/KZOT-1999-0000-0000", c.base()))
         .send()
         .await
         .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
-    let j: synaq_sync::CertificateInfo = serde_json::from_slice(
-        &http
-            .get(format!("{}/v1/certificates/{number}", c.base()))
+    // Counting through numbers learns no name, and one address is slowed down (30 a minute).
+    let mut statuses = std::collections::BTreeSet::new();
+    for i in 0..70u32 {
+        let guess = format!("KZOT-2026-{:04}-{}", i, &number[15..]);
+        let r = http
+            .get(format!("{}/v/{guess}", c.base()))
             .send()
             .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(j.number, number);
+            .unwrap();
+        statuses.insert(r.status().as_u16());
+        let html = r.text().await.unwrap();
+        assert!(!html.contains(&cert.name), "{guess} named the holder");
+    }
+    assert!(statuses.is_subset(&[200, 404, 429].into()), "{statuses:?}");
+    assert!(
+        statuses.contains(&429),
+        "70 lookups from one address were not slowed down"
+    );
 
     let csv = c.central.certificates_csv().unwrap();
     assert!(csv.contains(&number) && !csv.contains(&people[0].as_str()));

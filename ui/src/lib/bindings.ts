@@ -401,6 +401,50 @@ async adminCertificate(token: string, number: string) : Promise<Result<Certifica
 }
 },
 /**
+ * Admin: the printers CUPS knows and the one chosen for certificates.
+ */
+async adminPrinters(token: string) : Promise<Result<PrintersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_printers", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: chooses the printer certificates go to.
+ */
+async adminChoosePrinter(token: string, name: string) : Promise<Result<PrintersView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_choose_printer", { token, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: prints ЕУМЦ's PDF of a certificate on the chosen printer, without a dialog.
+ */
+async adminPrintCertificate(token: string, number: string) : Promise<Result<PrintJobView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_print_certificate", { token, number }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: where a print job stands now.
+ */
+async adminPrintStatus(token: string, job: PrintJobView) : Promise<Result<PrintJobView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_print_status", { token, job }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Admin: everything not yet delivered (results and evidence) to removable media.
  */
 async adminExportMedia(token: string, dir: string) : Promise<Result<MediaExport, IpcError>> {
@@ -524,7 +568,15 @@ qrSvg: string;
 /**
  * The text the QR code holds.
  */
-qrText: string }
+qrText: string; 
+/**
+ * ЕУМЦ's PDF of it is on the kiosk, ready to print.
+ */
+pdfReady: boolean; 
+/**
+ * How many times it was printed here (the next print is a copy when > 0).
+ */
+prints: number }
 /**
  * A result's way to ЕУМЦ.
  */
@@ -700,6 +752,46 @@ export type MediaImport = { delivered: number; refused: number; unchanged: numbe
  * An option as shown: id and text, no correctness.
  */
 export type OptionView = { id: string; text: LocalizedName }
+/**
+ * Where a print job stands.
+ */
+export type PrintJobState = "queued" | 
+/**
+ * Queued, but the printer is stopped (offline, out of paper).
+ */
+"printer-stopped" | "printed" | 
+/**
+ * CUPS no longer knows the job (cancelled).
+ */
+"gone"
+/**
+ * A certificate sent to a printer.
+ */
+export type PrintJobView = { number: string; printer: string; 
+/**
+ * The CUPS job id, e.g. `Office-12`.
+ */
+job: string; 
+/**
+ * The reprint, marked as a copy.
+ */
+copy: boolean; state: PrintJobState }
+/**
+ * A printer as CUPS reports it.
+ */
+export type PrinterState = "idle" | "printing" | 
+/**
+ * Paused, out of paper, offline: jobs wait.
+ */
+"stopped"
+/**
+ * One printer.
+ */
+export type PrinterView = { name: string; state: PrinterState }
+/**
+ * The printers and the one certificates go to.
+ */
+export type PrintersView = { printers: PrinterView[]; chosen: string | null }
 /**
  * One question as shown to the examinee.
  */

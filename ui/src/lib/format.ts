@@ -1,3 +1,9 @@
+/** An ISO date (`2026-12-04`) as people read it in kk and ru: `04.12.2026`. */
+export function dmy(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : iso;
+}
+
 /** Milliseconds as H:MM:SS or M:SS, for countdowns. */
 export function clock(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));

@@ -41,6 +41,8 @@ pub fn sample() -> CertificateDoc {
         ),
         qr_text: format!("{url}#t={token}"),
         verify_url: url,
+        check_code: "7QK4-M2".into(),
+        copy: false,
     }
 }
 

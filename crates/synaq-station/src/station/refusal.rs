@@ -102,6 +102,18 @@ refusals! {
     EvidenceMissing => "evidence-missing",
     /// Central refused an attempt's evidence.
     EvidenceRefused => "sync-evidence-refused",
+    /// CUPS does not answer.
+    PrintUnavailable => "print-unavailable",
+    /// The chosen printer is not in CUPS.
+    PrinterMissing => "print-printer-missing",
+    /// The chosen printer refuses jobs.
+    PrinterRejecting => "print-printer-rejecting",
+    /// No printer was chosen yet.
+    PrinterNotChosen => "print-no-printer",
+    /// A revoked certificate is not printed.
+    CertificateRevoked => "print-revoked",
+    /// The certificate's PDF has not arrived from ЕУМЦ yet.
+    CertificatePdfMissing => "print-no-pdf",
 }
 
 impl From<Refusal> for Code {

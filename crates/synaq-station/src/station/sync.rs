@@ -187,22 +187,58 @@ impl SyncJob {
     pub fn run(self, kiosk: &Mutex<Station>) {
         let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
         let outcome = self.exchange(kiosk);
+        let pulled = outcome.is_ok();
+        {
+            let mut k = lock();
+            match outcome {
+                Ok((problems, pull)) => {
+                    k.sync.problems = problems;
+                    k.sync.last_ok_ms = Some(crate::load::now() * 1000);
+                    let now = crate::load::now();
+                    k.apply_pull(pull, now);
+                }
+                Err(e) => {
+                    k.sync.offline = e.id() == Refusal::SyncOffline.code();
+                    k.sync.error = (!k.sync.offline).then_some(e);
+                }
+            }
+        }
+        // The certificates' PDFs, for printing: those the pull announced and any an earlier
+        // sync could not fetch.
+        let pdf_problems = if pulled {
+            self.fetch_pdfs()
+        } else {
+            Vec::new()
+        };
         let mut k = lock();
+        k.sync.problems.extend(pdf_problems);
         k.sync.running = false;
         k.sync.pulling = false;
         k.sync.progress = None;
-        match outcome {
-            Ok((problems, pull)) => {
-                k.sync.problems = problems;
-                k.sync.last_ok_ms = Some(crate::load::now() * 1000);
-                let now = crate::load::now();
-                k.apply_pull(pull, now);
+    }
+
+    /// Downloads every announced certificate PDF the kiosk lacks, keeping each only when it
+    /// hashes to what the signed pull said. Returns the problems met (the rest continue).
+    fn fetch_pdfs(&self) -> Vec<Code> {
+        let fetch = || -> R<Vec<Code>> {
+            let rt = runtime()?;
+            let conn = synaq_store::open_db(&self.db)?;
+            let mut problems = Vec::new();
+            for m in synaq_store::certificate::missing_pdfs(&conn)? {
+                let got = rt.block_on(self.client.certificate_pdf(&m.number, m.copy, &m.sha256));
+                let stored = got.map_err(|e| sync_code(&e)).and_then(|pdf| {
+                    synaq_store::certificate::store_pdf(&conn, &m.number, m.copy, &pdf)
+                        .map_err(Code::from)
+                });
+                if let Err(e) = stored {
+                    eprintln!("synaq-kiosk: the PDF of certificate {}: {e}", m.number);
+                    problems.push(Code::from(Refusal::CertificatePdfMissing));
+                    break; // offline or refused: the next sync tries again
+                }
             }
-            Err(e) => {
-                k.sync.offline = e.id() == Refusal::SyncOffline.code();
-                k.sync.error = (!k.sync.offline).then_some(e);
-            }
-        }
+            Ok(problems)
+        };
+        fetch().unwrap_or_else(|e| vec![e])
     }
 
     fn exchange(&self, kiosk: &Mutex<Station>) -> R<(Vec<Code>, PullResponse)> {
@@ -431,6 +467,8 @@ impl Station {
             status: c.status,
             qr_svg: format!("data:image/svg+xml;base64,{}", B64.encode(svg)),
             qr_text: c.qr,
+            pdf_ready: engine.certificate_pdf(number, false)?.is_some(),
+            prints: engine.prints_of(number)?,
         })
     }
 

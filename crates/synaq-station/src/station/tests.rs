@@ -365,6 +365,21 @@ fn call(k: &mut Station, name: &str, token: &str) -> Result<(), Code> {
         "admin_sync_now" => k.sync_start(token).map(drop),
         "admin_requeue" => k.requeue(token, "none").map(drop),
         "admin_certificate" => k.certificate(token, "KZOT-2026-000001").map(drop),
+        "admin_printers" => k.printers(token).map(drop),
+        "admin_choose_printer" => k.choose_printer(token, "none").map(drop),
+        "admin_print_certificate" => k.print_certificate(token, "KZOT-2026-000001").map(drop),
+        "admin_print_status" => k
+            .print_status(
+                token,
+                PrintJobView {
+                    number: "KZOT-2026-000001".into(),
+                    printer: "none".into(),
+                    job: "none-1".into(),
+                    copy: false,
+                    state: PrintJobState::Queued,
+                },
+            )
+            .map(drop),
         "admin_export_media" | "admin_import_receipts" => k.media_prepare(token).map(drop),
         other => panic!("{other} is not covered by the role test"),
     }
