@@ -228,7 +228,7 @@ mod tests {
         let mut c = cert();
         c.status = "revoked".into();
         let html = certificate(&c, day("2026-12-04"), None);
-        assert!(html.contains("Кері қайтарылған") && html.contains("Отозван"));
+        assert!(html.contains("Күші жойылған") && html.contains("Отозван"));
         c.valid_until = None;
         let html = certificate(&c, day("2026-12-04"), None);
         assert!(html.contains("Мерзімсіз") && html.contains("Бессрочно"));
