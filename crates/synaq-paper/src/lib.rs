@@ -19,7 +19,8 @@
 //!   ИИН is refused ([`PaperError::FullIinInQr`]).
 //!
 //! Labels come from the shared Fluent catalogs (`paper-*`, and `cert-title` for the
-//! document's one name: «куәлік» / «удостоверение»).
+//! document's one name, «сертификат» in both languages, as on the verification page and the
+//! kiosk).
 #![forbid(unsafe_code)]
 
 use chrono::{Datelike, NaiveDate};
@@ -410,14 +411,15 @@ impl Paper {
             color: FRAME,
             dash: false,
         });
-        y += s(13.0);
+        y += s(11.0);
 
-        // The document's one name in each language.
+        // The document's one name in each language: the full official titles take two lines
+        // each at 15 pt, and the longest seed category still fits at full size (a test).
         for lang in [Lang::Kk, Lang::Ru] {
             y = self.block(
                 &mut ops,
                 &self.t(lang, "cert-title"),
-                s(16.0),
+                s(15.0),
                 true,
                 INK,
                 left,
@@ -500,7 +502,7 @@ impl Paper {
             dash: false,
         });
         for (key, values, emphasise) in rows {
-            let top = y + s(7.0);
+            let top = y + s(6.0);
             let value_size = if emphasise { s(13.0) } else { s(10.5) };
             // The label's first baseline on the value's first baseline.
             let mut ly = top + (value_size - s(9.0)) * 0.98;
@@ -543,7 +545,7 @@ impl Paper {
                     Align::Left,
                 )?;
             }
-            y = ly.max(vy) + s(6.0);
+            y = ly.max(vy) + s(5.0);
             ops.push(Op::Rule {
                 from: (left, y),
                 to: (right, y),
