@@ -284,10 +284,7 @@ fn a_whole_exam_in_the_real_window() {
         both(k, "14-exam-rules", "kk")?;
         k.click("[data-testid=rules-start]")?;
         k.wait_one("[data-testid=exam-question]")?;
-        assert_eq!(
-            k.text_of("[data-testid=question-counter]")?,
-            "1-сұрақ / 30"
-        );
+        assert_eq!(k.text_of("[data-testid=question-counter]")?, "1-сұрақ / 30");
         both(k, "15-exam-question", "kk")?;
         // Text at 200 % and the high-contrast theme: still one usable screen, still accessible.
         k.click("[data-testid=text-size]")?;
