@@ -257,19 +257,19 @@ a11y-text-size-short = Aa
 
 ## Admin: import, export, diagnostics
 admin-import-exam-open = The bank cannot be replaced while an exam is open. Finish it first.
-admin-file-unreadable = The file cannot be read: check the path and the media.
+admin-file-unreadable = The file cannot be read: check the path and the removable media.
 admin-export-failed = The file could not be written: check the folder and free space.
 admin-tab-import = Import
 admin-tab-diagnostics = Diagnostics
 admin-import-bank = Import a question bank
 admin-import-roster = Import a roster
-admin-import-path = Path of the file on the media
+admin-import-path = Path of the file on the removable media
 admin-import-run = Check and import
 admin-import-checking = Checking: signature, validity, version…
 admin-import-ok-bank = Bank accepted: { $name } version { $version }, { $count } questions, valid until { $until }.
 admin-import-ok-roster = Roster accepted: branch { $name } version { $version }, { $count } entries, valid until { $until }.
 admin-export-csv = Export to CSV
-admin-export-dir = Folder (e.g. a USB stick)
+admin-export-dir = Folder (e.g. on removable media)
 admin-exported = Saved: { $path }
 admin-diag-kiosk = Kiosk key
 admin-diag-disk = Free disk
@@ -380,7 +380,7 @@ evidence-missing = The camera evidence of a result is missing on this kiosk; Е�
 sync-clock = ЕУМЦ refused the request because this kiosk's clock is far off: check the date and time in the diagnostics.
 sync-evidence-refused = ЕУМЦ did not accept the camera evidence of a result; it stays on this kiosk. Details are in the kiosk log.
 sync-requeue = Send again (after ЕУМЦ fixed the reason)
-cert-title = Certificate of the occupational-safety knowledge check
+cert-title = Certificate of the knowledge check in occupational safety and health
 cert-issued = Issued
 cert-valid-until = Valid until
 cert-no-expiry = no expiry
@@ -410,13 +410,22 @@ refusal-wrong-kiosk = The result was signed by another kiosk.
 sync-bad-receipt = A receipt from ЕУМЦ does not match what this kiosk holds: nothing was deleted; export again.
 sync-media = The removable media cannot be written or read: check that it is plugged in and not full.
 sync-media-title = Removable media
-sync-media-hint = Without a network: write everything not yet delivered to a stick for ЕУМЦ, then import the receipts file ЕУМЦ gives back.
-sync-export = Write to the media
-sync-exported = Written: { $results } results, evidence of { $evidence } exams, { $mb } MB — { $path }
+sync-media-hint = Without a network: write everything not yet delivered to removable media for ЕУМЦ, then import the receipts file ЕУМЦ gives back.
+sync-export = Write to removable media
+sync-exported = Written: { $results ->
+        [one] { $results } result
+       *[other] { $results } results
+    }, evidence of { $evidence ->
+        [one] { $evidence } exam
+       *[other] { $evidence } exams
+    }, { $mb } MB — { $path }
 sync-nothing-to-export = Nothing to export: everything is delivered.
 sync-receipts-file = Receipts file from ЕУМЦ (.synaqin)
 sync-import-receipts = Import the receipts
-sync-receipts-imported = Receipts applied: { $delivered } delivered, { $refused } refused, { $unchanged } unchanged; evidence confirmed for { $evidence } exams.
+sync-receipts-imported = Receipts applied: { $delivered } delivered, { $refused } refused, { $unchanged } unchanged; evidence confirmed for { $evidence ->
+        [one] { $evidence } exam
+       *[other] { $evidence } exams
+    }.
 bank-revoked = ЕУМЦ has revoked this question bank: no exam can start with it. Sync with ЕУМЦ or import the bank that replaces it.
 admin-from-central = ЕУМЦ list
 admin-needs-password = no password on this kiosk yet
@@ -425,7 +434,7 @@ bank-malformed-header = The bank's header is malformed. Contact ЕУМЦ.
 
 ## ЕУМЦ's public verification page /v/{number} (synaq-central; shown in kk and ru)
 verify-page-issuer = ЕУМЦ
-verify-page-title = Certificate of the occupational-safety knowledge check
+verify-page-title = { cert-title }
 verify-page-number = Certificate number
 verify-page-name = Full name
 verify-page-iin = IIN
@@ -519,7 +528,7 @@ print-copy = Print a copy
 print-job-queued = Sent to printer { $printer } (job { $job }).
 print-job-printer-stopped = Sent to printer { $printer }, but the printer is stopped: check paper and power.
 print-job-printed = Printed: { $printer }.
-print-job-gone = Job { $job } was cancelled: print again.
+print-job-gone = Job { $job } was removed from the queue: print again.
 print-printed-times = Printed here { $count ->
     [one] once
    *[other] { $count } times

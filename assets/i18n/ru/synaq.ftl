@@ -261,19 +261,19 @@ a11y-text-size-short = Aa
 
 ## Admin: import, export, diagnostics
 admin-import-exam-open = Нельзя заменить банк, пока идёт экзамен. Сначала завершите его.
-admin-file-unreadable = Файл не читается: проверьте путь и носитель.
+admin-file-unreadable = Файл не читается: проверьте путь и съёмный носитель.
 admin-export-failed = Не удалось записать файл: проверьте папку и свободное место.
 admin-tab-import = Импорт
 admin-tab-diagnostics = Диагностика
 admin-import-bank = Импорт банка вопросов
 admin-import-roster = Импорт списка зарегистрированных
-admin-import-path = Путь к файлу на носителе
+admin-import-path = Путь к файлу на съёмном носителе
 admin-import-run = Проверить и импортировать
 admin-import-checking = Проверка: подпись, срок, версия…
 admin-import-ok-bank = Банк принят: { $name }, версия { $version }, вопросов: { $count }, действует до { $until }.
 admin-import-ok-roster = Список принят: филиал { $name }, версия { $version }, записей: { $count }, действует до { $until }.
 admin-export-csv = Экспорт в CSV
-admin-export-dir = Папка (например, флешка)
+admin-export-dir = Папка (например, на съёмном носителе)
 admin-exported = Сохранено: { $path }
 admin-diag-kiosk = Ключ киоска
 admin-diag-disk = Свободное место
@@ -383,21 +383,21 @@ evidence-missing = Материалы камеры одного результа
 sync-clock = ЕУМЦ отклонил запрос: часы киоска сильно расходятся. Проверьте дату и время в диагностике.
 sync-evidence-refused = ЕУМЦ не принял материалы камеры одного результата; они остаются на киоске. Подробности — в журнале киоска.
 sync-requeue = Отправить снова (когда ЕУМЦ устранил причину)
-cert-title = Удостоверение о проверке знаний по охране труда
-cert-issued = Выдано
-cert-valid-until = Действительно до
+cert-title = Сертификат о проверке знаний по безопасности и охране труда
+cert-issued = Выдан
+cert-valid-until = Действителен до
 cert-no-expiry = бессрочно
 cert-status = Статус
-cert-status-valid = действительно
-cert-status-revoked = отозвано
-cert-check-hint = Выдано ЕУМЦ. Подлинность проверяется по QR-коду.
-cert-qr-alt = QR-код для проверки удостоверения
+cert-status-valid = действителен
+cert-status-revoked = отозван
+cert-check-hint = Выдан ЕУМЦ. Подлинность проверяется по QR-коду.
+cert-qr-alt = QR-код для проверки сертификата
 cert-print = Печать
 cert-close = Закрыть
-sync-no-certificate = Этого удостоверения нет на киоске: сначала синхронизируйтесь с ЕУМЦ.
+sync-no-certificate = Этого сертификата нет на киоске: сначала синхронизируйтесь с ЕУМЦ.
 
 ## ЕУМЦ refusals of a result (code from central)
-refusal-already-certified = По этой попытке удостоверение уже выдано.
+refusal-already-certified = По этой попытке сертификат уже выдан.
 refusal-attempt-conflict = В ЕУМЦ эта попытка уже есть с другим содержимым: сообщите в службу безопасности ЕУМЦ.
 refusal-bad-signature = Результат не проверяется ключом киоска: его изменили после подписи.
 refusal-bank-not-issued = Экзамен шёл по банку, который ЕУМЦ не выдавал этому киоску.
@@ -413,13 +413,24 @@ refusal-wrong-kiosk = Результат подписан другим киос�
 sync-bad-receipt = Квитанция ЕУМЦ не совпадает с тем, что хранит киоск: ничего не удалено; выполните экспорт заново.
 sync-media = Съёмный носитель не читается или не записывается: проверьте, что он подключён и не заполнен.
 sync-media-title = Съёмный носитель
-sync-media-hint = Без сети: запишите всё недоставленное на носитель для ЕУМЦ, затем импортируйте файл квитанций, который вернёт ЕУМЦ.
-sync-export = Записать на носитель
-sync-exported = Записано: результатов { $results }, материалов камеры по { $evidence } экзаменам, { $mb } МБ — { $path }
+sync-media-hint = Без сети: запишите всё недоставленное на съёмный носитель для ЕУМЦ, затем импортируйте файл квитанций, который вернёт ЕУМЦ.
+sync-export = Записать на съёмный носитель
+sync-exported = Записано: { $results } { $results ->
+        [one] результат
+        [few] результата
+        [many] результатов
+       *[other] результата
+    }, материалы камеры по { $evidence } { $evidence ->
+        [one] экзамену
+       *[other] экзаменам
+    }, { $mb } МБ — { $path }
 sync-nothing-to-export = Экспортировать нечего: всё доставлено.
 sync-receipts-file = Файл квитанций от ЕУМЦ (.synaqin)
 sync-import-receipts = Импортировать квитанции
-sync-receipts-imported = Квитанции применены: доставлено { $delivered }, отклонено { $refused }, без изменений { $unchanged }; материалы камеры подтверждены по { $evidence } экзаменам.
+sync-receipts-imported = Квитанции применены: доставлено { $delivered }, отклонено { $refused }, без изменений { $unchanged }; материалы камеры подтверждены по { $evidence } { $evidence ->
+        [one] экзамену
+       *[other] экзаменам
+    }.
 bank-revoked = ЕУМЦ отозвал этот банк вопросов: экзамен по нему начать нельзя. Синхронизируйтесь с ЕУМЦ или импортируйте банк на замену.
 admin-from-central = список ЕУМЦ
 admin-needs-password = на этом киоске ещё нет пароля
@@ -428,7 +439,7 @@ bank-malformed-header = Заголовок банка сформирован н�
 
 ## ЕУМЦ's public verification page /v/{number} (synaq-central; shown in kk and ru)
 verify-page-issuer = ЕУМЦ
-verify-page-title = Сертификат о проверке знаний по охране труда
+verify-page-title = { cert-title }
 verify-page-number = Номер сертификата
 verify-page-name = ФИО
 verify-page-iin = ИИН
@@ -485,8 +496,8 @@ paper-category = Категория
 paper-checked-on = Дата проверки знаний
 paper-place = Место проверки
 paper-issued-on = Дата выдачи
-paper-valid-until = Действительно до
-paper-issuer = Удостоверение выдал
+paper-valid-until = Действителен до
+paper-issuer = Сертификат выдал
 paper-signatory = Уполномоченное лицо ЕУМЦ
 paper-signature = подпись
 paper-stamp = М.П.
@@ -522,7 +533,7 @@ print-copy = Напечатать копию
 print-job-queued = Отправлено на принтер { $printer } (задание { $job }).
 print-job-printer-stopped = Отправлено на принтер { $printer }, но принтер остановлен: проверьте бумагу и питание.
 print-job-printed = Напечатано: { $printer }.
-print-job-gone = Задание { $job } отменено: напечатайте снова.
+print-job-gone = Задание { $job } снято с очереди: напечатайте снова.
 print-printed-times = Напечатан на этом киоске { $count ->
     [one] { $count } раз
     [few] { $count } раза

@@ -387,7 +387,7 @@ mod tests {
         let mut c = cert();
         c.status = "revoked".into();
         let html = page(c.clone(), "2026-12-04", None, None);
-        assert!(html.contains("Кері қайтарылған") && html.contains("Отозван"));
+        assert!(html.contains("Күші жойылған") && html.contains("Отозван"));
         c.valid_until = None;
         let html = page(c, "2026-12-04", None, Some(true));
         assert!(html.contains("Мерзімсіз") && html.contains("Бессрочно"));

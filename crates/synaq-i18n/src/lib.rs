@@ -15,6 +15,9 @@ use synaq_core::{Arg, Code, Lang};
 
 pub use fluent_bundle::FluentValue;
 
+#[cfg(test)]
+mod terms;
+
 /// The catalogs, embedded: (language, Fluent source).
 pub const CATALOGS: [(Lang, &str); 3] = [
     (Lang::Kk, include_str!("../../../assets/i18n/kk/synaq.ftl")),
@@ -79,6 +82,25 @@ pub fn check_sources(sources: &[(Lang, &str)]) -> Result<(), I18nError> {
 /// Checks the shipped catalogs.
 pub fn check_catalogs() -> Result<(), I18nError> {
     check_sources(&CATALOGS)
+}
+
+/// A score for people, from thousandths of a percent: "73,3 %" in Kazakh and Russian (decimal
+/// comma), "73.3 %" in English, and a whole number without ".0" ("20 %").
+///
+/// Rounded *down* to a tenth, so a score just under the pass mark never reads as the pass mark
+/// beside a "not passed" verdict (69 990 is "69,9 %", never "70 %"). The UI formats its result
+/// screen with the same rule (`percent` in `ui/src/lib/format.ts`); keep the two alike.
+pub fn percent(milli: u32, lang: Lang) -> String {
+    let tenths = milli / 100;
+    let (whole, tenth) = (tenths / 10, tenths % 10);
+    if tenth == 0 {
+        return format!("{whole} %");
+    }
+    let comma = match lang {
+        Lang::Kk | Lang::Ru => ',',
+        Lang::En => '.',
+    };
+    format!("{whole}{comma}{tenth} %")
 }
 
 /// Formats messages in any of the three languages.
@@ -308,6 +330,142 @@ mod tests {
         assert_eq!(q(22), "22 вопроса");
         assert_eq!(q(30), "30 вопросов");
         assert_eq!(q(111), "111 вопросов");
+    }
+
+    fn args<'a>(pairs: &[(&'a str, u32)]) -> FluentArgs<'a> {
+        let mut a = FluentArgs::new();
+        for &(k, v) in pairs {
+            a.set(k, v);
+        }
+        a
+    }
+
+    #[test]
+    fn kazakh_counters_read_right_for_every_number_from_1_to_120() {
+        // No case ending rides on a number (1-і, 2-сі, 30-ына… each fits only some numbers):
+        // the position is an ordinal before its noun and the counts stand alone.
+        let l10n = Localizer::new().unwrap();
+        let kk = |key: &str, pairs: &[(&str, u32)]| l10n.format(Lang::Kk, key, Some(&args(pairs)));
+        for total in [30, 50, 80, 100, 120] {
+            for n in 1..=120 {
+                assert_eq!(
+                    kk("exam-question-of", &[("position", n), ("total", total)]),
+                    format!("{n}-сұрақ / {total}")
+                );
+                assert_eq!(
+                    kk("exam-answered-of", &[("answered", n), ("total", total)]),
+                    format!("Жауап берілді: {n} / {total}")
+                );
+                assert_eq!(
+                    kk("exam-result-correct", &[("correct", n), ("total", total)]),
+                    format!("Дұрыс жауаптар: {n} / {total}")
+                );
+                assert_eq!(
+                    kk("exam-grid-cell", &[("position", n)]),
+                    format!("{n}-сұрақ")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_russian_export_summary_agrees_with_its_numbers() {
+        let l10n = Localizer::new().unwrap();
+        let exported = |results: u32, evidence: u32| {
+            let mut a = args(&[("results", results), ("evidence", evidence)]);
+            a.set("mb", "1,5");
+            a.set("path", "/media/usb");
+            l10n.format(Lang::Ru, "sync-exported", Some(&a))
+        };
+        for (results, word) in [
+            (1, "результат"),
+            (2, "результата"),
+            (4, "результата"),
+            (5, "результатов"),
+            (11, "результатов"),
+            (12, "результатов"),
+            (21, "результат"),
+            (22, "результата"),
+            (25, "результатов"),
+            (111, "результатов"),
+        ] {
+            assert_eq!(
+                exported(results, 1),
+                format!("Записано: {results} {word}, материалы камеры по 1 экзамену, 1,5 МБ — /media/usb")
+            );
+        }
+        assert!(exported(3, 2).contains("по 2 экзаменам"));
+        assert!(exported(3, 11).contains("по 11 экзаменам"));
+        assert!(exported(3, 21).contains("по 21 экзамену"));
+        let receipts = |evidence: u32| {
+            let a = args(&[
+                ("delivered", 2),
+                ("refused", 0),
+                ("unchanged", 1),
+                ("evidence", evidence),
+            ]);
+            l10n.format(Lang::Ru, "sync-receipts-imported", Some(&a))
+        };
+        assert!(
+            receipts(1).ends_with("подтверждены по 1 экзамену."),
+            "{}",
+            receipts(1)
+        );
+        assert!(
+            receipts(5).ends_with("подтверждены по 5 экзаменам."),
+            "{}",
+            receipts(5)
+        );
+        let en = l10n.format(
+            Lang::En,
+            "sync-exported",
+            Some(&{
+                let mut a = args(&[("results", 1), ("evidence", 2)]);
+                a.set("mb", "0.5");
+                a.set("path", "/media/usb");
+                a
+            }),
+        );
+        assert_eq!(
+            en,
+            "Written: 1 result, evidence of 2 exams, 0.5 MB — /media/usb"
+        );
+    }
+
+    #[test]
+    fn the_certificate_has_one_name_on_paper_page_and_kiosk() {
+        let l10n = Localizer::new().unwrap();
+        for lang in Lang::ALL {
+            assert_eq!(
+                l10n.text(lang, "verify-page-title"),
+                l10n.text(lang, "cert-title"),
+                "{}",
+                lang.code()
+            );
+        }
+        assert_eq!(
+            l10n.text(Lang::Ru, "cert-title"),
+            "Сертификат о проверке знаний по безопасности и охране труда"
+        );
+        assert_eq!(
+            l10n.text(Lang::Kk, "cert-title"),
+            "Еңбек қауіпсіздігі және еңбекті қорғау бойынша білімді тексеру туралы сертификат"
+        );
+    }
+
+    #[test]
+    fn percentages_use_the_languages_decimal_mark_and_drop_a_zero_tenth() {
+        assert_eq!(percent(20_000, Lang::Ru), "20 %");
+        assert_eq!(percent(20_000, Lang::En), "20 %");
+        assert_eq!(percent(73_333, Lang::Ru), "73,3 %");
+        assert_eq!(percent(73_333, Lang::Kk), "73,3 %");
+        assert_eq!(percent(73_333, Lang::En), "73.3 %");
+        assert_eq!(percent(66_666, Lang::Kk), "66,6 %");
+        assert_eq!(percent(0, Lang::Kk), "0 %");
+        assert_eq!(percent(100_000, Lang::Ru), "100 %");
+        assert_eq!(percent(5_050, Lang::Ru), "5 %");
+        // Just under a 70 % pass mark is never shown as 70 %.
+        assert_eq!(percent(69_999, Lang::Ru), "69,9 %");
     }
 
     #[test]

@@ -12,14 +12,16 @@
 //! - Noto Sans (Regular and Bold, from the `notosans` crate) is embedded as a subset with a
 //!   Unicode map; it covers Ә Ғ Қ Ң Ө Ұ Ү Һ І. A character it lacks is refused
 //!   ([`PaperError::MissingGlyph`]) rather than printed as a box.
-//! - The QR code is drawn as vector squares from the `qrcode` crate's module matrix, 40 mm
-//!   wide, with the verification URL and the number printed under it.
+//! - The QR code is drawn as vector squares from the `qrcode` crate's module matrix, 37 mm
+//!   wide (never under 35 mm), with the verification URL, the number and the check
+//!   code printed under it.
 //! - The output is PDF/A-2u (checked by krilla's validator on every render).
 //! - The ИИН is printed masked ([`Iin::masked`]); a QR text or URL that carries the full
 //!   ИИН is refused ([`PaperError::FullIinInQr`]).
 //!
 //! Labels come from the shared Fluent catalogs (`paper-*`, and `cert-title` for the
-//! document's one name: «куәлік» / «удостоверение»).
+//! document's one name, «сертификат» in both languages, as on the verification page and the
+//! kiosk).
 #![forbid(unsafe_code)]
 
 use chrono::{Datelike, NaiveDate};
@@ -184,7 +186,7 @@ const PAGE_H: f32 = 297.0 * MM;
 const MARGIN_X: f32 = 22.0 * MM;
 const MARGIN_TOP: f32 = 17.0 * MM;
 const MARGIN_BOTTOM: f32 = 16.0 * MM;
-const QR_SIDE: f32 = 40.0 * MM;
+const QR_SIDE: f32 = 37.0 * MM;
 /// 0.02 mm: closes the hairline gaps a renderer leaves between adjacent squares.
 const QR_BLEED: f32 = 0.05;
 const INK: (u8, u8, u8) = (0x14, 0x1e, 0x2b);
@@ -437,14 +439,15 @@ impl Paper {
             color: FRAME,
             dash: false,
         });
-        y += s(13.0);
+        y += s(11.0);
 
-        // The document's one name in each language.
+        // The document's one name in each language: the full official titles take two lines
+        // each at 15 pt, and the longest seed category still fits at full size (a test).
         for lang in [Lang::Kk, Lang::Ru] {
             y = self.block(
                 &mut ops,
                 &self.t(lang, "cert-title"),
-                s(16.0),
+                s(15.0),
                 true,
                 INK,
                 left,
@@ -527,7 +530,7 @@ impl Paper {
             dash: false,
         });
         for (key, values, emphasise) in rows {
-            let top = y + s(7.0);
+            let top = y + s(6.0);
             let value_size = if emphasise { s(13.0) } else { s(10.5) };
             // The label's first baseline on the value's first baseline.
             let mut ly = top + (value_size - s(9.0)) * 0.98;
@@ -570,7 +573,7 @@ impl Paper {
                     Align::Left,
                 )?;
             }
-            y = ly.max(vy) + s(6.0);
+            y = ly.max(vy) + s(5.0);
             ops.push(Op::Rule {
                 from: (left, y),
                 to: (right, y),

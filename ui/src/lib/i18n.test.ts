@@ -119,6 +119,34 @@ describe('Fluent catalogs', () => {
     expect(format(ru, 'category-time-limit', { minutes: 240 })).toBe('240 минут');
   });
 
+  it('put no case ending on a Kazakh number, for every number from 1 to 120', () => {
+    const kk = makeBundle('kk');
+    for (const total of [30, 50, 80, 100, 120]) {
+      for (let n = 1; n <= 120; n++) {
+        expect(format(kk, 'exam-question-of', { position: n, total })).toBe(`${n}-сұрақ / ${total}`);
+        expect(format(kk, 'exam-answered-of', { answered: n, total })).toBe(`Жауап берілді: ${n} / ${total}`);
+        expect(format(kk, 'exam-result-correct', { correct: n, total })).toBe(`Дұрыс жауаптар: ${n} / ${total}`);
+      }
+    }
+  });
+
+  it('agree the Russian export summary with its numbers', () => {
+    const ru = makeBundle('ru');
+    const exported = (results: number, evidence: number) =>
+      format(ru, 'sync-exported', { results, evidence, mb: '1,5', path: '/media/usb' });
+    expect(exported(1, 1)).toBe('Записано: 1 результат, материалы камеры по 1 экзамену, 1,5 МБ — /media/usb');
+    expect(exported(3, 2)).toBe('Записано: 3 результата, материалы камеры по 2 экзаменам, 1,5 МБ — /media/usb');
+    expect(exported(11, 21)).toBe('Записано: 11 результатов, материалы камеры по 21 экзамену, 1,5 МБ — /media/usb');
+    expect(exported(22, 5)).toBe('Записано: 22 результата, материалы камеры по 5 экзаменам, 1,5 МБ — /media/usb');
+  });
+
+  it('give the certificate one name on the kiosk and the verification page', () => {
+    for (const lang of LANGS) {
+      const bundle = makeBundle(lang);
+      expect(format(bundle, 'verify-page-title')).toBe(format(bundle, 'cert-title'));
+    }
+  });
+
   it('report a missing key instead of throwing', () => {
     const errors: Error[] = [];
     expect(format(makeBundle('kk'), 'no-such-key', undefined, errors)).toBe('no-such-key');
