@@ -43,6 +43,8 @@ const APT_PACKAGES: &[&str] = &[
     // The office printer in e2e: a private CUPS scheduler with a virtual PDF printer.
     "cups",
     "printer-driver-cups-pdf",
+    // The public verification page's script runs in a real browser in the loop tests.
+    "chromium",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
@@ -330,16 +332,10 @@ fn bindings() -> Result<()> {
     Ok(())
 }
 
-/// The release kiosk measured in its real window (installs Chromium for the comparison).
+/// The release kiosk measured in its real window (Chromium, from `setup`, for the comparison).
 fn bench_app() -> Result<()> {
     setup()?;
     ui_build()?;
-    if on_path("chromium").is_none() && on_path("apt-get").is_some() && is_root() {
-        let mut c = Command::new("apt-get");
-        c.args(["install", "-y", "-qq", "chromium"])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        run(c)?;
-    }
     let mut c = cargo();
     c.args(["build", "--release", "-p", "synaq-kiosk"]);
     run(c)?;

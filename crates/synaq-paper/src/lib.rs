@@ -62,7 +62,7 @@ impl Bilingual {
 /// Everything the paper shows, as plain data (central fills it from its registry).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateDoc {
-    /// The certificate number, e.g. `KZOT-2026-000001`.
+    /// The certificate number, e.g. `KZOT-2026-7QK4-M2XD`.
     pub number: String,
     /// The holder's full name, as on the identity document.
     pub holder: String,
@@ -1047,7 +1047,7 @@ mod tests {
     fn the_longest_seed_category_fits_at_full_size() {
         let paper = Paper::new().unwrap();
         let cert = CertificateDoc {
-            number: "KZOT-2026-000001".into(),
+            number: "KZOT-2026-7QK4-M2XD".into(),
             holder: "Әбілқасымова Гүлнұр Өтегенқызы".into(),
             iin: Iin::parse("900101300017").unwrap(),
             category_number: 2,
@@ -1066,8 +1066,8 @@ mod tests {
                 "Бірыңғай оқу-әдістемелік орталық (ЕУМЦ)",
                 "Единый учебно-методический центр (ЕУМЦ)",
             ),
-            qr_text: "https://verify.eumc.kz/v/KZOT-2026-000001#t=SQ1.x.y".into(),
-            verify_url: "https://verify.eumc.kz/v/KZOT-2026-000001".into(),
+            qr_text: "https://verify.eumc.kz/v/KZOT-2026-7QK4-M2XD#t=SQ1.x.y".into(),
+            verify_url: "https://verify.eumc.kz/v/KZOT-2026-7QK4-M2XD".into(),
             check_code: "7QK4-M2".into(),
             copy: false,
         };

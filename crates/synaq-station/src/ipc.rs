@@ -480,7 +480,7 @@ pub struct SyncView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateView {
-    /// `KZOT-YYYY-NNNNNN`.
+    /// `KZOT-YYYY-XXXX-XXXX`.
     pub number: String,
     pub name: String,
     pub masked_iin: String,

@@ -9,7 +9,7 @@ use crate::engine::{Engine, StoreError};
 /// A certificate as the kiosk keeps it (no full ИИН).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCertificate {
-    /// `KZOT-YYYY-NNNNNN`.
+    /// `KZOT-YYYY-XXXX-XXXX`.
     pub number: String,
     /// The attempt it was issued for.
     pub attempt: String,

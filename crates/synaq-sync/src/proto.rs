@@ -103,7 +103,7 @@ pub struct Revocation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateInfo {
-    /// `KZOT-YYYY-NNNNNN`.
+    /// `KZOT-YYYY-XXXX-XXXX`.
     pub number: String,
     /// The holder's full name.
     pub name: String,
@@ -237,7 +237,7 @@ pub struct PushRequest {
 pub enum Decision {
     /// Passed: a certificate was issued.
     Certified {
-        /// `KZOT-YYYY-NNNNNN`.
+        /// `KZOT-YYYY-XXXX-XXXX`.
         number: String,
     },
     /// Not passed: a retake is allowed until this day (inclusive, `YYYY-MM-DD`).

@@ -204,6 +204,21 @@ async fn full_loop_over_the_network() {
         .await
         .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
+    // The QR's token is checked in a real browser (Chromium, WebCrypto Ed25519): the page
+    // names the holder only when the signature, the number and the host hold.
+    let dom = chromium_dom(&cert.qr);
+    assert!(dom.contains("id=\"qr-ok\">"), "a genuine code: {dom}");
+    assert!(dom.contains(&cert.name) && dom.contains(&people[0].masked()));
+    let (head, sig) = cert.qr.rsplit_once('.').unwrap();
+    let flipped = if sig.starts_with('A') { "B" } else { "A" };
+    let forged = format!("{head}.{flipped}{}", &sig[1..]);
+    let dom = chromium_dom(&forged);
+    assert!(dom.contains("id=\"qr-bad\">"), "a forged signature: {dom}");
+    assert!(!dom.contains(&cert.name));
+    let elsewhere = cert.qr.replace("127.0.0.1", "localhost");
+    let dom = chromium_dom(&elsewhere);
+    assert!(dom.contains("id=\"qr-bad\">"), "a genuine token at another host: {dom}");
+    assert!(!dom.contains(&cert.name));
     // Counting through numbers learns no name, and one address is slowed down (30 a minute).
     let mut statuses = std::collections::BTreeSet::new();
     for i in 0..70u32 {
@@ -230,6 +245,28 @@ async fn full_loop_over_the_network() {
         (stats[0].passed, stats[0].failed, stats[0].flagged),
         (1, 1, false)
     );
+}
+
+/// The DOM of `url` after its scripts ran, in headless Chromium (Debian's `chromium`, which
+/// `cargo xtask setup` installs). Central's self-signed certificate is accepted: the page's
+/// own check, not TLS, is what this looks at.
+fn chromium_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--ignore-certificate-errors",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("chromium runs (Debian package `chromium`; `cargo xtask setup` installs it)");
+    assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

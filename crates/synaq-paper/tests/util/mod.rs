@@ -11,7 +11,7 @@ pub const TEST_OUT: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/paper");
 
 /// A certificate with the longest category of the seed and Kazakh letters in the name.
 pub fn sample() -> CertificateDoc {
-    let number = "KZOT-2026-000001";
+    let number = "KZOT-2026-7QK4-M2XD";
     let url = format!("https://verify.eumc.kz/v/{number}");
     // A QR text shaped like central's: the URL and a signed token in the fragment.
     let token = format!(
