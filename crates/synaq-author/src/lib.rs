@@ -46,15 +46,18 @@ use std::path::{Path, PathBuf};
 
 use synaq_core::{CategoryId, ExamProfile, Lang, Question};
 
+pub mod config;
 pub mod cues;
 pub mod gift;
 pub mod lints;
 pub mod moodle;
 pub mod native;
 pub mod qti;
+pub mod sheet;
 
 mod ids;
 mod lines;
+mod pair;
 mod rich;
 mod source;
 mod xml;
@@ -176,6 +179,10 @@ pub enum Format {
     Gift,
     /// `*.xml` with an `assessmentItem` / `qti-assessment-item` root, see [`qti`].
     Qti,
+    /// `*.csv`, one question per row, see [`sheet`].
+    Csv,
+    /// `*.xlsx`, one question per row of the first sheet, see [`sheet`].
+    Xlsx,
 }
 
 /// What one question file holds.
@@ -369,15 +376,21 @@ pub type Loaded<T> = Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// Reads one question file, choosing the format by extension (`.toml`, `.gift`, `.xml`) and,
 /// for XML, by root element. Does not run the [`lints`]: see [`lint_questions`].
 pub fn import_file(path: &Path) -> Loaded<Imported> {
-    let text = match read_text(path, path) {
-        Ok(t) => t,
-        Err(d) => return Err(vec![d]),
-    };
-    import_str(path, &text)
+    import_file_with(path, &ReadOptions::default())
 }
 
 /// Like [`import_file`], with what `import.toml` would say about the file.
 pub fn import_file_with(path: &Path, opts: &ReadOptions) -> Loaded<Imported> {
+    if format_by_extension(path) == Some(Some(Format::Xlsx)) {
+        return match std::fs::read(path) {
+            Ok(bytes) => finish(sheet::parse_xlsx(path, &bytes, opts)),
+            Err(e) => Err(vec![Diagnostic::error(
+                path,
+                None,
+                format!("cannot read: {e}"),
+            )]),
+        };
+    }
     let text = match read_text(path, path) {
         Ok(t) => t,
         Err(d) => return Err(vec![d]),
@@ -429,6 +442,8 @@ fn format_by_extension(path: &Path) -> Option<Option<Format>> {
     match ext.as_str() {
         "toml" => Some(Some(Format::Native)),
         "gift" => Some(Some(Format::Gift)),
+        "csv" => Some(Some(Format::Csv)),
+        "xlsx" => Some(Some(Format::Xlsx)),
         "xml" => Some(None),
         _ => None,
     }
@@ -455,13 +470,22 @@ fn import_partial_as(
     match format {
         Some(Some(Format::Native)) => native::parse(file, text),
         Some(Some(Format::Gift)) => gift::parse_with(file, text, opts),
+        Some(Some(Format::Csv)) => sheet::parse_csv(file, text, opts),
+        Some(Some(Format::Xlsx)) => (
+            Imported::default(),
+            vec![Diagnostic::error(
+                file,
+                None,
+                "an .xlsx workbook is not text: read it with import_file",
+            )],
+        ),
         Some(Some(Format::MoodleXml | Format::Qti)) | Some(None) => import_xml(file, text, opts),
         None => (
             Imported::default(),
             vec![Diagnostic::error(
                 file,
                 None,
-                "unknown kind of question file: expected .toml, .xml or .gift",
+                "unknown kind of question file: expected .toml, .xml, .gift, .csv or .xlsx",
             )],
         ),
     }

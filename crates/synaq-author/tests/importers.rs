@@ -714,12 +714,12 @@ fn import_errors_are_collected_across_files() {
     write(tmp.path(), "questions/notes.docx", b"");
     let diags = load_source_dir(tmp.path()).expect_err("broken file");
     let errs: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
-    assert_eq!(errs.len(), 1, "{diags:#?}");
+    assert_eq!(errs.len(), 2, "{diags:#?}");
     assert_eq!(errs[0].file, Path::new("questions/broken.toml"));
     assert_eq!(errs[0].line, Some(7));
-    assert!(diags
-        .iter()
-        .any(|d| d.file == Path::new("questions/notes.docx") && !d.is_error()));
+    // A file that is not a question file is an error too: the bank would lack it.
+    assert_eq!(errs[1].file, Path::new("questions/notes.docx"));
+    assert_eq!(errs[1].code, Some("file-skipped"));
 }
 
 #[test]
@@ -928,7 +928,7 @@ fn qti3_fixed_choice_keeps_its_place_and_partial_credit_is_explained() {
     let mut moved = 0;
     let bank = vec![q.clone()];
     let profile = synaq_core::ExamProfile::from_toml(
-        &std::fs::read_to_string(
+        &fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/profile.toml"),
         )
         .unwrap(),
@@ -949,7 +949,7 @@ fn qti3_fixed_choice_keeps_its_place_and_partial_credit_is_explained() {
 
 #[test]
 fn qti3_misspelt_namespace_of_earlier_documents_is_still_read_without_a_warning() {
-    let src = std::fs::read_to_string(fixture("real/qti3-fixed-partial.xml"))
+    let src = fs::read_to_string(fixture("real/qti3-fixed-partial.xml"))
         .unwrap()
         .replace("imsqtiasi_v3p0\"\n", "imsqti_asi_v3p0\"\n");
     assert!(src.contains("imsqti_asi_v3p0"));
@@ -964,4 +964,299 @@ fn qti3_misspelt_namespace_of_earlier_documents_is_still_read_without_a_warning(
             .contains("expected http://www.imsglobal.org/xsd/imsqtiasi_v3p0")),
         "{warnings:#?}"
     );
+}
+
+// ---- Real exports as they are: import.toml, pairing, spreadsheets (issue 17) ----
+
+fn fixture_text(rel: &str) -> String {
+    fs::read_to_string(fixture(rel)).expect("fixture")
+}
+
+fn all_diags(dir: &Path) -> Vec<Diagnostic> {
+    match load_source_dir(dir) {
+        Ok((_, d)) | Err(d) => d,
+    }
+}
+
+#[test]
+fn a_gift_export_saved_as_txt_fails_the_build_until_read_or_ignored() {
+    let gift = fixture_text("real/moodle-gift-ru.gift");
+    let tmp = small_source(1, &[("questions/export.txt", &gift)]);
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let skipped: Vec<_> = errs
+        .iter()
+        .filter(|d| d.code == Some("file-skipped"))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{errs:#?}");
+    assert!(skipped[0].is_error());
+    assert_eq!(skipped[0].file, Path::new("questions/export.txt"));
+    assert!(
+        skipped[0].message.contains("format = \"gift\""),
+        "{}",
+        skipped[0]
+    );
+
+    // Read as GIFT, in Russian, under a mapped category: builds (kk is missing, so the
+    // question fails validation: the point here is that the file is read).
+    write(
+        tmp.path(),
+        "import.toml",
+        b"[[file]]\npath = \"export.txt\"\nformat = \"gift\"\nlanguage = \"ru\"\n\n[[category]]\npath = \"$course$/top/\xd0\x9f\xd0\xbe\xd0\xb6\xd0\xb0\xd1\x80\xd0\xbd\xd0\xb0\xd1\x8f \xd0\xb1\xd0\xb5\xd0\xb7\xd0\xbe\xd0\xbf\xd0\xb0\xd1\x81\xd0\xbd\xd0\xbe\xd1\x81\xd1\x82\xd1\x8c\"\ntopic = \"fire\"\ncategories = [\"cat-1\"]\n",
+    );
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    assert!(
+        errs.iter().all(|d| d.code != Some("file-skipped")),
+        "{errs:#?}"
+    );
+    let e: Vec<_> = errs
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        e,
+        ["questions/export.txt:6: error: question Огнетушитель: text has no kk version"],
+        "{errs:#?}"
+    );
+
+    // Told to leave it out: the build goes on, and says so.
+    write(
+        tmp.path(),
+        "import.toml",
+        b"[[file]]\npath = \"export.txt\"\nignore = true\n",
+    );
+    write(
+        tmp.path(),
+        "questions/n.toml",
+        native("n-1", "\"cat-1\"", "Сұрақ").as_bytes(),
+    );
+    let (src, warnings) = load_ok(tmp.path());
+    assert_eq!(src.questions.len(), 1);
+    assert_eq!(codes(&warnings), ["file-ignored"]);
+}
+
+/// A source with the Kazakh and the Russian Moodle export of the same questions (no
+/// idnumbers, each language's own category names) and an import.toml that pairs them.
+fn paired_source(ru: &str) -> tempfile::TempDir {
+    small_source(
+        3,
+        &[
+            (
+                "questions/moodle/kk.xml",
+                &fixture_text("real/moodle-kk.xml"),
+            ),
+            ("questions/moodle/ru.xml", ru),
+            (
+                "import.toml",
+                r#"[[pair]]
+kk = "moodle/kk.xml"
+ru = "moodle/ru.xml"
+by = "position"
+
+[[category]]
+path = "$course$/top/Default for ОТ-2026/Өрт қауіпсіздігі"
+topic = "fire"
+categories = ["cat-1"]
+
+[[category]]
+path = "$course$/top/Default for ОТ-2026/Электр қауіпсіздігі"
+topic = "electrical"
+categories = ["cat-1"]
+"#,
+            ),
+        ],
+    )
+}
+
+#[test]
+fn kazakh_and_russian_exports_are_paired_by_position_and_mapped_to_topics() {
+    let tmp = paired_source(&fixture_text("real/moodle-ru.xml"));
+    let (src, warnings) = load_ok(tmp.path());
+    assert_eq!(src.questions.len(), 3, "{warnings:#?}");
+    let q = &src.questions[1];
+    assert_eq!(q.topic, "fire");
+    assert_eq!(cats(q), ["cat-1"]);
+    assert_eq!(
+        q.text,
+        text("Өрт кезінде не істеу керек?", "Что делать при пожаре?")
+    );
+    assert_eq!(q.kind, QuestionKind::Multiple);
+    assert_eq!(
+        options(q),
+        [
+            ("a", "Позвонить 101", true),
+            ("b", "Вывести людей", true),
+            ("c", "Спуститься на лифте", false)
+        ]
+    );
+    assert_eq!(q.options[0].text.kk, "101-ге қоңырау шалу");
+    assert_eq!(src.questions[2].topic, "electrical");
+    // The id comes from the Kazakh export's category and name: the same on every export.
+    let again = paired_source(&fixture_text("real/moodle-ru.xml"));
+    let ids = |s: &Source| s.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&src), ids(&load_ok(again.path()).0));
+    assert_eq!(codes(&warnings), ["derived-id", "derived-id"]);
+}
+
+#[test]
+fn questions_without_a_partner_are_named_and_differing_marks_refused() {
+    // The Russian export lacks the second fire question.
+    let ru = fixture_text("real/moodle-ru.xml");
+    let start = ru.find("<!-- question: 0  -->\n  <question type=\"multichoice\">\n    <name>\n      <text>Пожар 2").unwrap();
+    let end = start + ru[start..].find("</question>\n").unwrap() + "</question>\n".len();
+    let short = format!("{}{}", &ru[..start], &ru[end..]);
+    let tmp = paired_source(&short);
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let missing: Vec<_> = errs
+        .iter()
+        .filter(|d| d.code == Some("pair-missing"))
+        .map(|d| (d.file.display().to_string(), d.line))
+        .collect();
+    assert_eq!(
+        missing,
+        [("questions/moodle/kk.xml".to_string(), Some(45))],
+        "{errs:#?}"
+    );
+    // The Russian export marks another option correct.
+    let wrong = ru.replacen(
+        "<answer fraction=\"100\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">На видном месте",
+        "<answer fraction=\"0\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">На видном месте",
+        1,
+    ).replacen("<answer fraction=\"0\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">В запертом", "<answer fraction=\"100\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">В запертом", 1);
+    let tmp = paired_source(&wrong);
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let m = errs
+        .iter()
+        .find(|d| d.code == Some("pair-mismatch"))
+        .unwrap_or_else(|| panic!("{errs:#?}"));
+    assert!(m.message.ends_with("marks b correct, this one a"), "{m}");
+}
+
+#[test]
+fn a_spreadsheet_gives_the_same_questions_as_the_moodle_export() {
+    let tmp = small_source(
+        3,
+        &[(
+            "questions/fire.xml",
+            &fixture_text("real/moodle-roundtrip.xml"),
+        )],
+    );
+    let (from_xml, _) = load_ok(tmp.path());
+
+    // The same questions as a methodologist fills them in, one per row.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [&[&str]; 4] = [
+        &[
+            "id",
+            "version",
+            "topic",
+            "categories",
+            "text_kk",
+            "text_ru",
+            "a_kk",
+            "a_ru",
+            "b_kk",
+            "b_ru",
+            "c_kk",
+            "c_ru",
+            "correct",
+        ],
+        &[
+            "fire-101",
+            "3",
+            "fire",
+            "cat-1",
+            "Өрт сөндіргіш қайда тұруы керек?",
+            "Где должен находиться огнетушитель?",
+            "Көрінетін жерде",
+            "На видном месте",
+            "Құлыпталған шкафта",
+            "В запертом шкафу",
+            "",
+            "",
+            "a",
+        ],
+        &[
+            "fire-102",
+            "",
+            "fire",
+            "cat-1",
+            "Өрт кезінде не істеу керек?",
+            "Что делать при пожаре?",
+            "101-ге қоңырау шалу",
+            "Позвонить 101",
+            "Адамдарды шығару",
+            "Вывести людей",
+            "Лифтпен түсу",
+            "Спуститься на лифте",
+            "a, b",
+        ],
+        &[
+            "el-101",
+            "",
+            "electrical",
+            "cat-1",
+            "Қай кернеу қауіпті?",
+            "Какое напряжение опасно?",
+            "12 В",
+            "12 В",
+            "380 В",
+            "380 В",
+            "",
+            "",
+            "b",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if r > 0 && c == 1 && !cell.is_empty() {
+                // A number cell, as Excel keeps a typed 3.
+                sheet
+                    .write_number(r as u32, c as u16, cell.parse::<f64>().unwrap())
+                    .unwrap();
+            } else if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    let xlsx = book.save_to_buffer().unwrap();
+    let tmp = small_source(3, &[]);
+    write(tmp.path(), "questions/fire.xlsx", &xlsx);
+    let (from_xlsx, warnings) = load_ok(tmp.path());
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    assert_eq!(from_xlsx.questions, from_xml.questions);
+    assert_eq!(from_xlsx.origins[2].line, Some(4), "row 4 of the sheet");
+
+    // And the same rows as CSV.
+    let csv: String = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+                + "\n"
+        })
+        .collect();
+    let tmp = small_source(3, &[("questions/fire.csv", &csv)]);
+    assert_eq!(load_ok(tmp.path()).0.questions, from_xml.questions);
+}
+
+#[test]
+fn spreadsheet_problems_are_reported_at_their_row() {
+    let csv = "id,topic,categories,text_kk,text_ru,a_kk,a_ru,b_kk,b_ru,correct\n\
+               q-1,t,cat-1,Сұрақ,Вопрос,Иә,Да,Жоқ,Нет,a\n\
+               q-2,t,cat-1,Сұрақ,Вопрос,Иә,Да,Жоқ,Нет,\n\
+               q-3,t,cat-1,Сұрақ,,Иә,Да,Жоқ,Нет,b\n";
+    let tmp = small_source(1, &[("questions/q.csv", csv)]);
+    let errs = errors_of(tmp.path());
+    assert_eq!(
+        errs,
+        [
+            "questions/q.csv:3: error: question q-2: no option is marked correct",
+            "questions/q.csv:4: error: question q-3: text has no ru version",
+        ]
+    );
+    assert!(all_diags(tmp.path()).iter().all(|d| d.line.is_some()));
 }
