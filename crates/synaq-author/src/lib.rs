@@ -48,10 +48,12 @@ use synaq_core::{CategoryId, ExamProfile, Lang, Question};
 
 pub mod config;
 pub mod cues;
+pub mod diff;
 pub mod gift;
 pub mod lints;
 pub mod moodle;
 pub mod native;
+pub mod preview;
 pub mod qti;
 pub mod sheet;
 
@@ -63,7 +65,7 @@ mod source;
 mod xml;
 
 pub use lints::{lint, lint_questions};
-pub use source::load_source_dir;
+pub use source::{load_draft, load_source_dir, Draft};
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

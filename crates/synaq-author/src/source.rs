@@ -28,6 +28,27 @@ use crate::{
 ///
 /// Returns the source with its warnings, or every diagnostic when at least one is an error.
 pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
+    let draft = load_draft(dir);
+    match draft.source {
+        Some(source) if !crate::has_errors(&draft.diagnostics) => Ok((source, draft.diagnostics)),
+        _ => Err(draft.diagnostics),
+    }
+}
+
+/// A source as far as it could be read, errors or not: what a preview shows.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The source, when `profile.toml` could be read (its questions may still have errors).
+    pub source: Option<Source>,
+    /// The questions when the profile could not be read (otherwise in `source`).
+    pub questions: Vec<synaq_core::Question>,
+    /// Every diagnostic, lints included.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a source like [`load_source_dir`], keeping what could be read even when there are
+/// errors; the questions that had errors themselves are not in it.
+pub fn load_draft(dir: &Path) -> Draft {
     let mut diags = Vec::new();
 
     let profile_rel = PathBuf::from("profile.toml");
@@ -154,7 +175,11 @@ pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
     let import_failed = crate::has_errors(&diags);
     let Some((profile_toml, profile)) = profile else {
         diags.extend(lints::lint_questions(&questions, &origins));
-        return Err(diags);
+        return Draft {
+            source: None,
+            questions,
+            diagnostics: diags,
+        };
     };
     let source = Source {
         profile_toml,
@@ -167,10 +192,10 @@ pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
     if !import_failed {
         diags.extend(lints::lint_bank(&source));
     }
-    if crate::has_errors(&diags) {
-        Err(diags)
-    } else {
-        Ok((source, diags))
+    Draft {
+        source: Some(source),
+        questions: Vec::new(),
+        diagnostics: diags,
     }
 }
 
