@@ -16,7 +16,9 @@
 //! * Questions are separated by blank lines. Lines starting with `//` are comments.
 //! * `$CATEGORY: $course$/top/<topic>` sets the **topic** of the questions after it (the last
 //!   segment of the path). A question before any `$CATEGORY` is an error.
-//! * The `::title::` is the **question id** and is required.
+//! * The `::title::` is the **question id**. Without one, the id is derived from the
+//!   category path and the question text (`gift-` and 16 hex digits); two such questions with
+//!   the same category and text are an error.
 //! * **Categories** come from a comment `// categories: cat-1 cat-2` (spaces or commas)
 //!   directly above the question, with no blank line between; `// version: N` there sets the
 //!   version (default 1). Such a comment not followed by a question is reported.
@@ -30,8 +32,11 @@
 //!   (`####…`) are ignored. Text after the answer block is kept, with `_____` where the block
 //!   was (Moodle's "missing word" form).
 //! * Escapes `\= \~ \# \{ \} \: \\` stand for the character itself, `\n` for a line break.
+//! * A format marker (`[plain]`, …) at the start of an answer is dropped too, as Moodle does.
 //! * Other GIFT question types (true/false, short answer, numeric, matching, essay, and text
-//!   with no answer block) are skipped with a warning.
+//!   with no answer block) are skipped with a warning (`question-type-skipped`). As in
+//!   Moodle, answers that all start with `=` are a short answer, weighted or not
+//!   (`{=Frog =%50%Cat =%0%*}`): only `~` makes a choice question.
 //! * Images: `<img src="media/x.png" alt="{mlang kk}…{mlang}{mlang ru}…{mlang}">` in the
 //!   question text (`@@PLUGINFILE@@/x.png` also means `media/x.png`).
 //!

@@ -6,10 +6,12 @@
 //! ```text
 //! bank/
 //!   profile.toml          the exam profile (see synaq_core::ExamProfile)
+//!   import.toml           optional: languages, topics, pairs (see [`config`])
 //!   questions/            question files, in any folder structure
 //!     training.toml       native format (see [`native`])
 //!     fire/export.xml     Moodle XML (see [`moodle`]) or IMS QTI 2.1 / 3.0 (see [`qti`])
 //!     electrical.gift     GIFT (see [`gift`])
+//!     lifting.xlsx        one question per row, also .csv (see [`sheet`])
 //!   media/                images the questions show, referred to as "media/…"
 //!     sign-no-flame.png
 //! ```
@@ -24,9 +26,13 @@
 //!   `<span lang="kk" class="multilang">…</span>` (or `{mlang kk}…{mlang}`, or in QTI an
 //!   element with `xml:lang="kk"`) is Kazakh; likewise `ru` (Russian) and `en` (operators'
 //!   English, optional). Text outside any language block belongs to every language, as in
-//!   Moodle. Text with no language block at all is used for both Kazakh and Russian, with a
-//!   warning when it contains letters. A language with no block of its own gets no text
-//!   (and the question fails validation).
+//!   Moodle. A question whose text has no language block at all (and has letters) is an
+//!   error (`text-no-language`) unless the file's language is given ([`ReadOptions::language`],
+//!   `language = "ru"` in `import.toml`): then its text and options are that language only.
+//!   An option without blocks in a question with blocks is shared, with a warning. A language
+//!   with no text of its own fails validation, unless a paired file gives it.
+//! * **Sound and video** cannot be played on the kiosk: a question that has them is an error
+//!   (`media-not-playable`) unless [`ReadOptions::without_media`] imports it without them.
 //! * **HTML** is reduced to its text: tags are dropped, entities decoded, whitespace
 //!   collapsed to single spaces.
 //! * **Images**: one `<img>` per question text becomes the question's image. Its path is

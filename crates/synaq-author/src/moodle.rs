@@ -7,7 +7,13 @@
 //! * A `<question type="category">` sets the **topic** of the questions after it: the last
 //!   segment of its path, so `$course$/top/fire` gives topic `fire`. A multichoice question
 //!   before any category question is an error.
-//! * `<idnumber>` is the **question id** and is required (Moodle's "ID number" field).
+//! * `<idnumber>` is the **question id** (Moodle's "ID number" field). Without one (it is
+//!   optional in Moodle), the id is derived from the category path and the `<name>`, the
+//!   same on every export (`moodle-` and 16 hex digits), with one warning per file
+//!   (`derived-id`); two such questions with the same category and name are an error.
+//! * A `[[category]]` rule of `import.toml` maps a category path to a topic and categories.
+//! * Sound or video (a linked or embedded `.mp3`, `<audio>`, …) refuses the question unless
+//!   `without_media` is set, see the crate docs.
 //! * `<questiontext>` and each `<answer>`'s `<text>` are HTML in Kazakh and Russian using the
 //!   multilang spans `<span lang="kk" class="multilang">…</span><span lang="ru"
 //!   class="multilang">…</span>`, or the `{mlang kk}…{mlang}{mlang ru}…{mlang}` form (see the

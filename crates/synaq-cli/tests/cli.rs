@@ -873,7 +873,7 @@ fn a_topic_quota_the_bank_cannot_meet_is_not_built() {
         "the met quota is fine: {err}"
     );
     assert!(
-        err.contains("\n1 error in"),
+        err.contains("synaq: 1 error in"),
         "one error, said in the singular: {err}"
     );
     assert!(!d.join("bank.synaqbank").exists());
@@ -963,6 +963,19 @@ fn bank_preview_writes_one_page_with_kk_and_ru_side_by_side() {
     assert!(out.contains(", 1 error,"), "{out}");
     let html = std::fs::read_to_string(d.join("preview/index.html")).unwrap();
     assert!(html.contains("option b has no ru text"), "{html}");
+}
+
+#[test]
+fn bank_build_counts_errors_and_not_warnings_as_the_reason_it_failed() {
+    // Regression (issue 17): "3 problems" for one error and two warnings.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    paired_source(&d.join("src"));
+    let ru = d.join("src/questions/moodle/ru.xml");
+    let text = std::fs::read_to_string(&ru).unwrap();
+    std::fs::write(&ru, text.replace("Вывести людей", "")).unwrap();
+    let err = build_fails(d);
+    assert!(err.contains("synaq: 1 error (and 2 warnings) in"), "{err}");
 }
 
 #[test]
