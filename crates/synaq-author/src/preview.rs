@@ -96,10 +96,10 @@ main{padding:16px 24px}
 .col h3{font-size:11px;text-transform:uppercase;letter-spacing:.05em;color:#6b7686;margin:0 0 4px}
 .text{font-size:15px;margin:0 0 8px}
 ol{margin:0;padding-left:0;list-style:none}
-li{padding:3px 6px;border-radius:3px;margin-bottom:2px;font-size:14px}
+li{display:flex;padding:3px 6px;border-radius:3px;margin-bottom:2px;font-size:14px}
 li.ok{background:#e3f4e6}
-li .mark{display:inline-block;width:1.4em;font-weight:bold;color:#1b7a2e}
-li .id{color:#6b7686;margin-right:6px}
+li .mark{flex:0 0 1.4em;font-weight:bold;color:#1b7a2e}
+li .id{flex:0 0 auto;color:#6b7686;margin-right:6px}
 .fixed{font-size:11px;color:#6b7686;margin-left:6px}
 img{max-width:100%;max-height:200px;border:1px solid #d5d9e0;display:block;margin:4px 0}
 .alt{font-size:12px;color:#4a5566;margin:0 0 8px}
