@@ -22,7 +22,7 @@
 //! [[pair]]
 //! kk = "moodle/fire-kk.xml"
 //! ru = "moodle/fire-ru.xml"
-//! by = "position"                 # or "id"
+//! by = "position"                 # or "id", or "list" with list = "pairs.csv"
 //! ```
 //!
 //! For a file, every `[[file]]` whose `path` is the file or one of its folders applies, the
@@ -73,6 +73,9 @@ pub enum PairBy {
     Id,
     /// The n-th question of the n-th category of one file with the same of the other.
     Position,
+    /// As a pairing file says: a CSV under the source directory with columns `kk` and `ru`,
+    /// one pair of question ids per row.
+    List,
 }
 
 /// A `[[pair]]` table: the Kazakh and the Russian file of the same questions.
@@ -83,6 +86,8 @@ pub struct Pair {
     /// The Russian file, under `questions/`.
     pub ru: String,
     pub by: PairBy,
+    /// The pairing file for [`PairBy::List`], relative to the source directory.
+    pub list: Option<String>,
     /// Its line in `import.toml`.
     pub line: usize,
 }
@@ -135,6 +140,7 @@ struct RawPair {
     kk: String,
     ru: String,
     by: Option<String>,
+    list: Option<String>,
 }
 
 /// `a\b/./c/` → `a/b/c`.
@@ -220,19 +226,28 @@ impl ImportConfig {
             let by = match p.by.as_deref() {
                 None | Some("id") => PairBy::Id,
                 Some("position") => PairBy::Position,
+                Some("list") => PairBy::List,
                 Some(other) => {
                     diags.push(Diagnostic::error(
                         file,
                         Some(line),
-                        format!("by = {other:?}: expected \"id\" or \"position\""),
+                        format!("by = {other:?}: expected \"id\", \"position\" or \"list\""),
                     ));
                     PairBy::Id
                 }
             };
+            if (by == PairBy::List) != p.list.is_some() {
+                diags.push(Diagnostic::error(
+                    file,
+                    Some(line),
+                    "by = \"list\" and list = \"pairs.csv\" (the pairing file) go together",
+                ));
+            }
             out.pairs.push(Pair {
                 kk: norm(&p.kk),
                 ru: norm(&p.ru),
                 by,
+                list: p.list.as_deref().map(norm),
                 line,
             });
         }

@@ -48,16 +48,81 @@ fn place(o: &Origin) -> String {
     }
 }
 
-/// Merges the pairs; the questions of other files are kept as they are.
+/// A pairing file's rows: (line, Kazakh id, Russian id).
+pub(crate) type PairList = Vec<(usize, String, String)>;
+
+/// Reads a pairing file (CSV, columns `kk` and `ru`); `shown` names it in diagnostics.
+pub(crate) fn read_list(shown: &Path, text: &str) -> Result<PairList, Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut cols: Option<(usize, usize)> = None;
+    let mut diags = Vec::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize);
+                return Err(vec![Diagnostic::error(
+                    shown,
+                    line,
+                    format!("not valid CSV: {e}"),
+                )]);
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let cells: Vec<String> = rec.iter().map(|c| c.trim().to_string()).collect();
+        if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        let Some((k, r)) = cols else {
+            let find = |name: &str| cells.iter().position(|c| c.eq_ignore_ascii_case(name));
+            match (find("kk"), find("ru")) {
+                (Some(k), Some(r)) => cols = Some((k, r)),
+                _ => {
+                    return Err(vec![Diagnostic::error(
+                        shown,
+                        Some(line),
+                        "the first row must name the columns kk and ru",
+                    )])
+                }
+            }
+            continue;
+        };
+        let get = |i: usize| cells.get(i).cloned().unwrap_or_default();
+        let (kk, ru) = (get(k), get(r));
+        if kk.is_empty() || ru.is_empty() {
+            diags.push(Diagnostic::error(
+                shown,
+                Some(line),
+                "a row needs both a kk and a ru id",
+            ));
+            continue;
+        }
+        rows.push((line, kk, ru));
+    }
+    if diags.is_empty() {
+        Ok(rows)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Merges the pairs; the questions of other files are kept as they are. `lists[i]` is the
+/// pairing file of `pairs[i]` when it pairs by list.
 pub(crate) fn pair_all(
     pairs: &[Pair],
+    lists: &HashMap<usize, PairList>,
     questions: Vec<Question>,
     origins: Vec<Origin>,
 ) -> (Vec<Question>, Vec<Origin>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut merged: HashMap<usize, Question> = HashMap::new();
     let mut dropped = vec![false; questions.len()];
-    for pair in pairs {
+    for (pi, pair) in pairs.iter().enumerate() {
         let kk: Vec<(usize, &Origin)> = origins
             .iter()
             .enumerate()
@@ -77,6 +142,37 @@ pub(crate) fn pair_all(
                 kk.iter()
                     .map(|(i, _)| by_id.get(questions[*i].id.0.as_str()).copied())
                     .collect()
+            }
+            PairBy::List => {
+                let list = lists.get(&pi).map_or(&[][..], Vec::as_slice);
+                let shown = pair.list.as_deref().unwrap_or_default();
+                let kk_ids: HashMap<&str, usize> = kk
+                    .iter()
+                    .map(|(i, _)| (questions[*i].id.0.as_str(), *i))
+                    .collect();
+                let ru_ids: HashMap<&str, usize> = ru
+                    .iter()
+                    .map(|(i, _)| (questions[*i].id.0.as_str(), *i))
+                    .collect();
+                let mut partner_of: HashMap<usize, usize> = HashMap::new();
+                for (line, k, r) in list {
+                    for (id, side, ids) in [(k, &pair.kk, &kk_ids), (r, &pair.ru, &ru_ids)] {
+                        if !ids.contains_key(id.as_str()) {
+                            diags.push(
+                                Diagnostic::error(
+                                    shown,
+                                    Some(*line),
+                                    format!("question {id} is not in questions/{side}"),
+                                )
+                                .with_code("pair-missing"),
+                            );
+                        }
+                    }
+                    if let (Some(&a), Some(&b)) = (kk_ids.get(k.as_str()), ru_ids.get(r.as_str())) {
+                        partner_of.insert(a, b);
+                    }
+                }
+                kk.iter().map(|(i, _)| partner_of.get(i).copied()).collect()
             }
             PairBy::Position => {
                 let rp: HashMap<(usize, usize), usize> = positions(&ru)
@@ -168,6 +264,7 @@ fn by_name(by: PairBy) -> &'static str {
     match by {
         PairBy::Id => "id",
         PairBy::Position => "position",
+        PairBy::List => "the pairing file",
     }
 }
 

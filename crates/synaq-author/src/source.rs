@@ -147,7 +147,21 @@ pub fn load_draft(dir: &Path) -> Draft {
                 add_media(&mut media, &mut media_from, key, bytes, &rel, &mut diags);
             }
         }
-        let (q, o, d) = pair::pair_all(&config.pairs, questions, origins);
+        let mut lists = std::collections::HashMap::new();
+        for (i, p) in config.pairs.iter().enumerate() {
+            let Some(list) = &p.list else { continue };
+            let rel = PathBuf::from(list);
+            match read_text(&dir.join(&rel), &rel)
+                .map_err(|d| vec![d])
+                .and_then(|text| pair::read_list(&rel, &text))
+            {
+                Ok(rows) => {
+                    lists.insert(i, rows);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        let (q, o, d) = pair::pair_all(&config.pairs, &lists, questions, origins);
         questions = q;
         origins = o;
         diags.extend(d);

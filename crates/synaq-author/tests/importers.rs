@@ -1260,3 +1260,60 @@ fn spreadsheet_problems_are_reported_at_their_row() {
     );
     assert!(all_diags(tmp.path()).iter().all(|d| d.line.is_some()));
 }
+
+#[test]
+fn a_pairing_file_pairs_questions_whose_ids_differ_by_language() {
+    let kk = "$CATEGORY: $course$/top/fire\n\n// categories: cat-1\n::өрт-1::Өрт сөндіргіш қайда? {=Көрінетін жерде ~Шкафта}\n\n// categories: cat-1\n::өрт-2::Лифт? {=Жоқ ~Иә}\n";
+    let ru = "$CATEGORY: $course$/top/Пожар\n\n::пожар-1::Где огнетушитель? {=На видном месте ~В шкафу}\n\n::пожар-2::Лифт? {=Нет ~Да}\n\n::пожар-3::Лишний? {=Да ~Нет}\n";
+    let tmp = small_source(
+        2,
+        &[
+            ("questions/kk.gift", kk),
+            ("questions/ru.gift", ru),
+            ("pairs.csv", "kk,ru\nөрт-1,пожар-1\nөрт-2,пожар-2\nөрт-9,пожар-3\n"),
+            (
+                "import.toml",
+                "[[pair]]\nkk = \"kk.gift\"\nru = \"ru.gift\"\nby = \"list\"\nlist = \"pairs.csv\"\n",
+            ),
+        ],
+    );
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let shown: Vec<_> = errs
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "pairs.csv:4: error[pair-missing]: question өрт-9 is not in questions/kk.gift",
+            "questions/ru.gift:7: error[pair-missing]: question пожар-3: no Kazakh partner in questions/kk.gift (paired by the pairing file)",
+        ],
+        "{errs:#?}"
+    );
+    // Without the extra row and question: two bilingual questions with the Kazakh ids.
+    write(
+        tmp.path(),
+        "pairs.csv",
+        "kk,ru\nөрт-1,пожар-1\nөрт-2,пожар-2\n".as_bytes(),
+    );
+    write(
+        tmp.path(),
+        "questions/ru.gift",
+        ru.replace("\n::пожар-3::Лишний? {=Да ~Нет}\n", "")
+            .as_bytes(),
+    );
+    let (src, _) = load_ok(tmp.path());
+    let got: Vec<_> = src
+        .questions
+        .iter()
+        .map(|q| (q.id.0.as_str(), q.text.kk.as_str(), q.text.ru.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("өрт-1", "Өрт сөндіргіш қайда?", "Где огнетушитель?"),
+            ("өрт-2", "Лифт?", "Лифт?")
+        ]
+    );
+}
