@@ -1022,3 +1022,67 @@ fn bank_diff_lists_added_removed_changed_and_refuses_an_unraised_version() {
         "{err}"
     );
 }
+
+#[test]
+fn bank_diff_opens_two_sealed_versions_with_the_kiosk_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    source(&d.join("src"));
+    ok(&["keys", "gen", "--role", "issuer", "--out", &p("keys")]);
+    ok(&["keys", "gen", "--role", "kiosk", "--out", &p("keys")]);
+    let build = |version: &str, out: &str| {
+        ok(&[
+            "bank",
+            "build",
+            "--source",
+            &p("src"),
+            "--issuer-key",
+            &p("keys/issuer.key"),
+            "--recipient",
+            &p("keys/kiosk.pub"),
+            "--series",
+            "test",
+            "--version",
+            version,
+            "--valid-days",
+            "30",
+            "--out",
+            &p(out),
+        ])
+    };
+    build("1", "v1.synaqbank");
+    let all = r#""cat-1", "cat-2", "cat-3", "cat-4", "cat-5", "cat-6""#;
+    let mut qs = std::fs::read_to_string(d.join("src/questions/fire.toml")).unwrap();
+    qs.push_str(&question("fire-004", all));
+    std::fs::write(d.join("src/questions/fire.toml"), qs).unwrap();
+    build("2", "v2.synaqbank");
+    let out = ok(&[
+        "bank",
+        "diff",
+        &p("v1.synaqbank"),
+        &p("v2.synaqbank"),
+        "--issuer-pub",
+        &p("keys/issuer.pub"),
+        "--kiosk-key",
+        &p("keys/kiosk.key"),
+    ]);
+    assert_eq!(out, "+ fire-004\n1 added, 0 removed, 0 changed\n");
+    // A sealed bank against its source: the same questions.
+    let out = ok(&[
+        "bank",
+        "diff",
+        &p("v2.synaqbank"),
+        &p("src"),
+        "--issuer-pub",
+        &p("keys/issuer.pub"),
+        "--kiosk-key",
+        &p("keys/kiosk.key"),
+    ]);
+    assert_eq!(out, "0 added, 0 removed, 0 changed\n");
+    let err = fails(&["bank", "diff", &p("v1.synaqbank"), &p("v2.synaqbank")]);
+    assert!(
+        err.contains("is a sealed bank: give --issuer-pub and --kiosk-key to open it"),
+        "{err}"
+    );
+}
