@@ -564,6 +564,7 @@ mod tests {
                     id: crate::letter_id(i),
                     text: text(kk, ru),
                     correct: i == correct,
+                    fixed: false,
                 })
                 .collect(),
             image: None,
@@ -591,10 +592,12 @@ mod tests {
             Origin {
                 file: "questions/t.toml".into(),
                 line: Some(1),
+                group: None,
             },
             Origin {
                 file: "questions/t.toml".into(),
                 line: Some(30),
+                group: None,
             },
         ];
         let diags = lint_cues(&[long, close], &origins);

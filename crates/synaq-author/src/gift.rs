@@ -16,7 +16,9 @@
 //! * Questions are separated by blank lines. Lines starting with `//` are comments.
 //! * `$CATEGORY: $course$/top/<topic>` sets the **topic** of the questions after it (the last
 //!   segment of the path). A question before any `$CATEGORY` is an error.
-//! * The `::title::` is the **question id** and is required.
+//! * The `::title::` is the **question id**. Without one, the id is derived from the
+//!   category path and the question text (`gift-` and 16 hex digits); two such questions with
+//!   the same category and text are an error.
 //! * **Categories** come from a comment `// categories: cat-1 cat-2` (spaces or commas)
 //!   directly above the question, with no blank line between; `// version: N` there sets the
 //!   version (default 1). Such a comment not followed by a question is reported.
@@ -30,29 +32,41 @@
 //!   (`####…`) are ignored. Text after the answer block is kept, with `_____` where the block
 //!   was (Moodle's "missing word" form).
 //! * Escapes `\= \~ \# \{ \} \: \\` stand for the character itself, `\n` for a line break.
+//! * A format marker (`[plain]`, …) at the start of an answer is dropped too, as Moodle does.
 //! * Other GIFT question types (true/false, short answer, numeric, matching, essay, and text
-//!   with no answer block) are skipped with a warning.
+//!   with no answer block) are skipped with a warning (`question-type-skipped`). As in
+//!   Moodle, answers that all start with `=` are a short answer, weighted or not
+//!   (`{=Frog =%50%Cat =%0%*}`): only `~` makes a choice question.
 //! * Images: `<img src="media/x.png" alt="{mlang kk}…{mlang}{mlang ru}…{mlang}">` in the
 //!   question text (`@@PLUGINFILE@@/x.png` also means `media/x.png`).
 //!
 //! Every problem is reported with the line it is on: answer problems at the answer's line,
 //! others at the line where the question starts.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use synaq_core::{AnswerOption, CategoryId, Question, QuestionId, QuestionKind};
 
 use crate::rich::{self, parse_html, Rich};
-use crate::{letter_id, topic_from_category_path, Diagnostic, Imported};
+use crate::{letter_id, Diagnostic, Imported, ReadOptions};
 
 /// Reads a GIFT file; `file` names it in diagnostics.
 pub fn parse(file: &Path, src: &str) -> (Imported, Vec<Diagnostic>) {
+    parse_with(file, src, &ReadOptions::default())
+}
+
+/// Reads a GIFT file with what `import.toml` says about it.
+pub fn parse_with(file: &Path, src: &str, opts: &ReadOptions) -> (Imported, Vec<Diagnostic>) {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let mut p = Parser {
         file,
+        opts,
         out: Imported::default(),
         diags: Vec::new(),
-        topic: None,
+        place: opts.place(None),
+        group: None,
+        derived: HashMap::new(),
     };
     let mut block: Vec<(usize, &str)> = Vec::new();
     for (i, line) in src.lines().enumerate() {
@@ -76,9 +90,15 @@ pub fn parse(file: &Path, src: &str) -> (Imported, Vec<Diagnostic>) {
 
 struct Parser<'a> {
     file: &'a Path,
+    opts: &'a ReadOptions,
     out: Imported,
     diags: Vec<Diagnostic>,
-    topic: Option<String>,
+    /// The topic and default categories from the last `$CATEGORY` (or `import.toml`).
+    place: Option<(String, Vec<CategoryId>)>,
+    /// The last `$CATEGORY` path.
+    group: Option<String>,
+    /// Ids derived for questions without a title, with their lines.
+    derived: HashMap<String, usize>,
 }
 
 /// The text of a question block with the line each byte came from.
@@ -116,11 +136,15 @@ impl Parser<'_> {
     }
 
     fn skip(&mut self, line: usize, id: &str, kind_name: &str) {
-        self.warning(
-            line,
-            format!(
-                "question {id}: {kind_name} question ignored: only multiple choice is imported"
-            ),
+        self.diags.push(
+            Diagnostic::warning(
+                self.file,
+                Some(line),
+                format!(
+                    "question {id}: {kind_name} question ignored: only multiple choice is imported"
+                ),
+            )
+            .with_code("question-type-skipped"),
         );
     }
 
@@ -170,8 +194,9 @@ impl Parser<'_> {
             }
             if body.text.is_empty() {
                 if let Some(path) = t.strip_prefix("$CATEGORY:") {
-                    self.topic = topic_from_category_path(path);
-                    if self.topic.is_none() {
+                    self.group = Some(path.trim().to_string());
+                    self.place = self.opts.place(Some(path));
+                    if self.place.is_none() {
                         self.error(
                             line,
                             format!(
@@ -218,24 +243,38 @@ impl Parser<'_> {
         let lead = text.len() - text.trim_start().len();
         let line = body.line(lead);
         let after_lead = &text[lead..];
-        let Some(title_body) = after_lead.strip_prefix("::") else {
-            self.error(
-                line,
-                "question has no ::id:: title: Synaq needs a stable id".into(),
-            );
-            return;
+        let (given_id, rest_start): (Option<String>, usize) = match after_lead.strip_prefix("::") {
+            Some(title_body) => {
+                let Some(end) = find_unescaped(title_body, "::") else {
+                    self.error(line, "the ::id:: title is not closed with ::".into());
+                    return;
+                };
+                let id = unescape(&title_body[..end]).trim().to_string();
+                if id.is_empty() {
+                    self.error(line, "question has an empty ::id:: title".into());
+                    return;
+                }
+                (Some(id), lead + 2 + end + 2)
+            }
+            None => (None, lead),
         };
-        let Some(end) = find_unescaped(title_body, "::") else {
-            self.error(line, "the ::id:: title is not closed with ::".into());
-            return;
-        };
-        let id = unescape(&title_body[..end]).trim().to_string();
-        if id.is_empty() {
-            self.error(line, "question has an empty ::id:: title".into());
-            return;
-        }
-        let rest_start = lead + 2 + end + 2;
         let rest = &text[rest_start..];
+        let titled = given_id.is_some();
+        let id = match given_id {
+            Some(id) => id,
+            // No title: an id from the category and the question's text (what Moodle names
+            // an untitled question by), the same on every export and whatever the answers.
+            None => {
+                let text_end = find_unescaped(rest, "{").unwrap_or(rest.len());
+                crate::ids::derived(
+                    "gift",
+                    &[
+                        self.group.as_deref().unwrap_or_default(),
+                        rest[..text_end].trim(),
+                    ],
+                )
+            }
+        };
         let Some((open, close)) = answer_block(rest) else {
             match find_unescaped(rest, "{") {
                 Some(o) => self.error(
@@ -249,15 +288,6 @@ impl Parser<'_> {
             }
             return;
         };
-        let Some(topic) = self.topic.clone() else {
-            self.error(
-                line,
-                format!(
-                    "question {id}: no topic: put a $CATEGORY: $course$/top/<topic> line before it"
-                ),
-            );
-            return;
-        };
         let before = strip_format(&rest[..open]);
         let after = rest[close + 1..].trim();
         let mut html = unescape(before);
@@ -265,7 +295,7 @@ impl Parser<'_> {
             html.push_str(" _____ ");
             html.push_str(&unescape(after));
         }
-        let rich = parse_html(&html);
+        let mut rich = parse_html(&html);
 
         let inner_start = rest_start + open + 1;
         let inner = &rest[open + 1..close];
@@ -280,8 +310,37 @@ impl Parser<'_> {
             self.skip(line, &id, kind_name);
             return;
         }
-        self.notes(line, &rich, &format!("question {id}: text"));
+        let Some((topic, mapped)) = self.place.clone() else {
+            self.error(
+                line,
+                format!(
+                    "question {id}: no topic: put a $CATEGORY: $course$/top/<topic> line before it"
+                ),
+            );
+            return;
+        };
+        let categories = if categories.is_empty() {
+            mapped
+        } else {
+            categories
+        };
         let mut ok = !bad;
+        if !titled {
+            if let Some(first) = self.derived.insert(id.clone(), line) {
+                self.diags.push(
+                    Diagnostic::error(
+                        self.file,
+                        Some(line),
+                        format!(
+                            "question {id}: same category and text as the question at line \
+                             {first}, so the same derived id: give each an ::id:: title"
+                        ),
+                    )
+                    .with_code("derived-id-collision"),
+                );
+                ok = false;
+            }
+        }
         let mut weights = Vec::new();
         for a in &answers {
             let w = match &a.weight {
@@ -307,10 +366,30 @@ impl Parser<'_> {
         } else {
             QuestionKind::Single
         };
+        // A format marker may open each answer too (`~[plain]blue`); Moodle drops it.
+        let mut riches: Vec<Rich> = answers
+            .iter()
+            .map(|a| parse_html(&unescape(strip_format(&a.text))))
+            .collect();
+        let mut media = rich.media.clone();
+        for r in &riches {
+            media.extend(r.media.iter().cloned());
+        }
+        if let Some(d) = self.opts.media(self.file, Some(line), &id, &media) {
+            ok &= !d.is_error();
+            self.diags.push(d);
+        }
+        if let Err(d) =
+            self.opts
+                .settle_language(self.file, Some(line), &id, &mut rich, &mut riches)
+        {
+            self.diags.push(d);
+            ok = false;
+        }
+        self.notes(line, &rich, &format!("question {id}: text"));
         let mut options = Vec::new();
-        for (i, (a, w)) in answers.iter().zip(weights).enumerate() {
+        for (i, ((a, w), r)) in answers.iter().zip(weights).zip(riches).enumerate() {
             let oid = letter_id(i);
-            let r = parse_html(&unescape(&a.text));
             if !r.images.is_empty() {
                 self.error(
                     a.line,
@@ -323,6 +402,7 @@ impl Parser<'_> {
                 id: oid,
                 text: r.text,
                 correct: w > 0.0,
+                fixed: false,
             });
         }
         let image = match rich::question_image(&rich.images, |src| {
@@ -346,7 +426,8 @@ impl Parser<'_> {
                 options,
                 image,
             };
-            self.out.push(q, self.file, Some(line));
+            let group = self.group.clone();
+            self.out.push_in(q, self.file, Some(line), group.as_deref());
         }
     }
 
@@ -478,10 +559,14 @@ fn block_kind(inner: &str) -> Option<&'static str> {
 }
 
 /// The GIFT type of parsed answers that are not a choice question.
+///
+/// As in Moodle, answers that all start with `=` are the accepted answers of a short-answer
+/// question, whatever their weights (`{=Frog =%50%Cat =%0%*}`, `{=%100%Moodler#}`): only a
+/// `~` makes a choice question.
 fn answers_kind(answers: &[Answer]) -> Option<&'static str> {
     if answers.iter().any(|a| a.right && a.arrow) {
         Some("matching")
-    } else if answers.iter().all(|a| a.right && a.weight.is_none()) {
+    } else if answers.iter().all(|a| a.right) {
         Some("short-answer")
     } else {
         None
@@ -569,8 +654,13 @@ fn unescape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Reads `src` as a file in Kazakh: untagged text (`Q`) is Kazakh.
     fn p(src: &str) -> (Imported, Vec<Diagnostic>) {
-        parse(Path::new("g.gift"), src)
+        let opts = ReadOptions {
+            language: Some(synaq_core::Lang::Kk),
+            ..ReadOptions::default()
+        };
+        parse_with(Path::new("g.gift"), src, &opts)
     }
 
     /// Only the errors, or every diagnostic when there is none.
@@ -663,8 +753,9 @@ $CATEGORY: $course$/top/fire
 
     #[test]
     fn problems_have_lines() {
-        let d = errors("$CATEGORY: x\n\nno title {=a ~b}\n");
-        assert_eq!((d[0].line, d[0].is_error()), (Some(3), true));
+        let d = errors("$CATEGORY: x\n\nno title {=a ~b}\n\nno title {=a ~b}\n");
+        assert_eq!((d[0].line, d[0].is_error()), (Some(5), true));
+        assert_eq!(d[0].code, Some("derived-id-collision"), "{}", d[0]);
         let d = errors("::a::Q {=a ~b}\n");
         assert!(d[0].message.contains("topic"), "{}", d[0]);
         let d = errors("$CATEGORY: x\n\n::a::Q {\n=a\n~b\n");
@@ -688,6 +779,16 @@ $CATEGORY: $course$/top/fire
         assert_eq!(img.path, "media/no-fire.png");
         assert_eq!(img.alt.ru, "Знак");
         assert_eq!(q.text.kk, "Белгі _____ қандай?");
+    }
+
+    #[test]
+    fn untitled_questions_get_an_id_from_category_and_text() {
+        let (imp, d) = p("$CATEGORY: $course$/top/x\n\nСұрақ? {=a ~b}\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            imp.questions[0].id.0,
+            crate::ids::derived("gift", &["$course$/top/x", "Сұрақ?"])
+        );
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! ```text
 //! bank/
 //!   profile.toml          the exam profile (see synaq_core::ExamProfile)
+//!   import.toml           optional: languages, topics, pairs (see [`config`])
 //!   questions/            question files, in any folder structure
 //!     training.toml       native format (see [`native`])
 //!     fire/export.xml     Moodle XML (see [`moodle`]) or IMS QTI 2.1 / 3.0 (see [`qti`])
 //!     electrical.gift     GIFT (see [`gift`])
+//!     lifting.xlsx        one question per row, also .csv (see [`sheet`])
 //!   media/                images the questions show, referred to as "media/…"
 //!     sign-no-flame.png
 //! ```
@@ -24,9 +26,13 @@
 //!   `<span lang="kk" class="multilang">…</span>` (or `{mlang kk}…{mlang}`, or in QTI an
 //!   element with `xml:lang="kk"`) is Kazakh; likewise `ru` (Russian) and `en` (operators'
 //!   English, optional). Text outside any language block belongs to every language, as in
-//!   Moodle. Text with no language block at all is used for both Kazakh and Russian, with a
-//!   warning when it contains letters. A language with no block of its own gets no text
-//!   (and the question fails validation).
+//!   Moodle. A question whose text has no language block at all (and has letters) is an
+//!   error (`text-no-language`) unless the file's language is given ([`ReadOptions::language`],
+//!   `language = "ru"` in `import.toml`): then its text and options are that language only.
+//!   An option without blocks in a question with blocks is shared, with a warning. A language
+//!   with no text of its own fails validation, unless a paired file gives it.
+//! * **Sound and video** cannot be played on the kiosk: a question that has them is an error
+//!   (`media-not-playable`) unless [`ReadOptions::without_media`] imports it without them.
 //! * **HTML** is reduced to its text: tags are dropped, entities decoded, whitespace
 //!   collapsed to single spaces.
 //! * **Images**: one `<img>` per question text becomes the question's image. Its path is
@@ -44,22 +50,28 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use synaq_core::{ExamProfile, Question};
+use synaq_core::{CategoryId, ExamProfile, Lang, Question};
 
+pub mod config;
 pub mod cues;
+pub mod diff;
 pub mod gift;
 pub mod lints;
 pub mod moodle;
 pub mod native;
+pub mod preview;
 pub mod qti;
+pub mod sheet;
 
+mod ids;
 mod lines;
+mod pair;
 mod rich;
 mod source;
 mod xml;
 
 pub use lints::{lint, lint_questions};
-pub use source::load_source_dir;
+pub use source::{load_draft, load_source_dir, Draft};
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -159,6 +171,9 @@ pub struct Origin {
     pub file: PathBuf,
     /// The 1-based line the question starts on, when known.
     pub line: Option<usize>,
+    /// The Moodle category path the question was under (`$course$/top/fire`), for formats
+    /// that have one; pairing by position counts within it.
+    pub group: Option<String>,
 }
 
 /// The question file formats Synaq reads.
@@ -172,6 +187,10 @@ pub enum Format {
     Gift,
     /// `*.xml` with an `assessmentItem` / `qti-assessment-item` root, see [`qti`].
     Qti,
+    /// `*.csv`, one question per row, see [`sheet`].
+    Csv,
+    /// `*.xlsx`, one question per row of the first sheet, see [`sheet`].
+    Xlsx,
 }
 
 /// What one question file holds.
@@ -187,11 +206,157 @@ pub struct Imported {
 
 impl Imported {
     fn push(&mut self, question: Question, file: &Path, line: Option<usize>) {
+        self.push_in(question, file, line, None);
+    }
+
+    fn push_in(
+        &mut self,
+        question: Question,
+        file: &Path,
+        line: Option<usize>,
+        group: Option<&str>,
+    ) {
         self.questions.push(question);
         self.origins.push(Origin {
             file: file.to_path_buf(),
             line,
+            group: group.map(str::to_string),
         });
+    }
+}
+
+/// How to read one question file, beyond what the file itself says: what the source's
+/// `import.toml` gives for it (see [`config`]). The default reads a file as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The language of text that has no language block at all. Without it such text is an
+    /// error (`text-no-language`): Synaq never guesses whether a text is Kazakh or Russian.
+    pub language: Option<Lang>,
+    /// Import questions that play sound or video, without it (a warning, `media-dropped`);
+    /// otherwise such a question is refused (`media-not-playable`).
+    pub without_media: bool,
+    /// The topic of questions whose file names none (QTI without `topic=`, GIFT without
+    /// `$CATEGORY`), and of every question when `category_map` has no rule for its category.
+    pub topic: Option<String>,
+    /// The categories of questions that name none.
+    pub categories: Vec<CategoryId>,
+    /// Moodle category paths mapped to a topic and categories.
+    pub category_map: Vec<CategoryRule>,
+}
+
+/// A Moodle category path (and its subcategories) mapped to a topic and exam categories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryRule {
+    /// `$course$/top/Өрт қауіпсіздігі`, compared segment by segment, spaces trimmed.
+    pub path: String,
+    /// The topic of its questions.
+    pub topic: String,
+    /// The categories of its questions that name none themselves.
+    pub categories: Vec<CategoryId>,
+}
+
+/// The segments of a category path, trimmed, without empty ones.
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl ReadOptions {
+    /// The rule for a category path: the one with the longest path that is the path itself
+    /// or one of its parents.
+    pub fn rule_for(&self, path: &str) -> Option<&CategoryRule> {
+        let have = segments(path);
+        self.category_map
+            .iter()
+            .filter(|r| {
+                let want = segments(&r.path);
+                !want.is_empty() && have.starts_with(&want)
+            })
+            .max_by_key(|r| segments(&r.path).len())
+    }
+
+    /// The topic and default categories of questions under a category path: a rule's, else
+    /// the path's last segment (or `topic` when the path names none).
+    pub(crate) fn place(&self, path: Option<&str>) -> Option<(String, Vec<CategoryId>)> {
+        if let Some(rule) = path.and_then(|p| self.rule_for(p)) {
+            return Some((rule.topic.clone(), rule.categories.clone()));
+        }
+        let topic = path
+            .and_then(topic_from_category_path)
+            .or_else(|| self.topic.clone())?;
+        Some((topic, self.categories.clone()))
+    }
+
+    /// Decides the languages of a question whose text may have no language block: with the
+    /// file's language, such text (and its options' and image's) is that language only;
+    /// without it, an error. Text with language blocks is left alone.
+    pub(crate) fn settle_language(
+        &self,
+        file: &Path,
+        line: Option<usize>,
+        id: &str,
+        text: &mut rich::Rich,
+        options: &mut [rich::Rich],
+    ) -> Result<(), Diagnostic> {
+        if !text.unmarked_letters {
+            return Ok(());
+        }
+        let Some(lang) = self.language else {
+            return Err(Diagnostic::error(
+                file,
+                line,
+                format!(
+                    "question {id}: the text has no language: mark Kazakh and Russian with \
+                     multilang spans, or say which language the file is in (language = \"kk\" \
+                     or \"ru\" in import.toml)"
+                ),
+            )
+            .with_code("text-no-language"));
+        };
+        text.only(lang);
+        for o in options {
+            o.only(lang);
+        }
+        Ok(())
+    }
+
+    /// The diagnostic for sound or video a question plays: an error, or with
+    /// [`without_media`](ReadOptions::without_media) a warning that it is dropped.
+    pub(crate) fn media(
+        &self,
+        file: &Path,
+        line: Option<usize>,
+        id: &str,
+        media: &[String],
+    ) -> Option<Diagnostic> {
+        if media.is_empty() {
+            return None;
+        }
+        let list = media.join(", ");
+        Some(if self.without_media {
+            Diagnostic::warning(
+                file,
+                line,
+                format!(
+                    "question {id}: sound or video {list} dropped (without_media = true): the \
+                     question is shown without it"
+                ),
+            )
+            .with_code("media-dropped")
+        } else {
+            Diagnostic::error(
+                file,
+                line,
+                format!(
+                    "question {id}: plays sound or video ({list}), which the kiosk cannot \
+                     play: remove it, or import the question without it (without_media = true \
+                     in import.toml)"
+                ),
+            )
+            .with_code("media-not-playable")
+        })
     }
 }
 
@@ -219,11 +384,31 @@ pub type Loaded<T> = Result<(T, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// Reads one question file, choosing the format by extension (`.toml`, `.gift`, `.xml`) and,
 /// for XML, by root element. Does not run the [`lints`]: see [`lint_questions`].
 pub fn import_file(path: &Path) -> Loaded<Imported> {
+    import_file_with(path, &ReadOptions::default())
+}
+
+/// Like [`import_file`], with what `import.toml` would say about the file.
+pub fn import_file_with(path: &Path, opts: &ReadOptions) -> Loaded<Imported> {
+    if format_by_extension(path) == Some(Some(Format::Xlsx)) {
+        return match std::fs::read(path) {
+            Ok(bytes) => finish(sheet::parse_xlsx(path, &bytes, opts)),
+            Err(e) => Err(vec![Diagnostic::error(
+                path,
+                None,
+                format!("cannot read: {e}"),
+            )]),
+        };
+    }
     let text = match read_text(path, path) {
         Ok(t) => t,
         Err(d) => return Err(vec![d]),
     };
-    import_str(path, &text)
+    finish(import_partial_as(
+        path,
+        &text,
+        format_by_extension(path),
+        opts,
+    ))
 }
 
 /// Like [`import_file`], for text already read; `path` names the file in diagnostics and
@@ -265,6 +450,8 @@ fn format_by_extension(path: &Path) -> Option<Option<Format>> {
     match ext.as_str() {
         "toml" => Some(Some(Format::Native)),
         "gift" => Some(Some(Format::Gift)),
+        "csv" => Some(Some(Format::Csv)),
+        "xlsx" => Some(Some(Format::Xlsx)),
         "xml" => Some(None),
         _ => None,
     }
@@ -272,23 +459,47 @@ fn format_by_extension(path: &Path) -> Option<Option<Format>> {
 
 /// Imports what can be imported, with every diagnostic.
 fn import_partial(file: &Path, text: &str) -> (Imported, Vec<Diagnostic>) {
+    import_partial_as(
+        file,
+        text,
+        format_by_extension(file),
+        &ReadOptions::default(),
+    )
+}
+
+/// Imports a file in a format (`Some(None)`: XML, decided by its root), with options.
+fn import_partial_as(
+    file: &Path,
+    text: &str,
+    format: Option<Option<Format>>,
+    opts: &ReadOptions,
+) -> (Imported, Vec<Diagnostic>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match format_by_extension(file) {
+    match format {
         Some(Some(Format::Native)) => native::parse(file, text),
-        Some(Some(Format::Gift)) => gift::parse(file, text),
-        Some(_) => import_xml(file, text),
+        Some(Some(Format::Gift)) => gift::parse_with(file, text, opts),
+        Some(Some(Format::Csv)) => sheet::parse_csv(file, text, opts),
+        Some(Some(Format::Xlsx)) => (
+            Imported::default(),
+            vec![Diagnostic::error(
+                file,
+                None,
+                "an .xlsx workbook is not text: read it with import_file",
+            )],
+        ),
+        Some(Some(Format::MoodleXml | Format::Qti)) | Some(None) => import_xml(file, text, opts),
         None => (
             Imported::default(),
             vec![Diagnostic::error(
                 file,
                 None,
-                "unknown kind of question file: expected .toml, .xml or .gift",
+                "unknown kind of question file: expected .toml, .xml, .gift, .csv or .xlsx",
             )],
         ),
     }
 }
 
-fn import_xml(file: &Path, text: &str) -> (Imported, Vec<Diagnostic>) {
+fn import_xml(file: &Path, text: &str, opts: &ReadOptions) -> (Imported, Vec<Diagnostic>) {
     let lines = lines::Lines::new(text);
     let doc = match xml::parse(text) {
         Ok(doc) => doc,
@@ -304,8 +515,8 @@ fn import_xml(file: &Path, text: &str) -> (Imported, Vec<Diagnostic>) {
         }
     };
     match doc.root.name.as_str() {
-        "quiz" => moodle::from_doc(file, &doc, &lines),
-        "assessmentItem" | "qti-assessment-item" => qti::from_doc(file, doc, &lines),
+        "quiz" => moodle::from_doc(file, &doc, &lines, opts),
+        "assessmentItem" | "qti-assessment-item" => qti::from_doc(file, doc, &lines, opts),
         "manifest" => (
             Imported::default(),
             vec![Diagnostic::warning(

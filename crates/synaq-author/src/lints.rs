@@ -365,11 +365,13 @@ name = { kk = "Екінші", ru = "Вторая" }
                     id: "a".into(),
                     text: text("Иә", "Да"),
                     correct: true,
+                    fixed: false,
                 },
                 synaq_core::AnswerOption {
                     id: "b".into(),
                     text: text("Жоқ", "Нет"),
                     correct: false,
+                    fixed: false,
                 },
             ],
             image: None,

@@ -7,7 +7,13 @@
 //! * A `<question type="category">` sets the **topic** of the questions after it: the last
 //!   segment of its path, so `$course$/top/fire` gives topic `fire`. A multichoice question
 //!   before any category question is an error.
-//! * `<idnumber>` is the **question id** and is required (Moodle's "ID number" field).
+//! * `<idnumber>` is the **question id** (Moodle's "ID number" field). Without one (it is
+//!   optional in Moodle), the id is derived from the category path and the `<name>`, the
+//!   same on every export (`moodle-` and 16 hex digits), with one warning per file
+//!   (`derived-id`); two such questions with the same category and name are an error.
+//! * A `[[category]]` rule of `import.toml` maps a category path to a topic and categories.
+//! * Sound or video (a linked or embedded `.mp3`, `<audio>`, …) refuses the question unless
+//!   `without_media` is set, see the crate docs.
 //! * `<questiontext>` and each `<answer>`'s `<text>` are HTML in Kazakh and Russian using the
 //!   multilang spans `<span lang="kk" class="multilang">…</span><span lang="ru"
 //!   class="multilang">…</span>`, or the `{mlang kk}…{mlang}{mlang ru}…{mlang}` form (see the
@@ -29,6 +35,7 @@
 //!
 //! Line numbers come from the position of each element in the file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use base64::Engine as _;
@@ -37,14 +44,19 @@ use synaq_core::{AnswerOption, CategoryId, Question, QuestionId, QuestionKind};
 use crate::lines::Lines;
 use crate::rich::{self, parse_html, percent_decode, squash, Rich};
 use crate::xml::{self, Doc, Element};
-use crate::{letter_id, topic_from_category_path, Diagnostic, Imported};
+use crate::{letter_id, Diagnostic, Imported, ReadOptions};
 
 /// Reads a Moodle XML file; `file` names it in diagnostics.
 pub fn parse(file: &Path, src: &str) -> (Imported, Vec<Diagnostic>) {
+    parse_with(file, src, &ReadOptions::default())
+}
+
+/// Reads a Moodle XML file with what `import.toml` says about it.
+pub fn parse_with(file: &Path, src: &str, opts: &ReadOptions) -> (Imported, Vec<Diagnostic>) {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let lines = Lines::new(src);
     match xml::parse(src) {
-        Ok(doc) if doc.root.name == "quiz" => from_doc(file, &doc, &lines),
+        Ok(doc) if doc.root.name == "quiz" => from_doc(file, &doc, &lines, opts),
         Ok(doc) => (
             Imported::default(),
             vec![Diagnostic::error(
@@ -67,8 +79,13 @@ pub fn parse(file: &Path, src: &str) -> (Imported, Vec<Diagnostic>) {
 struct Reader<'a> {
     file: &'a Path,
     lines: &'a Lines,
+    opts: &'a ReadOptions,
     out: Imported,
     diags: Vec<Diagnostic>,
+    /// Ids derived for questions without an `<idnumber>`, with their lines.
+    derived: HashMap<String, usize>,
+    /// How many questions had no `<idnumber>`.
+    no_idnumber: usize,
 }
 
 struct Embedded {
@@ -138,24 +155,42 @@ impl Reader<'_> {
         files
     }
 
-    fn multichoice(&mut self, q: &Element, topic: Option<&str>) {
+    fn multichoice(&mut self, q: &Element, group: Option<&str>) {
         let line = self.line(q);
         let name = q
             .child("name")
             .map(|n| squash(&n.text()))
             .unwrap_or_default();
-        let id = q
+        let given = q
             .child("idnumber")
             .map(|e| e.text().trim().to_string())
             .unwrap_or_default();
-        if id.is_empty() {
-            self.error(
-                line,
-                format!("multichoice question {name:?} has no <idnumber>: Synaq needs a stable id"),
-            );
-            return;
-        }
-        let Some(topic) = topic else {
+        let mut ok = true;
+        let id = if given.is_empty() {
+            // Moodle's ID number is optional: the category path and the name identify the
+            // question in Moodle's own bank, and stay the same on every export.
+            let id = crate::ids::derived("moodle", &[group.unwrap_or_default().trim(), &name]);
+            if let Some(first) = self.derived.insert(id.clone(), line) {
+                self.diags.push(
+                    Diagnostic::error(
+                        self.file,
+                        Some(line),
+                        format!(
+                            "question {name:?} has no <idnumber> and the same category and name \
+                             as the question at line {first}, so the same derived id {id}: give \
+                             one an ID number or another name in Moodle"
+                        ),
+                    )
+                    .with_code("derived-id-collision"),
+                );
+                ok = false;
+            }
+            self.no_idnumber += 1;
+            id
+        } else {
+            given
+        };
+        let Some((topic, mapped)) = self.opts.place(group) else {
             self.error(
                 line,
                 format!(
@@ -165,15 +200,13 @@ impl Reader<'_> {
             );
             return;
         };
-        let mut ok = true;
         let qt = q.child("questiontext");
         let mut files = self.embedded(qt);
         let html = qt
             .and_then(|t| t.child("text"))
             .map(Element::text)
             .unwrap_or_default();
-        let rich = parse_html(&html);
-        self.notes(line, &rich, &format!("question {id}: text"));
+        let mut rich = parse_html(&html);
 
         let kind = match q
             .child("single")
@@ -193,8 +226,38 @@ impl Reader<'_> {
             }
         };
 
+        let answers: Vec<&Element> = q.children_named("answer").collect();
+        let mut riches: Vec<Rich> = answers
+            .iter()
+            .map(|a| parse_html(&a.child("text").map(Element::text).unwrap_or_default()))
+            .collect();
+        // Sound and video: linked from the text, or embedded files the text plays.
+        let mut media = rich.media.clone();
+        for r in &riches {
+            media.extend(r.media.iter().cloned());
+        }
+        for f in files.iter_mut().filter(|f| rich::is_media_file(&f.key)) {
+            f.used = true;
+            let shown = format!("@@PLUGINFILE@@/{}", f.key);
+            if !media.iter().any(|m| percent_decode(m) == shown) {
+                media.push(shown);
+            }
+        }
+        if let Some(d) = self.opts.media(self.file, Some(line), &id, &media) {
+            ok &= !d.is_error();
+            self.diags.push(d);
+        }
+        if let Err(d) =
+            self.opts
+                .settle_language(self.file, Some(line), &id, &mut rich, &mut riches)
+        {
+            self.diags.push(d);
+            ok = false;
+        }
+        self.notes(line, &rich, &format!("question {id}: text"));
+
         let mut options = Vec::new();
-        for (i, a) in q.children_named("answer").enumerate() {
+        for (i, (a, r)) in answers.iter().zip(riches).enumerate() {
             let aline = self.line(a);
             let oid = letter_id(i);
             let raw = a.attr("fraction").unwrap_or("0").trim();
@@ -209,8 +272,6 @@ impl Reader<'_> {
                     0.0
                 }
             };
-            let text = a.child("text").map(Element::text).unwrap_or_default();
-            let r = parse_html(&text);
             if !r.images.is_empty() {
                 self.error(
                     aline,
@@ -236,6 +297,7 @@ impl Reader<'_> {
                 id: oid,
                 text: r.text,
                 correct,
+                fixed: false,
             });
         }
 
@@ -296,18 +358,21 @@ impl Reader<'_> {
                 ),
             );
         }
+        if categories.is_empty() {
+            categories = mapped;
+        }
         if ok {
             let question = Question {
                 id: QuestionId(id),
                 version,
-                topic: topic.to_string(),
+                topic,
                 categories,
                 text: rich.text,
                 kind,
                 options,
                 image,
             };
-            self.out.push(question, self.file, Some(line));
+            self.out.push_in(question, self.file, Some(line), group);
         }
     }
 
@@ -338,14 +403,22 @@ impl Reader<'_> {
 }
 
 /// Reads an already parsed `<quiz>` document.
-pub(crate) fn from_doc(file: &Path, doc: &Doc, lines: &Lines) -> (Imported, Vec<Diagnostic>) {
+pub(crate) fn from_doc(
+    file: &Path,
+    doc: &Doc,
+    lines: &Lines,
+    opts: &ReadOptions,
+) -> (Imported, Vec<Diagnostic>) {
     let mut r = Reader {
         file,
         lines,
+        opts,
         out: Imported::default(),
         diags: Vec::new(),
+        derived: HashMap::new(),
+        no_idnumber: 0,
     };
-    let mut topic: Option<String> = None;
+    let mut group: Option<String> = None;
     for q in doc.root.children_named("question") {
         let line = r.line(q);
         match q.attr("type").unwrap_or_default() {
@@ -354,8 +427,8 @@ pub(crate) fn from_doc(file: &Path, doc: &Doc, lines: &Lines) -> (Imported, Vec<
                     .child("category")
                     .map(|c| c.child("text").map_or_else(|| c.text(), Element::text))
                     .unwrap_or_default();
-                topic = topic_from_category_path(&path);
-                if topic.is_none() {
+                group = Some(path.trim().to_string());
+                if opts.place(Some(&path)).is_none() {
                     r.error(
                         line,
                         format!(
@@ -366,14 +439,40 @@ pub(crate) fn from_doc(file: &Path, doc: &Doc, lines: &Lines) -> (Imported, Vec<
                     );
                 }
             }
-            "multichoice" => r.multichoice(q, topic.as_deref()),
-            other => r.warning(
-                line,
-                format!(
-                    "question of type {other:?} ignored: only multichoice questions are imported"
-                ),
+            "multichoice" => r.multichoice(q, group.as_deref()),
+            other => r.diags.push(
+                Diagnostic::warning(
+                    file,
+                    Some(line),
+                    format!(
+                        "question of type {other:?} ignored: only multichoice questions are \
+                         imported"
+                    ),
+                )
+                .with_code("question-type-skipped"),
             ),
         }
+    }
+    if r.no_idnumber > 0 {
+        r.diags.push(
+            Diagnostic::warning(
+                file,
+                None,
+                if r.no_idnumber == 1 {
+                    "1 question has no <idnumber>: its id is derived from the category path and \
+                     the question name, so renaming or moving it in Moodle gives it a new id"
+                        .to_string()
+                } else {
+                    format!(
+                        "{} questions have no <idnumber>: their ids are derived from the \
+                         category path and the question name, so renaming or moving one in \
+                         Moodle gives it a new id",
+                        r.no_idnumber
+                    )
+                },
+            )
+            .with_code("derived-id"),
+        );
     }
     if r.out.questions.is_empty() && r.diags.is_empty() {
         r.warning(
@@ -493,12 +592,45 @@ mod tests {
     }
 
     #[test]
-    fn missing_id_and_topic_are_errors() {
+    fn without_idnumber_the_id_comes_from_category_and_name() {
         let src = sample().replace("<idnumber>fire-001</idnumber>", "");
         let (imp, diags) = p(&src);
-        assert!(imp.questions.is_empty());
-        assert_eq!(diags[0].line, Some(6));
-        assert!(diags[0].message.contains("idnumber"));
+        let id = crate::ids::derived("moodle", &["$course$/top/fire", "Өрт 1"]);
+        assert_eq!(imp.questions[0].id.0, id);
+        // Re-exported (other whitespace, other order of elements): the same id.
+        let again = src.replace(
+            "<name><text>Өрт 1</text></name>",
+            "<name>\n <text> Өрт 1 </text></name>",
+        );
+        assert_eq!(p(&again).0.questions[0].id.0, id);
+        let codes: Vec<_> = diags.iter().filter_map(|d| d.code).collect();
+        assert!(codes.contains(&"derived-id"), "{diags:?}");
+        // Two questions with the same category and name: an error naming the first line.
+        let q = src
+            .split("<question type=\"multichoice\">")
+            .nth(1)
+            .unwrap()
+            .split("</question>")
+            .next()
+            .unwrap()
+            .to_string();
+        let twice = src.replace(
+            "<question type=\"truefalse\">",
+            &format!(
+                "<question type=\"multichoice\">{q}</question>\n<question type=\"truefalse\">"
+            ),
+        );
+        let (imp, diags) = p(&twice);
+        assert_eq!(imp.questions.len(), 1);
+        let d = diags
+            .iter()
+            .find(|d| d.code == Some("derived-id-collision"))
+            .expect("a collision");
+        assert!(d.is_error() && d.message.contains("line 6"), "{d}");
+    }
+
+    #[test]
+    fn missing_topic_is_an_error() {
         let src = sample().replace("$course$/top/fire", "$course$/top");
         let (_, diags) = p(&src);
         assert_eq!(

@@ -2,7 +2,8 @@
 //!
 //! The root element is `assessmentItem` (QTI 2.1, namespace
 //! `http://www.imsglobal.org/xsd/imsqti_v2p1`; 2.2 is accepted too) or `qti-assessment-item`
-//! (QTI 3.0, namespace `http://www.imsglobal.org/xsd/imsqti_asi_v3p0`). QTI 3.0's kebab-case
+//! (QTI 3.0, namespace `http://www.imsglobal.org/xsd/imsqtiasi_v3p0`; the misspelling
+//! `imsqti_asi_v3p0` that earlier Synaq documents used is accepted too). QTI 3.0's kebab-case
 //! names (`qti-choice-interaction`, `max-choices`) are read as their QTI 2.1 equivalents.
 //!
 //! Conventions:
@@ -16,6 +17,14 @@
 //!   lowercased, without a leading `choice` (`A` → `a`, `ChoiceB` → `b`, `choice_3` → `3`).
 //! * The **correct** options are the `value`s of the `correctResponse` of the
 //!   `responseDeclaration` the interaction names (`qti-correct-response` / `qti-value`).
+//!   Synaq has no per-option weights: a `mapping` (partial credit) is not used, with a
+//!   warning (`qti-partial-credit`) that says which options count as correct; the exam
+//!   profile's `multiple_choice` scoring decides the credit. Without a `correctResponse`, the
+//!   options the mapping gives a positive value are the correct ones.
+//! * A choice with `fixed="true"` ("None of the above") keeps its position when the kiosk
+//!   shuffles the options ([`synaq_core::AnswerOption::fixed`]); the others are shuffled
+//!   around it. The interaction's `shuffle="false"` is not honoured: Synaq always shuffles
+//!   (except fixed options), so that neighbours do not see the same order.
 //! * **Text** is the item body (with the interaction's `prompt`, without its choices, feedback
 //!   and rubric blocks); an option's text is the choice's content. Both are bilingual through
 //!   `xml:lang` (or `lang`) attributes: `<p xml:lang="kk">…</p><p xml:lang="ru">…</p>`,
@@ -39,14 +48,16 @@ use synaq_core::{AnswerOption, CategoryId, Question, QuestionId, QuestionKind};
 use crate::lines::Lines;
 use crate::rich::{self, is_block, Composer, Ctx, Rich};
 use crate::xml::{self, Doc, Element, Node};
-use crate::{Diagnostic, Imported};
+use crate::{Diagnostic, Imported, ReadOptions};
 
 /// The QTI 2.1 namespace.
 pub const QTI_2P1_NAMESPACE: &str = "http://www.imsglobal.org/xsd/imsqti_v2p1";
 /// The QTI 2.2 namespace (read like 2.1).
 pub const QTI_2P2_NAMESPACE: &str = "http://www.imsglobal.org/xsd/imsqti_v2p2";
-/// The QTI 3.0 namespace.
-pub const QTI_3P0_NAMESPACE: &str = "http://www.imsglobal.org/xsd/imsqti_asi_v3p0";
+/// The QTI 3.0 namespace, as the standard spells it.
+pub const QTI_3P0_NAMESPACE: &str = "http://www.imsglobal.org/xsd/imsqtiasi_v3p0";
+/// The QTI 3.0 namespace as earlier Synaq documents misspelt it; read like the standard's.
+const QTI_3P0_MISSPELT: &str = "http://www.imsglobal.org/xsd/imsqti_asi_v3p0";
 
 /// Elements whose content is never question or option text.
 const SKIPPED: [&str; 8] = [
@@ -62,10 +73,15 @@ const SKIPPED: [&str; 8] = [
 
 /// Reads a QTI item; `file` names it in diagnostics, and its folder is the fallback topic.
 pub fn parse(file: &Path, src: &str) -> (Imported, Vec<Diagnostic>) {
+    parse_with(file, src, &ReadOptions::default())
+}
+
+/// Reads a QTI item with what `import.toml` says about it.
+pub fn parse_with(file: &Path, src: &str, opts: &ReadOptions) -> (Imported, Vec<Diagnostic>) {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let lines = Lines::new(src);
     match xml::parse(src) {
-        Ok(doc) => from_doc(file, doc, &lines),
+        Ok(doc) => from_doc(file, doc, &lines, opts),
         Err(e) => (
             Imported::default(),
             vec![Diagnostic::error(
@@ -219,6 +235,25 @@ fn walk(c: &mut Composer, el: &Element, ctx: Ctx, body: bool) {
             c.push_image(ctx, src, e.attr("alt").unwrap_or_default());
             continue;
         }
+        if matches!(
+            e.name.as_str(),
+            "audio" | "video" | "object" | "embed" | "iframe" | "source"
+        ) {
+            // Sound or video (its fallback content is not text); see `Rich::media`.
+            let src = e.attr("src").or_else(|| e.attr("data"));
+            if let Some(src) = src {
+                c.push_media(src);
+            }
+            let mut inner = Composer::new();
+            walk(&mut inner, e, ctx, false);
+            for m in inner.finish().media {
+                c.push_media(&m);
+            }
+            if src.is_none() && !matches!(e.name.as_str(), "audio" | "video") {
+                c.push_media(&format!("<{}>", e.name));
+            }
+            continue;
+        }
         if body && e.name == "choiceInteraction" {
             for p in e.children_named("prompt") {
                 c.push_break();
@@ -256,7 +291,12 @@ fn folder_topic(file: &Path) -> Option<String> {
 }
 
 /// Reads an already parsed QTI document.
-pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, Vec<Diagnostic>) {
+pub(crate) fn from_doc(
+    file: &Path,
+    mut doc: Doc,
+    lines: &Lines,
+    opts: &ReadOptions,
+) -> (Imported, Vec<Diagnostic>) {
     let mut r = Reader {
         file,
         lines,
@@ -264,7 +304,7 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
     };
     let mut out = Imported::default();
     let (v3, expected) = match doc.root.name.as_str() {
-        "qti-assessment-item" => (true, &[QTI_3P0_NAMESPACE][..]),
+        "qti-assessment-item" => (true, &[QTI_3P0_NAMESPACE, QTI_3P0_MISSPELT][..]),
         "assessmentItem" => (false, &[QTI_2P1_NAMESPACE, QTI_2P2_NAMESPACE][..]),
         other => {
             let message = format!(
@@ -328,7 +368,11 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
         return (out, r.diags);
     };
     let mut ok = true;
-    let topic = match meta.topic.or_else(|| folder_topic(file)) {
+    let topic = match meta
+        .topic
+        .or_else(|| opts.topic.clone())
+        .or_else(|| folder_topic(file))
+    {
         Some(t) => t,
         None => {
             r.error(
@@ -341,6 +385,7 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
     };
     let categories = match meta.categories {
         Some(c) => c,
+        None if !opts.categories.is_empty() => opts.categories.clone(),
         None => {
             r.error(
                 rpos,
@@ -367,10 +412,30 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
     let decl = root
         .children_named("responseDeclaration")
         .find(|d| d.attr("identifier") == Some(response));
+    // Partial credit: QTI's mapping of choices to values, which Synaq has no place for.
+    let mapping: Vec<(String, String)> = decl
+        .and_then(|d| d.child("mapping"))
+        .map(|m| {
+            m.children_named("mapEntry")
+                .map(|e| {
+                    (
+                        e.attr("mapKey").unwrap_or_default().trim().to_string(),
+                        e.attr("mappedValue").unwrap_or_default().trim().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mapping_pos = decl.and_then(|d| d.child("mapping")).map(|m| m.pos);
     let correct_values: Vec<(usize, String)> = match decl.and_then(|d| d.child("correctResponse")) {
         Some(cr) => cr
             .children_named("value")
             .map(|v| (v.pos, v.text().trim().to_string()))
+            .collect(),
+        None if !mapping.is_empty() => mapping
+            .iter()
+            .filter(|(_, v)| v.parse::<f64>().is_ok_and(|v| v > 0.0))
+            .map(|(k, _)| (mapping_pos.unwrap_or(ci.pos), k.clone()))
             .collect(),
         None => {
             r.error(
@@ -381,14 +446,32 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
             Vec::new()
         }
     };
+    if let Some(pos) = mapping_pos {
+        let values: Vec<String> = mapping.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let correct: Vec<&str> = correct_values.iter().map(|(_, v)| v.as_str()).collect();
+        let line = lines.line(pos);
+        r.diags.push(
+            Diagnostic::warning(
+                file,
+                Some(line),
+                format!(
+                    "question {id}: the partial credit of the mapping ({}) is not used: {} \
+                     count as correct and the others as wrong, and the exam profile's \
+                     multiple_choice scoring (all-or-nothing unless set to partial) gives the \
+                     credit",
+                    values.join(", "),
+                    correct.join(", ")
+                ),
+            )
+            .with_code("qti-partial-credit"),
+        );
+    }
 
     let mut c = Composer::new();
     walk(&mut c, body, Ctx::Neutral, true);
-    let rich = c.finish();
-    r.notes(body.pos, &rich, &format!("question {id}: text"));
+    let mut rich = c.finish();
 
-    let mut options = Vec::new();
-    let mut identifiers = Vec::new();
+    let mut choices = Vec::new();
     for choice in ci.children_named("simpleChoice") {
         let Some(ident) = choice.attr("identifier").map(str::trim) else {
             r.error(
@@ -398,10 +481,31 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
             ok = false;
             continue;
         };
-        let oid = option_id(ident);
         let mut c = Composer::new();
         walk(&mut c, choice, Ctx::Neutral, false);
-        let rc = c.finish();
+        let fixed = matches!(choice.attr("fixed").map(str::trim), Some("true" | "1"));
+        choices.push((choice, ident.to_string(), fixed, c.finish()));
+    }
+    let mut media = rich.media.clone();
+    for (_, _, _, rc) in &choices {
+        media.extend(rc.media.iter().cloned());
+    }
+    let line = Some(lines.line(rpos));
+    if let Some(d) = opts.media(file, line, &id, &media) {
+        ok &= !d.is_error();
+        r.diags.push(d);
+    }
+    let mut riches: Vec<Rich> = choices.iter().map(|c| c.3.clone()).collect();
+    if let Err(d) = opts.settle_language(file, line, &id, &mut rich, &mut riches) {
+        r.diags.push(d);
+        ok = false;
+    }
+    r.notes(body.pos, &rich, &format!("question {id}: text"));
+
+    let mut options = Vec::new();
+    let mut identifiers = Vec::new();
+    for ((choice, ident, fixed, _), rc) in choices.into_iter().zip(riches) {
+        let oid = option_id(&ident);
         if !rc.images.is_empty() {
             r.error(
                 choice.pos,
@@ -411,11 +515,12 @@ pub(crate) fn from_doc(file: &Path, mut doc: Doc, lines: &Lines) -> (Imported, V
         }
         r.notes(choice.pos, &rc, &format!("question {id}, option {oid}"));
         options.push(AnswerOption {
-            correct: correct_values.iter().any(|(_, v)| v == ident),
+            correct: correct_values.iter().any(|(_, v)| *v == ident),
+            fixed,
             id: oid,
             text: rc.text,
         });
-        identifiers.push(ident.to_string());
+        identifiers.push(ident);
     }
     for (pos, v) in &correct_values {
         if !identifiers.contains(v) {

@@ -41,9 +41,30 @@ pub(crate) struct Rich {
     pub(crate) unmarked_letters: bool,
     /// Language codes of blocks that were dropped.
     pub(crate) unknown_langs: BTreeSet<String>,
+    /// Sound or video the text plays or links to (`<audio>`, `<video>`, `<source>`,
+    /// `<embed>`, `<object>`, `<iframe>`, or a link to a media file): the kiosk cannot play
+    /// them, so they are not in the text.
+    pub(crate) media: Vec<String>,
 }
 
 impl Rich {
+    /// Keeps only `lang`'s reading of text that has no language block at all (a file in one
+    /// language): the other of Kazakh and Russian is left empty, for a paired file to fill.
+    /// Text with language blocks is left as it is.
+    pub(crate) fn only(&mut self, lang: synaq_core::Lang) {
+        if !self.unmarked_letters {
+            return;
+        }
+        self.unmarked_letters = false;
+        restrict(&mut self.text, lang);
+        for img in &mut self.images {
+            // An alt written per language ({mlang} in the alt) stays as written.
+            if img.alt.kk == img.alt.ru {
+                restrict(&mut img.alt, lang);
+            }
+        }
+    }
+
     /// Warnings about how the text was read, for `what` ("question text", "option b").
     pub(crate) fn notes(&self, what: &str) -> Vec<String> {
         let mut notes = Vec::new();
@@ -63,6 +84,47 @@ impl Rich {
     }
 }
 
+/// Empties every language of `text` but `lang`.
+fn restrict(text: &mut Text, lang: synaq_core::Lang) {
+    match lang {
+        synaq_core::Lang::Kk => text.ru.clear(),
+        synaq_core::Lang::Ru => text.kk.clear(),
+        synaq_core::Lang::En => {}
+    }
+}
+
+/// Whether a file name or URL is a sound or a video, by its extension.
+pub(crate) fn is_media_file(src: &str) -> bool {
+    let path = src.split(['?', '#']).next().unwrap_or_default();
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        ext.as_deref(),
+        Some(
+            "mp3"
+                | "wav"
+                | "ogg"
+                | "oga"
+                | "m4a"
+                | "aac"
+                | "flac"
+                | "wma"
+                | "opus"
+                | "mp4"
+                | "m4v"
+                | "webm"
+                | "ogv"
+                | "avi"
+                | "mov"
+                | "wmv"
+                | "mkv"
+                | "mpg"
+                | "mpeg"
+                | "flv"
+                | "swf"
+        )
+    )
+}
+
 #[derive(Debug, Default)]
 struct ImageParts {
     src: String,
@@ -79,6 +141,7 @@ pub(crate) struct Composer {
     neutral_letters: bool,
     images: Vec<ImageParts>,
     unknown: BTreeSet<String>,
+    media: Vec<String>,
 }
 
 impl Composer {
@@ -135,6 +198,14 @@ impl Composer {
                 }
             }
             Ctx::Other => {}
+        }
+    }
+
+    /// Sound or video that cannot be shown (see [`Rich::media`]); each source once.
+    pub(crate) fn push_media(&mut self, src: &str) {
+        let src = src.trim().to_string();
+        if !self.media.contains(&src) {
+            self.media.push(src);
         }
     }
 
@@ -195,6 +266,7 @@ impl Composer {
             neutral_letters,
             images,
             unknown,
+            media,
         } = self;
         let [kk, ru, en] = bufs;
         let pick = |buf: String, bit: u8| {
@@ -228,6 +300,7 @@ impl Composer {
             images,
             unmarked_letters: !any_marker && neutral_letters,
             unknown_langs: unknown,
+            media,
         }
     }
 }
@@ -304,6 +377,27 @@ impl Tag {
     }
 }
 
+/// The sound or video an HTML element plays or links to, if any.
+fn media_of(tag: &Tag) -> Option<String> {
+    let named = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| tag.attr(k))
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("<{}>", tag.name))
+    };
+    match tag.name.as_str() {
+        "audio" | "video" => tag.attr("src").map(str::to_string),
+        "embed" | "iframe" => Some(named(&["src"])),
+        "object" => Some(named(&["data"])),
+        "source" => Some(named(&["src", "srcset"])),
+        "a" => tag
+            .attr("href")
+            .filter(|h| is_media_file(h))
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
 fn feed_html(c: &mut Composer, html: &str) {
     let mut stack: Vec<(String, Ctx)> = Vec::new();
     let mut mlang: Option<Ctx> = None;
@@ -346,6 +440,22 @@ fn feed_html(c: &mut Composer, html: &str) {
                     if tag.name == "img" {
                         let src = tag.attr("src").unwrap_or_default();
                         c.push_image(ctx, src, tag.attr("alt").unwrap_or_default());
+                        continue;
+                    }
+                    if let Some(src) = media_of(&tag) {
+                        c.push_media(&src);
+                    }
+                    if matches!(tag.name.as_str(), "audio" | "video" | "object" | "iframe")
+                        && !tag.self_closing
+                    {
+                        // The player's sources are media; its fallback text is not the question.
+                        let close = format!("</{}", tag.name);
+                        let end = html[i..].find(&close).unwrap_or(html.len() - i);
+                        let inner = parse_html(&html[i..i + end]);
+                        for m in inner.media {
+                            c.push_media(&m);
+                        }
+                        i += end;
                         continue;
                     }
                     if tag.name == "script" || tag.name == "style" {
@@ -690,6 +800,32 @@ mod tests {
         let r = parse_html(r#"<img src='a.png'> <img src="b.png">"#);
         assert_eq!(r.images.len(), 2);
         assert_eq!(r.images[0].alt, text("", ""));
+    }
+
+    #[test]
+    fn sound_and_video_are_found_and_kept_out_of_the_text() {
+        let r = parse_html(
+            r#"Тыңдаңыз: <audio controls><source src="@@PLUGINFILE@@/alarm.mp3" type="audio/mpeg">Your browser does not support audio.</audio> <a href="siren.ogg">siren</a> <a href="https://x.kz">site</a> <video src="v.mp4"/>"#,
+        );
+        assert_eq!(r.text.kk, "Тыңдаңыз: siren site");
+        assert_eq!(r.media, ["@@PLUGINFILE@@/alarm.mp3", "siren.ogg", "v.mp4"]);
+        assert!(parse_html("<p>Сурет <img src=\"x.png\"></p>")
+            .media
+            .is_empty());
+        assert!(is_media_file("a/b.MP3?x=1"));
+        assert!(!is_media_file("a.png"));
+    }
+
+    #[test]
+    fn one_language_files_keep_untagged_text_in_that_language_only() {
+        let mut r = parse_html("Огнетушитель <img src=\"x.png\" alt=\"Знак\">");
+        r.only(synaq_core::Lang::Ru);
+        assert_eq!(r.text, text("", "Огнетушитель"));
+        assert_eq!(r.images[0].alt, text("", "Знак"));
+        assert!(!r.unmarked_letters);
+        let mut r = parse_html("{mlang kk}Иә{mlang}{mlang ru}Да{mlang}");
+        r.only(synaq_core::Lang::Ru);
+        assert_eq!(r.text, text("Иә", "Да"));
     }
 
     #[test]

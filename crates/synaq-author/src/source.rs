@@ -6,23 +6,49 @@ use std::path::{Path, PathBuf};
 
 use synaq_core::{ExamProfile, ProfileError};
 
+use crate::config::{self, ImportConfig};
 use crate::lines::Lines;
 use crate::{
-    format_by_extension, import_partial, lints, read_text, Diagnostic, Loaded, Origin, Source,
+    format_by_extension, import_partial_as, lints, pair, read_text, sheet, Diagnostic, Format,
+    Loaded, Origin, Source,
 };
 
-/// Loads `DIR/profile.toml`, every question file under `DIR/questions/` (recursively, in path
-/// order: `*.toml` native, `*.xml` Moodle XML or QTI by root element, `*.gift` GIFT) and
-/// every file under `DIR/media/`, then runs every [lint](crate::lints).
+/// Loads `DIR/profile.toml`, `DIR/import.toml` when there is one (see [`config`]), every
+/// question file under `DIR/questions/` (recursively, in path order: `*.toml` native, `*.xml`
+/// Moodle XML or QTI by root element, `*.gift` GIFT, `*.csv` and `*.xlsx` spreadsheets),
+/// pairs the Kazakh and Russian files `import.toml` names, loads every file under
+/// `DIR/media/`, then runs every [lint](crate::lints).
 ///
 /// Diagnostics name files relative to `dir` (`questions/fire.toml`). Files and folders whose
-/// names start with `.` are skipped; other files in `questions/` with an unknown extension are
-/// skipped with a warning. When any question file had an error, the lints that count
+/// names start with `.` are skipped; any other file in `questions/` that is not a question
+/// file is an error (`file-skipped`), since the bank would silently lack its questions,
+/// unless `import.toml` says to ignore it. When any question file had an error, the lints that count
 /// questions per category or look for unused media are not run, as their findings would be
 /// misleading.
 ///
 /// Returns the source with its warnings, or every diagnostic when at least one is an error.
 pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
+    let draft = load_draft(dir);
+    match draft.source {
+        Some(source) if !crate::has_errors(&draft.diagnostics) => Ok((source, draft.diagnostics)),
+        _ => Err(draft.diagnostics),
+    }
+}
+
+/// A source as far as it could be read, errors or not: what a preview shows.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The source, when `profile.toml` could be read (its questions may still have errors).
+    pub source: Option<Source>,
+    /// The questions when the profile could not be read (otherwise in `source`).
+    pub questions: Vec<synaq_core::Question>,
+    /// Every diagnostic, lints included.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a source like [`load_source_dir`], keeping what could be read even when there are
+/// errors; the questions that had errors themselves are not in it.
+pub fn load_draft(dir: &Path) -> Draft {
     let mut diags = Vec::new();
 
     let profile_rel = PathBuf::from("profile.toml");
@@ -45,25 +71,75 @@ pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
     let mut media: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut media_from: BTreeMap<String, PathBuf> = BTreeMap::new();
 
+    let config = if dir.join(config::FILE_NAME).is_file() {
+        match read_text(&dir.join(config::FILE_NAME), Path::new(config::FILE_NAME)) {
+            Ok(text) => match ImportConfig::parse(&text) {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.extend(d);
+                    ImportConfig::default()
+                }
+            },
+            Err(d) => {
+                diags.push(d);
+                ImportConfig::default()
+            }
+        }
+    } else {
+        ImportConfig::default()
+    };
+
     let qdir = dir.join("questions");
     if qdir.is_dir() {
-        for rel in walk(dir, Path::new("questions"), &mut diags) {
-            if format_by_extension(&rel).is_none() {
-                diags.push(Diagnostic::warning(
-                    &rel,
-                    None,
-                    "not a question file (.toml, .xml or .gift); skipped",
-                ));
+        let files = walk(dir, Path::new("questions"), &mut diags);
+        diags.extend(config.unmatched(&files));
+        for rel in files {
+            let under = rel.strip_prefix("questions").unwrap_or(&rel);
+            let settings = config.settings(&under.to_string_lossy());
+            if settings.ignore {
+                diags.push(
+                    Diagnostic::warning(&rel, None, "left out (ignore = true in import.toml)")
+                        .with_code("file-ignored"),
+                );
                 continue;
             }
-            let text = match read_text(&dir.join(&rel), &rel) {
-                Ok(t) => t,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
+            let format = match settings.format {
+                Some(Format::MoodleXml | Format::Qti) => Some(None),
+                Some(f) => Some(Some(f)),
+                None => format_by_extension(&rel),
             };
-            let (imported, d) = import_partial(&rel, &text);
+            if format.is_none() {
+                diags.push(
+                    Diagnostic::error(
+                        &rel,
+                        None,
+                        "not a question file (.toml, .xml, .gift, .csv or .xlsx), so the bank \
+                         would be built without it: if it is a GIFT export (Moodle saves them \
+                         as .txt), rename it to .gift or set format = \"gift\" for it in \
+                         import.toml; to build without it, set ignore = true for it there",
+                    )
+                    .with_code("file-skipped"),
+                );
+                continue;
+            }
+            let (imported, d) = if format == Some(Some(Format::Xlsx)) {
+                match fs::read(dir.join(&rel)) {
+                    Ok(bytes) => sheet::parse_xlsx(&rel, &bytes, &settings.options),
+                    Err(e) => {
+                        diags.push(Diagnostic::error(&rel, None, format!("cannot read: {e}")));
+                        continue;
+                    }
+                }
+            } else {
+                let text = match read_text(&dir.join(&rel), &rel) {
+                    Ok(t) => t,
+                    Err(d) => {
+                        diags.push(d);
+                        continue;
+                    }
+                };
+                import_partial_as(&rel, &text, format, &settings.options)
+            };
             diags.extend(d);
             questions.extend(imported.questions);
             origins.extend(imported.origins);
@@ -71,6 +147,24 @@ pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
                 add_media(&mut media, &mut media_from, key, bytes, &rel, &mut diags);
             }
         }
+        let mut lists = std::collections::HashMap::new();
+        for (i, p) in config.pairs.iter().enumerate() {
+            let Some(list) = &p.list else { continue };
+            let rel = PathBuf::from(list);
+            match read_text(&dir.join(&rel), &rel)
+                .map_err(|d| vec![d])
+                .and_then(|text| pair::read_list(&rel, &text))
+            {
+                Ok(rows) => {
+                    lists.insert(i, rows);
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        let (q, o, d) = pair::pair_all(&config.pairs, &lists, questions, origins);
+        questions = q;
+        origins = o;
+        diags.extend(d);
     } else {
         diags.push(Diagnostic::error(
             "questions",
@@ -95,7 +189,11 @@ pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
     let import_failed = crate::has_errors(&diags);
     let Some((profile_toml, profile)) = profile else {
         diags.extend(lints::lint_questions(&questions, &origins));
-        return Err(diags);
+        return Draft {
+            source: None,
+            questions,
+            diagnostics: diags,
+        };
     };
     let source = Source {
         profile_toml,
@@ -108,10 +206,10 @@ pub fn load_source_dir(dir: &Path) -> Loaded<Source> {
     if !import_failed {
         diags.extend(lints::lint_bank(&source));
     }
-    if crate::has_errors(&diags) {
-        Err(diags)
-    } else {
-        Ok((source, diags))
+    Draft {
+        source: Some(source),
+        questions: Vec::new(),
+        diagnostics: diags,
     }
 }
 

@@ -122,11 +122,16 @@ fn moodle_export() {
 }
 
 #[test]
-fn moodle_without_idnumber() {
-    let errs = import_err("broken/moodle-no-idnumber.xml");
-    assert_eq!(errs.len(), 1, "{errs:#?}");
-    let e = find(&errs, "broken/moodle-no-idnumber.xml:6: error:");
-    assert!(e.contains("<idnumber>"), "{e}");
+fn moodle_without_idnumber_gets_a_stable_id_from_category_and_name() {
+    // Moodle's ID number is optional, and empty in most real exports.
+    let (imp, warnings) = import_ok("moodle/no-idnumber.xml");
+    assert_eq!(imp.questions[0].id.0, "moodle-f97595c37cf51f15");
+    assert_eq!(codes(&warnings), ["derived-id"]);
+    assert_eq!(
+        warnings[0].message,
+        "1 question has no <idnumber>: its id is derived from the category path and the \
+         question name, so renaming or moving it in Moodle gives it a new id"
+    );
 }
 
 #[test]
@@ -227,8 +232,8 @@ fn gift_file() {
 fn gift_errors() {
     let errs = import_err("broken/gift-errors.gift");
     let errors: Vec<_> = errs.iter().filter(|e| e.contains(": error: ")).collect();
-    assert_eq!(errors.len(), 4, "{errs:#?}");
-    assert!(find(&errs, "broken/gift-errors.gift:4: error:").contains("::id::"));
+    // Line 4 has no ::title::, which is not an error: its id is derived.
+    assert_eq!(errors.len(), 3, "{errs:#?}");
     assert!(find(&errs, "broken/gift-errors.gift:9: error:").contains("половина"));
     assert!(find(&errs, "broken/gift-errors.gift:12: error:").contains("Cat"));
     assert!(find(&errs, "broken/gift-errors.gift:16: error:").contains("not closed"));
@@ -503,7 +508,7 @@ fn loads_a_whole_source() {
     assert_eq!(warnings.len(), 5, "{warnings:#?}");
     assert_eq!(
         warnings[4].to_string(),
-        "questions/fire.xml:114: warning: question of type \"truefalse\" ignored: only \
+        "questions/fire.xml:114: warning[question-type-skipped]: question of type \"truefalse\" ignored: only \
          multichoice questions are imported"
     );
     assert!(lint(&source).iter().all(|d| !d.is_error()));
@@ -709,12 +714,12 @@ fn import_errors_are_collected_across_files() {
     write(tmp.path(), "questions/notes.docx", b"");
     let diags = load_source_dir(tmp.path()).expect_err("broken file");
     let errs: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
-    assert_eq!(errs.len(), 1, "{diags:#?}");
+    assert_eq!(errs.len(), 2, "{diags:#?}");
     assert_eq!(errs[0].file, Path::new("questions/broken.toml"));
     assert_eq!(errs[0].line, Some(7));
-    assert!(diags
-        .iter()
-        .any(|d| d.file == Path::new("questions/notes.docx") && !d.is_error()));
+    // A file that is not a question file is an error too: the bank would lack it.
+    assert_eq!(errs[1].file, Path::new("questions/notes.docx"));
+    assert_eq!(errs[1].code, Some("file-skipped"));
 }
 
 #[test]
@@ -741,4 +746,574 @@ fn missing_profile_and_questions() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].file, Path::new("profile.toml"));
     assert_eq!(diags[0].line, Some(3), "{}", diags[0]);
+}
+
+// ---- Regression tests: files shaped like real Moodle GIFT exports (issue 17) ----
+
+/// The codes of the diagnostics, in order.
+fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+    diags.iter().filter_map(|d| d.code).collect()
+}
+
+fn without_media() -> synaq_author::ReadOptions {
+    synaq_author::ReadOptions {
+        without_media: true,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn gift_short_answer_with_weights_is_skipped_by_name_not_sealed_as_a_choice() {
+    // `{=ОП =%50%ОУ =%0%*}` and `{=%100%ОП#}` are short answers (Moodle: no `~`, no choice).
+    let (imp, diags) =
+        synaq_author::import_file_with(&fixture("real/moodle-gift-export.gift"), &without_media())
+            .unwrap();
+    let ids: Vec<_> = imp.questions.iter().map(|q| q.id.0.as_str()).collect();
+    assert_eq!(ids, ["Түс", "Дабыл", "Сілтеме"]);
+    let skipped: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code == Some("question-type-skipped"))
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                Some(6),
+                "question Қысқа жауап: short-answer question ignored: only multiple choice is imported"
+            ),
+            (
+                Some(14),
+                "question Бір жауап: short-answer question ignored: only multiple choice is imported"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn gift_format_markers_are_dropped_from_answers() {
+    let (imp, _) =
+        synaq_author::import_file_with(&fixture("real/moodle-gift-export.gift"), &without_media())
+            .unwrap();
+    let q = &imp.questions[0];
+    assert_eq!(q.text.kk, "Өрт сөндіргіш қандай түсті?");
+    assert_eq!(
+        options(q),
+        [
+            ("a", "синий", false),
+            ("b", "красный", true),
+            ("c", "зелёный", false)
+        ]
+    );
+    assert_eq!(q.options[0].text.kk, "көк");
+    assert!(q.options.iter().all(|o| !o.text.kk.contains('[')));
+}
+
+#[test]
+fn gift_audio_and_linked_sound_are_refused_unless_the_author_accepts_dropping_them() {
+    let errs = import_file(&fixture("real/moodle-gift-export.gift")).unwrap_err();
+    let refused: Vec<_> = errs
+        .iter()
+        .filter(|d| d.code == Some("media-not-playable"))
+        .map(|d| (d.line, d.is_error()))
+        .collect();
+    assert_eq!(refused, [(Some(28), true), (Some(35), true)], "{errs:#?}");
+    assert!(
+        errs[errs.len() - 2]
+            .message
+            .contains("@@PLUGINFILE@@/siren.mp3"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[errs.len() - 1]
+            .message
+            .contains("https://example.kz/brief.mp3"),
+        "{errs:#?}"
+    );
+    // With `without_media = true`: imported, and a warning says what was dropped.
+    let (imp, diags) =
+        synaq_author::import_file_with(&fixture("real/moodle-gift-export.gift"), &without_media())
+            .unwrap();
+    assert_eq!(imp.questions[1].text.ru, "Что это за сигнал?");
+    assert_eq!(
+        codes(&diags)
+            .into_iter()
+            .filter(|c| *c == "media-dropped")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn untagged_single_language_text_is_an_error_unless_the_file_language_is_given() {
+    let errs = import_file(&fixture("real/moodle-gift-ru.gift")).unwrap_err();
+    assert_eq!(codes(&errs), ["text-no-language"], "{errs:#?}");
+    assert_eq!(errs[0].line, Some(6));
+    assert!(
+        errs[0].message.contains("language = \"kk\" or \"ru\""),
+        "{}",
+        errs[0]
+    );
+    // Told the file is Russian: Russian text only, nothing shown as Kazakh.
+    let opts = synaq_author::ReadOptions {
+        language: Some(synaq_core::Lang::Ru),
+        ..Default::default()
+    };
+    let (imp, _) =
+        synaq_author::import_file_with(&fixture("real/moodle-gift-ru.gift"), &opts).unwrap();
+    let q = &imp.questions[0];
+    assert_eq!(q.text, text("", "Где должен находиться огнетушитель?"));
+    assert_eq!(q.options[0].text, text("", "На видном и доступном месте"));
+}
+
+// ---- Regression tests: Moodle XML and QTI shaped like real exports (issue 17) ----
+
+#[test]
+fn moodle_xml_embedded_sound_is_refused_not_reported_as_merely_not_shown() {
+    let errs = import_file(&fixture("real/moodle-xml-audio.xml")).unwrap_err();
+    let e: Vec<_> = errs.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(e.len(), 1, "{errs:#?}");
+    assert_eq!(e[0].code, Some("media-not-playable"));
+    assert_eq!(e[0].line, Some(15));
+    assert!(
+        e[0].message.contains("@@PLUGINFILE@@/alarm%20short.mp3"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        errs.iter().all(|d| !d.message.contains("not shown")),
+        "{errs:#?}"
+    );
+    let (imp, warnings) =
+        synaq_author::import_file_with(&fixture("real/moodle-xml-audio.xml"), &without_media())
+            .unwrap();
+    assert_eq!(
+        imp.questions[0].text.ru,
+        "Что означает этот звук? alarm short.mp3"
+    );
+    assert!(imp.media.is_empty(), "the sound is not put in the bank");
+    assert_eq!(codes(&warnings), ["media-dropped", "derived-id"]);
+}
+
+#[test]
+fn qti3_fixed_choice_keeps_its_place_and_partial_credit_is_explained() {
+    let (imp, warnings) = import_ok("real/qti3-fixed-partial.xml");
+    let q = &imp.questions[0];
+    let fixed: Vec<_> = q.options.iter().map(|o| (o.id.as_str(), o.fixed)).collect();
+    assert_eq!(
+        fixed,
+        [("h", false), ("g", false), ("b", false), ("n", true)]
+    );
+    assert_eq!(
+        options(q),
+        [
+            ("h", "Каска", true),
+            ("g", "Страховочный пояс", true),
+            ("b", "Сапоги", false),
+            ("n", "Ничего не нужно", false)
+        ]
+    );
+    assert_eq!(codes(&warnings), ["qti-partial-credit"]);
+    assert_eq!(warnings[0].line, Some(12));
+    assert!(
+        warnings[0]
+            .message
+            .contains("(H 1, G 1, B 0.5, N -1) is not used: H, G count as correct"),
+        "{}",
+        warnings[0]
+    );
+    // The namespace is the standard's (`imsqtiasi_v3p0`): no warning about it.
+    assert!(synaq_author::qti::QTI_3P0_NAMESPACE.ends_with("/imsqtiasi_v3p0"));
+    // In an exam paper, "None of the above" stays last while the others move.
+    let mut moved = 0;
+    let bank = vec![q.clone()];
+    let profile = synaq_core::ExamProfile::from_toml(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/profile.toml"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut cat = profile.categories_in_order()[0].clone();
+    cat.question_count = 1;
+    cat.topic_quota.clear();
+    for seed in 0..50 {
+        let p = synaq_core::assemble(&bank, &cat, seed, &Default::default()).unwrap();
+        assert_eq!(p.items[0].options[3], "n");
+        if p.items[0].options[..3] != ["h", "g", "b"] {
+            moved += 1;
+        }
+    }
+    assert!(moved > 25, "{moved}/50");
+}
+
+#[test]
+fn qti3_misspelt_namespace_of_earlier_documents_is_still_read_without_a_warning() {
+    let src = fs::read_to_string(fixture("real/qti3-fixed-partial.xml"))
+        .unwrap()
+        .replace("imsqtiasi_v3p0\"\n", "imsqti_asi_v3p0\"\n");
+    assert!(src.contains("imsqti_asi_v3p0"));
+    let (imp, warnings) = synaq_author::import_str(Path::new("q.xml"), &src).unwrap();
+    assert_eq!(imp.questions.len(), 1);
+    assert_eq!(codes(&warnings), ["qti-partial-credit"]);
+    let other = src.replace("imsqti_asi_v3p0\"\n", "imsqti_v3\"\n");
+    let (_, warnings) = synaq_author::import_str(Path::new("q.xml"), &other).unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .message
+            .contains("expected http://www.imsglobal.org/xsd/imsqtiasi_v3p0")),
+        "{warnings:#?}"
+    );
+}
+
+// ---- Real exports as they are: import.toml, pairing, spreadsheets (issue 17) ----
+
+fn fixture_text(rel: &str) -> String {
+    fs::read_to_string(fixture(rel)).expect("fixture")
+}
+
+fn all_diags(dir: &Path) -> Vec<Diagnostic> {
+    match load_source_dir(dir) {
+        Ok((_, d)) | Err(d) => d,
+    }
+}
+
+#[test]
+fn a_gift_export_saved_as_txt_fails_the_build_until_read_or_ignored() {
+    let gift = fixture_text("real/moodle-gift-ru.gift");
+    let tmp = small_source(1, &[("questions/export.txt", &gift)]);
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let skipped: Vec<_> = errs
+        .iter()
+        .filter(|d| d.code == Some("file-skipped"))
+        .collect();
+    assert_eq!(skipped.len(), 1, "{errs:#?}");
+    assert!(skipped[0].is_error());
+    assert_eq!(skipped[0].file, Path::new("questions/export.txt"));
+    assert!(
+        skipped[0].message.contains("format = \"gift\""),
+        "{}",
+        skipped[0]
+    );
+
+    // Read as GIFT, in Russian, under a mapped category: builds (kk is missing, so the
+    // question fails validation: the point here is that the file is read).
+    write(
+        tmp.path(),
+        "import.toml",
+        b"[[file]]\npath = \"export.txt\"\nformat = \"gift\"\nlanguage = \"ru\"\n\n[[category]]\npath = \"$course$/top/\xd0\x9f\xd0\xbe\xd0\xb6\xd0\xb0\xd1\x80\xd0\xbd\xd0\xb0\xd1\x8f \xd0\xb1\xd0\xb5\xd0\xb7\xd0\xbe\xd0\xbf\xd0\xb0\xd1\x81\xd0\xbd\xd0\xbe\xd1\x81\xd1\x82\xd1\x8c\"\ntopic = \"fire\"\ncategories = [\"cat-1\"]\n",
+    );
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    assert!(
+        errs.iter().all(|d| d.code != Some("file-skipped")),
+        "{errs:#?}"
+    );
+    let e: Vec<_> = errs
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        e,
+        ["questions/export.txt:6: error: question Огнетушитель: text has no kk version"],
+        "{errs:#?}"
+    );
+
+    // Told to leave it out: the build goes on, and says so.
+    write(
+        tmp.path(),
+        "import.toml",
+        b"[[file]]\npath = \"export.txt\"\nignore = true\n",
+    );
+    write(
+        tmp.path(),
+        "questions/n.toml",
+        native("n-1", "\"cat-1\"", "Сұрақ").as_bytes(),
+    );
+    let (src, warnings) = load_ok(tmp.path());
+    assert_eq!(src.questions.len(), 1);
+    assert_eq!(codes(&warnings), ["file-ignored"]);
+}
+
+/// A source with the Kazakh and the Russian Moodle export of the same questions (no
+/// idnumbers, each language's own category names) and an import.toml that pairs them.
+fn paired_source(ru: &str) -> tempfile::TempDir {
+    small_source(
+        3,
+        &[
+            (
+                "questions/moodle/kk.xml",
+                &fixture_text("real/moodle-kk.xml"),
+            ),
+            ("questions/moodle/ru.xml", ru),
+            (
+                "import.toml",
+                r#"[[pair]]
+kk = "moodle/kk.xml"
+ru = "moodle/ru.xml"
+by = "position"
+
+[[category]]
+path = "$course$/top/Default for ОТ-2026/Өрт қауіпсіздігі"
+topic = "fire"
+categories = ["cat-1"]
+
+[[category]]
+path = "$course$/top/Default for ОТ-2026/Электр қауіпсіздігі"
+topic = "electrical"
+categories = ["cat-1"]
+"#,
+            ),
+        ],
+    )
+}
+
+#[test]
+fn kazakh_and_russian_exports_are_paired_by_position_and_mapped_to_topics() {
+    let tmp = paired_source(&fixture_text("real/moodle-ru.xml"));
+    let (src, warnings) = load_ok(tmp.path());
+    assert_eq!(src.questions.len(), 3, "{warnings:#?}");
+    let q = &src.questions[1];
+    assert_eq!(q.topic, "fire");
+    assert_eq!(cats(q), ["cat-1"]);
+    assert_eq!(
+        q.text,
+        text("Өрт кезінде не істеу керек?", "Что делать при пожаре?")
+    );
+    assert_eq!(q.kind, QuestionKind::Multiple);
+    assert_eq!(
+        options(q),
+        [
+            ("a", "Позвонить 101", true),
+            ("b", "Вывести людей", true),
+            ("c", "Спуститься на лифте", false)
+        ]
+    );
+    assert_eq!(q.options[0].text.kk, "101-ге қоңырау шалу");
+    assert_eq!(src.questions[2].topic, "electrical");
+    // The id comes from the Kazakh export's category and name: the same on every export.
+    let again = paired_source(&fixture_text("real/moodle-ru.xml"));
+    let ids = |s: &Source| s.questions.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&src), ids(&load_ok(again.path()).0));
+    assert_eq!(codes(&warnings), ["derived-id", "derived-id"]);
+}
+
+#[test]
+fn questions_without_a_partner_are_named_and_differing_marks_refused() {
+    // The Russian export lacks the second fire question.
+    let ru = fixture_text("real/moodle-ru.xml");
+    let start = ru.find("<!-- question: 0  -->\n  <question type=\"multichoice\">\n    <name>\n      <text>Пожар 2").unwrap();
+    let end = start + ru[start..].find("</question>\n").unwrap() + "</question>\n".len();
+    let short = format!("{}{}", &ru[..start], &ru[end..]);
+    let tmp = paired_source(&short);
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let missing: Vec<_> = errs
+        .iter()
+        .filter(|d| d.code == Some("pair-missing"))
+        .map(|d| (d.file.display().to_string(), d.line))
+        .collect();
+    assert_eq!(
+        missing,
+        [("questions/moodle/kk.xml".to_string(), Some(45))],
+        "{errs:#?}"
+    );
+    // The Russian export marks another option correct.
+    let wrong = ru.replacen(
+        "<answer fraction=\"100\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">На видном месте",
+        "<answer fraction=\"0\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">На видном месте",
+        1,
+    ).replacen("<answer fraction=\"0\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">В запертом", "<answer fraction=\"100\" format=\"html\">\n      <text><![CDATA[<p dir=\"ltr\" style=\"text-align: left;\">В запертом", 1);
+    let tmp = paired_source(&wrong);
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let m = errs
+        .iter()
+        .find(|d| d.code == Some("pair-mismatch"))
+        .unwrap_or_else(|| panic!("{errs:#?}"));
+    assert!(m.message.ends_with("marks b correct, this one a"), "{m}");
+}
+
+#[test]
+fn a_spreadsheet_gives_the_same_questions_as_the_moodle_export() {
+    let tmp = small_source(
+        3,
+        &[(
+            "questions/fire.xml",
+            &fixture_text("real/moodle-roundtrip.xml"),
+        )],
+    );
+    let (from_xml, _) = load_ok(tmp.path());
+
+    // The same questions as a methodologist fills them in, one per row.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [&[&str]; 4] = [
+        &[
+            "id",
+            "version",
+            "topic",
+            "categories",
+            "text_kk",
+            "text_ru",
+            "a_kk",
+            "a_ru",
+            "b_kk",
+            "b_ru",
+            "c_kk",
+            "c_ru",
+            "correct",
+        ],
+        &[
+            "fire-101",
+            "3",
+            "fire",
+            "cat-1",
+            "Өрт сөндіргіш қайда тұруы керек?",
+            "Где должен находиться огнетушитель?",
+            "Көрінетін жерде",
+            "На видном месте",
+            "Құлыпталған шкафта",
+            "В запертом шкафу",
+            "",
+            "",
+            "a",
+        ],
+        &[
+            "fire-102",
+            "",
+            "fire",
+            "cat-1",
+            "Өрт кезінде не істеу керек?",
+            "Что делать при пожаре?",
+            "101-ге қоңырау шалу",
+            "Позвонить 101",
+            "Адамдарды шығару",
+            "Вывести людей",
+            "Лифтпен түсу",
+            "Спуститься на лифте",
+            "a, b",
+        ],
+        &[
+            "el-101",
+            "",
+            "electrical",
+            "cat-1",
+            "Қай кернеу қауіпті?",
+            "Какое напряжение опасно?",
+            "12 В",
+            "12 В",
+            "380 В",
+            "380 В",
+            "",
+            "",
+            "b",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if r > 0 && c == 1 && !cell.is_empty() {
+                // A number cell, as Excel keeps a typed 3.
+                sheet
+                    .write_number(r as u32, c as u16, cell.parse::<f64>().unwrap())
+                    .unwrap();
+            } else if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    let xlsx = book.save_to_buffer().unwrap();
+    let tmp = small_source(3, &[]);
+    write(tmp.path(), "questions/fire.xlsx", &xlsx);
+    let (from_xlsx, warnings) = load_ok(tmp.path());
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    assert_eq!(from_xlsx.questions, from_xml.questions);
+    assert_eq!(from_xlsx.origins[2].line, Some(4), "row 4 of the sheet");
+
+    // And the same rows as CSV.
+    let csv: String = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+                + "\n"
+        })
+        .collect();
+    let tmp = small_source(3, &[("questions/fire.csv", &csv)]);
+    assert_eq!(load_ok(tmp.path()).0.questions, from_xml.questions);
+}
+
+#[test]
+fn spreadsheet_problems_are_reported_at_their_row() {
+    let csv = "id,topic,categories,text_kk,text_ru,a_kk,a_ru,b_kk,b_ru,correct\n\
+               q-1,t,cat-1,Сұрақ,Вопрос,Иә,Да,Жоқ,Нет,a\n\
+               q-2,t,cat-1,Сұрақ,Вопрос,Иә,Да,Жоқ,Нет,\n\
+               q-3,t,cat-1,Сұрақ,,Иә,Да,Жоқ,Нет,b\n";
+    let tmp = small_source(1, &[("questions/q.csv", csv)]);
+    let errs = errors_of(tmp.path());
+    assert_eq!(
+        errs,
+        [
+            "questions/q.csv:3: error: question q-2: no option is marked correct",
+            "questions/q.csv:4: error: question q-3: text has no ru version",
+        ]
+    );
+    assert!(all_diags(tmp.path()).iter().all(|d| d.line.is_some()));
+}
+
+#[test]
+fn a_pairing_file_pairs_questions_whose_ids_differ_by_language() {
+    let kk = "$CATEGORY: $course$/top/fire\n\n// categories: cat-1\n::өрт-1::Өрт сөндіргіш қайда? {=Көрінетін жерде ~Шкафта}\n\n// categories: cat-1\n::өрт-2::Лифт? {=Жоқ ~Иә}\n";
+    let ru = "$CATEGORY: $course$/top/Пожар\n\n::пожар-1::Где огнетушитель? {=На видном месте ~В шкафу}\n\n::пожар-2::Лифт? {=Нет ~Да}\n\n::пожар-3::Лишний? {=Да ~Нет}\n";
+    let tmp = small_source(
+        2,
+        &[
+            ("questions/kk.gift", kk),
+            ("questions/ru.gift", ru),
+            ("pairs.csv", "kk,ru\nөрт-1,пожар-1\nөрт-2,пожар-2\nөрт-9,пожар-3\n"),
+            (
+                "import.toml",
+                "[[pair]]\nkk = \"kk.gift\"\nru = \"ru.gift\"\nby = \"list\"\nlist = \"pairs.csv\"\n",
+            ),
+        ],
+    );
+    let errs = load_source_dir(tmp.path()).unwrap_err();
+    let shown: Vec<_> = errs
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "pairs.csv:4: error[pair-missing]: question өрт-9 is not in questions/kk.gift",
+            "questions/ru.gift:7: error[pair-missing]: question пожар-3: no Kazakh partner in questions/kk.gift (paired by the pairing file)",
+        ],
+        "{errs:#?}"
+    );
+    // Without the extra row and question: two bilingual questions with the Kazakh ids.
+    write(
+        tmp.path(),
+        "pairs.csv",
+        "kk,ru\nөрт-1,пожар-1\nөрт-2,пожар-2\n".as_bytes(),
+    );
+    write(
+        tmp.path(),
+        "questions/ru.gift",
+        ru.replace("\n::пожар-3::Лишний? {=Да ~Нет}\n", "")
+            .as_bytes(),
+    );
+    let (src, _) = load_ok(tmp.path());
+    let got: Vec<_> = src
+        .questions
+        .iter()
+        .map(|q| (q.id.0.as_str(), q.text.kk.as_str(), q.text.ru.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("өрт-1", "Өрт сөндіргіш қайда?", "Где огнетушитель?"),
+            ("өрт-2", "Лифт?", "Лифт?")
+        ]
+    );
 }

@@ -4,6 +4,8 @@
 //! synaq keys gen --role issuer|kiosk|evidence --out DIR [--name NAME]
 //! synaq bank build --source DIR --issuer-key KEY --recipient KIOSK.pub ... --series S --version N --valid-days D --out FILE
 //! synaq bank inspect FILE
+//! synaq bank preview SOURCE --out DIR
+//! synaq bank diff OLD NEW [--issuer-pub PUB --kiosk-key KEY]
 //! synaq bank verify FILE --issuer-pub PUB [--kiosk-key KEY]
 //! synaq bank add-recipient FILE --issuer-key KEY --recipient KIOSK.pub
 //! synaq roster build --source roster.toml --issuer-key KEY --series S --version N --valid-days D --out FILE
@@ -204,6 +206,25 @@ enum BankCmd {
         #[arg(long)]
         kiosk_key: Option<PathBuf>,
     },
+    /// Writes DIR/index.html: every question of a source with its options, correct marks,
+    /// image, topic and categories, Kazakh and Russian side by side, and every finding next
+    /// to its question, for a methodologist to read before the bank is built.
+    Preview {
+        source: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Lists the questions added, removed and changed between two versions of a bank: each a
+    /// source directory or a sealed bank (which needs --issuer-pub and --kiosk-key).
+    /// Fails when a change of wording or scoring kept its version.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long)]
+        issuer_pub: Option<PathBuf>,
+        #[arg(long)]
+        kiosk_key: Option<PathBuf>,
+    },
     /// Issues an existing bank to one more kiosk without re-encrypting it.
     AddRecipient {
         file: PathBuf,
@@ -310,6 +331,13 @@ fn run(cli: Cli) -> Result<()> {
             bank_build(&source, &issuer, &recipients, &meta, &out)
         }
         Command::Bank(BankCmd::Inspect { file }) => inspect(&read(&file)?),
+        Command::Bank(BankCmd::Preview { source, out }) => preview(&source, &out),
+        Command::Bank(BankCmd::Diff {
+            old,
+            new,
+            issuer_pub,
+            kiosk_key,
+        }) => bank_diff(&old, &new, issuer_pub.as_deref(), kiosk_key.as_deref()),
         Command::Bank(BankCmd::Verify {
             file,
             issuer_pub,
@@ -410,9 +438,16 @@ fn bank_build(
             for d in &diags {
                 eprintln!("{d}");
             }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            let also = if warnings == 0 {
+                String::new()
+            } else {
+                format!(" (and {})", count(warnings, "warning", "warnings"))
+            };
             bail!(
-                "{} problems in {}: the bank was not built",
-                diags.len(),
+                "{}{also} in {}: the bank was not built",
+                count(errors, "error", "errors"),
                 source.display()
             );
         }
@@ -446,6 +481,106 @@ fn bank_build(
         recipients.len(),
         bytes.len()
     );
+    Ok(())
+}
+
+fn preview(source: &Path, out: &Path) -> Result<()> {
+    let draft = synaq_author::load_draft(source);
+    let empty = std::collections::BTreeMap::new();
+    let (questions, origins, media, title) = match &draft.source {
+        Some(s) => (
+            &s.questions[..],
+            &s.origins[..],
+            &s.media,
+            format!("{} · {}", s.profile.title.ru, source.display()),
+        ),
+        None => (
+            &draft.questions[..],
+            &[][..],
+            &empty,
+            source.display().to_string(),
+        ),
+    };
+    let html = synaq_author::preview::render(&synaq_author::preview::PreviewInput {
+        title: &title,
+        questions,
+        origins,
+        media,
+        diagnostics: &draft.diagnostics,
+    });
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let page = out.join("index.html");
+    write_atomic(&page, html.as_bytes())?;
+    let errors = draft.diagnostics.iter().filter(|d| d.is_error()).count();
+    println!(
+        "wrote {}: {}, {}, {}",
+        page.display(),
+        count(questions.len(), "question", "questions"),
+        count(errors, "error", "errors"),
+        count(draft.diagnostics.len() - errors, "warning", "warnings")
+    );
+    Ok(())
+}
+
+/// The questions of a source directory, or of a sealed bank opened with the keys.
+fn bank_questions(
+    path: &Path,
+    issuer_pub: Option<&Path>,
+    kiosk_key: Option<&Path>,
+) -> Result<Vec<synaq_core::Question>> {
+    if path.is_dir() {
+        return match synaq_author::load_source_dir(path) {
+            Ok((s, _)) => Ok(s.questions),
+            Err(diags) => {
+                for d in &diags {
+                    eprintln!("{d}");
+                }
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                bail!(
+                    "{} in {}: nothing compared",
+                    count(errors, "error", "errors"),
+                    path.display()
+                )
+            }
+        };
+    }
+    let (Some(issuer_pub), Some(kiosk_key)) = (issuer_pub, kiosk_key) else {
+        bail!(
+            "{} is a sealed bank: give --issuer-pub and --kiosk-key to open it",
+            path.display()
+        );
+    };
+    let bytes = read(path)?;
+    let issuer = IssuerPublic::load(issuer_pub)?;
+    let kiosk = KioskSecret::load(kiosk_key)?;
+    let header = bank::verify(&bytes, &issuer)?;
+    // An old version may have expired: open it as of its own start, the signature still checked.
+    let dir = std::env::temp_dir().join(format!("synaq-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let trust = FileTrustStore::open(&dir.join("trust.json"))?;
+    let opened = bank::open_unrecorded(&bytes, &issuer, &kiosk, header.not_before, &trust);
+    std::fs::remove_dir_all(&dir).ok();
+    Ok(opened?.content.questions)
+}
+
+fn bank_diff(
+    old: &Path,
+    new: &Path,
+    issuer_pub: Option<&Path>,
+    kiosk_key: Option<&Path>,
+) -> Result<()> {
+    let a = bank_questions(old, issuer_pub, kiosk_key)?;
+    let b = bank_questions(new, issuer_pub, kiosk_key)?;
+    let d = synaq_author::diff::diff(&a, &b);
+    println!("{d}");
+    let unversioned = d.unversioned().count();
+    if unversioned > 0 {
+        bail!(
+            "{} changed what the examinee sees or how it is scored without raising the \
+             version: raise it, so results of the old and the new wording stay apart",
+            count(unversioned, "question", "questions")
+        );
+    }
     Ok(())
 }
 
@@ -531,18 +666,31 @@ fn roster_build(
 ) -> Result<()> {
     let text = String::from_utf8(read(source)?)
         .with_context(|| format!("{} is not UTF-8", source.display()))?;
+    // Every ИИН, БИН and category of every examinee first: the source parser stops at the
+    // first one it cannot read, and the promise is every problem with its line.
+    let mut problems = roster_field_problems(&text);
     let src = match RosterSource::from_toml(&text) {
-        Ok(src) => src,
+        Ok(src) if problems.is_empty() => Some(src),
+        Ok(_) => None,
         Err(e) => {
-            for p in &e.0 {
-                eprintln!("{}: {p}", source.display());
+            for p in e.0 {
+                let line = p.split(':').next().unwrap_or_default().to_string();
+                if !line.starts_with("line ") || !problems.iter().any(|q| q.starts_with(&line)) {
+                    problems.push(p);
+                }
             }
-            bail!(
-                "{} problems in {}: the roster was not built",
-                e.0.len(),
-                source.display()
-            );
+            None
         }
+    };
+    let Some(src) = src else {
+        for p in &problems {
+            eprintln!("{}: {p}", source.display());
+        }
+        bail!(
+            "{} in {}: the roster was not built",
+            count(problems.len(), "problem", "problems"),
+            source.display()
+        );
     };
     let t = now();
     let r = src.to_roster(series, version, t, t, t + i64::from(valid_days) * 86_400);
@@ -562,6 +710,68 @@ fn roster_build(
         bytes.len()
     );
     Ok(())
+}
+
+/// `1 problem`, `2 problems`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `900101300018` → `********0018`: a value that may be a (wrong) ИИН, shown without its
+/// first digits, as any ИИН in a message.
+fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let keep = if chars.len() > 4 { 4 } else { 0 };
+    let mut out: String = "*".repeat(chars.len() - keep);
+    out.extend(&chars[chars.len() - keep..]);
+    out
+}
+
+/// The ИИН, БИН and category of every `[[examinee]]` of a roster source that cannot be read,
+/// each as `line N (ИИН ********0018): what is wrong`, in file order. Nothing when the TOML
+/// itself cannot be read (the source parser reports that).
+fn roster_field_problems(text: &str) -> Vec<String> {
+    use serde::Deserialize;
+    use toml::Spanned;
+    #[derive(Deserialize)]
+    struct Loose {
+        #[serde(default)]
+        examinee: Vec<LooseExaminee>,
+    }
+    #[derive(Deserialize)]
+    struct LooseExaminee {
+        iin: Option<Spanned<toml::Value>>,
+        oo: Option<Spanned<toml::Value>>,
+        category: Option<Spanned<toml::Value>>,
+    }
+    let Ok(loose) = toml::from_str::<Loose>(text) else {
+        return Vec::new();
+    };
+    let line = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
+    let as_text = |v: &toml::Value| match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut out = Vec::new();
+    for x in loose.examinee {
+        let Some(iin) = x.iin else { continue };
+        let value = as_text(iin.get_ref());
+        let at = format!("line {} (ИИН {})", line(iin.span().start), mask(&value));
+        if let Err(e) = synaq_core::Iin::parse(&value) {
+            out.push(format!("{at}: {e}"));
+        }
+        if let Some(oo) = x.oo {
+            if let Err(e) = synaq_core::Bin::parse(&as_text(oo.get_ref())) {
+                out.push(format!("line {}: oo (БИН): {e}", line(oo.span().start)));
+            }
+        }
+        if let Some(c) = x.category {
+            if let Err(e) = synaq_core::CategoryId::new(as_text(c.get_ref())) {
+                out.push(format!("line {}: {e}", line(c.span().start)));
+            }
+        }
+    }
+    out
 }
 
 fn roster_verify(bytes: &[u8], issuer: &IssuerPublic, list: bool) -> Result<()> {

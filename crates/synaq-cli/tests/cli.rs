@@ -393,7 +393,10 @@ fn roster_build_verify_and_refuse_a_tampered_copy() {
     .unwrap();
     let (success, err) = build(&p("broken.toml"), &p("broken.synaqroster"));
     assert!(!success);
-    assert!(err.contains("line 16: control digit"), "{err}");
+    assert!(
+        err.contains("line 16 (ИИН ********1237): control digit"),
+        "{err}"
+    );
     assert!(err.contains("the roster was not built"), "{err}");
     std::fs::write(
         d.join("broken.toml"),
@@ -407,6 +410,88 @@ fn roster_build_verify_and_refuse_a_tampered_copy() {
         "{err}"
     );
     assert!(!d.join("broken.synaqroster").exists());
+}
+
+#[test]
+fn roster_build_lists_every_invalid_iin_with_its_line_and_masked_value() {
+    // Regression (issue 17): only the first invalid ИИН was reported, and without its value.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    ok(&["keys", "gen", "--role", "issuer", "--out", &p("keys")]);
+    let broken = ROSTER
+        .replacen("900101300017", "900101300018", 1)
+        .replacen("850715401236", "850715401237", 1)
+        .replacen("category = \"cat-2\"", "category = \"Cat 2\"", 1);
+    std::fs::write(d.join("broken.toml"), broken).unwrap();
+    let out = synaq(&[
+        "roster",
+        "build",
+        "--source",
+        &p("broken.toml"),
+        "--issuer-key",
+        &p("keys/issuer.key"),
+        "--series",
+        "ALM-01",
+        "--version",
+        "1",
+        "--valid-days",
+        "30",
+        "--out",
+        &p("broken.synaqroster"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for full in ["900101300018", "850715401237"] {
+        assert!(!err.contains(full), "a full ИИН in {err}");
+    }
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            "broken.toml: line 10 (ИИН ********0018): control digit is 8, but the first 11 \
+             digits give 7: check for a mistyped or swapped digit"
+        ),
+        "{err}"
+    );
+    assert!(
+        lines[1].ends_with("broken.toml: line 16 (ИИН ********1237): control digit is 7, but the first 11 digits give 6: check for a mistyped or swapped digit"),
+        "{err}"
+    );
+    assert!(
+        lines[2].contains("broken.toml: line 18: category id \"Cat 2\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("synaq: 3 problems in") && err.contains("the roster was not built"),
+        "{err}"
+    );
+    assert!(!d.join("broken.synaqroster").exists());
+
+    // One problem is "1 problem".
+    std::fs::write(
+        d.join("one.toml"),
+        ROSTER.replacen("900101300017", "900101300018", 1),
+    )
+    .unwrap();
+    let out = synaq(&[
+        "roster",
+        "build",
+        "--source",
+        &p("one.toml"),
+        "--issuer-key",
+        &p("keys/issuer.key"),
+        "--series",
+        "ALM-01",
+        "--version",
+        "1",
+        "--valid-days",
+        "30",
+        "--out",
+        &p("one.synaqroster"),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("synaq: 1 problem in"), "{err}");
+    assert_eq!(err.matches("line 10").count(), 1, "reported once: {err}");
 }
 
 /// Runs synaq, expects a refusal with exit code 1 and no full ИИН anywhere in the output.
@@ -794,6 +879,217 @@ fn a_topic_quota_the_bank_cannot_meet_is_not_built() {
         !err.contains("topic \"fire\""),
         "the met quota is fine: {err}"
     );
-    assert!(err.contains("1 problems in"), "{err}");
+    assert!(
+        err.contains("synaq: 1 error in"),
+        "one error, said in the singular: {err}"
+    );
     assert!(!d.join("bank.synaqbank").exists());
+}
+
+/// A source whose Kazakh and Russian Moodle exports are paired by `import.toml`, plus a
+/// question whose text tries to be markup.
+fn paired_source(dir: &Path) {
+    source(dir);
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../synaq-author/tests/fixtures/real");
+    std::fs::create_dir_all(dir.join("questions/moodle")).unwrap();
+    for side in ["kk", "ru"] {
+        std::fs::copy(
+            fixtures.join(format!("moodle-{side}.xml")),
+            dir.join(format!("questions/moodle/{side}.xml")),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.join("import.toml"),
+        r#"[[pair]]
+kk = "moodle/kk.xml"
+ru = "moodle/ru.xml"
+by = "position"
+
+[[category]]
+path = "$course$/top/Default for ОТ-2026"
+topic = "fire"
+categories = ["cat-1", "cat-2"]
+"#,
+    )
+    .unwrap();
+    let all = r#""cat-1", "cat-2", "cat-3", "cat-4", "cat-5", "cat-6""#;
+    std::fs::write(
+        dir.join("questions/markup.toml"),
+        question("fire-009", all).replace(
+            "Өрт шыққанда алдымен не істеу керек?",
+            "<script>alert('kk')</script> Өрт?",
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn bank_preview_writes_one_page_with_kk_and_ru_side_by_side() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    paired_source(&d.join("src"));
+    let out = ok(&[
+        "bank",
+        "preview",
+        &d.join("src").display().to_string(),
+        "--out",
+        &d.join("preview").display().to_string(),
+    ]);
+    assert!(out.contains("7 questions, 0 errors"), "{out}");
+    let html = std::fs::read_to_string(d.join("preview/index.html")).unwrap();
+    assert!(html.contains("Өрт кезінде не істеу керек?"));
+    assert!(html.contains("Что делать при пожаре?"));
+    assert!(html.contains("&lt;script&gt;alert(&#39;kk&#39;)&lt;/script&gt;"));
+    assert!(!html.contains("<script>"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    // For a person to look at: copied where the screenshot step finds it.
+    if let Ok(target) = std::env::var("CARGO_TARGET_DIR") {
+        std::fs::write(Path::new(&target).join("preview-kk-ru.html"), &html).ok();
+    }
+
+    // A source with errors is previewed too, the findings next to their question.
+    std::fs::write(
+        d.join("src/questions/moodle/ru.xml"),
+        std::fs::read_to_string(d.join("src/questions/moodle/ru.xml"))
+            .unwrap()
+            .replace("Вывести людей", ""),
+    )
+    .unwrap();
+    let out = ok(&[
+        "bank",
+        "preview",
+        &d.join("src").display().to_string(),
+        "--out",
+        &d.join("preview").display().to_string(),
+    ]);
+    assert!(out.contains(", 1 error,"), "{out}");
+    let html = std::fs::read_to_string(d.join("preview/index.html")).unwrap();
+    assert!(html.contains("option b has no ru text"), "{html}");
+}
+
+#[test]
+fn bank_build_counts_errors_and_not_warnings_as_the_reason_it_failed() {
+    // Regression (issue 17): "3 problems" for one error and two warnings.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    paired_source(&d.join("src"));
+    let ru = d.join("src/questions/moodle/ru.xml");
+    let text = std::fs::read_to_string(&ru).unwrap();
+    std::fs::write(&ru, text.replace("Вывести людей", "")).unwrap();
+    let err = build_fails(d);
+    assert!(err.contains("synaq: 1 error (and 2 warnings) in"), "{err}");
+}
+
+#[test]
+fn bank_diff_lists_added_removed_changed_and_refuses_an_unraised_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    source(&d.join("old"));
+    source(&d.join("new"));
+    let qs = std::fs::read_to_string(d.join("new/questions/fire.toml")).unwrap();
+    // fire-003 removed, fire-004 added, fire-002 reworded in Russian with version 2.
+    let mut parts: Vec<&str> = qs.split("\n[[question]]").collect();
+    parts.pop();
+    let mut new = parts.join("\n[[question]]");
+    new = new.replacen(
+        "id = \"fire-002\"\nversion = 1",
+        "id = \"fire-002\"\nversion = 2",
+        1,
+    );
+    let at = new.find("id = \"fire-002\"").unwrap();
+    let ru_at = at + new[at..].find("text.ru = \"").unwrap() + "text.ru = \"".len();
+    new.insert_str(ru_at, "Сначала: ");
+    let all = r#""cat-1", "cat-2", "cat-3", "cat-4", "cat-5", "cat-6""#;
+    new.push_str(&question("fire-004", all));
+    std::fs::write(d.join("new/questions/fire.toml"), &new).unwrap();
+    let p = |n: &str| d.join(n).display().to_string();
+    let out = ok(&["bank", "diff", &p("old"), &p("new")]);
+    assert_eq!(
+        out,
+        "+ fire-004\n- fire-003\n~ fire-002 v1 → v2: text (ru)\n1 added, 1 removed, 1 changed\n"
+    );
+    // The same change without raising the version is refused.
+    std::fs::write(
+        d.join("new/questions/fire.toml"),
+        new.replacen(
+            "id = \"fire-002\"\nversion = 2",
+            "id = \"fire-002\"\nversion = 1",
+            1,
+        ),
+    )
+    .unwrap();
+    let err = fails(&["bank", "diff", &p("old"), &p("new")]);
+    assert!(
+        err.contains("1 question changed what the examinee sees or how it is scored without raising the version"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bank_diff_opens_two_sealed_versions_with_the_kiosk_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let p = |name: &str| d.join(name).display().to_string();
+    source(&d.join("src"));
+    ok(&["keys", "gen", "--role", "issuer", "--out", &p("keys")]);
+    ok(&["keys", "gen", "--role", "kiosk", "--out", &p("keys")]);
+    let build = |version: &str, out: &str| {
+        ok(&[
+            "bank",
+            "build",
+            "--source",
+            &p("src"),
+            "--issuer-key",
+            &p("keys/issuer.key"),
+            "--recipient",
+            &p("keys/kiosk.pub"),
+            "--series",
+            "test",
+            "--version",
+            version,
+            "--valid-days",
+            "30",
+            "--out",
+            &p(out),
+        ])
+    };
+    build("1", "v1.synaqbank");
+    let all = r#""cat-1", "cat-2", "cat-3", "cat-4", "cat-5", "cat-6""#;
+    let mut qs = std::fs::read_to_string(d.join("src/questions/fire.toml")).unwrap();
+    qs.push_str(&question("fire-004", all));
+    std::fs::write(d.join("src/questions/fire.toml"), qs).unwrap();
+    build("2", "v2.synaqbank");
+    let out = ok(&[
+        "bank",
+        "diff",
+        &p("v1.synaqbank"),
+        &p("v2.synaqbank"),
+        "--issuer-pub",
+        &p("keys/issuer.pub"),
+        "--kiosk-key",
+        &p("keys/kiosk.key"),
+    ]);
+    assert_eq!(out, "+ fire-004\n1 added, 0 removed, 0 changed\n");
+    // A sealed bank against its source: the same questions.
+    let out = ok(&[
+        "bank",
+        "diff",
+        &p("v2.synaqbank"),
+        &p("src"),
+        "--issuer-pub",
+        &p("keys/issuer.pub"),
+        "--kiosk-key",
+        &p("keys/kiosk.key"),
+    ]);
+    assert_eq!(out, "0 added, 0 removed, 0 changed\n");
+    let err = fails(&["bank", "diff", &p("v1.synaqbank"), &p("v2.synaqbank")]);
+    assert!(
+        err.contains("is a sealed bank: give --issuer-pub and --kiosk-key to open it"),
+        "{err}"
+    );
 }

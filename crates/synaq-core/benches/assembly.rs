@@ -58,6 +58,7 @@ fn bank() -> Vec<Question> {
                         id: ((b'a' + o as u8) as char).to_string(),
                         text: text(format!("option {i}/{o}")),
                         correct: o == 0 || (multiple && o == 1),
+                        fixed: false,
                     })
                     .collect(),
                 image: None,

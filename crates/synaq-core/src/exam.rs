@@ -419,8 +419,7 @@ pub fn assemble(
         .into_iter()
         .map(|idx| {
             let q = &bank[idx as usize];
-            let mut options: Vec<String> = q.options.iter().map(|o| o.id.clone()).collect();
-            rng.shuffle(&mut options);
+            let options = shuffled_options(&mut rng, q);
             PaperItem {
                 question: q.id.clone(),
                 version: q.version,
@@ -434,6 +433,27 @@ pub fn assemble(
         category: category.id.clone(),
         items,
     })
+}
+
+/// A question's option ids in a seeded order: every option shuffled, except those marked
+/// [`fixed`](crate::AnswerOption::fixed), which stay at their written positions while the
+/// others are shuffled among the remaining places. Without fixed options this draws exactly
+/// as a plain shuffle of all of them, so papers of banks without the mark are unchanged.
+fn shuffled_options(rng: &mut Rng, q: &Question) -> Vec<String> {
+    let mut options: Vec<String> = q.options.iter().map(|o| o.id.clone()).collect();
+    if !q.options.iter().any(|o| o.fixed) {
+        rng.shuffle(&mut options);
+        return options;
+    }
+    let free: Vec<usize> = (0..q.options.len())
+        .filter(|&i| !q.options[i].fixed)
+        .collect();
+    let mut moving: Vec<String> = free.iter().map(|&i| options[i].clone()).collect();
+    rng.shuffle(&mut moving);
+    for (&i, id) in free.iter().zip(moving) {
+        options[i] = id;
+    }
+    options
 }
 
 /// The person's selected option ids per position (0-based index into `paper.items`).
@@ -577,6 +597,7 @@ mod tests {
                     id: ((b'a' + i as u8) as char).to_string(),
                     text: text(&format!("{id}/{i}")),
                     correct: correct.contains(&i),
+                    fixed: false,
                 })
                 .collect(),
             image: None,
@@ -959,6 +980,49 @@ mod tests {
             assert_eq!(shown, ["a", "b", "c", "d"]);
         }
         assert!(moved > 50, "options are shuffled ({moved}/100 moved)");
+    }
+
+    #[test]
+    fn fixed_options_keep_their_place_and_the_others_still_move() {
+        let mut b = bank(100, 4);
+        for q in &mut b {
+            q.options[3].fixed = true; // "None of the above", written last
+        }
+        let p = assemble(&b, &category("cat-1", 100), 11, &none()).unwrap();
+        let mut moved = 0;
+        for it in &p.items {
+            assert_eq!(it.options[3], "d", "{it:?}");
+            if it.options[..3] != ["a", "b", "c"] {
+                moved += 1;
+            }
+            let mut shown = it.options.clone();
+            shown.sort();
+            assert_eq!(shown, ["a", "b", "c", "d"]);
+        }
+        assert!(
+            moved > 50,
+            "the other options are shuffled ({moved}/100 moved)"
+        );
+    }
+
+    #[test]
+    fn banks_without_fixed_options_give_the_papers_they_always_gave() {
+        // The same draw as a plain shuffle of every option: central re-assembles papers
+        // drawn before `fixed` existed and must get them back exactly.
+        let b = bank(40, 4);
+        let p = assemble(&b, &category("cat-1", 20), 77, &none()).unwrap();
+        let mut rng = Rng::new(0);
+        let q = &b[0];
+        let mut plain: Vec<String> = q.options.iter().map(|o| o.id.clone()).collect();
+        let mut rng2 = Rng::new(0);
+        rng2.shuffle(&mut plain);
+        assert_eq!(shuffled_options(&mut rng, q), plain);
+        assert_eq!(
+            p,
+            assemble(&b, &category("cat-1", 20), 77, &none()).unwrap()
+        );
+        let json = serde_json::to_string(&b[0]).unwrap();
+        assert!(!json.contains("fixed"), "{json}");
     }
 
     #[test]

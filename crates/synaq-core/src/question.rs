@@ -30,6 +30,15 @@ pub struct AnswerOption {
     pub text: Text,
     #[serde(default)]
     pub correct: bool,
+    /// Keeps its written position when the options are shuffled ("None of the above" last;
+    /// QTI's `fixed="true"`). Left out of the bank when false, so banks written before the
+    /// field existed read and hash exactly as before.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub fixed: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An image shown with a question: a path inside the bank's media, and a text alternative.

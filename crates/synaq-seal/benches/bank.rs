@@ -75,6 +75,7 @@ fn content(n_questions: usize) -> BankContent {
                             format!("Вариант ответа {o}: устранить или снизить опасность"),
                         ),
                         correct: o == 0 || (n % 7 == 0 && o == 1),
+                        fixed: false,
                     })
                     .collect(),
                 image: Some(Image {

@@ -37,11 +37,13 @@ fn question(n: usize) -> Question {
                 id: "a".into(),
                 text: text("Иә", "Да"),
                 correct: true,
+                fixed: false,
             },
             AnswerOption {
                 id: "b".into(),
                 text: text("Жоқ", "Нет"),
                 correct: false,
+                fixed: false,
             },
         ],
         image: None,
