@@ -217,7 +217,10 @@ async fn full_loop_over_the_network() {
     assert!(!dom.contains(&cert.name));
     let elsewhere = cert.qr.replace("127.0.0.1", "localhost");
     let dom = chromium_dom(&elsewhere);
-    assert!(dom.contains("id=\"qr-bad\">"), "a genuine token at another host: {dom}");
+    assert!(
+        dom.contains("id=\"qr-bad\">"),
+        "a genuine token at another host: {dom}"
+    );
     assert!(!dom.contains(&cert.name));
     // Counting through numbers learns no name, and one address is slowed down (30 a minute).
     let mut statuses = std::collections::BTreeSet::new();
@@ -265,7 +268,11 @@ fn chromium_dom(url: &str) -> String {
         .arg(url)
         .output()
         .expect("chromium runs (Debian package `chromium`; `cargo xtask setup` installs it)");
-    assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 

@@ -554,7 +554,7 @@ bankQuestions: number }
  */
 export type CertificateView = { 
 /**
- * `KZOT-YYYY-NNNNNN`.
+ * `KZOT-YYYY-XXXX-XXXX`.
  */
 number: string; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; issued: string; validUntil: string | null; 
 /**
