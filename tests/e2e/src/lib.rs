@@ -514,6 +514,19 @@ impl Cups {
         Ok(cups)
     }
 
+    /// Stops or starts the printer (`cupsdisable`/`cupsenable`), as when paper runs out.
+    pub fn set_printer_enabled(&self, on: bool) -> Result<()> {
+        let tool = if on { "cupsenable" } else { "cupsdisable" };
+        let out = Command::new(tool)
+            .env("CUPS_SERVER", self.socket())
+            .arg(CUPS_PRINTER)
+            .output()?;
+        if !out.status.success() {
+            return Err(format!("{tool}: {}", String::from_utf8_lossy(&out.stderr)).into());
+        }
+        Ok(())
+    }
+
     /// The scheduler's socket (`CUPS_SERVER`).
     pub fn socket(&self) -> PathBuf {
         self.dir.path().join("cups.sock")

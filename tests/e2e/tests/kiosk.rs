@@ -926,6 +926,23 @@ fn passed_exam_on(data: &Path) -> String {
 /// "offline", the result stays queued), then with central up: the result is delivered, ЕУМЦ
 /// issues the certificate, and its number comes back to the kiosk — and checks out on the
 /// verification page and offline by `synaq verify-qr`.
+/// Screenshots in Russian and Kazakh with `css` scrolled into view (a language switch
+/// scrolls to the top).
+fn shot_at(k: &Kiosk, name: &str, css: &str) -> Result<()> {
+    let scroll = format!("document.querySelector('{css}').scrollIntoView(); return true");
+    for (lang, back) in [("ru", false), ("kk", false), ("ru", true)] {
+        k.click(&format!("[data-testid=switch-lang-{lang}]"))?;
+        std::thread::sleep(Duration::from_millis(300));
+        if back {
+            break;
+        }
+        k.script(&scroll)?;
+        std::thread::sleep(Duration::from_millis(200));
+        k.screenshot(&format!("{name}-{lang}"))?;
+    }
+    Ok(())
+}
+
 /// The newest PDF in `dir` written after `since` (what the virtual printer printed).
 fn newest_pdf_since(dir: &Path, since: std::time::SystemTime) -> PathBuf {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -1128,9 +1145,15 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         k.wait_one("[data-testid=printer]")?;
         k.script(&format!(
             "const s = document.querySelector('[data-testid=printer]'); s.value = '{}'; \
-             s.dispatchEvent(new Event('change')); return true",
+             s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true",
             synaq_e2e::CUPS_PRINTER
         ))?;
+        k.wait_texts_for(
+            "[data-testid=certificate-print]:not([disabled])",
+            "the print button, once the printer is chosen",
+            Duration::from_secs(10),
+            |t| t.len() == 1,
+        )?;
         both(k, "33-admin-certificate", "ru")?;
         let printed_before = std::time::SystemTime::now();
         k.click("[data-testid=certificate-print]")?;
@@ -1141,7 +1164,11 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             |t| t.first().is_some_and(|s| s.contains("Напечатано")),
         )?;
         assert!(said[0].contains(synaq_e2e::CUPS_PRINTER), "{said:?}");
-        both(k, "35-admin-certificate-printed", "ru")?;
+        shot_at(
+            k,
+            "35-admin-certificate-printed",
+            "[data-testid=certificate]",
+        )?;
         // What came out of the printer is the certificate ЕУМЦ made: one page whose QR code
         // reads back as the certificate's own.
         let printed = newest_pdf_since(&synaq_e2e::Cups::output_dir(), printed_before);
@@ -1159,8 +1186,28 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             "the printed page's QR ({})",
             picture.display()
         );
-        // A reprint is the copy ЕУМЦ marked, and the journal says so.
+        // A reprint is the copy ЕУМЦ marked, and the journal says so. The printer is out of
+        // paper first: the admin is told the job waits, and it prints once it is back.
+        cups.set_printer_enabled(false)?;
         k.click("[data-testid=certificate-print]")?;
+        k.wait_texts_for(
+            "[data-testid=print-job][data-state=printer-stopped]",
+            "the job waits for the stopped printer",
+            Duration::from_secs(30),
+            |t| t.first().is_some_and(|s| s.contains("остановлен")),
+        )?;
+        shot_at(
+            k,
+            "37-admin-print-printer-stopped",
+            "[data-testid=certificate]",
+        )?;
+        cups.set_printer_enabled(true)?;
+        k.wait_texts_for(
+            "[data-testid=print-job][data-state=printed]",
+            "the copy printed once the printer is back",
+            Duration::from_secs(60),
+            |t| t.len() == 1,
+        )?;
         k.wait_texts_for(
             "[data-testid=print-count]",
             "two prints",
