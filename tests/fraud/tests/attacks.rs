@@ -638,3 +638,59 @@ fn two_results_at_one_place_in_the_chain_are_held() {
     assert_eq!(state, "held");
     assert!(reasons.contains(&"chain-fork"), "{reasons:?}");
 }
+
+/// Access: an enrolled kiosk of another branch, or anyone on the internet. A certificate's
+/// PDF goes only to the branch where the exam was taken; the public check names nobody
+/// without the check code printed on the paper, and a wrong code learns nothing.
+#[test]
+fn a_certificate_is_not_handed_to_another_branch_or_the_public() {
+    let mut w = world();
+    let p = person(&w, 140);
+    let r = w.sit(&p, true);
+    delivered(&w.push(&r));
+    w.upload(&r.record.attempt_id).unwrap();
+    let pull = w.c.pull(&w.kiosk.key.id().to_string(), 0, now()).unwrap();
+    let cert = pull.certificates[0].clone();
+    let ask = |kiosk: &str| {
+        w.c.certificate_pdf_for(
+            kiosk,
+            &synaq_sync::proto::CertificatePdfRequest {
+                v: synaq_sync::PROTOCOL_VERSION,
+                number: cert.number.clone(),
+                copy: false,
+            },
+        )
+    };
+    let own = ask(&w.kiosk.key.id().to_string()).unwrap();
+    assert_eq!(
+        Some(own.sha256),
+        cert.pdf_sha256,
+        "the pull announced this PDF"
+    );
+
+    w.c.add_branch("AST-01", "Астана").unwrap();
+    let other = synaq_loop::Kiosk::new();
+    let code = w.c.enrollment_code("AST-01").unwrap();
+    w.c.enroll(
+        &synaq_sync::proto::EnrollRequest {
+            v: synaq_sync::PROTOCOL_VERSION,
+            branch: "AST-01".into(),
+            code,
+            kiosk_public: other.key.public().to_toml(),
+        },
+        now(),
+    )
+    .unwrap();
+    let refused = ask(&other.key.id().to_string()).unwrap_err();
+    assert_eq!(refused.code(), "certificate-other-branch");
+
+    let code = w.c.check_code(&cert.number).unwrap().unwrap();
+    let public = |c: Option<&str>| w.c.public_check(&cert.number, c).unwrap().unwrap().code_ok;
+    assert!(!public(None) && !public(Some("0000-00")) && !public(Some("")));
+    assert!(public(Some(&code)));
+    // Numbers carry 40 random bits: a neighbour of a real one is not in the registry.
+    let mut neighbour = cert.number.clone();
+    let last = neighbour.pop().unwrap();
+    neighbour.push(if last == '0' { '1' } else { '0' });
+    assert!(w.c.public_check(&neighbour, None).unwrap().is_none());
+}
