@@ -669,7 +669,7 @@ fn a_certificate_is_not_handed_to_another_branch_or_the_public() {
     );
 
     w.c.add_branch("AST-01", "Астана").unwrap();
-    let other = synaq_loop::Kiosk::new();
+    let other = Kiosk::new();
     let code = w.c.enrollment_code("AST-01").unwrap();
     w.c.enroll(
         &synaq_sync::proto::EnrollRequest {
