@@ -208,6 +208,9 @@ async fn full_loop_over_the_network() {
     // names the holder only when the signature, the number and the host hold.
     let dom = chromium_dom(&cert.qr);
     assert!(dom.contains("id=\"qr-ok\">"), "a genuine code: {dom}");
+    // What a phone shows (for a person to look at): scanned, and typed without the code.
+    chromium_shot(&cert.qr, "verify-page-scanned.png");
+    chromium_shot(&format!("{}/v/{number}", c.base()), "verify-page-typed.png");
     assert!(dom.contains(&cert.name) && dom.contains(&people[0].masked()));
     let (head, sig) = cert.qr.rsplit_once('.').unwrap();
     let flipped = if sig.starts_with('A') { "B" } else { "A" };
@@ -274,6 +277,28 @@ fn chromium_dom(url: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A phone-sized (390×844) picture of `url` in `target/tmp/` (`CARGO_TARGET_TMPDIR`).
+fn chromium_shot(url: &str, name: &str) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--ignore-certificate-errors",
+            "--virtual-time-budget=5000",
+            "--window-size=390,844",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", out.display()))
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(status.status.success() && out.exists(), "no picture of {url}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
