@@ -282,6 +282,11 @@ impl Paper {
         self.l10n.text(lang, key)
     }
 
+    /// A label in both languages, Kazakh first: `КӨШІРМЕ / КОПИЯ`.
+    fn both(&self, key: &str) -> String {
+        format!("{} / {}", self.t(Lang::Kk, key), self.t(Lang::Ru, key))
+    }
+
     /// Renders one certificate (see [`render`]).
     pub fn render(&self, cert: &CertificateDoc) -> Result<Vec<u8>, PaperError> {
         check(cert)?;
@@ -398,11 +403,7 @@ impl Paper {
         frame(&mut ops, inset, 1.2);
         frame(&mut ops, inset + 2.0, 0.4);
         if cert.copy {
-            let mark = format!(
-                "{} / {}",
-                self.t(Lang::Kk, "paper-copy"),
-                self.t(Lang::Ru, "paper-copy")
-            );
+            let mark = self.both("paper-copy");
             self.block(
                 &mut ops,
                 &mark,
@@ -630,12 +631,7 @@ impl Paper {
             Align::Center,
         )?;
         qy += s(1.0);
-        let check = format!(
-            "{} / {}: {}",
-            self.t(Lang::Kk, "paper-check-code"),
-            self.t(Lang::Ru, "paper-check-code"),
-            cert.check_code
-        );
+        let check = format!("{}: {}", self.both("paper-check-code"), cert.check_code);
         let check_size = self.fit_size(&check, s(8.5), false, qr_col_w)?;
         qy = self.block(
             &mut qr_ops,
@@ -686,11 +682,7 @@ impl Paper {
             color: INK,
             dash: false,
         });
-        let caption = format!(
-            "({} / {})",
-            self.t(Lang::Kk, "paper-signature"),
-            self.t(Lang::Ru, "paper-signature")
-        );
+        let caption = format!("({})", self.both("paper-signature"));
         self.block(
             &mut ops,
             &caption,
@@ -709,11 +701,7 @@ impl Paper {
             return Err(Overflow::TooBig);
         }
         circle(&mut ops, cx, cy, radius);
-        let stamp = format!(
-            "{} / {}",
-            self.t(Lang::Kk, "paper-stamp"),
-            self.t(Lang::Ru, "paper-stamp")
-        );
+        let stamp = self.both("paper-stamp");
         let stamp_line = self.shape(&stamp, s(9.0), false)?;
         ops.push(Op::Text {
             x: cx - stamp_line.width / 2.0,
@@ -796,11 +784,7 @@ impl Paper {
             cert.number
         );
         if cert.copy {
-            title.push_str(&format!(
-                " ({} / {})",
-                self.t(Lang::Kk, "paper-copy"),
-                self.t(Lang::Ru, "paper-copy")
-            ));
+            title.push_str(&format!(" ({})", self.both("paper-copy")));
         }
         let date = DateTime::new(cert.issued_on.year().clamp(0, 9999) as u16)
             .month(cert.issued_on.month() as u8)

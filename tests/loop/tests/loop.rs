@@ -253,20 +253,22 @@ async fn full_loop_over_the_network() {
     );
 }
 
-/// The DOM of `url` after its scripts ran, in headless Chromium (Debian's `chromium`, which
-/// `cargo xtask setup` installs). Central's self-signed certificate is accepted: the page's
-/// own check, not TLS, is what this looks at.
-fn chromium_dom(url: &str) -> String {
+/// Runs headless Chromium (Debian's `chromium`, which `cargo xtask setup` installs) on `url`
+/// with `extra` arguments, after the page's scripts ran; returns its standard output.
+/// Central's self-signed certificate is accepted: the page's own check, not TLS, is what the
+/// tests look at.
+fn chromium(url: &str, extra: &[&str]) -> String {
     let profile = tempfile::tempdir().unwrap();
     let out = std::process::Command::new("chromium")
         .args([
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
+            "--hide-scrollbars",
             "--ignore-certificate-errors",
             "--virtual-time-budget=5000",
-            "--dump-dom",
         ])
+        .args(extra)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(url)
         .output()
@@ -279,26 +281,23 @@ fn chromium_dom(url: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The DOM of `url` after its scripts ran.
+fn chromium_dom(url: &str) -> String {
+    chromium(url, &["--dump-dom"])
+}
+
 /// A phone-sized (390×844) picture of `url` in `target/tmp/` (`CARGO_TARGET_TMPDIR`).
 fn chromium_shot(url: &str, name: &str) {
-    let profile = tempfile::tempdir().unwrap();
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let status = std::process::Command::new("chromium")
-        .args([
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--ignore-certificate-errors",
-            "--virtual-time-budget=5000",
+    let _ = std::fs::remove_file(&out);
+    chromium(
+        url,
+        &[
             "--window-size=390,844",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--screenshot={}", out.display()))
-        .arg(url)
-        .output()
-        .expect("chromium runs");
-    assert!(status.status.success() && out.exists(), "no picture of {url}");
+            &format!("--screenshot={}", out.display()),
+        ],
+    );
+    assert!(out.exists(), "no picture of {url}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
