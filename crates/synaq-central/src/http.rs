@@ -33,7 +33,8 @@ type Shared = Arc<Central>;
 
 /// The router: `/v1/enroll`, `/v1/pull`, `/v1/push`, `/v1/evidence/{status,chunk,complete}`,
 /// `/v1/certificate` and `/v1/certificate/pdf` (enrolled kiosks only), `/v1/central.pub`, and
-/// the public verification page `/v/{number}` (rate-limited per address).
+/// the public verification page `/v/{number}` (rate-limited per address); `/healthz` (the
+/// process answers) and `/readyz` (the database and the evidence directory can be used).
 pub fn router(central: Arc<Central>) -> Router {
     Router::new()
         .route("/v1/enroll", post(enroll))
@@ -46,6 +47,8 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/v1/certificate/pdf", post(certificate_pdf))
         .route("/v1/central.pub", get(central_pub))
         .route("/v/{number}", get(verify_page))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .with_state(central)
 }
 
@@ -473,6 +476,18 @@ async fn certificate_pdf(
     let (kiosk, body) = (k.kiosk, k.body);
     let r = blocking(move || c2.certificate_pdf_for(&kiosk, &body)).await;
     reply(&c, &k.nonce, r)
+}
+
+async fn healthz() -> Response {
+    (StatusCode::OK, "ok\n").into_response()
+}
+
+async fn readyz(State(c): State<Shared>) -> Response {
+    let c2 = Arc::clone(&c);
+    match blocking(move || c2.ready().map_err(Refusal::unavailable)).await {
+        Ok(()) => (StatusCode::OK, "ready\n").into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {e}\n")).into_response(),
+    }
 }
 
 async fn central_pub(State(c): State<Shared>) -> Response {

@@ -14,6 +14,7 @@
 //! banks it publishes to re-score results.
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod certificate;
 pub mod db;
 pub mod evidence;
@@ -115,7 +116,8 @@ pub const KEY_FILE: &str = "central.key";
 /// The central public key (give it to kiosks: they trust answers, banks and QR codes by it).
 pub const PUB_FILE: &str = "central.pub";
 const READER_FILE: &str = "reader.key";
-const DB_FILE: &str = "central.sqlite3";
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "central.sqlite3";
 
 /// The central service's state: keys, database, opened banks.
 pub struct Central {

@@ -204,6 +204,17 @@ enum Admin {
     RevokeBank { series: String, version: u64 },
     /// Print the certificate registry as CSV (ИИН masked).
     CertificatesCsv,
+    /// Back up this instance (database snapshot, keys, TLS identity, evidence) into a new or
+    /// empty directory, with a manifest of SHA-256s.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into this (new or empty) data directory; every file is checked first.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Write a certificate's PDF (the one kiosks print) to a file.
     CertificatePdf {
         number: String,
@@ -219,6 +230,20 @@ enum Admin {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Cmd::Admin(Admin::Restore { from }) = &cli.cmd {
+        // Into a new or empty data directory: before any open, which would make keys there.
+        let r = Central::restore(from, &cli.data, &cli.base_url)
+            .with_context(|| format!("restoring {} into {}", from.display(), cli.data.display()))?;
+        println!(
+            "restored {} files ({} bytes) into {}: {} certificates, {} results",
+            r.files,
+            r.bytes,
+            cli.data.display(),
+            r.certificates,
+            r.results
+        );
+        return Ok(());
+    }
     if let Cmd::Admin(Admin::Init { issuer_key }) = &cli.cmd {
         // Before the first open, which would make a random key.
         let what = Central::install_issuer_key(&cli.data, issuer_key)?;
@@ -529,6 +554,18 @@ fn admin(
         }
         Admin::RevokeBank { series, version } => c.revoke_bank(&series, version)?,
         Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
+        Admin::Backup { out } => {
+            let r = c.backup(&out, unix_now())?;
+            println!(
+                "backed up {} files ({} bytes) into {}: {} certificates, {} results",
+                r.files,
+                r.bytes,
+                out.display(),
+                r.certificates,
+                r.results
+            );
+        }
+        Admin::Restore { .. } => anyhow::bail!("restore runs before the data directory is opened"),
         Admin::CertificatePdf { number, out, copy } => {
             let (pdf, sha256) = c
                 .certificate_pdf(&number, copy)?

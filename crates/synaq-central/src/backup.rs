@@ -1,0 +1,243 @@
+//! Backup and restore of a central data directory (`synaq-central admin backup` / `restore`).
+//!
+//! A backup is a directory: a consistent snapshot of the database (`VACUUM INTO`, taken under
+//! the connection's lock, so no half-written ingest), every other file of the data directory
+//! (keys, the TLS identity kiosks pin, evidence), and `backup.json` listing each file with its
+//! size and SHA-256. Restore checks every file against that list before it writes anything, and
+//! writes only into an empty directory; then it opens the restored instance and counts what it
+//! holds, so a backup that does not open is refused rather than left half-restored.
+//!
+//! The keys are copied as they are in the data directory (in clear today: keep backups where
+//! the keys may be, or encrypt the medium).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Central, CentralError, DB_FILE};
+
+/// The manifest's file name inside a backup.
+pub const MANIFEST: &str = "backup.json";
+
+/// One file of a backup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupFile {
+    /// Its path inside the data directory, `/`-separated.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its SHA-256, hex.
+    pub sha256: String,
+}
+
+/// What `backup.json` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always `synaq-central-backup`.
+    pub kind: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// Every file, the database snapshot included.
+    pub files: Vec<BackupFile>,
+}
+
+const KIND: &str = "synaq-central-backup";
+
+/// What a backup or a restore handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupReport {
+    /// Files written.
+    pub files: usize,
+    /// Their total size in bytes.
+    pub bytes: u64,
+    /// Certificates in the registry.
+    pub certificates: i64,
+    /// Results stored.
+    pub results: i64,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CentralError + '_ {
+    move |source| CentralError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn sha256_of(path: &Path) -> Result<(u64, String), CentralError> {
+    let bytes = std::fs::read(path).map_err(io(path))?;
+    let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+    Ok((bytes.len() as u64, hex::encode(digest)))
+}
+
+/// Every regular file under `root` (relative, `/`-separated, sorted), skipping `skip`.
+fn files_under(root: &Path, skip: &[&str]) -> Result<Vec<String>, CentralError> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        let dir = root.join(&rel);
+        for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
+            let entry = entry.map_err(io(&dir))?;
+            let name = rel.join(entry.file_name());
+            let kind = entry.file_type().map_err(io(&dir))?;
+            let text = name.to_string_lossy().replace('\\', "/");
+            if kind.is_dir() {
+                stack.push(name);
+            } else if kind.is_file() && !skip.contains(&text.as_str()) {
+                out.push(text);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn counts(c: &Central) -> Result<(i64, i64), CentralError> {
+    let conn = c.db();
+    let certificates = conn.query_row("SELECT count(*) FROM certificates", [], |r| r.get(0))?;
+    let results = conn.query_row("SELECT count(*) FROM results", [], |r| r.get(0))?;
+    Ok((certificates, results))
+}
+
+fn empty_or_absent(dir: &Path) -> Result<(), CentralError> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(io(dir))?;
+        if entries.next().is_some() {
+            return Err(CentralError::Invalid(format!(
+                "{} is not empty: give a new or empty directory (nothing was written)",
+                dir.display()
+            )));
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))
+}
+
+impl Central {
+    /// Whether this instance can serve: the database answers and the evidence directory takes
+    /// a file (`/readyz`).
+    pub fn ready(&self) -> Result<(), CentralError> {
+        self.db().query_row("SELECT 1", [], |_| Ok(()))?;
+        let root = self.evidence_root();
+        std::fs::create_dir_all(&root).map_err(io(&root))?;
+        let probe = root.join(".ready");
+        std::fs::write(&probe, b"ok").map_err(io(&probe))?;
+        std::fs::remove_file(&probe).map_err(io(&probe))
+    }
+
+    /// Writes a backup of this instance into `out` (new or empty), with its manifest.
+    pub fn backup(&self, out: &Path, now: i64) -> Result<BackupReport, CentralError> {
+        empty_or_absent(out)?;
+        let snapshot = out.join(DB_FILE);
+        {
+            let conn = self.db();
+            conn.execute("VACUUM INTO ?1", [snapshot.to_string_lossy()])?;
+        }
+        let live_db = [
+            DB_FILE.to_owned(),
+            format!("{DB_FILE}-wal"),
+            format!("{DB_FILE}-shm"),
+        ];
+        let skip: Vec<&str> = live_db.iter().map(String::as_str).collect();
+        for rel in files_under(self.dir(), &skip)? {
+            let (from, to) = (self.dir().join(&rel), out.join(&rel));
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::copy(&from, &to).map_err(io(&from))?;
+        }
+        let mut files = Vec::new();
+        for rel in files_under(out, &[])? {
+            let (size, sha256) = sha256_of(&out.join(&rel))?;
+            files.push(BackupFile {
+                path: rel,
+                size,
+                sha256,
+            });
+        }
+        let manifest = Manifest {
+            kind: KIND.into(),
+            created: now,
+            files,
+        };
+        let path = out.join(MANIFEST);
+        let json = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+        synaq_seal::fs::write_atomic(&path, &json).map_err(io(&path))?;
+        let (certificates, results) = counts(self)?;
+        Ok(BackupReport {
+            files: manifest.files.len(),
+            bytes: manifest.files.iter().map(|f| f.size).sum(),
+            certificates,
+            results,
+        })
+    }
+
+    /// Restores the backup in `from` into the data directory `to` (new or empty): every file
+    /// is checked against the manifest first; then the instance is opened with `base_url`.
+    pub fn restore(from: &Path, to: &Path, base_url: &str) -> Result<BackupReport, CentralError> {
+        let path = from.join(MANIFEST);
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
+            CentralError::Invalid(format!(
+                "{}: not a Synaq central backup ({e})",
+                path.display()
+            ))
+        })?;
+        if manifest.kind != KIND || !manifest.files.iter().any(|f| f.path == DB_FILE) {
+            return Err(CentralError::Invalid(format!(
+                "{}: not a Synaq central backup (no database listed)",
+                path.display()
+            )));
+        }
+        let on_disk = files_under(from, &[MANIFEST])?;
+        let listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+        if let Some(extra) = on_disk.iter().find(|p| !listed.contains(&p.as_str())) {
+            return Err(CentralError::Invalid(format!(
+                "{}: {extra} is not in the backup's manifest; nothing was restored",
+                from.display()
+            )));
+        }
+        for f in &manifest.files {
+            if f.path.split('/').any(|c| c == ".." || c.is_empty()) {
+                return Err(CentralError::Invalid(format!(
+                    "the backup names an unsafe path {:?}; nothing was restored",
+                    f.path
+                )));
+            }
+            let (size, sha256) = sha256_of(&from.join(&f.path))?;
+            if size != f.size || sha256 != f.sha256 {
+                return Err(CentralError::Invalid(format!(
+                    "{}: {} changed since the backup was made (SHA-256 {sha256}, listed {}); nothing was restored",
+                    from.display(),
+                    f.path,
+                    f.sha256
+                )));
+            }
+        }
+        empty_or_absent(to)?;
+        let restored = (|| {
+            for f in &manifest.files {
+                let (src, dst) = (from.join(&f.path), to.join(&f.path));
+                if let Some(parent) = dst.parent() {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                std::fs::copy(&src, &dst).map_err(io(&src))?;
+            }
+            counts(&Central::open(to, base_url)?)
+        })();
+        let (certificates, results) = match restored {
+            Ok(c) => c,
+            Err(e) => {
+                // Leave the directory as it was: empty.
+                let _ = std::fs::remove_dir_all(to);
+                let _ = std::fs::create_dir_all(to);
+                return Err(e);
+            }
+        };
+        Ok(BackupReport {
+            files: manifest.files.len(),
+            bytes: manifest.files.iter().map(|f| f.size).sum(),
+            certificates,
+            results,
+        })
+    }
+}
