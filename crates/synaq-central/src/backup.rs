@@ -241,3 +241,39 @@ impl Central {
         })
     }
 }
+
+impl Central {
+    /// Evidence retention: deletes the sealed webcam evidence of exams certified (and still
+    /// valid) whose evidence arrived more than `days` days before `now`. Held, rejected and
+    /// revoked exams keep theirs for the people who decide. Each deletion is journalled in the
+    /// review journal (`evidence-deleted`, by `retention`). Returns how many were deleted.
+    pub fn prune_evidence(&self, days: u32, now: i64) -> Result<usize, CentralError> {
+        let before = now - i64::from(days) * 86_400;
+        let due: Vec<String> = {
+            let conn = self.db();
+            let mut stmt = conn.prepare(
+                "SELECT e.attempt FROM evidence e
+                 JOIN results r ON r.attempt = e.attempt
+                 JOIN certificates c ON c.attempt = e.attempt
+                 WHERE e.received < ?1 AND r.state = 'certified' AND c.status = 'valid'
+                   AND NOT EXISTS (SELECT 1 FROM reviews v
+                                   WHERE v.attempt = e.attempt AND v.action = 'evidence-deleted')
+                 ORDER BY e.received",
+            )?;
+            let rows = stmt.query_map([before], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for attempt in &due {
+            let dir = self.evidence_dir(attempt);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+            }
+            self.db().execute(
+                "INSERT INTO reviews (attempt, action, reviewer, reason, at)
+                 VALUES (?1, 'evidence-deleted', 'retention', ?2, ?3)",
+                rusqlite::params![attempt, format!("kept {days} days after it arrived"), now],
+            )?;
+        }
+        Ok(due.len())
+    }
+}

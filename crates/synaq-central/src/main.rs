@@ -45,6 +45,10 @@ enum Cmd {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8440")]
         listen: String,
+        /// Delete the webcam evidence of certified exams this many days after it arrived
+        /// (checked every hour; held, rejected and revoked exams keep theirs).
+        #[arg(long)]
+        evidence_days: Option<u32>,
     },
     /// Import a kiosk's results bundle from removable media, with the evidence directory
     /// next to it (`synaq-evidence-<kiosk>-<time>/`); writes the receipts bundle.
@@ -210,6 +214,11 @@ enum Admin {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Delete the webcam evidence of certified exams older than DAYS (journalled).
+    PruneEvidence {
+        #[arg(long)]
+        days: u32,
+    },
     /// Restore a backup into this (new or empty) data directory; every file is checked first.
     Restore {
         #[arg(long)]
@@ -267,7 +276,10 @@ fn main() -> anyhow::Result<()> {
         .with_context(|| format!("opening {}", cli.data.display()))?
         .with_office_zone(cli.office_zone);
     match cli.cmd {
-        Cmd::Serve { listen } => {
+        Cmd::Serve {
+            listen,
+            evidence_days,
+        } => {
             let identity = tls_identity(&cli.data, &cli.tls_names)?;
             let tls = identity.server_config()?;
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -296,7 +308,28 @@ fn main() -> anyhow::Result<()> {
                     )?;
                     out.flush()?;
                 }
-                synaq_central::http::serve(Arc::new(central), l, tls).await?;
+                let central = Arc::new(central);
+                if let Some(days) = evidence_days {
+                    let c = Arc::clone(&central);
+                    tokio::spawn(async move {
+                        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+                        loop {
+                            every.tick().await;
+                            let c = Arc::clone(&c);
+                            let pruned = tokio::task::spawn_blocking(move || {
+                                c.prune_evidence(days, unix_now())
+                            })
+                            .await;
+                            match pruned {
+                                Ok(Ok(0)) => {}
+                                Ok(Ok(n)) => eprintln!("synaq-central: retention: deleted the evidence of {n} certified exam(s) older than {days} days"),
+                                Ok(Err(e)) => eprintln!("synaq-central: retention failed: {e}"),
+                                Err(e) => eprintln!("synaq-central: retention failed: {e}"),
+                            }
+                        }
+                    });
+                }
+                synaq_central::http::serve(central, l, tls).await?;
                 anyhow::Ok(())
             })?;
         }
@@ -564,6 +597,10 @@ fn admin(
                 r.certificates,
                 r.results
             );
+        }
+        Admin::PruneEvidence { days } => {
+            let n = c.prune_evidence(days, unix_now())?;
+            println!("deleted the evidence of {n} certified exam(s) older than {days} days");
         }
         Admin::Restore { .. } => anyhow::bail!("restore runs before the data directory is opened"),
         Admin::CertificatePdf { number, out, copy } => {

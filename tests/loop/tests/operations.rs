@@ -91,6 +91,27 @@ fn a_backup_restores_into_a_fresh_instance_with_its_certificates_and_evidence() 
         "the sealed evidence is restored"
     );
 
+    // Retention: the evidence of a certified exam is deleted only after the days configured,
+    // and the deletion is journalled.
+    assert_eq!(restored.prune_evidence(30, now()).unwrap(), 0, "too young");
+    let later = now() + 31 * 86_400;
+    assert_eq!(restored.prune_evidence(30, later).unwrap(), 1);
+    assert!(!restored.evidence_dir(&attempt).exists());
+    assert_eq!(restored.prune_evidence(30, later).unwrap(), 0, "once");
+    let journalled: i64 = restored
+        .db()
+        .query_row(
+            "SELECT count(*) FROM reviews WHERE attempt = ?1 AND action = 'evidence-deleted'",
+            [&attempt],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(journalled, 1);
+    assert!(
+        c.evidence_dir(&attempt).is_dir(),
+        "the live instance keeps its own"
+    );
+
     // A restore never writes over a data directory in use.
     let err =
         synaq_central::Central::restore(&backup, &restored_dir, "https://127.0.0.1:1").unwrap_err();
