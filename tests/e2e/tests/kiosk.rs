@@ -866,11 +866,10 @@ fn passed_exam_on(data: &Path) -> String {
     let mut engine = synaq_store::Engine::open(data, clock.clone(), exam_bank.clone()).unwrap();
     let iin = synaq_core::Iin::parse(EXAMINEE).unwrap();
     let attempt = engine
-        .admit(synaq_store::Admission::new(
-            &iin,
-            &synaq_core::CategoryId::new("cat-1").unwrap(),
-            "p1",
-        ))
+        .admit(
+            synaq_store::Admission::new(&iin, &synaq_core::CategoryId::new("cat-1").unwrap(), "p1")
+                .started(),
+        )
         .unwrap();
     let evidence_pub = synaq_sync::evidence::parse_public(
         &std::fs::read_to_string(keys.join("demo-evidence.pub")).unwrap(),
