@@ -696,7 +696,19 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         assert!(person.len() > "Емтихан тапсырушы: ".len() && !person.contains(EXAMINEE));
         let reason = k.text_of("[data-testid=end-confirm-reason]")?;
         assert_eq!(reason, "Бұзушылық: Орнынан кетті");
-        both(k, "27b-proctor-end-confirm", "kk")?;
+        // A modal: the rest of the console waits. "No" goes back with nothing done.
+        k.screenshot("27b-proctor-end-confirm-kk")?;
+        k.click("[data-testid=end-confirm-no]")?;
+        assert!(k.find_all("[data-testid=end-confirm]")?.is_empty());
+        k.wait_one("[data-testid=proctor-running]")?;
+        k.click("[data-testid=switch-lang-ru]")?;
+        k.click("[data-testid=proctor-end]")?;
+        k.wait_texts(
+            "[data-testid=end-confirm-reason]",
+            "the reason in Russian",
+            |t| t.first().is_some_and(|s| s.starts_with("Нарушение: ")),
+        )?;
+        k.screenshot("27b-proctor-end-confirm-ru")?;
         k.click("[data-testid=end-confirm-yes]")?;
         k.wait_one("[data-testid=proctor-admit]")?;
         Ok(())
