@@ -1315,6 +1315,13 @@ fn screen_sizes_keep_the_timer_and_navigation_in_view() {
             assert_in_view(k, &format!("{w}×{h}"), &view)?;
             both(k, &format!("41-exam-question-{w}x{h}"), "kk")?;
         }
+        // English mode: the demo bank has no English question texts, and says so.
+        k.click("[data-testid=switch-lang-en]")?;
+        let note = k.text_of("[data-testid=questions-in-russian]")?;
+        assert!(note.contains("Russian"), "{note}");
+        k.screenshot("41b-exam-question-en-1280x720")?;
+        k.click("[data-testid=switch-lang-kk]")?;
+        assert!(k.find_all("[data-testid=questions-in-russian]")?.is_empty());
         // An image question (the demo bank's signs), if the paper has one in its first 60.
         let mut image = false;
         for _ in 0..60 {
