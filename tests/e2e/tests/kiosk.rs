@@ -768,6 +768,14 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
     assert_eq!(sealed, 1, "one evidence directory for the attempt");
 }
 
+/// Where cargo built the binaries: `CARGO_TARGET_DIR`, or the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        Into::into,
+    )
+}
+
 /// The reference central, run as ЕУМЦ would: its own process, data directory and certificate.
 struct Central {
     child: std::process::Child,
@@ -779,9 +787,7 @@ struct Central {
 fn central_bin() -> PathBuf {
     std::env::var_os("SYNAQ_CENTRAL_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/synaq-central")
-        })
+        .unwrap_or_else(|| target_dir().join("debug/synaq-central"))
 }
 
 fn central_admin(data: &Path, args: &[&str]) -> String {
@@ -1228,7 +1234,7 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             .unwrap();
         assert_eq!(for_attempt, attempt);
         assert!(!qr.contains(EXAMINEE), "no full ИИН in the QR");
-        let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/synaq");
+        let cli = target_dir().join("debug/synaq");
         let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/keys");
         let out = std::process::Command::new(cli)
             .args(["verify-qr", &qr, "--central-pub"])
