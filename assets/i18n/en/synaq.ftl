@@ -537,7 +537,7 @@ print-printed-times = Printed here { $count ->
 ## Exam day: the examinee and the proctor (issue 13)
 hold-answered-before-start = answers were recorded before the examinee started
 exam-rules-clock = The clock starts when you press “Start the exam”, not before.
-exam-rules-camera = During the exam the camera takes photos of you. The frames are signed and sent to ЕУМЦ, which checks that the exam was fair; nobody else sees them.
+exam-rules-camera = During the exam the camera takes photos of you. The frames are signed and sent to ЕУМЦ, which checks that the exam was fair.
 exam-camera-no-face = The camera cannot see your face. Sit facing the screen.
 exam-camera-several-faces = The camera sees more than one person. Only you may be at the kiosk.
 exam-camera-covered = The camera is covered or it is too dark. Do not cover the camera.
