@@ -198,6 +198,13 @@ fn exam_status(state: State<'_, Shared>, token: String) -> Result<ExamStatus, Ip
     with(&state, |k| k.exam_status(&token))
 }
 
+/// Examinee: start the exam after the identity and rules screens (the clock starts).
+#[tauri::command]
+#[specta::specta]
+fn exam_start(state: State<'_, Shared>, token: String) -> Result<(), IpcError> {
+    with(&state, |k| k.start_exam(&token))
+}
+
 /// Examinee: one question, without its correct answers.
 #[tauri::command]
 #[specta::specta]
@@ -553,6 +560,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             proctor_reference_photo,
             staff_camera_preview,
             exam_status,
+            exam_start,
             exam_question,
             exam_answer,
             exam_flag,

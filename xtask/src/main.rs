@@ -136,6 +136,14 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Where cargo builds: `CARGO_TARGET_DIR` when set, else `target/` in the workspace.
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root().join(p) })
+        .unwrap_or_else(|| root().join("target"))
+}
+
 fn cargo() -> Command {
     let mut c = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     c.current_dir(root());
@@ -368,18 +376,20 @@ fn e2e() -> Result<()> {
     run(c)?;
     let driver =
         cargo_bin("tauri-driver").context("tauri-driver is missing: run `cargo xtask setup`")?;
-    let out = root().join("target/e2e");
+    let out = target_dir().join("e2e");
     if out.exists() {
         std::fs::remove_dir_all(&out).context("cannot clear target/e2e")?;
     }
     let mut c = Command::new("xvfb-run");
+    // A 1366×768 screen: the most common laptop size in the offices; the suite sizes the
+    // window to 1280×800, 1366×768 and 1280×720 in turn.
     c.current_dir(root())
-        .args(["-a", "-s", "-screen 0 1280x800x24"])
+        .args(["-a", "-s", "-screen 0 1366x800x24"])
         .arg(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["test", "-p", "synaq-e2e", "--", "--test-threads=1"])
         // `cargo xtask e2e NAME`: only the scenarios whose test name contains NAME.
         .args(env::args().skip(2))
-        .env("SYNAQ_KIOSK_BIN", root().join("target/debug/synaq-kiosk"))
+        .env("SYNAQ_KIOSK_BIN", target_dir().join("debug/synaq-kiosk"))
         .env("SYNAQ_TAURI_DRIVER", driver)
         .env("SYNAQ_E2E_OUT", &out)
         // The kiosk's own WebKit settings (main.rs) are what is tested.

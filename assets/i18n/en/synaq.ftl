@@ -533,3 +533,31 @@ print-printed-times = Printed here { $count ->
     [one] once
    *[other] { $count } times
 }; the next one is marked COPY.
+
+## Exam day: the examinee and the proctor (issue 13)
+hold-answered-before-start = answers were recorded before the examinee started
+exam-rules-clock = The clock starts when you press “Start the exam”, not before.
+exam-rules-camera = During the exam the camera takes photos of you. The frames are signed and sent to ЕУМЦ, which checks that the exam was fair.
+exam-camera-no-face = The camera cannot see your face. Sit facing the screen.
+exam-camera-several-faces = The camera sees more than one person. Only you may be at the kiosk.
+exam-camera-covered = The camera is covered or it is too dark. Do not cover the camera.
+exam-questions-in-russian = This exam's questions have no English text: they are shown in Russian.
+exam-result-date = Date
+exam-result-reregister = To retake the exam, your training organisation registers you with ЕУМЦ again.
+exam-result-clearing = This screen clears in { $seconds } s.
+exam-result-close = Done
+welcome-not-ready = This kiosk is not ready for exams
+welcome-not-ready-hint = Please ask a staff member for help.
+proctor-visit-title = Exam in progress: the clock is stopped while you are here
+proctor-visit-hint = The examinee's time does not run while the proctor console is open. It runs again when you leave proctor mode.
+proctor-admitted-title = The examinee has not started yet
+proctor-admitted-hint = The clock starts when the examinee presses “Start the exam”.
+proctor-admitted-return = Back to the examinee's screen
+proctor-camera-flags = Camera flags
+proctor-end-confirm-title = End this exam for a violation?
+proctor-end-confirm-person = Examinee: { $name }
+proctor-end-confirm-reason = Violation: { $reason }
+proctor-end-confirm-hint = The exam ends now and cannot be resumed. ЕУМЦ reviews it.
+proctor-end-confirm-yes = Yes, end the exam
+proctor-end-confirm-no = No, go back
+proctor-end-needs-reason = Choose the violation first.

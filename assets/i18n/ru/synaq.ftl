@@ -539,3 +539,31 @@ print-printed-times = Напечатан на этом киоске { $count ->
     [few] { $count } раза
    *[other] { $count } раз
 }; следующий экземпляр будет помечен «КОПИЯ».
+
+## Exam day: the examinee and the proctor (issue 13)
+hold-answered-before-start = ответы записаны до того, как экзаменуемый начал экзамен
+exam-rules-clock = Время пойдёт, когда вы нажмёте «Начать экзамен», не раньше.
+exam-rules-camera = Во время экзамена камера фотографирует вас. Снимки подписываются и передаются в ЕУМЦ для проверки честности экзамена.
+exam-camera-no-face = Камера не видит вашего лица. Сядьте лицом к экрану.
+exam-camera-several-faces = Камера видит больше одного человека. У киоска должны быть только вы.
+exam-camera-covered = Камера закрыта или слишком темно. Не закрывайте камеру.
+exam-questions-in-russian = У вопросов этого экзамена нет английского текста: они показаны на русском.
+exam-result-date = Дата
+exam-result-reregister = Для пересдачи ваша организация обучения снова регистрирует вас в ЕУМЦ.
+exam-result-clearing = Экран очистится через { $seconds } с.
+exam-result-close = Готово
+welcome-not-ready = Киоск не готов к экзаменам
+welcome-not-ready-hint = Обратитесь к сотруднику.
+proctor-visit-title = Идёт экзамен: пока вы здесь, время остановлено
+proctor-visit-hint = Пока открыт пульт проктора, время экзаменуемого не идёт. Оно пойдёт снова, когда вы выйдете из режима проктора.
+proctor-admitted-title = Экзаменуемый ещё не начал экзамен
+proctor-admitted-hint = Время пойдёт, когда экзаменуемый нажмёт «Начать экзамен».
+proctor-admitted-return = Вернуть экран экзаменуемому
+proctor-camera-flags = Отметки камеры
+proctor-end-confirm-title = Завершить этот экзамен за нарушение?
+proctor-end-confirm-person = Экзаменуемый: { $name }
+proctor-end-confirm-reason = Нарушение: { $reason }
+proctor-end-confirm-hint = Экзамен завершится сейчас, возобновить его будет нельзя. ЕУМЦ рассмотрит его.
+proctor-end-confirm-yes = Да, завершить экзамен
+proctor-end-confirm-no = Нет, вернуться
+proctor-end-needs-reason = Сначала выберите нарушение.

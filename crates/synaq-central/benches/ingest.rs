@@ -175,7 +175,7 @@ fn main() {
     let mut engine = Engine::open(&kdir, Arc::new(SystemClock), Arc::clone(&eb)).unwrap();
     let cat = CategoryId::new("cat-1").unwrap();
     engine
-        .admit(synaq_store::Admission::new(&people[n], &cat, "proctor-1"))
+        .admit(synaq_store::Admission::new(&people[n], &cat, "proctor-1").started())
         .unwrap();
     let items = engine.paper().unwrap().items.clone();
     for (pos, item) in items.iter().enumerate() {

@@ -583,6 +583,24 @@ impl Central {
                                 profile_ms: profile_ms + j.extra_ms,
                             });
                         }
+                        if !j.answered_before_start.is_empty() {
+                            reasons.push(HoldReason::AnsweredBeforeStart {
+                                count: j.answered_before_start.len() as u32,
+                            });
+                        }
+                        // The clock starts at the examinee's start row (older journals: at
+                        // the admission, checked above).
+                        if let Some(started) = j.started_wall_ms {
+                            let since_start = rec.finished_wall_ms - started;
+                            let active = rec.active_ms as i64;
+                            // (Beyond the admission's span it is held above already.)
+                            if wall_ms >= 0 && active > since_start && active <= wall_ms {
+                                reasons.push(HoldReason::ActiveExceedsWall {
+                                    active_ms: rec.active_ms,
+                                    wall_ms: since_start,
+                                });
+                            }
+                        }
                         if !j.answered_after_time.is_empty() {
                             reasons.push(HoldReason::AnsweredAfterTime {
                                 count: j.answered_after_time.len() as u32,

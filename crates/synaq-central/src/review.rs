@@ -270,10 +270,12 @@ impl Central {
             .iter()
             .filter(|i| GAP_INCIDENTS.contains(&i.kind.as_str()))
             .count() as u64;
+        let span_ms = u64::try_from(rec.finished_wall_ms - rec.started_wall_ms).unwrap_or(0);
         if let Err(detail) = coverage(
             frames,
             heads.len() as u64,
             rec.active_ms,
+            span_ms,
             interval,
             gap_incidents,
         ) {

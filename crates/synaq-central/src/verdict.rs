@@ -244,6 +244,13 @@ pub enum HoldReason {
         /// Which field: answers, incidents, active time, finish reason, limit, …
         field: String,
     },
+    /// Answers were journalled before the examinee's start row (the kiosk's clock and its
+    /// answers wait for the start).
+    #[error("{count} answers were given before the examinee started")]
+    AnsweredBeforeStart {
+        /// How many.
+        count: u32,
+    },
     /// Answers were journalled after the time (with its extensions) was up.
     #[error("{count} answers were given after the time was up")]
     AnsweredAfterTime {
@@ -303,6 +310,7 @@ impl HoldReason {
             JournalBroken { .. } => "journal-broken",
             JournalMismatch { .. } => "journal-mismatch",
             AnsweredAfterTime { .. } => "answered-after-time",
+            AnsweredBeforeStart { .. } => "answered-before-start",
             PaperNotDrawn => "paper-not-drawn",
             ChainMissing => "chain-missing",
             ChainGap { .. } => "chain-gap",
@@ -397,6 +405,7 @@ impl HoldReason {
             HoldReason::JournalBroken { detail: s() },
             HoldReason::JournalMismatch { field: s() },
             HoldReason::AnsweredAfterTime { count: 2 },
+            HoldReason::AnsweredBeforeStart { count: 1 },
             HoldReason::PaperNotDrawn,
             HoldReason::ChainMissing,
             HoldReason::ChainGap { from: 3, to: 4 },
@@ -407,23 +416,27 @@ impl HoldReason {
 
 /// Frames an evidence set of `frames` frames in `segments` segments must have to cover
 /// `active_ms` at `interval_secs`, allowing for `gap_incidents` incidents that explain gaps;
-/// `Err(detail)` when it falls short or has too many.
+/// `Err(detail)` when it falls short or has too many. The camera runs from the admission to
+/// the finish (`span_ms` of wall time), through the identity and rules screens and pauses
+/// whose time is not charged: the most frames are counted over the longer of the two.
 pub fn coverage(
     frames: u64,
     segments: u64,
     active_ms: u64,
+    span_ms: u64,
     interval_secs: u32,
     gap_incidents: u64,
 ) -> Result<(), String> {
     let interval_ms = u64::from(interval_secs.max(1)) * 1000;
     let expected = active_ms / interval_ms;
+    let filmed = active_ms.max(span_ms) / interval_ms;
     let allowance = expected * COVERAGE_TOLERANCE_PERCENT / 100
         + (gap_incidents + segments.saturating_sub(1)) * GAP_ALLOWANCE_FRAMES;
     let least = expected.saturating_sub(allowance).max(1);
     if frames < least {
         return Err(format!("at least {least} expected"));
     }
-    let most = expected * 3 / 2 + EXCESS_FRAMES;
+    let most = filmed * 3 / 2 + EXCESS_FRAMES;
     if frames > most {
         return Err(format!("at most {most} expected"));
     }
@@ -464,24 +477,31 @@ mod tests {
     #[test]
     fn coverage_allows_the_tolerance_and_explained_gaps_only() {
         // 10 minutes at 5 s: 120 expected, 90 needed (25 % tolerance).
-        assert_eq!(coverage(120, 1, 600_000, 5, 0), Ok(()));
-        assert_eq!(coverage(90, 1, 600_000, 5, 0), Ok(()));
+        assert_eq!(coverage(120, 1, 600_000, 600_000, 5, 0), Ok(()));
+        assert_eq!(coverage(90, 1, 600_000, 600_000, 5, 0), Ok(()));
         assert_eq!(
-            coverage(89, 1, 600_000, 5, 0),
+            coverage(89, 1, 600_000, 600_000, 5, 0),
             Err("at least 90 expected".into())
         );
         // A camera-lost incident excuses a minute more.
-        assert_eq!(coverage(78, 1, 600_000, 5, 1), Ok(()));
+        assert_eq!(coverage(78, 1, 600_000, 600_000, 5, 1), Ok(()));
         // A restart (two segments) too.
-        assert_eq!(coverage(78, 2, 600_000, 5, 0), Ok(()));
+        assert_eq!(coverage(78, 2, 600_000, 600_000, 5, 0), Ok(()));
         // Frames from elsewhere.
         assert_eq!(
-            coverage(191, 1, 600_000, 5, 0),
+            coverage(191, 1, 600_000, 600_000, 5, 0),
             Err("at most 190 expected".into())
+        );
+        // Five minutes on the identity and rules screens and a proctor's visit: filmed, not
+        // charged (15 minutes from admission to finish at 5 s: at most 280).
+        assert_eq!(coverage(280, 1, 600_000, 900_000, 5, 0), Ok(()));
+        assert_eq!(
+            coverage(281, 1, 600_000, 900_000, 5, 0),
+            Err("at most 280 expected".into())
         );
         // A one-frame exam of 3 seconds still needs its reference photo.
         assert_eq!(
-            coverage(0, 1, 3000, 5, 0),
+            coverage(0, 1, 3000, 3000, 5, 0),
             Err("at least 1 expected".into())
         );
     }

@@ -520,7 +520,11 @@ fn kiosk_with_results(dir: &Path, n: usize) -> (synaq_store::Engine, Vec<String>
     let mut ids = Vec::new();
     for i in 0..n {
         let id = e
-            .admit(synaq_store::Admission::new(&iin, &cat, "proctor-1").seed(i as u64))
+            .admit(
+                synaq_store::Admission::new(&iin, &cat, "proctor-1")
+                    .started()
+                    .seed(i as u64),
+            )
             .unwrap();
         e.answer(0, BTreeSet::new()).unwrap();
         e.finish(FinishReason::Submitted).unwrap();

@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "proctor_reference_photo",
     "staff_camera_preview",
     "exam_status",
+    "exam_start",
     "exam_question",
     "exam_answer",
     "exam_flag",

@@ -139,6 +139,8 @@ impl Default for IncidentLists {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "lowercase")]
 pub enum AttemptState {
+    /// Admitted; the examinee has not pressed start yet (the clock waits).
+    Admitted,
     Running,
     Paused,
     Interrupted,
@@ -282,6 +284,8 @@ pub struct ResultView {
     pub finish_reason: FinishView,
     /// On a fail: the last day a retake is allowed (dd.MM.yyyy, the office's date).
     pub retake_until: Option<String>,
+    /// The day of the exam (dd.MM.yyyy, the office's date).
+    pub date: String,
 }
 
 /// The examinee's exam, as every examinee screen sees it.
@@ -299,8 +303,28 @@ pub struct ExamStatus {
     pub pass_percent: u32,
     pub grid: Vec<GridCell>,
     pub result: Option<ResultView>,
-    /// How many camera flags the proctor has to look at (the badge).
-    pub flags: u32,
+    /// The question last shown: where the examinee returns after a resume or a proctor's
+    /// visit (`None` before the first).
+    pub last_shown: Option<u32>,
+    /// What the examinee can act on from the camera's checks, while it lasts (the newest
+    /// flag of the last [`CAMERA_NOTICE_MS`]): `camera-no-face`, `camera-several-faces`,
+    /// `camera-covered`. The count of flags is the proctor's, never shown here.
+    pub camera_notice: Option<String>,
+    /// The bank has no English texts: in English the questions are shown in Russian.
+    pub questions_in_russian: bool,
+}
+
+/// How long a camera flag the examinee can act on stays on their screen, ms.
+pub const CAMERA_NOTICE_MS: i64 = 20_000;
+
+/// A camera flag as the proctor sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CameraFlagView {
+    /// The incident code (`camera-no-face`, …).
+    pub kind: String,
+    /// When, the office's time (HH:MM:SS).
+    pub at: String,
 }
 
 /// An option as shown: id and text, no correctness.
@@ -344,8 +368,10 @@ pub struct AttemptView {
     pub remaining_ms: u32,
     pub answered: u32,
     pub total: u32,
-    /// Camera flags raised during the attempt (incident codes such as `camera-no-face`).
-    pub flags: Vec<String>,
+    /// Camera flags raised during the attempt, oldest first.
+    pub flags: Vec<CameraFlagView>,
+    /// The clock is stopped by this proctor visit: it runs again when the proctor leaves.
+    pub visit: bool,
 }
 
 /// A staff account in the admin's list.

@@ -109,6 +109,7 @@ fn random_token() -> String {
 
 fn state_view(s: State) -> AttemptState {
     match s {
+        State::Admitted => AttemptState::Admitted,
         State::Running => AttemptState::Running,
         State::Paused => AttemptState::Paused,
         State::Interrupted => AttemptState::Interrupted,

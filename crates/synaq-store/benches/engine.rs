@@ -41,6 +41,7 @@ fn main() {
             &CategoryId::new("cat-1").unwrap(),
             "bench",
         )
+        .started()
         .seed(1),
     )
     .unwrap();

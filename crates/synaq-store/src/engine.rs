@@ -40,7 +40,7 @@ pub mod time;
 use attempt::Live;
 pub use attempt::{FinishReason, ShownQuestion, State, Status};
 pub use error::StoreError;
-pub use proctor::EXTEND_MAX_MINUTES;
+pub use proctor::{EXTEND_MAX_MINUTES, VISIT_REASON};
 pub use time::{IDLE_CHECKPOINT, JUMP_TOLERANCE_MS, PERSIST_EVERY, SUSPEND_GAP};
 
 /// The bank model moved to `synaq-core` (central re-scores with it); re-exported here.
@@ -58,6 +58,10 @@ pub struct Admission<'a> {
     /// The paper's seed: `None` draws one from the system's random generator; a given seed
     /// makes the paper reproducible (tests, benches, the crash loop).
     pub seed: Option<u64>,
+    /// The examinee starts at once: the start row follows the admission (tests, benches, the
+    /// crash loop). The kiosk leaves it `false`: the clock starts when the examinee presses
+    /// start ([`Engine::start`]).
+    pub start: bool,
 }
 
 impl<'a> Admission<'a> {
@@ -69,6 +73,15 @@ impl<'a> Admission<'a> {
             proctor,
             seen_elsewhere: &[],
             seed: None,
+            start: false,
+        }
+    }
+
+    /// Started at once, as if the examinee pressed start right after the admission.
+    pub fn started(self) -> Admission<'a> {
+        Admission {
+            start: true,
+            ..self
         }
     }
 
@@ -185,6 +198,11 @@ impl Engine {
         self.bank.clone().ok_or(StoreError::NoBank)
     }
 
+    /// The kiosk's wall clock now (Unix ms), as journal rows record it.
+    pub fn wall_ms(&self) -> i64 {
+        self.clock.wall_ms()
+    }
+
     /// The kiosk's public key id.
     pub fn kiosk_id(&self) -> String {
         self.key.id().to_string()
@@ -241,7 +259,8 @@ impl Engine {
 
     /// Admits an examinee: draws the paper (a retake avoids questions this person saw in
     /// failed attempts here, and those ЕУМЦ's roster lists from other kiosks, as far as the
-    /// bank allows) and starts the clock. Returns the attempt's id.
+    /// bank allows). The clock waits for the examinee's start ([`Engine::start`]), unless the
+    /// admission says [`Admission::started`]. Returns the attempt's id.
     pub fn admit(&mut self, admission: Admission<'_>) -> Result<String, StoreError> {
         let Admission {
             iin,
@@ -249,6 +268,7 @@ impl Engine {
             proctor,
             seen_elsewhere,
             seed,
+            start,
         } = admission;
         if let Some(l) = &self.live {
             if l.state != State::Finished {
@@ -291,15 +311,16 @@ impl Engine {
             paper,
             answers: Answers::new(),
             flagged: BTreeSet::new(),
-            state: State::Running,
+            state: State::Admitted,
             limit_ms,
             active_ms: 0,
             persisted_ms: 0,
             started_wall: wall,
-            charged_to: Some(now),
+            charged_to: None,
             seen_mono: now,
             seen_wall: wall,
             last_shown: None,
+            visit: None,
             finish_reason: None,
             evidence_heads: Vec::new(),
         };
@@ -309,7 +330,7 @@ impl Engine {
             tx.execute(
                 "INSERT INTO attempts (id, iin, category, proctor, bank_series, bank_version, paper,
                      state, limit_ms, active_ms, started_wall)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'running', ?8, 0, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'admitted', ?8, 0, ?9)",
                 params![l.id, l.iin, l.category.id.as_str(), l.proctor, series, version, paper_json,
                         l.limit_ms as i64, wall],
             )?;
@@ -342,7 +363,39 @@ impl Engine {
         )?;
         let id = live.id.clone();
         self.live = Some(live);
+        if start {
+            self.start()?;
+        }
         Ok(id)
+    }
+
+    /// The examinee starts the exam (after the identity and rules screens): journalled, and
+    /// the clock runs from here. Starting a running exam again changes nothing; a paused or
+    /// interrupted one waits for its proctor ([`StoreError::NotRunning`]).
+    pub fn start(&mut self) -> Result<Status, StoreError> {
+        let mut live = self.take()?;
+        let r = (|| {
+            self.tick_live(&mut live)?;
+            match live.state {
+                State::Admitted => {}
+                State::Running => return Ok(()),
+                State::Finished => return Err(live.refusal_when_finished()),
+                s => return Err(StoreError::NotRunning(s.as_str())),
+            }
+            self.commit(&mut live, |tx, l, head, wall| {
+                tx.execute(
+                    "UPDATE attempts SET state = 'running' WHERE id = ?1",
+                    [&l.id],
+                )?;
+                l.journal(tx, head, wall, Kind::Started, json!({}))
+            })?;
+            live.state = State::Running;
+            live.charged_to = Some(self.clock.monotonic());
+            Ok(())
+        })();
+        let status = Self::status_of(&live);
+        self.live = Some(live);
+        r.map(|_| status)
     }
 
     fn seen_in_failed_attempts(

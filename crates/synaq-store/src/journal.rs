@@ -24,6 +24,9 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Admitted,
+    /// The examinee pressed start after the identity and rules screens: the clock starts here
+    /// (journals of older kiosks have none: their clock started at the admission).
+    Started,
     Shown,
     Answered,
     Flagged,
@@ -43,6 +46,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Admitted => "admitted",
+            Kind::Started => "started",
             Kind::Shown => "shown",
             Kind::Answered => "answered",
             Kind::Flagged => "flagged",

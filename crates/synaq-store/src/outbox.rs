@@ -501,7 +501,11 @@ mod tests {
         let mut ids = Vec::new();
         for i in 0..n {
             let id = e
-                .admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(i as u64))
+                .admit(
+                    crate::Admission::new(&iin, &cat, "proctor-1")
+                        .started()
+                        .seed(i as u64),
+                )
                 .unwrap();
             e.answer(0, BTreeSet::new()).unwrap();
             e.finish(FinishReason::Submitted).unwrap();
@@ -576,8 +580,12 @@ mod tests {
         .unwrap();
         let iin = Iin::parse("900101300017").unwrap();
         let cat = CategoryId::new("cat-1").unwrap();
-        e.admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(1))
-            .unwrap();
+        e.admit(
+            crate::Admission::new(&iin, &cat, "proctor-1")
+                .started()
+                .seed(1),
+        )
+        .unwrap();
         e.incident("proctor-1", "phone", "a phone on the desk")
             .unwrap();
         e.incident("camera", "camera-no-face", "frame=ab12")
@@ -606,8 +614,12 @@ mod tests {
         let back: crate::ResultRecord = serde_json::from_str(&j).unwrap();
         assert!(back.incidents.is_empty());
         // Incidents of another attempt do not leak into the next result.
-        e.admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(2))
-            .unwrap();
+        e.admit(
+            crate::Admission::new(&iin, &cat, "proctor-1")
+                .started()
+                .seed(2),
+        )
+        .unwrap();
         let next = e.finish(FinishReason::Submitted).unwrap();
         assert!(next.record.incidents.is_empty());
     }
@@ -625,7 +637,11 @@ mod tests {
         let iin = Iin::parse("900101300017").unwrap();
         let cat = CategoryId::new("cat-1").unwrap();
         let with = e
-            .admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(1))
+            .admit(
+                crate::Admission::new(&iin, &cat, "proctor-1")
+                    .started()
+                    .seed(1),
+            )
             .unwrap();
         e.record_evidence_heads([
             format!("3:{}", "ab".repeat(32)),
@@ -634,7 +650,11 @@ mod tests {
         .unwrap();
         e.finish(FinishReason::Submitted).unwrap();
         let without = e
-            .admit(crate::Admission::new(&iin, &cat, "proctor-1").seed(2))
+            .admit(
+                crate::Admission::new(&iin, &cat, "proctor-1")
+                    .started()
+                    .seed(2),
+            )
             .unwrap();
         e.finish(FinishReason::Submitted).unwrap();
         let state = |e: &Engine, id: &str| {

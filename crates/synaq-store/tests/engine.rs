@@ -37,8 +37,12 @@ fn a_whole_exam_ends_in_a_signed_result_in_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "proctor-7").seed(42))
-        .unwrap();
+    e.admit(
+        Admission::new(&iin(), &cat1(), "proctor-7")
+            .started()
+            .seed(42),
+    )
+    .unwrap();
     let total = e.status().unwrap().total;
     assert_eq!(total, 30);
     for p in 0..total {
@@ -84,7 +88,7 @@ fn answers_survive_a_crash_and_wait_for_a_proctor() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(7))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(7))
         .unwrap();
     let a0 = pick(&mut e, 0, 1);
     let a5 = pick(&mut e, 5, 2);
@@ -118,7 +122,7 @@ fn at_zero_the_backend_finishes_the_exam() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(9))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(9))
         .unwrap();
     let a = pick(&mut e, 0, 0);
     e.answer(0, a).unwrap();
@@ -145,7 +149,7 @@ fn wall_clock_jumps_change_nothing_but_are_journalled() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(1))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(1))
         .unwrap();
     clock.advance(Duration::from_secs(2));
     let before = e.tick().unwrap().remaining_ms;
@@ -174,7 +178,7 @@ fn a_suspend_is_not_charged_and_needs_a_proctor() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(2))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(2))
         .unwrap();
     clock.advance(Duration::from_secs(3));
     e.tick().unwrap();
@@ -192,7 +196,7 @@ fn proctor_pause_resume_extend_are_journalled_with_who_and_why() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(3))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(3))
         .unwrap();
     clock.advance(Duration::from_secs(4));
     e.pause("p1", "health").unwrap();
@@ -225,7 +229,7 @@ fn proctor_pause_resume_extend_are_journalled_with_who_and_why() {
 fn finished_exam(dir: &Path) -> Engine {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir, &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(5))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(5))
         .unwrap();
     for p in 0..5 {
         let a = pick(&mut e, p, 0);
@@ -313,7 +317,7 @@ fn deleting_the_last_journal_rows_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(8))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(8))
         .unwrap();
     for p in 0..4 {
         let a = pick(&mut e, p, 1);
@@ -505,7 +509,7 @@ fn a_tick_alone_persists_the_clock_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(12))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(12))
         .unwrap();
     let limit = e.status().unwrap().limit_ms;
     clock.advance(Duration::from_millis(1_200));
@@ -528,7 +532,7 @@ fn shown_and_flagged_questions_are_journalled() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(13))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(13))
         .unwrap();
     let q3 = e.paper().unwrap().items[3].question.0.clone();
     e.show(0).unwrap();
@@ -549,16 +553,17 @@ fn shown_and_flagged_questions_are_journalled() {
     let kinds: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         kinds,
-        ["admitted", "shown", "shown", "flagged", "flagged", "flagged"]
+        ["admitted", "started", "shown", "shown", "flagged", "flagged", "flagged"]
     );
-    assert_eq!(rows[2].1, format!(r#"{{"position":3,"question":"{q3}"}}"#));
-    assert_eq!(rows[3].1, r#"{"flagged":true,"position":3}"#);
-    assert_eq!(rows[4].1, r#"{"flagged":false,"position":3}"#);
-    assert_eq!(rows[5].1, r#"{"flagged":true,"position":7}"#);
+    assert_eq!(rows[1].1, "{}");
+    assert_eq!(rows[3].1, format!(r#"{{"position":3,"question":"{q3}"}}"#));
+    assert_eq!(rows[4].1, r#"{"flagged":true,"position":3}"#);
+    assert_eq!(rows[5].1, r#"{"flagged":false,"position":3}"#);
+    assert_eq!(rows[6].1, r#"{"flagged":true,"position":7}"#);
     // The audit view lists them too, newest first.
     let flagged = e.journal_rows(Some("flagged"), 10).unwrap();
     assert_eq!(flagged.len(), 3);
-    assert_eq!(flagged[0].data, rows[5].1);
+    assert_eq!(flagged[0].data, rows[6].1);
     e.verify_journal().unwrap();
 }
 
@@ -681,7 +686,7 @@ fn a_full_disk_loses_nothing_already_saved() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(11))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(11))
         .unwrap();
     let pages: i64 = e
         .connection()
@@ -736,11 +741,11 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(21))
         .unwrap();
     let first = e.finish(FinishReason::Submitted).unwrap();
     assert!(!first.record.score.passed, "no answers: a fail");
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(22))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(22))
         .unwrap();
     let second = e.finish(FinishReason::Submitted).unwrap();
     let a: BTreeSet<_> = first.record.items.iter().map(|i| &i.question).collect();
@@ -752,10 +757,10 @@ fn a_retake_draws_questions_the_person_has_not_seen() {
     );
     // Another person gets no such restriction (and one attempt at a time per kiosk).
     let other = Iin::parse("850715401236").unwrap();
-    e.admit(Admission::new(&other, &cat1(), "p1").seed(21))
+    e.admit(Admission::new(&other, &cat1(), "p1").started().seed(21))
         .unwrap();
     assert!(matches!(
-        e.admit(Admission::new(&other, &cat1(), "p1").seed(23)),
+        e.admit(Admission::new(&other, &cat1(), "p1").started().seed(23)),
         Err(StoreError::AttemptOpen(_))
     ));
 }
@@ -767,7 +772,7 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut other_kiosk = engine(elsewhere.path(), &clock);
     other_kiosk
-        .admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+        .admit(Admission::new(&iin(), &cat1(), "p1").started().seed(21))
         .unwrap();
     let failed = other_kiosk.finish(FinishReason::Submitted).unwrap();
     assert!(!failed.record.score.passed);
@@ -781,7 +786,7 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let dir = tempfile::tempdir().unwrap();
     let mut e = engine(dir.path(), &clock);
     // Same seed, without the roster's history: the same paper as at the other kiosk.
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(21))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(21))
         .unwrap();
     let blind = e.finish(FinishReason::Submitted).unwrap();
     assert_eq!(blind.record.items, failed.record.items);
@@ -789,6 +794,7 @@ fn a_retake_avoids_what_the_roster_says_was_seen_at_another_kiosk() {
     let other = Iin::parse("850715401236").unwrap();
     e.admit(
         Admission::new(&other, &cat1(), "p1")
+            .started()
             .seed(21)
             .seen_elsewhere(&seen),
     )
@@ -817,7 +823,7 @@ fn invalid_answers_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(4))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(4))
         .unwrap();
     assert!(matches!(
         e.answer(30, BTreeSet::new()),
@@ -831,7 +837,11 @@ fn invalid_answers_are_refused() {
         Err(StoreError::BadAnswer(0))
     ));
     assert!(matches!(
-        e.admit(Admission::new(&iin(), &CategoryId::new("cat-9").unwrap(), "p1").seed(1)),
+        e.admit(
+            Admission::new(&iin(), &CategoryId::new("cat-9").unwrap(), "p1")
+                .started()
+                .seed(1)
+        ),
         Err(StoreError::AttemptOpen(_))
     ));
 }
@@ -845,7 +855,7 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
         e.record_evidence_heads(["1:aa"]),
         Err(StoreError::NoAttempt)
     ));
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(31))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(31))
         .unwrap();
     assert!(e.evidence_heads().is_empty());
     let first = format!("2:{}", "ab".repeat(32));
@@ -880,8 +890,12 @@ fn the_attempt_keeps_its_evidence_heads_across_a_restart_and_signs_them() {
     );
     assert_eq!(e.evidence_heads(), [first, second]);
     // An attempt without evidence signs none.
-    e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(32))
-        .unwrap();
+    e.admit(
+        Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1")
+            .started()
+            .seed(32),
+    )
+    .unwrap();
     let plain = e.finish(FinishReason::Submitted).unwrap();
     assert_eq!(plain.record.evidence_head, None);
     e.verify_journal().unwrap();
@@ -893,7 +907,7 @@ fn extra_time_is_capped_per_attempt_and_the_refusal_says_how_much_is_left() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(33))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(33))
         .unwrap();
     assert!(matches!(
         e.extend("p1", 0, "health"),
@@ -953,7 +967,7 @@ fn refusals_carry_the_values_people_need() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(34))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(34))
         .unwrap();
     let code = e.show(30).unwrap_err().to_code();
     assert_eq!(code.id(), "store-bad-position");
@@ -989,7 +1003,7 @@ fn a_finished_exam_refuses_with_finished_and_only_a_timed_out_one_with_time_up()
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = engine(dir.path(), &clock);
     // Time runs out.
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(35))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(35))
         .unwrap();
     assert_eq!(e.status().unwrap().finish_reason, None);
     clock.advance(Duration::from_secs(4));
@@ -1017,8 +1031,12 @@ fn a_finished_exam_refuses_with_finished_and_only_a_timed_out_one_with_time_up()
     assert_eq!(StoreError::TimeUp.code(), "store-time-up");
     // Submitted, and ended by a proctor: finished, time did not run out.
     for (seed, how) in [(36, FinishReason::Submitted), (37, FinishReason::Violation)] {
-        e.admit(Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1").seed(seed))
-            .unwrap();
+        e.admit(
+            Admission::new(&Iin::parse("850715401236").unwrap(), &cat1(), "p1")
+                .started()
+                .seed(seed),
+        )
+        .unwrap();
         clock.advance(Duration::from_secs(3));
         let signed = match how {
             FinishReason::Violation => e.end_for_violation("p1", "phone-or-notes", "").unwrap(),
@@ -1048,4 +1066,174 @@ fn a_finished_exam_refuses_with_finished_and_only_a_timed_out_one_with_time_up()
         3,
         "one result each, nothing more"
     );
+}
+
+/// The active time a journal row was written at.
+fn active_at(e: &Engine, seq: i64) -> i64 {
+    e.connection()
+        .query_row(
+            "SELECT at_active_ms FROM journal WHERE seq = ?1",
+            [seq],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Kinds of the attempt's journal rows, in order.
+fn kinds(e: &Engine) -> Vec<String> {
+    e.journal_rows(None, 1_000)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .map(|r| r.kind)
+        .collect()
+}
+
+#[test]
+fn the_clock_starts_when_the_examinee_starts_not_at_admission() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(40))
+        .unwrap();
+    // Identity and rules screens: 1 min 28 s, ticked every 250 ms, not charged.
+    for _ in 0..(88 * 4) {
+        clock.advance(Duration::from_millis(250));
+        e.tick().unwrap();
+    }
+    let s = e.status().unwrap();
+    assert_eq!(s.state, State::Admitted);
+    assert_eq!(s.remaining_ms, 60 * 60_000);
+    // Nothing is shown or answered before the start.
+    assert!(matches!(e.show(0), Err(StoreError::NotRunning("admitted"))));
+    assert!(matches!(
+        e.answer(0, BTreeSet::new()),
+        Err(StoreError::NotRunning("admitted"))
+    ));
+    // Nor does a proctor's resume start it, or a visit pause it.
+    assert!(matches!(
+        e.resume("p1", "x"),
+        Err(StoreError::NotRunning("admitted"))
+    ));
+    assert!(!e.visit_begins("p1").unwrap());
+    let s = e.start().unwrap();
+    assert_eq!((s.state, s.remaining_ms), (State::Running, 60 * 60_000));
+    // Pressing start twice changes nothing and journals nothing.
+    e.start().unwrap();
+    clock.advance(Duration::from_secs(4));
+    e.tick().unwrap();
+    let a = pick(&mut e, 0, 0);
+    e.answer(0, a).unwrap();
+    assert_eq!(e.status().unwrap().remaining_ms, 60 * 60_000 - 4_000);
+    assert_eq!(kinds(&e), ["admitted", "started", "shown", "answered"]);
+    let started = e.journal_rows(Some("started"), 10).unwrap();
+    assert_eq!(started.len(), 1);
+    assert_eq!(active_at(&e, started[0].seq), 0);
+    assert_eq!(started[0].at_wall, WALL + 88_000);
+    // The result: active time from the start; the start of the record is the admission's.
+    let r = e.finish(FinishReason::Submitted).unwrap().record;
+    assert_eq!(r.active_ms, 4_000);
+    assert_eq!(r.started_wall_ms, WALL);
+    e.verify_journal().unwrap();
+}
+
+#[test]
+fn an_admitted_exam_stays_unstarted_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(41))
+        .unwrap();
+    drop(e);
+    clock.advance(Duration::from_secs(120));
+    let mut e = engine(dir.path(), &clock);
+    let s = e.status().unwrap();
+    assert_eq!((s.state, s.remaining_ms), (State::Admitted, 60 * 60_000));
+    e.start().unwrap();
+    assert_eq!(e.status().unwrap().state, State::Running);
+}
+
+#[test]
+fn a_proctors_visit_stops_the_clock_and_their_leaving_restarts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(42))
+        .unwrap();
+    clock.advance(Duration::from_secs(3));
+    e.tick().unwrap();
+    assert!(e.visit_begins("p2").unwrap());
+    assert_eq!(e.visit(), Some("p2"));
+    // Three minutes at the proctor's console: not charged, nothing answered.
+    for _ in 0..(180 * 4) {
+        clock.advance(Duration::from_millis(250));
+        e.tick().unwrap();
+    }
+    let s = e.status().unwrap();
+    assert_eq!(
+        (s.state, s.remaining_ms),
+        (State::Paused, 60 * 60_000 - 3_000)
+    );
+    assert!(matches!(e.show(0), Err(StoreError::NotRunning("paused"))));
+    // Extra time during the visit keeps the visit's pause.
+    e.extend("p2", 5, "health: x").unwrap();
+    assert!(e.visit_ends().unwrap());
+    assert_eq!(e.status().unwrap().state, State::Running);
+    clock.advance(Duration::from_secs(2));
+    assert_eq!(e.status().unwrap().remaining_ms, 65 * 60_000 - 5_000);
+    // The pause and the resume carry the proctor's id and the visit's reason.
+    for kind in ["paused", "resumed"] {
+        let rows = e.journal_rows(Some(kind), 10).unwrap();
+        assert_eq!(rows.len(), 1, "{kind}");
+        let data: serde_json::Value = serde_json::from_str(&rows[0].data).unwrap();
+        assert_eq!(data["proctor"], "p2");
+        assert_eq!(data["reason"], synaq_store::engine::VISIT_REASON);
+        assert_eq!(data["extra_ms"], 0);
+        assert_eq!(active_at(&e, rows[0].seq), 3_000);
+    }
+    // Leaving again resumes nothing.
+    assert!(!e.visit_ends().unwrap());
+    let r = e.finish(FinishReason::Submitted).unwrap().record;
+    assert_eq!((r.active_ms, r.limit_ms), (5_000, 65 * 60_000));
+}
+
+#[test]
+fn a_proctors_own_pause_during_a_visit_outlasts_the_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(43))
+        .unwrap();
+    assert!(e.visit_begins("p1").unwrap());
+    e.pause("p1", "health: went out").unwrap();
+    assert_eq!(e.visit(), None);
+    assert!(!e.visit_ends().unwrap());
+    assert_eq!(e.status().unwrap().state, State::Paused);
+    let paused = e.journal_rows(Some("paused"), 10).unwrap();
+    assert_eq!(paused.len(), 2);
+    assert!(paused[0].data.contains("health: went out"));
+    // A visit over a paused exam leaves it paused when it ends.
+    assert!(!e.visit_begins("p2").unwrap());
+    assert!(!e.visit_ends().unwrap());
+    e.resume("p1", "health: back").unwrap();
+    assert_eq!(e.status().unwrap().state, State::Running);
+}
+
+#[test]
+fn the_last_shown_question_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = engine(dir.path(), &clock);
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(44))
+        .unwrap();
+    assert_eq!(e.status().unwrap().last_shown, None);
+    e.show(0).unwrap();
+    e.show(7).unwrap();
+    e.show(12).unwrap();
+    assert_eq!(e.status().unwrap().last_shown, Some(12));
+    drop(e);
+    let mut e = engine(dir.path(), &clock);
+    assert_eq!(e.status().unwrap().last_shown, Some(12));
+    e.resume("p1", "power: back").unwrap();
+    assert_eq!(e.status().unwrap().last_shown, Some(12));
 }

@@ -22,9 +22,9 @@ fn an_attempts_journal_replays_to_its_signed_result() {
     let iin = Iin::parse("900101300017").unwrap();
     let cat = CategoryId::new("cat-1").unwrap();
     // An earlier attempt, so the run under test starts in the middle of the kiosk's chain.
-    e.admit(Admission::new(&iin, &cat, "p1")).unwrap();
+    e.admit(Admission::new(&iin, &cat, "p1").started()).unwrap();
     e.finish(FinishReason::Submitted).unwrap();
-    e.admit(Admission::new(&iin, &cat, "p1")).unwrap();
+    e.admit(Admission::new(&iin, &cat, "p1").started()).unwrap();
     for p in 0..10 {
         clock.advance(Duration::from_secs(3));
         e.tick().unwrap();

@@ -228,6 +228,14 @@ pub struct Replay {
     /// ([`crate::paper_digest`], [`crate::iin_digest`]); absent in rows of older kiosks.
     pub paper_digest: Option<String>,
     pub iin_digest: Option<String>,
+    /// Wall clock of the examinee's start (the `started` row): the clock runs from there.
+    /// `None` in journals of older kiosks, whose clock started at the admission.
+    pub started_wall_ms: Option<i64>,
+    /// Positions answered before the examinee's start, in a journal that has one (a kiosk
+    /// never writes them: the clock and the answers wait for the start).
+    pub answered_before_start: Vec<usize>,
+    /// The position of the last `shown` row: where the examinee returns after a resume.
+    pub last_shown: Option<usize>,
 }
 
 fn field<'a>(
@@ -265,13 +273,23 @@ pub fn replay(rows: &[JournalRow], base_limit_ms: u64) -> Result<Replay, Journal
     let mut out = Replay::default();
     let mut answers: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     let mut limit = base_limit_ms;
+    // A journal with a start row: nothing may be answered before it.
+    let starts = rows.iter().any(|r| r.kind == "started");
     for row in rows {
         let seq = row.seq;
         if !matches!(
             row.kind.as_str(),
-            "admitted" | "answered" | "paused" | "resumed" | "extended" | "incident" | "finished"
+            "admitted"
+                | "started"
+                | "shown"
+                | "answered"
+                | "paused"
+                | "resumed"
+                | "extended"
+                | "incident"
+                | "finished"
         ) {
-            continue; // shown, flagged, clock and interruption rows say nothing the result does
+            continue; // flagged, clock and interruption rows say nothing the result does
         }
         let v: serde_json::Value =
             serde_json::from_str(&row.data).map_err(|e| JournalError::Malformed {
@@ -292,6 +310,12 @@ pub fn replay(rows: &[JournalRow], base_limit_ms: u64) -> Result<Replay, Journal
                 out.iin_digest = text(&v, seq, "iin_digest").ok();
                 out.admitted_wall_ms = row.at_wall;
             }
+            "started" => {
+                out.started_wall_ms.get_or_insert(row.at_wall);
+            }
+            "shown" => {
+                out.last_shown = Some(number(&v, seq, "position")? as usize);
+            }
             "answered" => {
                 let position = number(&v, seq, "position")? as usize;
                 let options: Vec<String> =
@@ -303,6 +327,9 @@ pub fn replay(rows: &[JournalRow], base_limit_ms: u64) -> Result<Replay, Journal
                     })?;
                 if u64::try_from(row.at_active_ms).unwrap_or(0) > limit {
                     out.answered_after_time.push(position);
+                }
+                if starts && out.started_wall_ms.is_none() {
+                    out.answered_before_start.push(position);
                 }
                 out.answers_count += 1;
                 if options.is_empty() {
@@ -538,6 +565,57 @@ mod tests {
         )
         .unwrap();
         assert_eq!(late.answered_after_time, [1]);
+    }
+
+    const ADMITTED: &str = r#"{"bank":"demo v3","category":"cat-1","iin":"9001******17","proctor":"p1","questions":2,"seed":42,"seen_elsewhere":0,"seen_here":0}"#;
+    const FINISHED: &str = r#"{"passed":false,"percent_milli":50000,"reason":"submitted"}"#;
+
+    #[test]
+    fn a_journal_without_a_start_row_replays_as_before() {
+        let r = replay(&exam(), 240_000).unwrap();
+        assert_eq!(r.started_wall_ms, None);
+        assert!(r.answered_before_start.is_empty());
+        assert_eq!(r.last_shown, None);
+    }
+
+    #[test]
+    fn the_start_row_is_where_the_clock_starts_and_answers_before_it_are_named() {
+        let rows = chain(&[
+            ("admitted", ADMITTED, 0),
+            ("started", "{}", 0),
+            ("shown", r#"{"position":0,"question":"q1"}"#, 0),
+            ("answered", r#"{"options":["b"],"position":0}"#, 5_000),
+            ("shown", r#"{"position":1,"question":"q2"}"#, 6_000),
+            (
+                "paused",
+                r#"{"extra_ms":0,"proctor":"p2","reason":"proctor-visit"}"#,
+                7_000,
+            ),
+            (
+                "resumed",
+                r#"{"extra_ms":0,"proctor":"p2","reason":"proctor-visit"}"#,
+                7_000,
+            ),
+            ("finished", FINISHED, 9_000),
+        ]);
+        verify_run(&rows, &rows.last().unwrap().hash).unwrap();
+        let r = replay(&rows, 240_000).unwrap();
+        // The start row's wall time (the chain's rows are 1 ms apart from seq 10).
+        assert_eq!(r.started_wall_ms, Some(1_011));
+        assert_eq!(r.admitted_wall_ms, 1_010);
+        assert_eq!(r.last_shown, Some(1));
+        assert!(r.answered_before_start.is_empty());
+        // A visit's pause names its proctor and adds no time.
+        assert_eq!(r.extra_ms, 0);
+        assert!(r.proctors.contains("p2"));
+        // An answer journalled before the start row.
+        let early = chain(&[
+            ("admitted", ADMITTED, 0),
+            ("answered", r#"{"options":["a"],"position":1}"#, 0),
+            ("started", "{}", 0),
+            ("finished", FINISHED, 1_000),
+        ]);
+        assert_eq!(replay(&early, 240_000).unwrap().answered_before_start, [1]);
     }
 
     #[test]

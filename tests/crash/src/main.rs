@@ -57,6 +57,7 @@ fn main() {
                     &CategoryId::new("cat-1").expect("id"),
                     "P-CRASH",
                 )
+                .started()
                 .seed(42),
             )
             .expect("admitted");

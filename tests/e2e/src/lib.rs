@@ -339,16 +339,72 @@ impl Kiosk {
             .unwrap_or_default())
     }
 
-    /// Saves a PNG of the window as `target/e2e/NAME.png`.
-    /// Saves what the screen shows as `<name>.png`. Taken from the X server, after two
-    /// animation frames so the last change is painted: WebKitWebDriver's own screenshot waits
-    /// forever when WebKit paints without DMA-BUF, as the kiosk does to save memory.
-    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        self.script(
-            "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+    /// Sizes the window (W3C Set Window Rect), then waits until the page sees the new size.
+    /// Under Xvfb there is no window manager: the window keeps this size, at the top left.
+    pub fn resize(&self, width: u32, height: u32) -> Result<()> {
+        self.call(
+            "POST",
+            &self.s("/window/rect"),
+            Some(json!({ "x": 0, "y": 0, "width": width, "height": height })),
         )?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self.script("return [window.innerWidth, window.innerHeight]")?;
+            let (w, h) = (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0));
+            if (w, h) == (u64::from(width), u64::from(height)) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("the window is {w}×{h}, not {width}×{height}").into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Whether the element `css` lies wholly inside the window's viewport (its bounding box,
+    /// as `getBoundingClientRect` gives it), with the box for the message.
+    pub fn in_viewport(&self, css: &str) -> Result<(bool, String)> {
+        let sel = serde_json::to_string(css)?;
+        let v = self.script(&format!(
+            "const e = document.querySelector({sel}); if (!e) return null;
+             const r = e.getBoundingClientRect();
+             return [r.left, r.top, r.right, r.bottom, window.innerWidth, window.innerHeight];"
+        ))?;
+        let Some(a) = v.as_array() else {
+            return Err(format!("{css}: not on the page").into());
+        };
+        let n: Vec<f64> = a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect();
+        let inside = n[0] >= -0.5
+            && n[1] >= -0.5
+            && n[2] <= n[4] + 0.5
+            && n[3] <= n[5] + 0.5
+            && n[2] > n[0]
+            && n[3] > n[1];
+        Ok((
+            inside,
+            format!(
+                "{css} at ({:.0},{:.0})–({:.0},{:.0}) in a {:.0}×{:.0} viewport",
+                n[0], n[1], n[2], n[3], n[4], n[5]
+            ),
+        ))
+    }
+
+    /// Saves a PNG of the window as `target/e2e/NAME.png`.
+    /// Saves what the window shows as `<name>.png`. Taken from the X server (cut to the
+    /// window's size), after two animation frames so the last change is painted:
+    /// WebKitWebDriver's own screenshot waits forever when WebKit paints without DMA-BUF, as
+    /// the kiosk does to save memory.
+    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let size = self.script(
+            "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done([window.outerWidth, window.outerHeight]))));",
+        )?;
+        let size = (size[0].as_u64(), size[1].as_u64());
         let path = out_dir()?.join(format!("{name}.png"));
-        x11_screenshot(&path)?;
+        let crop = match size {
+            (Some(w), Some(h)) if w > 0 && h > 0 => Some((w as u16, h as u16)),
+            _ => None,
+        };
+        x11_screenshot(&path, crop)?;
         Ok(path)
     }
 }
@@ -392,13 +448,17 @@ pub fn https_get_pinned(url: &str, fingerprint: &str) -> Result<String> {
     })
 }
 
-/// The whole X screen (`$DISPLAY`, 24-bit Xvfb) as an RGB PNG at `path`.
-fn x11_screenshot(path: &Path) -> Result<()> {
+/// The X screen (`$DISPLAY`, 24-bit Xvfb) as an RGB PNG at `path`: its top-left `crop` (the
+/// window, which sits there without a window manager), or all of it.
+fn x11_screenshot(path: &Path, crop: Option<(u16, u16)>) -> Result<()> {
     use x11rb::connection::Connection as _;
     use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat};
     let (conn, screen) = x11rb::connect(None)?;
     let root = &conn.setup().roots[screen];
-    let (w, h) = (root.width_in_pixels, root.height_in_pixels);
+    let (w, h) = match crop {
+        Some((cw, ch)) => (cw.min(root.width_in_pixels), ch.min(root.height_in_pixels)),
+        None => (root.width_in_pixels, root.height_in_pixels),
+    };
     let image = conn
         .get_image(ImageFormat::Z_PIXMAP, root.root, 0, 0, w, h, !0)?
         .reply()?;

@@ -438,12 +438,20 @@ fn an_expired_bank_is_replaced_by_the_admin_and_the_next_examinee_is_admitted() 
     ];
     scenario("expired-bank", &env, |k| {
         k.click("[data-testid=lang-ru]")?;
-        k.wait_texts("[data-testid=error] p", "the Russian expiry message", |t| {
-            t.first()
-                .is_some_and(|m| m.starts_with("Срок действия банка истёк"))
-        })?;
+        // The examinee is told to ask staff; the technical reason is for staff only.
+        k.wait_one("[data-testid=kiosk-not-ready][data-code=bank-expired]")?;
+        assert!(k.find_all("[data-testid=error]")?.is_empty());
         both(k, "09-expired-bank", "ru")?;
         k.click("[data-testid=staff-entry]")?;
+        k.wait_texts(
+            "[data-testid=kiosk-problem] [data-testid=error] p",
+            "the Russian expiry message for staff",
+            |t| {
+                t.first()
+                    .is_some_and(|m| m.starts_with("Срок действия банка истёк"))
+            },
+        )?;
+        k.screenshot("09a-expired-bank-staff-ru")?;
         k.click("[data-testid=login-role-admin]")?;
         k.type_into("[data-testid=login-id]", "admin")?;
         k.type_into("[data-testid=login-password]", "admin-pass-1")?;
@@ -547,6 +555,10 @@ fn a_killed_kiosk_resumes_with_every_answer() {
         }
         let class = k.attr("[data-testid=cell-6]", "class")?;
         assert!(!class.contains("answered"), "{class}");
+        // Back where they were: the question last shown, not question 1.
+        k.wait_texts("[data-testid=question-counter]", "question 6", |t| {
+            t.first().is_some_and(|s| s == "6-сұрақ / 30")
+        })?;
         k.screenshot("24-resumed-question-kk")?;
         Ok(())
     });
@@ -647,14 +659,22 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         admit(k, None)?;
         k.click("[data-testid=identity-confirm]")?;
         k.click("[data-testid=rules-start]")?;
-        // An empty seat in front of the camera: the badge appears within a few frames.
-        k.wait_texts("[data-testid=proctor-flags]", "camera badge", |t| {
-            t.first().is_some_and(|s| s.starts_with("⚑"))
-        })?;
+        // An empty seat in front of the camera: the examinee is told what to do (never the
+        // proctor's count of flags).
+        k.wait_one("[data-testid=camera-notice][data-kind=camera-no-face]")?;
+        assert!(k.find_all("[data-testid=proctor-flags]")?.is_empty());
         both(k, "25-exam-camera-flag", "kk")?;
         proctor_login(k)?;
-        let flags = k.text_of("[data-testid=camera-flags]")?;
-        assert!(flags.contains("бет көрінбейді"), "{flags}");
+        // The flags, with their time, refresh while the console is open.
+        let flags = k.wait_texts("[data-testid=camera-flag]", "camera flags", |t| {
+            !t.is_empty()
+        })?;
+        assert!(flags[0].contains("бет көрінбейді"), "{flags:?}");
+        assert!(
+            flags[0].chars().nth(2) == Some(':') && flags[0].chars().nth(5) == Some(':'),
+            "a flag starts with its time: {flags:?}"
+        );
+        k.wait_one("[data-testid=proctor-visit]")?;
         both(k, "26-proctor-camera-flags", "kk")?;
         // The proctor's live preview: the newest frame the checks saw.
         k.click("[data-testid=toggle-preview]")?;
@@ -663,11 +683,33 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
         assert!(warning.contains("МБ"), "{warning}");
         both(k, "27-proctor-live-preview-disk-low", "kk")?;
         // The proctor ends the exam: the result signs the sealed evidence's head.
+        // "End for violation" first asks for the violation, then confirms with the name.
+        k.click("[data-testid=proctor-end]")?;
+        k.wait_one("[data-testid=end-needs-reason]")?;
         k.script(
             "const s = document.querySelector('[data-testid=reason]');
              s.value = 'left-seat'; s.dispatchEvent(new Event('change'));",
         )?;
         k.click("[data-testid=proctor-end]")?;
+        let person = k.text_of("[data-testid=end-confirm-person]")?;
+        assert!(person.starts_with("Емтихан тапсырушы: "), "{person}");
+        assert!(person.len() > "Емтихан тапсырушы: ".len() && !person.contains(EXAMINEE));
+        let reason = k.text_of("[data-testid=end-confirm-reason]")?;
+        assert_eq!(reason, "Бұзушылық: Орнынан кетті");
+        // A modal: the rest of the console waits. "No" goes back with nothing done.
+        k.screenshot("27b-proctor-end-confirm-kk")?;
+        k.click("[data-testid=end-confirm-no]")?;
+        assert!(k.find_all("[data-testid=end-confirm]")?.is_empty());
+        k.wait_one("[data-testid=proctor-running]")?;
+        k.click("[data-testid=switch-lang-ru]")?;
+        k.click("[data-testid=proctor-end]")?;
+        k.wait_texts(
+            "[data-testid=end-confirm-reason]",
+            "the reason in Russian",
+            |t| t.first().is_some_and(|s| s.starts_with("Нарушение: ")),
+        )?;
+        k.screenshot("27b-proctor-end-confirm-ru")?;
+        k.click("[data-testid=end-confirm-yes]")?;
         k.wait_one("[data-testid=proctor-admit]")?;
         Ok(())
     });
@@ -726,6 +768,14 @@ fn camera_flags_reach_the_journal_and_the_proctor() {
     assert_eq!(sealed, 1, "one evidence directory for the attempt");
 }
 
+/// Where cargo built the binaries: `CARGO_TARGET_DIR`, or the workspace's `target/`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        Into::into,
+    )
+}
+
 /// The reference central, run as ЕУМЦ would: its own process, data directory and certificate.
 struct Central {
     child: std::process::Child,
@@ -737,9 +787,7 @@ struct Central {
 fn central_bin() -> PathBuf {
     std::env::var_os("SYNAQ_CENTRAL_BIN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/synaq-central")
-        })
+        .unwrap_or_else(|| target_dir().join("debug/synaq-central"))
 }
 
 fn central_admin(data: &Path, args: &[&str]) -> String {
@@ -866,11 +914,10 @@ fn passed_exam_on(data: &Path) -> String {
     let mut engine = synaq_store::Engine::open(data, clock.clone(), exam_bank.clone()).unwrap();
     let iin = synaq_core::Iin::parse(EXAMINEE).unwrap();
     let attempt = engine
-        .admit(synaq_store::Admission::new(
-            &iin,
-            &synaq_core::CategoryId::new("cat-1").unwrap(),
-            "p1",
-        ))
+        .admit(
+            synaq_store::Admission::new(&iin, &synaq_core::CategoryId::new("cat-1").unwrap(), "p1")
+                .started(),
+        )
         .unwrap();
     let evidence_pub = synaq_sync::evidence::parse_public(
         &std::fs::read_to_string(keys.join("demo-evidence.pub")).unwrap(),
@@ -1234,7 +1281,7 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             .unwrap();
         assert_eq!(for_attempt, attempt);
         assert!(!qr.contains(EXAMINEE), "no full ИИН in the QR");
-        let cli = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/synaq");
+        let cli = target_dir().join("debug/synaq");
         let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/keys");
         let out = std::process::Command::new(cli)
             .args(["verify-qr", &qr, "--central-pub"])
@@ -1264,4 +1311,133 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
     });
     drop(central);
     drop(cups);
+}
+
+/// The proctor admits `iin` for `category` (no screenshots).
+fn admit_person(k: &Kiosk, iin: &str, category: &str) -> Result<()> {
+    proctor_login(k)?;
+    k.type_into("[data-testid=proctor-iin]", iin)?;
+    k.wait_one(&format!("[data-testid=match-{category}]"))?;
+    k.click(&format!("[data-testid=match-{category}]"))?;
+    k.click("[data-testid=document-checked]")?;
+    k.click("[data-testid=take-photo]")?;
+    k.wait_one("[data-testid=reference-photo], [data-testid=camera-status]")?;
+    k.click("[data-testid=proctor-start]")?;
+    k.wait_one("[data-testid=exam-identity]")?;
+    Ok(())
+}
+
+/// Fails unless every element of `css` is inside the viewport, naming where it is.
+fn assert_in_view(k: &Kiosk, what: &str, css: &[&str]) -> Result<()> {
+    for c in css {
+        let (inside, at) = k.in_viewport(c)?;
+        assert!(inside, "{what}: {at}");
+    }
+    Ok(())
+}
+
+/// The laptop screens of the offices: the timer and the navigation stay in view at 1366×768
+/// and 1280×720, with an image, at 200 % text and with a 120-question grid; the clock stops
+/// for a proctor's visit and the examinee comes back to the same question.
+#[test]
+fn screen_sizes_keep_the_timer_and_navigation_in_view() {
+    let data = staffed_dir();
+    scenario("sizes", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+        k.resize(1280, 720)?;
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_one("[data-testid=screen-categories]")?;
+        // Category 4: 120 questions.
+        admit_person(k, "951103401587", "cat-4")?;
+        // Before the start there is no clock to show.
+        assert!(k.find_all("[data-testid=countdown]")?.is_empty());
+        k.click("[data-testid=identity-confirm]")?;
+        k.wait_one("[data-testid=exam-rules]")?;
+        let camera = k.text_of("[data-testid=rules-camera]")?;
+        assert!(camera.contains("ЕУМЦ-ге"), "{camera}");
+        both(k, "40-exam-rules-1280x720", "kk")?;
+        k.click("[data-testid=rules-start]")?;
+        k.wait_one("[data-testid=exam-question]")?;
+        k.wait_one("[data-testid=countdown]")?;
+        let view = [
+            "[data-testid=countdown]",
+            "[data-testid=next]",
+            "[data-testid=review]",
+        ];
+        for (w, h) in [(1366, 768), (1280, 720)] {
+            k.resize(w, h)?;
+            assert_in_view(k, &format!("{w}×{h}"), &view)?;
+            both(k, &format!("41-exam-question-{w}x{h}"), "kk")?;
+        }
+        // English mode: the demo bank has no English question texts, and says so.
+        k.click("[data-testid=switch-lang-en]")?;
+        let note = k.text_of("[data-testid=questions-in-russian]")?;
+        assert!(note.contains("Russian"), "{note}");
+        k.screenshot("41b-exam-question-en-1280x720")?;
+        k.click("[data-testid=switch-lang-kk]")?;
+        assert!(k.find_all("[data-testid=questions-in-russian]")?.is_empty());
+        // An image question (the demo bank's signs), if the paper has one in its first 60.
+        let mut image = false;
+        for _ in 0..60 {
+            if !k.find_all("[data-testid=question-image]")?.is_empty() {
+                image = true;
+                break;
+            }
+            let before = k.text_of("[data-testid=question-counter]")?;
+            k.click("[data-testid=next]")?;
+            k.wait_texts("[data-testid=question-counter]", "the next question", |t| {
+                t.first().is_some_and(|s| *s != before)
+            })?;
+        }
+        if image {
+            assert_in_view(k, "an image question at 1280×720", &view)?;
+            let height = k.script(
+                "return document.querySelector('[data-testid=question-image]').getBoundingClientRect().height",
+            )?;
+            assert!(height.as_f64().unwrap_or(999.0) <= 261.0, "image {height}");
+            both(k, "42-exam-image-question-1280x720", "kk")?;
+        }
+        // 200 % text: the clock and the navigation are still there.
+        k.click("[data-testid=text-size]")?;
+        k.click("[data-testid=text-size]")?;
+        assert_in_view(
+            k,
+            "200 % at 1280×720",
+            &["[data-testid=countdown]", "[data-testid=next]"],
+        )?;
+        both(k, "43-exam-question-200-1280x720", "kk")?;
+        k.click("[data-testid=text-size]")?;
+        let counter = k.text_of("[data-testid=question-counter]")?;
+        // A proctor's visit: the clock stops while the console is open.
+        proctor_login(k)?;
+        k.wait_one("[data-testid=proctor-visit]")?;
+        let before = k.text_of("[data-testid=running-time]")?;
+        both(k, "44-proctor-visit-1280x720", "kk")?;
+        std::thread::sleep(Duration::from_millis(2_500));
+        assert_eq!(k.text_of("[data-testid=running-time]")?, before);
+        k.click("[data-testid=proctor-leave]")?;
+        k.wait_one("[data-testid=exam-question]")?;
+        k.wait_texts("[data-testid=question-counter]", "the same question", |t| {
+            t.first().is_some_and(|s| *s == counter)
+        })?;
+        // The result: the person's summary, cleared back to the language choice.
+        k.click("[data-testid=review]")?;
+        k.click("[data-testid=submit]")?;
+        k.click("[data-testid=submit-yes]")?;
+        k.wait_one("[data-testid=exam-result]")?;
+        assert_eq!(
+            k.text_of("[data-testid=result-name]")?,
+            "Гүлнар Қайратқызы Оспанова"
+        );
+        let date = k.text_of("[data-testid=result-date]")?;
+        assert!(
+            date.len() == 10 && date.chars().nth(2) == Some('.'),
+            "{date}"
+        );
+        assert_eq!(k.text_of("[data-testid=result-percent]")?, "0 %");
+        k.wait_one("[data-testid=result-reregister]")?;
+        both(k, "45-exam-result-1280x720", "kk")?;
+        k.click("[data-testid=result-close]")?;
+        k.wait_one("[data-testid=lang-kk]")?;
+        Ok(())
+    });
 }

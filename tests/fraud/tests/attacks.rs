@@ -693,4 +693,41 @@ fn a_certificate_is_not_handed_to_another_branch_or_the_public() {
     let last = neighbour.pop().unwrap();
     neighbour.push(if last == '0' { '1' } else { '0' });
     assert!(w.c.public_check(&neighbour, None).unwrap().is_none());
+
+/// Access: database and kiosk key. The clock starts at the examinee's start row; an attacker
+/// who answers before it (time off the clock) and rebuilds the chain with recomputed hashes,
+/// re-signing the result with its new head: the journal verifies, but the answers before the
+/// start are named, held `answered-before-start`.
+#[test]
+fn answers_journalled_before_the_start_are_held() {
+    let mut w = world();
+    let p = person(&w, 430);
+    let r = w.sit(&p, true);
+    let attempt = r.record.attempt_id.clone();
+    let mut rows = synaq_store::journal::run_of(w.engine.connection(), &attempt).unwrap();
+    let started = rows.iter().position(|r| r.kind == "started").unwrap();
+    let answered = rows.iter().position(|r| r.kind == "answered").unwrap();
+    assert!(started < answered, "an honest kiosk starts first");
+    // The start moved after the first answer, every hash after the admission recomputed.
+    let start = rows.remove(started);
+    rows.insert(answered, start);
+    let first_seq = rows[0].seq;
+    for i in 0..rows.len() {
+        let prev = if i == 0 {
+            rows[0].prev_hash.clone()
+        } else {
+            rows[i - 1].hash.clone()
+        };
+        let row = &mut rows[i];
+        row.seq = first_seq + i as i64;
+        row.prev_hash = prev.clone();
+        let prev: [u8; 32] = hex::decode(&prev).unwrap().try_into().unwrap();
+        row.hash = hex::encode(row.expected_hash(&prev));
+    }
+    let head = rows.last().unwrap().hash.clone();
+    let forged = w.resign(&r, |rec| rec.journal_head = head);
+    delivered(&w.push_with(&forged, &[AttemptJournal { attempt, rows }]));
+    w.assert_held(&forged.record.attempt_id, "answered-before-start");
+    w.upload(&forged.record.attempt_id).unwrap();
+    assert!(!w.certified(&forged.record.attempt_id));
 }

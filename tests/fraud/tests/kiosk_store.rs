@@ -29,7 +29,7 @@ fn cat1() -> CategoryId {
 fn interrupted(dir: &Path, clock: &Arc<FakeClock>) -> String {
     let mut e = Engine::open(dir, clock.clone(), demo_bank()).unwrap();
     let attempt = e
-        .admit(Admission::new(&iin(), &cat1(), "p1").seed(5))
+        .admit(Admission::new(&iin(), &cat1(), "p1").started().seed(5))
         .unwrap();
     for p in 0..3 {
         clock.advance(Duration::from_secs(3));
@@ -100,7 +100,7 @@ fn a_swapped_paper_is_refused_at_restart() {
             demo_bank(),
         )
         .unwrap();
-        e.admit(Admission::new(&iin(), &cat1(), "p1").seed(99))
+        e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(99))
             .unwrap();
         serde_json::to_string(e.paper().unwrap()).unwrap()
     };
@@ -177,7 +177,7 @@ fn results_form_a_chain_and_each_names_the_one_before() {
     let mut e = Engine::open(dir.path(), clock.clone(), demo_bank()).unwrap();
     let mut signed = Vec::new();
     for seed in 0..3 {
-        e.admit(Admission::new(&iin(), &cat1(), "p1").seed(seed))
+        e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(seed))
             .unwrap();
         signed.push(e.finish(FinishReason::Submitted).unwrap());
     }
@@ -299,13 +299,13 @@ fn a_row_changed_while_the_kiosk_runs_stops_the_next_signature() {
     let clock = Arc::new(FakeClock::new(WALL));
     let mut e = Engine::open(dir.path(), clock.clone(), demo_bank()).unwrap();
     let first = e
-        .admit(Admission::new(&iin(), &cat1(), "p1").seed(1))
+        .admit(Admission::new(&iin(), &cat1(), "p1").started().seed(1))
         .unwrap();
     let q = e.show(0).unwrap();
     e.answer(0, BTreeSet::from([q.options[0].0.clone()]))
         .unwrap();
     e.finish(FinishReason::Submitted).unwrap();
-    e.admit(Admission::new(&iin(), &cat1(), "p1").seed(2))
+    e.admit(Admission::new(&iin(), &cat1(), "p1").started().seed(2))
         .unwrap();
     let db = synaq_store::open_db(&dir.path().join("kiosk.sqlite3")).unwrap();
     db.execute_batch(DROP_TRIGGERS).unwrap();

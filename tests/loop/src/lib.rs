@@ -312,7 +312,7 @@ pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> 
     };
     let cat = CategoryId::new(CATEGORY).expect("category");
     let attempt = engine
-        .admit(synaq_store::Admission::new(iin, &cat, "proctor-1"))
+        .admit(synaq_store::Admission::new(iin, &cat, "proctor-1").started())
         .expect("admit");
     let root = engine_evidence_root(engine);
     let mut w = synaq_proctor::EvidenceWriter::new(
@@ -410,7 +410,7 @@ pub fn sit_exam_with(
 ) -> SignedResult {
     let cat = CategoryId::new(CATEGORY).expect("category");
     let attempt = engine
-        .admit(synaq_store::Admission::new(iin, &cat, "proctor-1"))
+        .admit(synaq_store::Admission::new(iin, &cat, "proctor-1").started())
         .expect("admit");
     during(engine, &attempt);
     let items = engine.paper().expect("paper").items.clone();

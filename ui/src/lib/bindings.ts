@@ -169,6 +169,17 @@ async examStatus(token: string) : Promise<Result<ExamStatus, IpcError>> {
 }
 },
 /**
+ * Examinee: start the exam after the identity and rules screens (the clock starts).
+ */
+async examStart(token: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("exam_start", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Examinee: one question, without its correct answers.
  */
 async examQuestion(token: string, position: number) : Promise<Result<QuestionView, IpcError>> {
@@ -516,15 +527,35 @@ export type ArgView = number | string
 /**
  * Where an attempt stands.
  */
-export type AttemptState = "running" | "paused" | "interrupted" | "finished"
+export type AttemptState = 
+/**
+ * Admitted; the examinee has not pressed start yet (the clock waits).
+ */
+"admitted" | "running" | "paused" | "interrupted" | "finished"
 /**
  * A proctor's view of the attempt on this kiosk.
  */
 export type AttemptView = { state: AttemptState; name: string; maskedIin: string; categoryNumber: number; remainingMs: number; answered: number; total: number; 
 /**
- * Camera flags raised during the attempt (incident codes such as `camera-no-face`).
+ * Camera flags raised during the attempt, oldest first.
  */
-flags: string[] }
+flags: CameraFlagView[]; 
+/**
+ * The clock is stopped by this proctor visit: it runs again when the proctor leaves.
+ */
+visit: boolean }
+/**
+ * A camera flag as the proctor sees it.
+ */
+export type CameraFlagView = { 
+/**
+ * The incident code (`camera-no-face`, …).
+ */
+kind: string; 
+/**
+ * When, the office's time (HH:MM:SS).
+ */
+at: string }
 /**
  * A picture from the camera for the proctor's or admin's eyes only (never stored as is).
  */
@@ -622,9 +653,20 @@ export type ExamStatus = {
  */
 state: AttemptState; remainingMs: number; limitMs: number; name: string; maskedIin: string; categoryNumber: number; categoryName: LocalizedName; passPercent: number; grid: GridCell[]; result: ResultView | null; 
 /**
- * How many camera flags the proctor has to look at (the badge).
+ * The question last shown: where the examinee returns after a resume or a proctor's
+ * visit (`None` before the first).
  */
-flags: number }
+lastShown: number | null; 
+/**
+ * What the examinee can act on from the camera's checks, while it lasts (the newest
+ * flag of the last [`CAMERA_NOTICE_MS`]): `camera-no-face`, `camera-several-faces`,
+ * `camera-covered`. The count of flags is the proctor's, never shown here.
+ */
+cameraNotice: string | null; 
+/**
+ * The bank has no English texts: in English the questions are shown in Russian.
+ */
+questionsInRussian: boolean }
 /**
  * How an exam ended.
  */
@@ -839,7 +881,11 @@ finishReason: FinishView;
 /**
  * On a fail: the last day a retake is allowed (dd.MM.yyyy, the office's date).
  */
-retakeUntil: string | null }
+retakeUntil: string | null; 
+/**
+ * The day of the exam (dd.MM.yyyy, the office's date).
+ */
+date: string }
 /**
  * A roster entry the proctor can admit.
  */

@@ -85,7 +85,8 @@ describe('Fluent catalogs', () => {
     for (const k of ['proctor-interrupted-title', 'proctor-interrupted-hint', 'proctor-paused-title', 'proctor-paused-hint',
       'admin-active', 'admin-disabled', 'admin-enable', 'admin-disable', 'exam-result-pass', 'exam-result-fail',
       'exam-kind-single', 'exam-kind-multiple', 'exam-flag', 'exam-unflag', 'exam-submit-confirm-hint',
-      'exam-submit-confirm-unanswered']) used.add(k);
+      'exam-submit-confirm-unanswered', 'exam-camera-no-face', 'exam-camera-several-faces', 'exam-camera-covered',
+      'proctor-visit-title', 'proctor-running-title']) used.add(k);
     expect(used.size).toBeGreaterThan(10);
     for (const lang of LANGS) {
       const bundle = makeBundle(lang);

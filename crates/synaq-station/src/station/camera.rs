@@ -37,8 +37,9 @@ pub(super) struct Preview {
 pub(super) struct CameraState {
     /// Capture, checks and sealing of the open attempt.
     pub proctor: Option<synaq_proctor::Proctor>,
-    /// Incident codes the camera raised during the open attempt.
-    pub flags: Vec<String>,
+    /// Incident codes the camera raised during the open attempt, with the kiosk's wall clock
+    /// (Unix ms) when each was journalled.
+    pub flags: Vec<(String, i64)>,
     /// The reference photo taken for the examinee about to be admitted.
     pub reference: Option<(Frame, usize)>,
     /// The camera held open for the preview outside an exam.
@@ -273,9 +274,10 @@ impl Station {
                 synaq_core::Incident::NoCamera.code(),
                 "reference photo not taken: no camera",
             )?;
+            let at = self.engine()?.wall_ms();
             self.camera
                 .flags
-                .push(synaq_core::Incident::NoCamera.code().into());
+                .push((synaq_core::Incident::NoCamera.code().into(), at));
             return Ok(());
         };
         let mut writer = self.new_segment(attempt);
@@ -349,7 +351,8 @@ impl Station {
                     if let Err(err) = engine.incident("camera", kind, &note) {
                         eprintln!("synaq-kiosk: journalling {kind}: {}", err.code());
                     }
-                    self.camera.flags.push(kind.to_owned());
+                    let at = engine.wall_ms();
+                    self.camera.flags.push((kind.to_owned(), at));
                 }
                 ProctorEvent::Frame {
                     evidence: Some(head),

@@ -31,8 +31,31 @@ impl Station {
                 finish_reason: FinishView::of(&r.finish_reason),
                 retake_until: (!r.score.passed)
                     .then(|| time::format_dmy(cat.retake_until(finished))),
+                date: time::format_dmy(finished),
             }
         });
+        // In English, questions without an English text are shown in Russian: say so.
+        let questions_in_russian = engine.bank().is_some_and(|bank| {
+            engine.paper().is_some_and(|p| {
+                p.items.iter().any(|i| {
+                    bank.question(&i.question)
+                        .is_some_and(|q| q.text.en.is_none())
+                })
+            })
+        });
+        let now = engine.wall_ms();
+        let camera_notice = self
+            .camera
+            .flags
+            .last()
+            .filter(|(kind, at)| {
+                now - at <= CAMERA_NOTICE_MS
+                    && matches!(
+                        kind.as_str(),
+                        "camera-no-face" | "camera-several-faces" | "camera-covered"
+                    )
+            })
+            .map(|(kind, _)| kind.clone());
         Ok(ExamStatus {
             state: state_view(s.state),
             remaining_ms: ms(s.remaining_ms),
@@ -44,8 +67,17 @@ impl Station {
             pass_percent: cat.pass_percent,
             grid,
             result,
-            flags: self.camera.flags.len() as u32,
+            last_shown: s.last_shown.map(|p| p as u32),
+            camera_notice,
+            questions_in_russian,
         })
+    }
+
+    /// The examinee presses start after the identity and rules screens: the clock starts.
+    pub fn start_exam(&mut self, token: &str) -> R<()> {
+        self.require_examinee(token)?;
+        self.engine()?.start()?;
+        Ok(())
     }
 
     pub fn question(&mut self, token: &str, position: u32) -> R<QuestionView> {

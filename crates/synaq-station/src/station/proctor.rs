@@ -97,11 +97,13 @@ impl Station {
             return Ok(None);
         }
         let examinee = self.examinee_for_attempt()?;
+        let zone = self.zone;
         let engine = self.engine()?;
         let Ok(s) = engine.status() else {
             return Ok(None);
         };
         let (_, cat, _) = engine.attempt_summary().expect("status implies an attempt");
+        let visit = engine.visit().is_some();
         Ok(Some(AttemptView {
             state: state_view(s.state),
             name: examinee.name,
@@ -110,7 +112,16 @@ impl Station {
             remaining_ms: ms(s.remaining_ms),
             answered: s.answered as u32,
             total: s.total as u32,
-            flags: self.camera.flags.clone(),
+            flags: self
+                .camera
+                .flags
+                .iter()
+                .map(|(kind, at)| CameraFlagView {
+                    kind: kind.clone(),
+                    at: zone.datetime_of_ms(*at).format("%H:%M:%S").to_string(),
+                })
+                .collect(),
+            visit,
         }))
     }
 
@@ -156,15 +167,24 @@ impl Station {
     }
 
     /// Resumes a paused or interrupted exam; returns a fresh examinee session (after a
-    /// restart the window has none).
+    /// restart the window has none). An exam not started yet only gets its examinee's screen
+    /// back: nothing to resume, no reason needed, the clock waits for the start.
     pub fn resume(&mut self, token: &str, reason: &str, note: &str) -> R<Session> {
         let proctor = self.require_proctor(token)?;
-        Self::check_reason(reason)?;
-        let restarted = self.engine()?.status()?.state == State::Interrupted;
-        let status = self
-            .engine()?
-            .resume(&proctor, &format!("{reason}: {note}"))?;
-        if restarted && self.camera.proctor.is_none() {
+        let state = self.engine()?.status()?.state;
+        if state != State::Admitted {
+            Self::check_reason(reason)?;
+        }
+        let restarted = state == State::Interrupted;
+        let status = if state == State::Admitted {
+            // Not started yet (a restart on the identity or rules screen): the examinee gets
+            // their screens back; the clock still waits for their start.
+            self.engine()?.status()?
+        } else {
+            self.engine()?
+                .resume(&proctor, &format!("{reason}: {note}"))?
+        };
+        if (restarted || state == State::Admitted) && self.camera.proctor.is_none() {
             // After a restart: the camera again, in a new evidence segment.
             self.start_proctoring(&proctor, &status.attempt)?;
         }

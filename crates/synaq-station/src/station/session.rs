@@ -43,9 +43,31 @@ impl Station {
         token
     }
 
-    /// Ends the session of `token` (any role).
+    /// Ends the session of `token` (any role). A proctor leaving ends their visit: the
+    /// clock it stopped runs again.
     pub fn logout(&mut self, token: &str) {
+        let proctor = matches!(self.role(token), Some(Role::Proctor(_)));
         self.sessions.retain(|s| s.token != token);
+        if proctor {
+            self.end_visit();
+        }
+    }
+
+    /// A proctor's session opens over a running exam: its clock stops until they leave.
+    fn begin_visit(&mut self, proctor: &str) {
+        if let Ok(engine) = self.engine.as_mut() {
+            if let Err(e) = engine.visit_begins(proctor) {
+                eprintln!("synaq-kiosk: a proctor's visit: {}", e.code());
+            }
+        }
+    }
+
+    fn end_visit(&mut self) {
+        if let Ok(engine) = self.engine.as_mut() {
+            if let Err(e) = engine.visit_ends() {
+                eprintln!("synaq-kiosk: the end of a proctor's visit: {}", e.code());
+            }
+        }
     }
 
     /// First start only: the kiosk's name and branch, and the first admin.
@@ -88,6 +110,9 @@ impl Station {
             StaffRole::Admin => Role::Admin(member.id.clone()),
             StaffRole::Proctor => Role::Proctor(member.id.clone()),
         };
+        if let Role::Proctor(id) = &role {
+            self.begin_visit(id);
+        }
         let token = self.open_session(role);
         Ok(Session {
             token,

@@ -306,6 +306,7 @@ fn staffed(dir: &Path) -> (Station, String, String, String) {
         .admit(&proctor, "900101300017", "cat-1", true, today())
         .unwrap()
         .token;
+    k.start_exam(&examinee).unwrap();
     // The admin session was replaced by nothing: log in again (one session per role).
     let admin = k
         .login(StaffRoleView::Admin, "admin", "correct horse")
@@ -329,6 +330,7 @@ fn call(k: &mut Station, name: &str, token: &str) -> Result<(), Code> {
         "proctor_reference_photo" => k.reference_photo(token).map(drop),
         "staff_camera_preview" => k.camera_preview(token).map(drop),
         "exam_status" => k.exam_status(token).map(drop),
+        "exam_start" => k.start_exam(token).map(drop),
         "exam_question" => k.question(token, 0).map(drop),
         "exam_answer" => k.answer(token, 0, vec![]).map(drop),
         "exam_flag" => k.flag(token, 0, true).map(drop),
@@ -683,7 +685,8 @@ fn reference_photo_and_a_restart_give_two_verified_evidence_segments() {
         k.tick();
         std::thread::sleep(Duration::from_millis(50));
     }
-    k.answer(&examinee, 0, vec![]).ok();
+    k.start_exam(&examinee).unwrap();
+    k.answer(&examinee, 0, vec![]).unwrap();
     k.tick();
     drop(k); // the kiosk dies mid-exam
 
@@ -797,7 +800,8 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         .admit(&proctor, "900101300017", "cat-1", true, today())
         .unwrap()
         .token;
-    k.answer(&examinee, 0, vec![]).ok();
+    k.start_exam(&examinee).unwrap();
+    k.answer(&examinee, 0, vec![]).unwrap();
     k.submit(&examinee).unwrap();
     let admin = k
         .login(StaffRoleView::Admin, "admin", "correct horse")
@@ -966,6 +970,11 @@ fn an_expired_or_broken_bank_does_not_lock_the_admin_out() {
             .token;
         assert_eq!(
             k.exam_status(&examinee).unwrap().state,
+            AttemptState::Admitted
+        );
+        k.start_exam(&examinee).unwrap();
+        assert_eq!(
+            k.exam_status(&examinee).unwrap().state,
             AttemptState::Running
         );
     }
@@ -991,5 +1000,59 @@ fn extra_time_refusals_tell_the_proctor_what_is_left() {
         k.translate(e).message,
         "No more time can be added to this exam: its extensions have reached the limit. \
          You asked for 1 min."
+    );
+}
+
+/// The proctor's console over a running exam stops its clock (a pause with the proctor's
+/// id); leaving it starts the clock again, and the examinee returns to the question last shown.
+#[test]
+fn a_proctors_visit_pauses_the_exam_and_leaving_resumes_it_where_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, examinee) = staffed(dir.path());
+    k.logout(&proctor);
+    k.question(&examinee, 0).unwrap();
+    k.question(&examinee, 4).unwrap();
+    assert_eq!(k.exam_status(&examinee).unwrap().last_shown, Some(4));
+    let visit = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let view = k.attempt(&visit).unwrap().unwrap();
+    assert_eq!((view.state, view.visit), (AttemptState::Paused, true));
+    assert_eq!(
+        k.question(&examinee, 5).unwrap_err().code,
+        "store-not-running"
+    );
+    let paused = k.engine().unwrap().journal_rows(Some("paused"), 5).unwrap();
+    assert!(
+        paused[0].data.contains("\"proctor\":\"p1\""),
+        "{}",
+        paused[0].data
+    );
+    assert!(paused[0].data.contains(synaq_store::engine::VISIT_REASON));
+    k.logout(&visit);
+    let s = k.exam_status(&examinee).unwrap();
+    assert_eq!((s.state, s.last_shown), (AttemptState::Running, Some(4)));
+    // The examinee sees no count of the proctor's camera flags, and no notice without one.
+    assert_eq!(s.camera_notice, None);
+}
+
+/// A proctor's own pause during the visit outlasts it; the resume is theirs to give.
+#[test]
+fn a_pause_the_proctor_chose_stays_when_they_leave() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, _admin, proctor, examinee) = staffed(dir.path());
+    k.logout(&proctor);
+    let visit = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    k.pause(&visit, "health", "went out").unwrap();
+    let view = k.attempt(&visit).unwrap().unwrap();
+    assert_eq!((view.state, view.visit), (AttemptState::Paused, false));
+    k.logout(&visit);
+    assert_eq!(
+        k.exam_status(&examinee).unwrap().state,
+        AttemptState::Paused
     );
 }

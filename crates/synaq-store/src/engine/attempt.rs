@@ -15,6 +15,9 @@ use crate::journal::{self, Head, Kind};
 /// Where an attempt stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
+    /// Admitted; the examinee has not pressed start yet (identity and rules screens): no time
+    /// is charged.
+    Admitted,
     Running,
     Paused,
     /// The kiosk stopped (crash, power loss, suspend) mid-exam; a proctor must resume.
@@ -25,6 +28,7 @@ pub enum State {
 impl State {
     pub(super) fn as_str(self) -> &'static str {
         match self {
+            State::Admitted => "admitted",
             State::Running => "running",
             State::Paused => "paused",
             State::Interrupted => "interrupted",
@@ -34,6 +38,7 @@ impl State {
 
     pub(super) fn parse(s: &str) -> State {
         match s {
+            "admitted" => State::Admitted,
             "running" => State::Running,
             "paused" => State::Paused,
             "finished" => State::Finished,
@@ -90,6 +95,9 @@ pub struct Status {
     pub limit_ms: u64,
     pub answered: usize,
     pub total: usize,
+    /// The question last shown (the examinee returns to it after a resume or a proctor's
+    /// visit); `None` before the first.
+    pub last_shown: Option<usize>,
 }
 
 pub(super) struct Live {
@@ -111,6 +119,9 @@ pub(super) struct Live {
     pub(super) seen_mono: Duration,
     pub(super) seen_wall: i64,
     pub(super) last_shown: Option<usize>,
+    /// The proctor whose visit paused the clock (see [`Engine::visit_begins`]): the clock
+    /// resumes when they leave. `None` for every other pause.
+    pub(super) visit: Option<String>,
     /// Why it ended, once it is [`State::Finished`].
     pub(super) finish_reason: Option<FinishReason>,
     /// The webcam evidence's segment heads so far (one per camera run, in order), as stored
@@ -245,6 +256,7 @@ impl Engine {
             seen_mono: now,
             seen_wall: self.clock.wall_ms(),
             last_shown: None,
+            visit: None,
             finish_reason: None,
             evidence_heads: evidence_heads
                 .unwrap_or_default()
@@ -253,7 +265,8 @@ impl Engine {
                 .collect(),
         };
         // The tables must say what the journal says (an edited answer, paper or ИИН is refused).
-        self.check_against_journal(&live)?;
+        let journal = self.check_against_journal(&live)?;
+        live.last_shown = journal.last_shown;
         if live.state == State::Running {
             // The kiosk stopped mid-exam. Time while it was down is not charged.
             self.commit(&mut live, |tx, l, head, wall| {

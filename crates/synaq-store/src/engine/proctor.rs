@@ -14,6 +14,9 @@ use crate::result::SignedResult;
 /// cap keeps an extension a correction for lost time, not a second exam.
 pub const EXTEND_MAX_MINUTES: u32 = 120;
 
+/// The reason journalled with the pause and resume of a proctor's visit.
+pub const VISIT_REASON: &str = "proctor-visit";
+
 impl Engine {
     fn proctor_action(
         &mut self,
@@ -46,6 +49,11 @@ impl Engine {
                 )
             })?;
             live.state = state;
+            // A proctor's own pause, resume or end replaces a visit's pause: it no longer
+            // resumes by itself when they leave.
+            if kind != Kind::Extended {
+                live.visit = None;
+            }
             live.limit_ms = limit_ms;
             live.persisted_ms = live.active_ms;
             live.charged_to = (live.state == State::Running).then(|| self.clock.monotonic());
@@ -56,19 +64,69 @@ impl Engine {
         r.map(|_| status)
     }
 
-    /// A proctor pauses the clock.
+    /// A proctor pauses the clock. During their visit (the clock already stopped by
+    /// [`Engine::visit_begins`]) the pause is journalled with its reason and the exam stays
+    /// paused when they leave.
     pub fn pause(&mut self, proctor: &str, reason: &str) -> Result<Status, StoreError> {
         self.proctor_action(Kind::Paused, proctor, reason, |l| match l.state {
             State::Running => Ok((State::Paused, l.limit_ms)),
+            State::Paused if l.visit.is_some() => Ok((State::Paused, l.limit_ms)),
             s => Err(StoreError::NotRunning(s.as_str())),
         })
     }
 
-    /// A proctor resumes a paused or interrupted exam.
+    /// A proctor resumes a paused or interrupted exam. An exam the examinee has not started
+    /// is not resumed: its clock starts with the examinee ([`StoreError::NotRunning`]).
     pub fn resume(&mut self, proctor: &str, reason: &str) -> Result<Status, StoreError> {
-        self.proctor_action(Kind::Resumed, proctor, reason, |l| {
-            Ok((State::Running, l.limit_ms))
+        self.proctor_action(Kind::Resumed, proctor, reason, |l| match l.state {
+            State::Admitted => Err(StoreError::NotRunning(State::Admitted.as_str())),
+            _ => Ok((State::Running, l.limit_ms)),
         })
+    }
+
+    /// A proctor's session opens over the exam: a running clock stops, journalled as a pause
+    /// with the proctor's id and the reason [`VISIT_REASON`]. Returns whether it stopped (an
+    /// exam not running, or no exam, is left as it is).
+    pub fn visit_begins(&mut self, proctor: &str) -> Result<bool, StoreError> {
+        match self.live.as_mut() {
+            Some(l) if l.state == State::Running => {}
+            Some(l) if l.state == State::Paused && l.visit.is_some() => {
+                // Another proctor takes over the visit: the pause is theirs now.
+                l.visit = Some(proctor.to_owned());
+                return Ok(false);
+            }
+            _ => return Ok(false),
+        }
+        self.proctor_action(Kind::Paused, proctor, VISIT_REASON, |l| {
+            Ok((State::Paused, l.limit_ms))
+        })?;
+        if let Some(l) = self.live.as_mut() {
+            l.visit = Some(proctor.to_owned());
+        }
+        Ok(true)
+    }
+
+    /// The proctor's session ends: the clock their visit stopped runs again (journalled as a
+    /// resume with their id). Returns whether it resumed: not after a pause of their own, a
+    /// finish, or when no visit stopped it.
+    pub fn visit_ends(&mut self) -> Result<bool, StoreError> {
+        let Some(proctor) = self
+            .live
+            .as_ref()
+            .filter(|l| l.state == State::Paused)
+            .and_then(|l| l.visit.clone())
+        else {
+            return Ok(false);
+        };
+        self.proctor_action(Kind::Resumed, &proctor, VISIT_REASON, |l| {
+            Ok((State::Running, l.limit_ms))
+        })?;
+        Ok(true)
+    }
+
+    /// Whether a proctor's visit holds the clock now.
+    pub fn visit(&self) -> Option<&str> {
+        self.live.as_ref().and_then(|l| l.visit.as_deref())
     }
 
     /// A proctor adds time: 1 minute or more, and all of an attempt's extensions together at

@@ -125,6 +125,7 @@ impl Engine {
             limit_ms: l.limit_ms,
             answered: l.answers.len(),
             total: l.paper.items.len(),
+            last_shown: l.last_shown,
         }
     }
 
