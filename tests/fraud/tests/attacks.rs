@@ -693,6 +693,7 @@ fn a_certificate_is_not_handed_to_another_branch_or_the_public() {
     let last = neighbour.pop().unwrap();
     neighbour.push(if last == '0' { '1' } else { '0' });
     assert!(w.c.public_check(&neighbour, None).unwrap().is_none());
+}
 
 /// Access: database and kiosk key. The clock starts at the examinee's start row; an attacker
 /// who answers before it (time off the clock) and rebuilds the chain with recomputed hashes,
