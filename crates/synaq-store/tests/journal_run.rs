@@ -98,6 +98,15 @@ fn staff_actions_during_an_exam_travel_with_its_run_and_change_nothing() {
         &serde_json::json!({"by": "admin", "version": 3}),
     )
     .unwrap();
+    // The kiosk restarts with the staff rows after the attempt's last row: it resumes (the
+    // open attempt is checked against its journal) instead of calling it tampered.
+    drop(e);
+    let mut e = Engine::open(dir.path(), clock.clone(), demo_bank()).unwrap();
+    e.journal_staff_action(
+        journal::Kind::Printed,
+        &serde_json::json!({"by": "admin", "number": "KZOT-2026-0000-0001"}),
+    )
+    .unwrap();
     let signed = e.finish(FinishReason::Submitted).unwrap();
     let record = &signed.record;
     let rows = journal::run_of(e.connection(), &record.attempt_id).unwrap();
@@ -106,7 +115,7 @@ fn staff_actions_during_an_exam_travel_with_its_run_and_change_nothing() {
         .filter(|r| r.attempt.is_empty())
         .map(|r| r.kind.as_str())
         .collect();
-    assert_eq!(staff, ["sync_finished", "roster_imported"]);
+    assert_eq!(staff, ["sync_finished", "roster_imported", "printed"]);
     verify_run(&rows, &record.journal_head).unwrap();
     let replayed = replay(&rows, record.limit_ms).unwrap();
     assert_eq!(compare(record, &replayed), vec![]);

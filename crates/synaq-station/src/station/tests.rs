@@ -804,6 +804,12 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         .unwrap()
         .token;
     k.answer(&examinee, 0, vec![]).ok();
+    // A staff action while the exam is open: its row lies inside the attempt's run, and
+    // central still verifies and replays the run (regression: refused as another attempt's).
+    k.engine()
+        .unwrap()
+        .journal_staff_action(Kind::SettingsSaved, &serde_json::json!({"by": "admin"}))
+        .unwrap();
     k.submit(&examinee).unwrap();
     let admin = k
         .login(StaffRoleView::Admin, "admin", "correct horse")
@@ -881,16 +887,17 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         [
             "setup_done",
             "staff_added",
+            "settings_saved",
             "enrolled",
             "sync_started",
             "sync_finished"
         ]
     );
     assert!(
-        staff_kinds[4].1.contains(r#""delivered":1"#)
-            && staff_kinds[4].1.contains(r#""by":"admin""#),
+        staff_kinds[5].1.contains(r#""delivered":1"#)
+            && staff_kinds[5].1.contains(r#""by":"admin""#),
         "{}",
-        staff_kinds[4].1
+        staff_kinds[5].1
     );
 
     assert!(
@@ -1192,6 +1199,11 @@ fn the_admin_resets_a_proctors_password_and_only_a_proctors() {
 fn the_sync_table_shows_each_result_by_person() {
     let dir = tempfile::tempdir().unwrap();
     let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    // A roster imported while the exam runs does not stop the exam from finishing.
+    let roster_file = dir.path().join("import.synaqroster");
+    std::fs::write(&roster_file, crate::load::DEMO_ROSTER).unwrap();
+    k.import_roster(&admin, roster_file.to_str().unwrap(), NOW)
+        .unwrap();
     k.submit(&examinee).unwrap();
     let view = k.sync_view(&admin).unwrap();
     assert_eq!(view.results.len(), 1);
