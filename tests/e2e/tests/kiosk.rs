@@ -230,7 +230,7 @@ fn first_run_setup_creates_the_admin() {
         assert!(done.contains("p1"), "{done}");
         // The journal names every staff action so far, in the admin's language, office time.
         k.click("[data-testid=tab-journal]")?;
-        let kinds = k.wait_texts("[data-testid=journal-kind]", "staff actions", |t| {
+        let kinds = k.wait_texts("[data-testid=journal-row-kind]", "staff actions", |t| {
             t.len() == 3
         })?;
         assert_eq!(
@@ -259,7 +259,7 @@ fn first_run_setup_creates_the_admin() {
             saved.contains("EUMC-2026/synaq-journal-20") && saved.ends_with(".csv"),
             "{saved}"
         );
-        k.wait_texts("[data-testid=journal-kind]", "the export journalled", |t| {
+        k.wait_texts("[data-testid=journal-row-kind]", "the export journalled", |t| {
             t.first().is_some_and(|s| s == "запись на съёмный носитель")
         })?;
         both(k, "07-admin-journal", "ru")?;
@@ -294,15 +294,19 @@ fn first_run_setup_creates_the_admin() {
         k.wait_one("[data-testid=settings-saved]")?;
         both(k, "07d-admin-settings", "ru")?;
         k.click("[data-testid=tab-journal]")?;
-        k.wait_texts("[data-testid=journal-kind]", "imports and settings", |t| {
+        k.wait_texts("[data-testid=journal-row-kind]", "imports and settings", |t| {
             t.len() == 7 && t[..3] == ["настройки сохранены", "импорт списка", "файл отклонён"]
         })?;
         // Shutting down asks first; "Cancel" keeps the kiosk running.
-        k.click("[data-testid=admin-shut-down]")?;
-        k.wait_one("[data-testid=shut-down-confirm]")?;
-        both(k, "07e-admin-shut-down", "ru")?;
-        k.click("[data-testid=shut-down-no]")?;
-        assert!(k.find_all("[data-testid=shut-down-confirm]")?.is_empty());
+        // (The dialog covers the language buttons: one screenshot per language.)
+        for (lang, next) in [("ru", "kk"), ("kk", "ru")] {
+            k.click("[data-testid=admin-shut-down]")?;
+            k.wait_one("[data-testid=shut-down-confirm]")?;
+            k.screenshot(&format!("07e-admin-shut-down-{lang}"))?;
+            k.click("[data-testid=shut-down-no]")?;
+            assert!(k.find_all("[data-testid=shut-down-confirm]")?.is_empty());
+            k.click(&format!("[data-testid=switch-lang-{next}]"))?;
+        }
         k.click("[data-testid=admin-leave]")?;
         k.wait_one("[data-testid=screen-categories]")?;
         Ok(())
