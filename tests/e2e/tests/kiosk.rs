@@ -1218,9 +1218,13 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         k.wait_one("[data-testid=printer]")?;
         k.script(&format!(
             "const s = document.querySelector('[data-testid=printer]'); s.value = '{}'; \
-             s.dispatchEvent(new Event('change')); return true",
+             s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true",
             synaq_e2e::CUPS_PRINTER
         ))?;
+        // Chosen: the "choose a printer" placeholder is gone.
+        k.wait_texts("[data-testid=printer] option", "the printer chosen", |t| {
+            t.len() == 1
+        })?;
         both(k, "33-admin-certificate", "ru")?;
         let printed_before = std::time::SystemTime::now();
         k.click("[data-testid=certificate-print]")?;
