@@ -76,6 +76,26 @@ fn both(k: &Kiosk, name: &str, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// [`both`] for a part of a long page: `css` is scrolled into view before each screenshot (the
+/// language buttons are at the top, and clicking them scrolls the page there).
+fn both_at(k: &Kiosk, name: &str, now: &str, css: &str) -> Result<()> {
+    let other = if now == "kk" { "ru" } else { "kk" };
+    let show = || {
+        k.script(&format!(
+            "document.querySelector('{css}')?.scrollIntoView({{ block: 'center' }}); return true"
+        ))
+    };
+    show()?;
+    k.screenshot(&format!("{name}-{now}"))?;
+    k.click(&format!("[data-testid=switch-lang-{other}]"))?;
+    std::thread::sleep(Duration::from_millis(300));
+    show()?;
+    k.screenshot(&format!("{name}-{other}"))?;
+    k.click(&format!("[data-testid=switch-lang-{now}]"))?;
+    std::thread::sleep(Duration::from_millis(200));
+    Ok(())
+}
+
 fn proctor_login(k: &Kiosk) -> Result<()> {
     k.click("[data-testid=staff-entry]")?;
     k.wait_one("[data-testid=screen-staff-login]")?;
@@ -259,9 +279,11 @@ fn first_run_setup_creates_the_admin() {
             saved.contains("EUMC-2026/synaq-journal-20") && saved.ends_with(".csv"),
             "{saved}"
         );
-        k.wait_texts("[data-testid=journal-row-kind]", "the export journalled", |t| {
-            t.first().is_some_and(|s| s == "запись на съёмный носитель")
-        })?;
+        k.wait_texts(
+            "[data-testid=journal-row-kind]",
+            "the export journalled",
+            |t| t.first().is_some_and(|s| s == "запись на съёмный носитель"),
+        )?;
         both(k, "07-admin-journal", "ru")?;
         // Import from the drive: files are buttons. A tampered bank is refused with its
         // reason, the signed roster is accepted with a verdict.
@@ -294,9 +316,11 @@ fn first_run_setup_creates_the_admin() {
         k.wait_one("[data-testid=settings-saved]")?;
         both(k, "07d-admin-settings", "ru")?;
         k.click("[data-testid=tab-journal]")?;
-        k.wait_texts("[data-testid=journal-row-kind]", "imports and settings", |t| {
-            t.len() == 7 && t[..3] == ["настройки сохранены", "импорт списка", "файл отклонён"]
-        })?;
+        k.wait_texts(
+            "[data-testid=journal-row-kind]",
+            "imports and settings",
+            |t| t.len() == 7 && t[..3] == ["настройки сохранены", "импорт списка", "файл отклонён"],
+        )?;
         // Shutting down asks first; "Cancel" keeps the kiosk running.
         // (The dialog covers the language buttons: one screenshot per language.)
         for (lang, next) in [("ru", "kk"), ("kk", "ru")] {
@@ -1188,7 +1212,12 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         })?;
         assert_eq!(states, ["доставлен"]);
         assert!(k.find_all("[data-testid=sync-offline]")?.is_empty());
-        both(k, "32-admin-sync-delivered", "ru")?;
+        both_at(
+            k,
+            "32-admin-sync-delivered",
+            "ru",
+            "[data-testid=sync-results]",
+        )?;
         let number = numbers[0].clone();
         // The PDF ЕУМЦ rendered follows the pull (checked against the hash the pull signed).
         let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
@@ -1225,7 +1254,7 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         k.wait_texts("[data-testid=printer] option", "the printer chosen", |t| {
             t.len() == 1
         })?;
-        both(k, "33-admin-certificate", "ru")?;
+        both_at(k, "33-admin-certificate", "ru", "[data-testid=certificate]")?;
         let printed_before = std::time::SystemTime::now();
         k.click("[data-testid=certificate-print]")?;
         let said = k.wait_texts_for(
@@ -1235,7 +1264,12 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             |t| t.first().is_some_and(|s| s.contains("Напечатано")),
         )?;
         assert!(said[0].contains(synaq_e2e::CUPS_PRINTER), "{said:?}");
-        both(k, "35-admin-certificate-printed", "ru")?;
+        both_at(
+            k,
+            "35-admin-certificate-printed",
+            "ru",
+            "[data-testid=certificate]",
+        )?;
         // What came out of the printer is the certificate ЕУМЦ made: one page whose QR code
         // reads back as the certificate's own.
         let printed = newest_pdf_since(&synaq_e2e::Cups::output_dir(), printed_before);
