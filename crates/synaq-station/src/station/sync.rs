@@ -124,6 +124,8 @@ pub struct MediaJob {
     evidence: PathBuf,
     key: synaq_seal::KioskSecret,
     central: synaq_seal::IssuerPublic,
+    /// The office's time zone: the bundle's name carries the office's date and time.
+    zone: OfficeZone,
 }
 
 impl MediaJob {
@@ -135,14 +137,34 @@ impl MediaJob {
         if dir.trim().is_empty() || !to.is_dir() {
             return err(Refusal::FileUnreadable);
         }
-        let r =
-            synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, crate::load::now())
-                .map_err(|e| sync_code(&e))?;
+        let now = crate::load::now();
+        let r = synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, now)
+            .map_err(|e| sync_code(&e))?;
+        // A name people can read on the drive: the office's date and time first. (Central
+        // finds the evidence folder beside it from the signed body, not from this name.)
+        let path = r.path.map(|p| {
+            let stamp = self
+                .zone
+                .datetime_of_ms(now * 1000)
+                .format("%Y-%m-%d_%H-%M-%S");
+            let readable = to.join(format!(
+                "synaq-results-{stamp}-{}.{}",
+                self.key.id(),
+                synaq_sync::bundle::RESULTS_EXT
+            ));
+            match std::fs::rename(&p, &readable) {
+                Ok(()) => readable,
+                Err(e) => {
+                    eprintln!("synaq-kiosk: naming {}: {e}", p.display());
+                    p
+                }
+            }
+        });
         Ok(MediaExport {
             results: r.results as u32,
             evidence: r.evidence_attempts as u32,
             megabytes: r.bytes as f64 / 1_048_576.0,
-            path: r.path.map(|p| p.display().to_string()),
+            path: path.map(|p| p.display().to_string()),
         })
     }
 
@@ -510,6 +532,7 @@ impl Station {
             evidence: self.dir.join("evidence"),
             key: crate::load::kiosk_key(&self.dir)?,
             central: crate::load::issuer_from_env()?,
+            zone: self.zone,
         })
     }
 

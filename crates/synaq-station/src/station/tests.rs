@@ -825,6 +825,28 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     );
     let evidence = dir.path().join("evidence").join(&attempt);
     assert!(evidence.join("1/evidence.json").exists());
+    // Written to removable media, the bundle's name starts with the office's date and time.
+    let drive = tempfile::tempdir().unwrap();
+    let job = k.media_prepare(&admin).unwrap();
+    let out = k
+        .media_exported(&admin, job.export(drive.path().to_str().unwrap()))
+        .unwrap();
+    let name = Path::new(out.path.as_deref().unwrap())
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let kiosk_id = k.diagnostics(&admin, NOW * 1000).unwrap().kiosk_id;
+    let stamp = name
+        .strip_prefix("synaq-results-")
+        .and_then(|n| n.strip_suffix(&format!("-{kiosk_id}.synaqout")))
+        .unwrap_or_else(|| panic!("{name}"));
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H-%M-%S").is_ok(),
+        "{name}"
+    );
+    assert_eq!(out.results, 1);
 
     // Not enrolled: a clear refusal. Then enrolled with the one-time code.
     assert_eq!(k.sync_start(&admin).unwrap_err().code, "sync-not-enrolled");
@@ -888,16 +910,17 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
             "setup_done",
             "staff_added",
             "settings_saved",
+            "exported",
             "enrolled",
             "sync_started",
             "sync_finished"
         ]
     );
     assert!(
-        staff_kinds[5].1.contains(r#""delivered":1"#)
-            && staff_kinds[5].1.contains(r#""by":"admin""#),
+        staff_kinds[6].1.contains(r#""delivered":1"#)
+            && staff_kinds[6].1.contains(r#""by":"admin""#),
         "{}",
-        staff_kinds[5].1
+        staff_kinds[6].1
     );
 
     assert!(
