@@ -386,7 +386,7 @@ pub struct ImportVerdict {
     pub version: u32,
     /// Questions in the bank, or entries on the roster.
     pub count: u32,
-    /// Last day of validity (YYYY-MM-DD).
+    /// Last day of validity (the office's date, dd.MM.yyyy).
     pub valid_until: String,
 }
 

@@ -752,7 +752,7 @@ name: string; version: number;
  */
 count: number; 
 /**
- * Last day of validity (YYYY-MM-DD).
+ * Last day of validity (the office's date, dd.MM.yyyy).
  */
 validUntil: string }
 /**
