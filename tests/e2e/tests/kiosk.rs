@@ -333,8 +333,31 @@ fn first_run_setup_creates_the_admin() {
         }
         k.click("[data-testid=admin-leave]")?;
         k.wait_one("[data-testid=screen-categories]")?;
+        // The admin shuts the kiosk down: confirmed, journalled, and the window goes.
+        k.click("[data-testid=staff-entry]")?;
+        k.click("[data-testid=login-role-admin]")?;
+        k.type_into("[data-testid=login-id]", "admin")?;
+        k.type_into("[data-testid=login-password]", "admin-pass-1")?;
+        k.click("[data-testid=login-submit]")?;
+        k.click("[data-testid=admin-shut-down]")?;
+        // The app may exit before WebDriver answers the click itself.
+        let _ = k.click("[data-testid=shut-down-yes]");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while k.window_count().is_ok_and(|n| n > 0) {
+            assert!(Instant::now() < deadline, "the kiosk did not shut down");
+            std::thread::sleep(Duration::from_millis(250));
+        }
         Ok(())
     });
+    let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+    let last: (String, String) = db
+        .query_row(
+            "SELECT kind, json_extract(data, '$.by') FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(last, ("exit_allowed".to_owned(), "admin".to_owned()));
 }
 
 #[test]
