@@ -60,20 +60,12 @@ fn list_categories(state: State<'_, Shared>) -> Result<Vec<CategorySummary>, Ipc
 fn first_run_setup(
     state: State<'_, Shared>,
     kiosk_name: String,
-    branch: String,
     admin_id: String,
     admin_name: String,
     password: String,
 ) -> Result<Session, IpcError> {
     with(&state, |k| {
-        k.first_run_setup(
-            &kiosk_name,
-            &branch,
-            &admin_id,
-            &admin_name,
-            &password,
-            now_ms(),
-        )
+        k.first_run_setup(&kiosk_name, &admin_id, &admin_name, &password, now_ms())
     })
 }
 
@@ -378,6 +370,20 @@ async fn admin_enroll(
     with(&state, |k| k.enroll_finish(&token, enrollment))
 }
 
+/// Admin: enrolls the kiosk from ЕУМЦ's enrollment file on removable media (central's
+/// address, TLS pin, branch and one-time code, signed by ЕУМЦ): nothing typed.
+#[tauri::command]
+#[specta::specta]
+async fn admin_enroll_file(
+    state: State<'_, Shared>,
+    token: String,
+    path: String,
+) -> Result<SyncView, IpcError> {
+    let job = with(&state, |k| k.enroll_from_file(&token, &path))?;
+    let enrollment = job.run().await;
+    with(&state, |k| k.enroll_finish(&token, enrollment))
+}
+
 /// Admin, offline enrollment: writes the signed request file into `dir` (removable media).
 #[tauri::command]
 #[specta::specta]
@@ -494,7 +500,7 @@ async fn admin_export_media(
     let done = tauri::async_runtime::spawn_blocking(move || job.export(&dir))
         .await
         .unwrap_or_else(|_| Err(Code::from(Refusal::SyncFailed)));
-    with(&state, |_| done)
+    with(&state, |k| k.media_exported(&token, done))
 }
 
 /// Admin: the receipts bundle ЕУМЦ sent back on removable media.
@@ -506,10 +512,11 @@ async fn admin_import_receipts(
     path: String,
 ) -> Result<MediaImport, IpcError> {
     let job = with(&state, |k| k.media_prepare(&token))?;
+    let file = path.clone();
     let done = tauri::async_runtime::spawn_blocking(move || job.import_receipts(&path))
         .await
         .unwrap_or_else(|_| Err(Code::from(Refusal::SyncFailed)));
-    with(&state, |_| done)
+    with(&state, |k| k.receipts_imported(&token, &file, done))
 }
 
 /// Admin: camera and capture interval.
@@ -538,6 +545,38 @@ fn admin_save_settings(
 #[specta::specta]
 fn admin_allow_exit(state: State<'_, Shared>, token: String) -> Result<(), IpcError> {
     with(&state, |k| k.allow_exit(&token))
+}
+
+/// Admin: shuts the kiosk down (confirmed on screen; refused while an exam is open).
+#[tauri::command]
+#[specta::specta]
+fn admin_shut_down(
+    app: tauri::AppHandle,
+    state: State<'_, Shared>,
+    token: String,
+) -> Result<(), IpcError> {
+    with(&state, |k| k.shut_down(&token))?;
+    app.exit(0);
+    Ok(())
+}
+
+/// Admin: sets a new password for a proctor who forgot theirs.
+#[tauri::command]
+#[specta::specta]
+fn admin_reset_password(
+    state: State<'_, Shared>,
+    token: String,
+    id: String,
+    password: String,
+) -> Result<(), IpcError> {
+    with(&state, |k| k.reset_password(&token, &id, &password))
+}
+
+/// Admin: the removable drives mounted now, with the Synaq files on each.
+#[tauri::command]
+#[specta::specta]
+fn admin_drives(state: State<'_, Shared>, token: String) -> Result<Vec<DriveView>, IpcError> {
+    with(&state, |k| k.drives(&token))
 }
 
 /// The typed command set: the invoke handler and the TypeScript bindings come from here.
@@ -589,6 +628,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             admin_export_media,
             admin_import_receipts,
             admin_allow_exit,
+            admin_shut_down,
+            admin_reset_password,
+            admin_drives,
+            admin_enroll_file,
         ])
         // The incident list lives in synaq-core; the UI's picker and tests read it from here.
         .typ::<synaq_core::Incident>()

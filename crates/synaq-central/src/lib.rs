@@ -352,6 +352,21 @@ impl Central {
         Ok(code)
     }
 
+    /// A fresh one-time code for `branch` in an enrollment file, signed by the central key:
+    /// central's address `url`, its TLS fingerprint `pin`, the branch and the code. The branch
+    /// admin enrolls a kiosk by picking this file on removable media.
+    pub fn enrollment_file(
+        &self,
+        branch: &str,
+        url: &str,
+        pin: CentralPin,
+    ) -> Result<Vec<u8>, CentralError> {
+        let code = self.enrollment_code(branch)?;
+        Ok(synaq_sync::enrollment::invite_file(
+            &self.key, url, pin, branch, &code,
+        ))
+    }
+
     /// Adds or updates a staff member of a branch.
     pub fn set_staff(
         &self,

@@ -145,6 +145,18 @@ enum Admin {
     BranchAdd { code: String, name: String },
     /// Issue a one-time enrollment code for a branch.
     EnrollCode { branch: String },
+    /// Write an enrollment file for one kiosk of a branch: central's address, its TLS
+    /// fingerprint, the branch and a fresh one-time code, signed by the central key. Carry it
+    /// to the office on removable media; the admin picks it on the kiosk and types nothing.
+    EnrollFile {
+        branch: String,
+        /// Where to write it (`….synaqjoin`).
+        #[arg(long)]
+        out: PathBuf,
+        /// The address kiosks reach this central at (default: --base-url).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Print the SHA-256 fingerprint of central's TLS certificate (making it if needed): give
     /// it to kiosks with their enrollment code.
     TlsFingerprint,
@@ -523,6 +535,17 @@ fn admin(
         }
         Admin::BranchAdd { code, name } => c.add_branch(&code, &name)?,
         Admin::EnrollCode { branch } => println!("{}", c.enrollment_code(&branch)?),
+        Admin::EnrollFile { branch, out, url } => {
+            let pin = tls_identity(dir, tls_names)?.pin();
+            let url = url.unwrap_or_else(|| base_url.to_owned());
+            let file = c.enrollment_file(&branch, &url, pin)?;
+            synaq_seal::fs::write_atomic(&out, &file)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "enrollment file for branch {branch}: {} (one kiosk; the code in it expires like `enroll-code`'s)",
+                out.display()
+            );
+        }
         Admin::TlsFingerprint => println!("{}", tls_identity(dir, tls_names)?.pin()),
         Admin::StaffAdd {
             branch,

@@ -107,3 +107,71 @@ fn init_roster_import_and_serve_for_the_demo() {
     let pin = synaq_sync::CentralPin::parse(parts[4]).unwrap();
     assert_eq!(pin, synaq_sync::CentralPin::parse(fp.trim()).unwrap());
 }
+
+/// The branch admin enrolls from a file instead of typing the 95-character fingerprint:
+/// `admin enroll-file BRANCH --out FILE` writes central's address, its TLS fingerprint, the
+/// branch and a one-time code, signed by the central key.
+#[test]
+fn enroll_file_writes_what_a_kiosk_needs_signed_by_the_central_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("central");
+    let key = tmp.path().join("issuer.key");
+    std::fs::write(&key, DEMO_KEY).unwrap();
+    ok(
+        &data,
+        &["admin", "init", "--issuer-key", &key.display().to_string()],
+    );
+    let out = tmp.path().join("alm.synaqjoin");
+    let o = central(
+        &data,
+        &[
+            "admin",
+            "enroll-file",
+            "ALM-01",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert!(!o.status.success(), "no such branch yet");
+    assert!(!out.exists());
+    ok(&data, &["admin", "branch-add", "ALM-01", "Алматы"]);
+    let said = ok(
+        &data,
+        &[
+            "admin",
+            "enroll-file",
+            "ALM-01",
+            "--out",
+            &out.display().to_string(),
+            "--url",
+            "https://eumc.example.kz:8440/",
+        ],
+    );
+    assert!(said.contains("alm.synaqjoin"), "{said}");
+    let fp = ok(&data, &["admin", "tls-fingerprint"]);
+    let issuer = synaq_seal::IssuerPublic::from_toml(DEMO_PUB).unwrap();
+    let invite =
+        synaq_sync::enrollment::read_invite_file(&std::fs::read(&out).unwrap(), &issuer).unwrap();
+    assert_eq!(invite.url, "https://eumc.example.kz:8440");
+    assert_eq!(invite.branch, "ALM-01");
+    assert_eq!(
+        invite.pin,
+        synaq_sync::CentralPin::parse(fp.trim()).unwrap()
+    );
+    assert_eq!(invite.code.len(), 10, "a one-time code like enroll-code's");
+    // Each file carries its own code.
+    let second = tmp.path().join("second.synaqjoin");
+    ok(
+        &data,
+        &[
+            "admin",
+            "enroll-file",
+            "ALM-01",
+            "--out",
+            &second.display().to_string(),
+        ],
+    );
+    let other = synaq_sync::enrollment::read_invite_file(&std::fs::read(&second).unwrap(), &issuer)
+        .unwrap();
+    assert_ne!(other.code, invite.code);
+}

@@ -48,4 +48,8 @@ pub const COMMANDS: &[&str] = &[
     "admin_export_media",
     "admin_import_receipts",
     "admin_allow_exit",
+    "admin_shut_down",
+    "admin_reset_password",
+    "admin_drives",
+    "admin_enroll_file",
 ];

@@ -394,6 +394,8 @@ pub struct StaffView {
 pub struct JournalRow {
     pub seq: u32,
     pub at_wall_ms: f64,
+    /// When, in the office's time (dd.MM.yyyy HH:mm:ss).
+    pub at: String,
     pub attempt: String,
     pub kind: String,
     pub data: String,
@@ -410,7 +412,7 @@ pub struct ImportVerdict {
     pub version: u32,
     /// Questions in the bank, or entries on the roster.
     pub count: u32,
-    /// Last day of validity (YYYY-MM-DD).
+    /// Last day of validity (the office's date, dd.MM.yyyy).
     pub valid_until: String,
 }
 
@@ -427,7 +429,8 @@ pub struct Diagnostics {
     pub roster_valid_until: Option<String>,
     /// `present` or `absent` (video devices).
     pub camera: CameraPresence,
-    /// The wall clock, as the kiosk reads it (UTC).
+    /// The wall clock, as the kiosk reads it, in the office's time with its zone
+    /// (`04.12.2026 23:15:02 (UTC+05:00)`).
     pub wall_clock: String,
     /// False when the wall clock is before the last journal entry or outside the bank's validity.
     pub clock_ok: bool,
@@ -465,7 +468,16 @@ pub struct EnrollmentView {
 #[serde(rename_all = "camelCase")]
 pub struct ResultSyncRow {
     pub attempt: String,
-    /// When it was signed (local time).
+    /// The examinee's name (from the roster, or the certificate), when the kiosk knows it.
+    pub name: Option<String>,
+    /// The ИИН masked (`********0017`): the admin searches by its last digits.
+    pub masked_iin: String,
+    /// The category's number in the profile (0 when the bank no longer has it).
+    pub category_number: u32,
+    pub passed: bool,
+    /// Thousandths of a percent (70 000 = 70 %).
+    pub percent_milli: u32,
+    /// When the exam finished (office time, dd.MM.yyyy HH:mm).
     pub finished: String,
     /// `queued`, `delivered` or `refused`.
     pub state: DeliveryState,
@@ -598,4 +610,58 @@ pub struct MediaImport {
     pub unchanged: u32,
     pub evidence_delivered: u32,
     pub evidence_failed: u32,
+}
+
+/// What a file on a removable drive is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "kebab-case")]
+pub enum DriveFileKind {
+    /// A signed question bank (`.synaqbank`).
+    Bank,
+    /// A signed roster (`.synaqroster`).
+    Roster,
+    /// ЕУМЦ's receipts for results carried on removable media (`.synaqin`).
+    Receipts,
+    /// ЕУМЦ's enrollment file (`.synaqjoin`).
+    Enrollment,
+    /// ЕУМЦ's answer to an offline enrollment request (`.synaqcert`).
+    EnrollmentCertificate,
+}
+
+impl From<crate::drives::FileKind> for DriveFileKind {
+    fn from(k: crate::drives::FileKind) -> DriveFileKind {
+        use crate::drives::FileKind as F;
+        match k {
+            F::Bank => DriveFileKind::Bank,
+            F::Roster => DriveFileKind::Roster,
+            F::Receipts => DriveFileKind::Receipts,
+            F::Enrollment => DriveFileKind::Enrollment,
+            F::EnrollmentCertificate => DriveFileKind::EnrollmentCertificate,
+        }
+    }
+}
+
+/// A Synaq file on a removable drive, for the admin to pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveFileView {
+    /// The full path, passed back to an import.
+    pub path: String,
+    /// The path below the drive (`2026-12/alm.synaqroster`).
+    pub name: String,
+    pub kind: DriveFileKind,
+    pub size_kb: u32,
+    /// Last changed (office time, dd.MM.yyyy HH:mm).
+    pub modified: String,
+}
+
+/// A mounted removable drive with the Synaq files on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveView {
+    /// Where it is mounted: exports go here.
+    pub path: String,
+    /// Its volume label.
+    pub label: String,
+    pub files: Vec<DriveFileView>,
 }

@@ -15,6 +15,7 @@ use synaq_core::{Category, CategoryId, Iin, Lang, QuestionKind};
 use synaq_i18n::Localizer;
 use synaq_seal::OpenedBank;
 use synaq_store::engine::{FinishReason, State};
+use synaq_store::journal::Kind;
 use synaq_store::staff::StaffRole;
 use synaq_store::{Clock, Engine, ExamBank, StoreError};
 
@@ -209,6 +210,12 @@ impl Station {
         self.zone.date_of_ms(wall_ms)
     }
 
+    /// Journals a staff action (attempt `""`, chained and signed like every row).
+    fn journal_staff(&mut self, kind: Kind, data: serde_json::Value) -> R<()> {
+        self.engine()?.journal_staff_action(kind, &data)?;
+        Ok(())
+    }
+
     /// Formats an error code with its arguments in the current language.
     pub fn translate(&self, e: Code) -> IpcError {
         IpcError {
@@ -301,6 +308,20 @@ impl Station {
 
 /// The setting that names the office's time zone (`Asia/Almaty`, or an offset like `UTC+05:00`).
 pub const OFFICE_ZONE: &str = "office_zone";
+
+/// Date and time as people at the office read them (dd.MM.yyyy HH:mm).
+fn office_time(zone: OfficeZone, wall_ms: i64) -> String {
+    zone.datetime_of_ms(wall_ms)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// Date and time to the second at the office (dd.MM.yyyy HH:mm:ss), for the journal.
+fn office_seconds(zone: OfficeZone, wall_ms: i64) -> String {
+    zone.datetime_of_ms(wall_ms)
+        .format("%d.%m.%Y %H:%M:%S")
+        .to_string()
+}
 
 /// A date as people at the office read it (dd.MM.yyyy).
 fn office_date(zone: OfficeZone, wall_ms: i64) -> String {

@@ -242,11 +242,12 @@ impl Engine {
 
     /// Journals a staff member's action that belongs to no exam (attempt `""`), chained and
     /// signed like every row.
-    pub(crate) fn journal_staff_action(
+    pub fn journal_staff_action(
         &mut self,
         kind: Kind,
         data: &serde_json::Value,
     ) -> Result<(), StoreError> {
+        debug_assert!(kind.is_staff_action(), "{kind:?} belongs to an exam");
         let wall = self.clock.wall_ms();
         let tx = self.conn.transaction()?;
         let head = journal::append(&tx, &self.head, "", wall, 0, kind, data)?;

@@ -40,6 +40,37 @@ pub enum Kind {
     Finished,
     /// A staff member printed a certificate (not part of any exam: attempt `""`).
     Printed,
+    // Staff actions, none part of an exam (attempt `""`): who did what, for the branch's audit.
+    /// First start: the kiosk named and its first admin made.
+    SetupDone,
+    /// An admin gave someone an account on this kiosk.
+    StaffAdded,
+    /// An admin disabled an account.
+    StaffDisabled,
+    /// An admin enabled an account again.
+    StaffEnabled,
+    /// An admin set a new password for an account.
+    PasswordReset,
+    /// A bank was checked and put to use (from removable media or a pull).
+    BankImported,
+    /// A roster was checked and put to use.
+    RosterImported,
+    /// A file from removable media was refused (with the reason's code).
+    ImportRefused,
+    /// The admin saved the kiosk's settings.
+    SettingsSaved,
+    /// A sync with ЕУМЦ started.
+    SyncStarted,
+    /// A sync with ЕУМЦ ended (what it delivered and pulled, or why not).
+    SyncFinished,
+    /// Something was written to removable media (the journal, results for ЕУМЦ, a request).
+    Exported,
+    /// ЕУМЦ's receipts were read from removable media.
+    ReceiptsImported,
+    /// The kiosk was enrolled with ЕУМЦ.
+    Enrolled,
+    /// An admin let the kiosk close (shut down).
+    ExitAllowed,
 }
 
 impl Kind {
@@ -59,7 +90,73 @@ impl Kind {
             Kind::Incident => "incident",
             Kind::Finished => "finished",
             Kind::Printed => "printed",
+            Kind::SetupDone => "setup_done",
+            Kind::StaffAdded => "staff_added",
+            Kind::StaffDisabled => "staff_disabled",
+            Kind::StaffEnabled => "staff_enabled",
+            Kind::PasswordReset => "password_reset",
+            Kind::BankImported => "bank_imported",
+            Kind::RosterImported => "roster_imported",
+            Kind::ImportRefused => "import_refused",
+            Kind::SettingsSaved => "settings_saved",
+            Kind::SyncStarted => "sync_started",
+            Kind::SyncFinished => "sync_finished",
+            Kind::Exported => "exported",
+            Kind::ReceiptsImported => "receipts_imported",
+            Kind::Enrolled => "enrolled",
+            Kind::ExitAllowed => "exit_allowed",
         }
+    }
+
+    /// Every kind, in the order the admin's filter lists them.
+    pub const ALL: [Kind; 28] = [
+        Kind::Admitted,
+        Kind::Shown,
+        Kind::Answered,
+        Kind::Flagged,
+        Kind::Paused,
+        Kind::Resumed,
+        Kind::Extended,
+        Kind::ClockJump,
+        Kind::Suspended,
+        Kind::Interrupted,
+        Kind::Incident,
+        Kind::Finished,
+        Kind::Printed,
+        Kind::SetupDone,
+        Kind::StaffAdded,
+        Kind::StaffDisabled,
+        Kind::StaffEnabled,
+        Kind::PasswordReset,
+        Kind::BankImported,
+        Kind::RosterImported,
+        Kind::ImportRefused,
+        Kind::SettingsSaved,
+        Kind::SyncStarted,
+        Kind::SyncFinished,
+        Kind::Exported,
+        Kind::ReceiptsImported,
+        Kind::Enrolled,
+        Kind::ExitAllowed,
+    ];
+
+    /// Whether rows of this kind are staff actions outside any exam (attempt `""`).
+    pub fn is_staff_action(self) -> bool {
+        !matches!(
+            self,
+            Kind::Admitted
+                | Kind::Shown
+                | Kind::Answered
+                | Kind::Flagged
+                | Kind::Paused
+                | Kind::Resumed
+                | Kind::Extended
+                | Kind::ClockJump
+                | Kind::Suspended
+                | Kind::Interrupted
+                | Kind::Incident
+                | Kind::Finished
+        )
     }
 }
 

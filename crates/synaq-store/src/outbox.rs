@@ -80,6 +80,13 @@ pub struct OutboxEntry {
     pub evidence: EvidenceState,
     /// The certificate number, once a pull brought the certificate for this attempt.
     pub certificate: Option<String>,
+    /// Whose exam it was: the full ИИН (the screen masks it), the category, the score and the
+    /// finish, as the signed result says.
+    pub iin: String,
+    pub category: String,
+    pub percent_milli: u32,
+    pub passed: bool,
+    pub finished_wall_ms: i64,
 }
 
 fn now_ms() -> i64 {
@@ -265,10 +272,8 @@ pub fn status(conn: &Connection) -> Result<Vec<OutboxEntry>, StoreError> {
             },
             None => Delivery::Queued,
         };
-        let has_head = parse_result(&r.get::<_, String>(7)?)?
-            .record
-            .evidence_head
-            .is_some();
+        let record = parse_result(&r.get::<_, String>(7)?)?.record;
+        let has_head = record.evidence_head.is_some();
         let evidence = match (has_head, r.get::<_, Option<i64>>(8)?) {
             (false, _) => EvidenceState::None,
             (true, None) => EvidenceState::Queued,
@@ -280,6 +285,11 @@ pub fn status(conn: &Connection) -> Result<Vec<OutboxEntry>, StoreError> {
             delivery,
             evidence,
             certificate: r.get(9)?,
+            iin: record.iin,
+            category: record.category,
+            percent_milli: record.score.percent_milli,
+            passed: record.score.passed,
+            finished_wall_ms: record.finished_wall_ms,
         });
     }
     Ok(out)

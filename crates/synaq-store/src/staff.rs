@@ -152,6 +152,26 @@ pub fn list(conn: &Connection) -> Result<Vec<StaffMember>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Sets a new password for an account (an admin resets a proctor's forgotten one).
+pub fn set_password(conn: &Connection, id: &str, password: &str) -> Result<(), StoreError> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(StoreError::Staff("staff-weak-password"));
+    }
+    let n = conn.execute(
+        "UPDATE staff SET password_hash = ?2 WHERE id = ?1",
+        params![id, hash(password)?],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Staff("staff-unknown"));
+    }
+    Ok(())
+}
+
+/// The account `id`, if there is one.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<StaffMember>, StoreError> {
+    Ok(list(conn)?.into_iter().find(|m| m.id == id))
+}
+
 /// Disables or re-enables an account.
 pub fn set_disabled(conn: &Connection, id: &str, disabled: bool) -> Result<(), StoreError> {
     let n = conn.execute(
@@ -216,6 +236,16 @@ impl Staff<'_> {
     /// [`list`].
     pub fn list(self) -> Result<Vec<StaffMember>, StoreError> {
         list(self.0)
+    }
+
+    /// [`set_password`].
+    pub fn set_password(self, id: &str, password: &str) -> Result<(), StoreError> {
+        set_password(self.0, id, password)
+    }
+
+    /// [`get`].
+    pub fn get(self, id: &str) -> Result<Option<StaffMember>, StoreError> {
+        get(self.0, id)
     }
 
     /// [`set_disabled`].

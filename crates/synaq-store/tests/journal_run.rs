@@ -67,3 +67,59 @@ fn an_attempts_journal_replays_to_its_signed_result() {
     assert!(fields[0].contains("answers"), "{fields:?}");
     assert!(fields[1].contains("active time"), "{fields:?}");
 }
+
+/// Regression: a staff action journalled while an exam runs (an import, a sync, a print) sits
+/// inside the attempt's run with attempt "". Central refused such runs as "another attempt's
+/// row"; now the run verifies and the replay passes over the staff rows, even one whose kind
+/// would count in an exam.
+#[test]
+fn staff_actions_during_an_exam_travel_with_its_run_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FakeClock::new(WALL));
+    let mut e = Engine::open(dir.path(), clock.clone(), demo_bank()).unwrap();
+    let iin = Iin::parse("900101300017").unwrap();
+    let cat = CategoryId::new("cat-1").unwrap();
+    e.journal_staff_action(
+        journal::Kind::SetupDone,
+        &serde_json::json!({"by": "admin"}),
+    )
+    .unwrap();
+    e.admit(Admission::new(&iin, &cat, "p1")).unwrap();
+    let q = e.show(0).unwrap();
+    e.answer(0, BTreeSet::from([q.options[0].0.clone()]))
+        .unwrap();
+    e.journal_staff_action(
+        journal::Kind::SyncFinished,
+        &serde_json::json!({"by": "auto", "ok": true}),
+    )
+    .unwrap();
+    e.journal_staff_action(
+        journal::Kind::RosterImported,
+        &serde_json::json!({"by": "admin", "version": 3}),
+    )
+    .unwrap();
+    // The kiosk restarts with the staff rows after the attempt's last row: it resumes (the
+    // open attempt is checked against its journal) instead of calling it tampered.
+    drop(e);
+    let mut e = Engine::open(dir.path(), clock.clone(), demo_bank()).unwrap();
+    e.journal_staff_action(
+        journal::Kind::Printed,
+        &serde_json::json!({"by": "admin", "number": "KZOT-2026-0000-0001"}),
+    )
+    .unwrap();
+    let signed = e.finish(FinishReason::Submitted).unwrap();
+    let record = &signed.record;
+    let rows = journal::run_of(e.connection(), &record.attempt_id).unwrap();
+    let staff: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.attempt.is_empty())
+        .map(|r| r.kind.as_str())
+        .collect();
+    assert_eq!(staff, ["sync_finished", "roster_imported", "printed"]);
+    verify_run(&rows, &record.journal_head).unwrap();
+    let replayed = replay(&rows, record.limit_ms).unwrap();
+    assert_eq!(compare(record, &replayed), vec![]);
+    // The whole store still verifies (chain, tip, signed results) after a reopen.
+    drop(e);
+    Engine::open(dir.path(), clock, demo_bank()).unwrap();
+}

@@ -40,6 +40,10 @@ pub const CERTIFICATE_KIND: &str = "synaq-enrollment";
 pub const REQUEST_EXT: &str = "synaqenroll";
 /// File extension of a certificate file (ЕУМЦ → kiosk).
 pub const CERTIFICATE_EXT: &str = "synaqcert";
+/// `kind` of an enrollment invitation file.
+pub const INVITE_KIND: &str = "synaq-enrollment-invite";
+/// File extension of an enrollment invitation file (ЕУМЦ → kiosk, before enrolling online).
+pub const INVITE_EXT: &str = "synaqjoin";
 
 /// This kiosk's enrollment: where central is, which certificate it pins, what it vouched for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,6 +166,103 @@ pub struct CertificateFileBody {
 
 impl Document for CertificateFileBody {
     const DOMAIN: &'static [u8] = b"synaq enrollment file v1\0";
+}
+
+/// The body of an enrollment invitation file: everything a kiosk needs to enroll online, so
+/// the branch admin types nothing (not the 95-character TLS fingerprint).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteFileBody {
+    /// Always [`INVITE_KIND`].
+    pub kind: String,
+    /// Protocol version.
+    pub v: u32,
+    /// Central's base URL (`https://…`).
+    pub url: String,
+    /// Central's TLS fingerprint (`AB:CD:…`).
+    pub pin: String,
+    /// The branch the kiosk enrolls for.
+    pub branch: String,
+    /// The one-time enrollment code.
+    pub code: String,
+    /// Unix seconds.
+    pub created: i64,
+}
+
+impl Document for InviteFileBody {
+    const DOMAIN: &'static [u8] = b"synaq enrollment invite v1\0";
+}
+
+/// What an enrollment invitation file says, checked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub url: String,
+    pub pin: CentralPin,
+    pub branch: String,
+    pub code: String,
+}
+
+impl std::fmt::Debug for Invite {
+    // The one-time code stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invite")
+            .field("url", &self.url)
+            .field("branch", &self.branch)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Central's side: the invitation file for one kiosk of `branch` with a fresh one-time
+/// `code`, signed by the central key (so a changed address or fingerprint is refused).
+pub fn invite_file(
+    central: &IssuerSecret,
+    url: &str,
+    pin: CentralPin,
+    branch: &str,
+    code: &str,
+) -> Vec<u8> {
+    let body = InviteFileBody {
+        kind: INVITE_KIND.into(),
+        v: PROTOCOL_VERSION,
+        url: url.trim_end_matches('/').to_owned(),
+        pin: pin.to_string(),
+        branch: branch.trim().to_owned(),
+        code: code.trim().to_owned(),
+        created: crate::client::unix_now(),
+    };
+    serde_json::to_vec_pretty(&Signed::sign(body, central.ed25519())).expect("files serialize")
+}
+
+/// The kiosk's side: checks an invitation file (the central key's signature, its kind and
+/// version, an https address, a well-formed fingerprint).
+pub fn read_invite_file(bytes: &[u8], central: &IssuerPublic) -> Result<Invite, SyncError> {
+    let signed: Signed<InviteFileBody> = serde_json::from_slice(bytes).map_err(|e| {
+        SyncError::Format(format!(
+            "the enrollment file does not parse ({e}): copy it again from ЕУМЦ"
+        ))
+    })?;
+    let body = signed.verify(&central.ed25519)?;
+    if body.kind != INVITE_KIND || body.v != PROTOCOL_VERSION {
+        return Err(SyncError::Format(format!(
+            "not a version-{PROTOCOL_VERSION} enrollment file"
+        )));
+    }
+    if !body
+        .url
+        .get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    {
+        return Err(SyncError::Format(format!(
+            "the central address {:?} in the enrollment file is not https://: ask ЕУМЦ for a new file",
+            body.url
+        )));
+    }
+    Ok(Invite {
+        url: body.url.clone(),
+        pin: CentralPin::parse(&body.pin)?,
+        branch: body.branch.clone(),
+        code: body.code.clone(),
+    })
 }
 
 /// A signed offline enrollment request, as written to removable media by the kiosk.
@@ -337,5 +438,46 @@ mod tests {
         let stranger = IssuerSecret::generate().unwrap();
         let err = read_certificate_file(&file, &stranger.public(), &key, "ALM-01").unwrap_err();
         assert_eq!(err.code(), "sync-bad-signature");
+    }
+
+    #[test]
+    fn an_invitation_file_carries_address_pin_branch_and_code_signed_by_eumc() {
+        let central = IssuerSecret::generate().unwrap();
+        let pin = CentralPin::from_der(b"cert");
+        let file = invite_file(
+            &central,
+            "https://10.0.0.5:8440/",
+            pin,
+            " ALM-01 ",
+            "K7Q2M9X4TB",
+        );
+        let i = read_invite_file(&file, &central.public()).unwrap();
+        assert_eq!(
+            (i.url.as_str(), i.pin, i.branch.as_str(), i.code.as_str()),
+            ("https://10.0.0.5:8440", pin, "ALM-01", "K7Q2M9X4TB")
+        );
+        assert!(
+            !format!("{i:?}").contains("K7Q2M9X4TB"),
+            "the code stays out of logs"
+        );
+        // Another fingerprint written in on the stick: the signature no longer holds.
+        let text = String::from_utf8(file.clone()).unwrap();
+        let forged = text.replace(&pin.to_string(), &CentralPin::from_der(b"mitm").to_string());
+        assert_ne!(forged, text);
+        let err = read_invite_file(forged.as_bytes(), &central.public()).unwrap_err();
+        assert_eq!(err.code(), "sync-bad-signature");
+        let stranger = IssuerSecret::generate().unwrap();
+        let err = read_invite_file(&file, &stranger.public()).unwrap_err();
+        assert_eq!(err.code(), "sync-bad-signature");
+        // Not an invitation: a certificate file is refused for its kind, garbage for its form.
+        let http = invite_file(&central, "http://10.0.0.5", pin, "ALM-01", "x");
+        assert!(matches!(
+            read_invite_file(&http, &central.public()),
+            Err(SyncError::Format(_))
+        ));
+        assert!(matches!(
+            read_invite_file(b"{}", &central.public()),
+            Err(SyncError::Format(_))
+        ));
     }
 }

@@ -6,6 +6,9 @@
 //! A kiosk keeps one chain for all its attempts; an attempt's rows are the contiguous run from
 //! its `admitted` row to its `finished` row. The first row's `prev_hash` is the end of the
 //! kiosk's chain before the admission, so consecutive results of one kiosk link up as well.
+//! Staff actions outside any exam (attempt `""`: an import, a sync, a print while the exam
+//! runs) are chained in the same run: they travel with it so the links can be checked, and
+//! the replay passes over them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -144,7 +147,11 @@ pub fn verify_run(rows: &[JournalRow], signed_head: &str) -> Result<(), JournalE
             last: last.kind.clone(),
         });
     }
-    if let Some(other) = rows.iter().find(|r| r.attempt != first.attempt) {
+    // Staff rows (attempt "") may sit inside the run; another attempt's rows may not.
+    if let Some(other) = rows
+        .iter()
+        .find(|r| r.attempt != first.attempt && !r.attempt.is_empty())
+    {
         return Err(JournalError::OtherAttempt(other.seq));
     }
     verify_links(rows)?;
@@ -277,6 +284,9 @@ pub fn replay(rows: &[JournalRow], base_limit_ms: u64) -> Result<Replay, Journal
     let starts = rows.iter().any(|r| r.kind == "started");
     for row in rows {
         let seq = row.seq;
+        if row.attempt.is_empty() {
+            continue; // a staff action outside the exam: it says nothing about the result
+        }
         if !matches!(
             row.kind.as_str(),
             "admitted"

@@ -76,6 +76,26 @@ fn both(k: &Kiosk, name: &str, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// [`both`] for a part of a long page: `css` is scrolled into view before each screenshot (the
+/// language buttons are at the top, and clicking them scrolls the page there).
+fn both_at(k: &Kiosk, name: &str, now: &str, css: &str) -> Result<()> {
+    let other = if now == "kk" { "ru" } else { "kk" };
+    let show = || {
+        k.script(&format!(
+            "document.querySelector('{css}')?.scrollIntoView({{ block: 'center' }}); return true"
+        ))
+    };
+    show()?;
+    k.screenshot(&format!("{name}-{now}"))?;
+    k.click(&format!("[data-testid=switch-lang-{other}]"))?;
+    std::thread::sleep(Duration::from_millis(300));
+    show()?;
+    k.screenshot(&format!("{name}-{other}"))?;
+    k.click(&format!("[data-testid=switch-lang-{now}]"))?;
+    std::thread::sleep(Duration::from_millis(200));
+    Ok(())
+}
+
 fn proctor_login(k: &Kiosk) -> Result<()> {
     k.click("[data-testid=staff-entry]")?;
     k.wait_one("[data-testid=screen-staff-login]")?;
@@ -185,18 +205,23 @@ fn languages_and_categories() {
 #[test]
 fn first_run_setup_creates_the_admin() {
     let data = tempfile::tempdir().unwrap();
-    let media = tempfile::tempdir().unwrap();
-    let tampered = media.path().join("tampered.synaqbank");
-    let mut bytes = DEMO_BANK.to_vec();
-    bytes[900] ^= 1;
-    std::fs::write(&tampered, bytes).unwrap();
+    // Where removable media appears (SYNAQ_MEDIA_ROOTS): empty until the test "inserts" a drive.
+    let media_root = tempfile::tempdir().unwrap();
+    let drive = media_root.path().join("EUMC-2026");
     let roster = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/demo.synaqroster");
-    scenario("first-run", &[("SYNAQ_DATA_DIR", data.path())], |k| {
+    let env = [
+        ("SYNAQ_DATA_DIR", data.path()),
+        ("SYNAQ_MEDIA_ROOTS", media_root.path()),
+    ];
+    scenario("first-run", &env, |k| {
         k.click("[data-testid=lang-ru]")?;
         k.wait_one("[data-testid=screen-first-run]")?;
+        assert!(
+            k.find_all("[data-testid=setup-branch]")?.is_empty(),
+            "no branch code nobody reads"
+        );
         both(k, "05-first-run", "ru")?;
         k.type_into("[data-testid=setup-kiosk-name]", "Алматы · 1-киоск")?;
-        k.type_into("[data-testid=setup-branch]", "ALM-01")?;
         k.type_into("[data-testid=setup-admin-id]", "admin")?;
         k.type_into("[data-testid=setup-admin-name]", "Әлия Сейітова")?;
         k.type_into("[data-testid=setup-password]", "short")?;
@@ -216,24 +241,62 @@ fn first_run_setup_creates_the_admin() {
             t.len() == 2
         })?;
         both(k, "06-admin-staff", "ru")?;
+        // The proctor forgot the password: the admin sets a new one.
+        k.click("[data-testid=staff-reset-password]")?;
+        k.type_into("[data-testid=reset-password]", "proctor-pass-2")?;
+        both(k, "06b-admin-reset-password", "ru")?;
+        k.click("[data-testid=reset-save]")?;
+        let done = k.text_of("[data-testid=reset-done]")?;
+        assert!(done.contains("p1"), "{done}");
+        // The journal names every staff action so far, in the admin's language, office time.
         k.click("[data-testid=tab-journal]")?;
-        k.type_into("[data-testid=export-dir]", media.path().to_str().unwrap())?;
-        k.click("[data-testid=export-csv]")?;
+        let kinds = k.wait_texts("[data-testid=journal-row-kind]", "staff actions", |t| {
+            t.len() == 3
+        })?;
+        assert_eq!(
+            kinds,
+            [
+                "пароль сброшен",
+                "добавлен сотрудник",
+                "первая настройка киоска"
+            ]
+        );
+        k.wait_one("[data-testid=drives-journal-none]")?;
+        // A drive is inserted: the journal is written to it by one press, with a readable name.
+        std::fs::create_dir(&drive).unwrap();
+        std::fs::write(drive.join("tampered.synaqbank"), {
+            let mut bytes = DEMO_BANK.to_vec();
+            bytes[900] ^= 1;
+            bytes
+        })
+        .unwrap();
+        std::fs::create_dir(drive.join("2026-12")).unwrap();
+        std::fs::copy(&roster, drive.join("2026-12/alm-01.synaqroster")).unwrap();
+        k.click("[data-testid=drives-journal-refresh]")?;
+        k.click("[data-testid=drives-journal-drive]")?;
         let saved = k.text_of("[data-testid=exported]")?;
         assert!(
-            saved.contains("synaq-journal-") && saved.ends_with(".csv"),
+            saved.contains("EUMC-2026/synaq-journal-20") && saved.ends_with(".csv"),
             "{saved}"
         );
+        k.wait_texts(
+            "[data-testid=journal-row-kind]",
+            "the export journalled",
+            |t| t.first().is_some_and(|s| s == "запись на съёмный носитель"),
+        )?;
         both(k, "07-admin-journal", "ru")?;
-        // Import from "removable media": a tampered bank is refused with its reason,
-        // the signed roster is accepted with a verdict.
+        // Import from the drive: files are buttons. A tampered bank is refused with its
+        // reason, the signed roster is accepted with a verdict.
         k.click("[data-testid=tab-import]")?;
-        k.type_into("[data-testid=import-bank-path]", tampered.to_str().unwrap())?;
-        k.click("[data-testid=import-bank]")?;
+        k.wait_texts(
+            "[data-testid=drives-bank-file] .name",
+            "the bank on the drive",
+            |t| t == ["tampered.synaqbank"],
+        )?;
+        k.click("[data-testid=drives-bank-file]")?;
         let err = k.text_of("[data-testid=error] p")?;
         assert!(err.starts_with("Подпись банка недействительна"), "{err}");
-        k.type_into("[data-testid=import-roster-path]", roster.to_str().unwrap())?;
-        k.click("[data-testid=import-roster]")?;
+        k.click("[data-testid=drives-roster-file]")?;
         let verdict = k.text_of("[data-testid=import-verdict]")?;
         assert!(
             verdict.starts_with("Список принят: филиал ALM-01"),
@@ -252,10 +315,49 @@ fn first_run_setup_creates_the_admin() {
         k.click("[data-testid=settings-save]")?;
         k.wait_one("[data-testid=settings-saved]")?;
         both(k, "07d-admin-settings", "ru")?;
+        k.click("[data-testid=tab-journal]")?;
+        k.wait_texts(
+            "[data-testid=journal-row-kind]",
+            "imports and settings",
+            |t| t.len() == 7 && t[..3] == ["настройки сохранены", "импорт списка", "файл отклонён"],
+        )?;
+        // Shutting down asks first; "Cancel" keeps the kiosk running.
+        // (The dialog covers the language buttons: one screenshot per language.)
+        for (lang, next) in [("ru", "kk"), ("kk", "ru")] {
+            k.click("[data-testid=admin-shut-down]")?;
+            k.wait_one("[data-testid=shut-down-confirm]")?;
+            k.screenshot(&format!("07e-admin-shut-down-{lang}"))?;
+            k.click("[data-testid=shut-down-no]")?;
+            assert!(k.find_all("[data-testid=shut-down-confirm]")?.is_empty());
+            k.click(&format!("[data-testid=switch-lang-{next}]"))?;
+        }
         k.click("[data-testid=admin-leave]")?;
         k.wait_one("[data-testid=screen-categories]")?;
+        // The admin shuts the kiosk down: confirmed, journalled, and the window goes.
+        k.click("[data-testid=staff-entry]")?;
+        k.click("[data-testid=login-role-admin]")?;
+        k.type_into("[data-testid=login-id]", "admin")?;
+        k.type_into("[data-testid=login-password]", "admin-pass-1")?;
+        k.click("[data-testid=login-submit]")?;
+        k.click("[data-testid=admin-shut-down]")?;
+        // The app may exit before WebDriver answers the click itself.
+        let _ = k.click("[data-testid=shut-down-yes]");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while k.window_count().is_ok_and(|n| n > 0) {
+            assert!(Instant::now() < deadline, "the kiosk did not shut down");
+            std::thread::sleep(Duration::from_millis(250));
+        }
         Ok(())
     });
+    let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
+    let last: (String, String) = db
+        .query_row(
+            "SELECT kind, json_extract(data, '$.by') FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(last, ("exit_allowed".to_owned(), "admin".to_owned()));
 }
 
 #[test]
@@ -458,6 +560,8 @@ fn an_expired_bank_is_replaced_by_the_admin_and_the_next_examinee_is_admitted() 
         k.click("[data-testid=login-submit]")?;
         k.wait_one("[data-testid=screen-admin]")?;
         k.click("[data-testid=tab-import]")?;
+        // The typed path, as "advanced".
+        k.click("[data-testid=import-bank-advanced]")?;
         k.type_into("[data-testid=import-bank-path]", fresh.to_str().unwrap())?;
         k.click("[data-testid=import-bank]")?;
         let verdict = k.text_of("[data-testid=import-verdict]")?;
@@ -973,23 +1077,6 @@ fn passed_exam_on(data: &Path) -> String {
 /// "offline", the result stays queued), then with central up: the result is delivered, ЕУМЦ
 /// issues the certificate, and its number comes back to the kiosk — and checks out on the
 /// verification page and offline by `synaq verify-qr`.
-/// Screenshots in Russian and Kazakh with `css` scrolled into view (a language switch
-/// scrolls to the top).
-fn shot_at(k: &Kiosk, name: &str, css: &str) -> Result<()> {
-    let scroll = format!("document.querySelector('{css}').scrollIntoView(); return true");
-    for (lang, back) in [("ru", false), ("kk", false), ("ru", true)] {
-        k.click(&format!("[data-testid=switch-lang-{lang}]"))?;
-        std::thread::sleep(Duration::from_millis(300));
-        if back {
-            break;
-        }
-        k.script(&scroll)?;
-        std::thread::sleep(Duration::from_millis(200));
-        k.screenshot(&format!("{name}-{lang}"))?;
-    }
-    Ok(())
-}
-
 /// The newest PDF in `dir` written after `since` (what the virtual printer printed).
 fn newest_pdf_since(dir: &Path, since: std::time::SystemTime) -> PathBuf {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -1068,21 +1155,33 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
     let attempt = passed_exam_on(data.path());
     let central_data = tempfile::tempdir().unwrap();
     Central::prepare(central_data.path());
-    let code = central_admin(central_data.path(), &["enroll-code", "ALM-01"])
-        .split_whitespace()
-        .last()
-        .unwrap()
-        .to_owned();
     let central = Central::start(central_data.path(), free_port());
     let (url, fingerprint) = (central.url(), central.fingerprint.clone());
+    // ЕУМЦ's enrollment file, carried to the office on removable media (SYNAQ_MEDIA_ROOTS).
+    let media_root = tempfile::tempdir().unwrap();
+    let stick = media_root.path().join("EUMC");
+    std::fs::create_dir(&stick).unwrap();
+    let join = stick.join("alm-01.synaqjoin");
+    central_admin(
+        central_data.path(),
+        &[
+            "enroll-file",
+            "ALM-01",
+            "--out",
+            join.to_str().unwrap(),
+            "--url",
+            &url,
+        ],
+    );
     let mut central = Some(central);
     // The office's printer: a real CUPS with a virtual PDF printer.
     let cups =
         synaq_e2e::Cups::start().expect("CUPS starts (cups, printer-driver-cups-pdf; as root)");
     let cups_socket = cups.socket();
-    let env: [(&str, &Path); 2] = [
+    let env: [(&str, &Path); 3] = [
         ("SYNAQ_DATA_DIR", data.path()),
         ("CUPS_SERVER", &cups_socket),
+        ("SYNAQ_MEDIA_ROOTS", media_root.path()),
     ];
     scenario("sync", &env, |k| {
         k.click("[data-testid=lang-ru]")?;
@@ -1093,14 +1192,37 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         k.type_into("[data-testid=login-password]", "admin-pass-1")?;
         k.click("[data-testid=login-submit]")?;
         k.click("[data-testid=tab-sync]")?;
-        k.wait_one("[data-testid=enroll-url]")?;
-        k.type_into("[data-testid=enroll-url]", &url)?;
-        k.type_into("[data-testid=enroll-fingerprint]", &fingerprint)?;
-        k.type_into("[data-testid=enroll-branch]", "ALM-01")?;
-        k.type_into("[data-testid=enroll-code]", &code)?;
-        k.screenshot("30-admin-enroll-ru")?;
-        k.click("[data-testid=enroll]")?;
+        // No typing: the enrollment file on the drive is a button.
+        k.wait_texts(
+            "[data-testid=drives-enroll-file] .name",
+            "the enrollment file",
+            |t| t == ["alm-01.synaqjoin"],
+        )?;
+        both(k, "30-admin-enroll", "ru")?;
+        k.click("[data-testid=drives-enroll-file]")?;
         k.wait_texts("[data-testid=sync-url]", "enrolled", |t| t == [url.clone()])?;
+        // The table names the person, with the ИИН masked; the search finds them by name or
+        // by the last digits of the ИИН.
+        let names = k.wait_texts("[data-testid=sync-name]", "the examinee's name", |t| {
+            t.len() == 1
+        })?;
+        assert!(
+            !names[0].is_empty() && names[0] != "нет в списке",
+            "{names:?}"
+        );
+        let result = k.text_of("[data-testid=sync-result]")?;
+        assert!(result.starts_with("сдал, 100 %"), "{result}");
+        k.type_into("[data-testid=sync-search]", "0017")?;
+        k.wait_texts("[data-testid=sync-row]", "found by ИИН", |t| {
+            t.len() == 1
+        })?;
+        k.type_into("[data-testid=sync-search]", "Нет такого")?;
+        k.wait_texts("[data-testid=sync-row]", "nobody", |t| t.is_empty())?;
+        k.type_into(
+            "[data-testid=sync-search]",
+            &names[0][..names[0].find(' ').unwrap_or(names[0].len())],
+        )?;
+        k.wait_texts("[data-testid=sync-row]", "found by name", |t| t.len() == 1)?;
         // ЕУМЦ is unreachable: "offline", the result stays queued, no error box.
         let (dir, port) = central.take().unwrap().stop();
         k.click("[data-testid=sync-now]")?;
@@ -1110,19 +1232,17 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         assert_eq!(states, ["ждёт"]);
         both(k, "31-admin-sync-offline", "ru")?;
         // Removable media instead: the bundle goes to ЕУМЦ on a stick, receipts come back.
-        let stick = tempfile::tempdir().unwrap();
         k.click("[data-testid=sync-media] summary")?;
-        k.type_into("[data-testid=media-dir]", stick.path().to_str().unwrap())?;
-        k.click("[data-testid=media-export]")?;
+        k.click("[data-testid=drives-export-drive]")?;
         k.wait_texts("[data-testid=media-exported]", "exported", |t| {
             t.first().is_some_and(|s| s.contains(".synaqout"))
         })?;
-        let bundle = std::fs::read_dir(stick.path())
+        let bundle = std::fs::read_dir(&stick)
             .unwrap()
             .map(|e| e.unwrap().path())
             .find(|p| p.extension().is_some_and(|x| x == "synaqout"))
             .expect("a results bundle on the stick");
-        let receipts = stick.path().join("receipts.synaqin");
+        let receipts = stick.join("receipts.synaqin");
         let out = std::process::Command::new(central_bin())
             .arg("--data")
             .arg(&dir)
@@ -1137,8 +1257,8 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             "central import: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        k.type_into("[data-testid=media-receipts]", receipts.to_str().unwrap())?;
-        k.click("[data-testid=media-import]")?;
+        k.click("[data-testid=drives-receipts-refresh]")?;
+        k.click("[data-testid=drives-receipts-file]")?;
         let said = k.wait_texts("[data-testid=media-imported]", "receipts applied", |t| {
             t.len() == 1
         })?;
@@ -1162,7 +1282,12 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
         })?;
         assert_eq!(states, ["доставлен"]);
         assert!(k.find_all("[data-testid=sync-offline]")?.is_empty());
-        both(k, "32-admin-sync-delivered", "ru")?;
+        both_at(
+            k,
+            "32-admin-sync-delivered",
+            "ru",
+            "[data-testid=sync-results]",
+        )?;
         let number = numbers[0].clone();
         // The PDF ЕУМЦ rendered follows the pull (checked against the hash the pull signed).
         let db = synaq_store::open_db(&data.path().join("kiosk.sqlite3")).unwrap();
@@ -1195,13 +1320,17 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
              s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true",
             synaq_e2e::CUPS_PRINTER
         ))?;
+        // Chosen: the "choose a printer" placeholder is gone and the button is enabled.
+        k.wait_texts("[data-testid=printer] option", "the printer chosen", |t| {
+            t.len() == 1
+        })?;
         k.wait_texts_for(
             "[data-testid=certificate-print]:not([disabled])",
             "the print button, once the printer is chosen",
             Duration::from_secs(10),
             |t| t.len() == 1,
         )?;
-        both(k, "33-admin-certificate", "ru")?;
+        both_at(k, "33-admin-certificate", "ru", "[data-testid=certificate]")?;
         let printed_before = std::time::SystemTime::now();
         k.click("[data-testid=certificate-print]")?;
         let said = k.wait_texts_for(
@@ -1211,9 +1340,10 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             |t| t.first().is_some_and(|s| s.contains("Напечатано")),
         )?;
         assert!(said[0].contains(synaq_e2e::CUPS_PRINTER), "{said:?}");
-        shot_at(
+        both_at(
             k,
             "35-admin-certificate-printed",
+            "ru",
             "[data-testid=certificate]",
         )?;
         // What came out of the printer is the certificate ЕУМЦ made: one page whose QR code

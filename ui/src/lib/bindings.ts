@@ -33,9 +33,9 @@ async listCategories() : Promise<Result<CategorySummary[], IpcError>> {
 /**
  * First start: name the kiosk and create the first admin.
  */
-async firstRunSetup(kioskName: string, branch: string, adminId: string, adminName: string, password: string) : Promise<Result<Session, IpcError>> {
+async firstRunSetup(kioskName: string, adminId: string, adminName: string, password: string) : Promise<Result<Session, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("first_run_setup", { kioskName, branch, adminId, adminName, password }) };
+    return { status: "ok", data: await TAURI_INVOKE("first_run_setup", { kioskName, adminId, adminName, password }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -487,6 +487,51 @@ async adminAllowExit(token: string) : Promise<Result<null, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Admin: shuts the kiosk down (confirmed on screen; refused while an exam is open).
+ */
+async adminShutDown(token: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_shut_down", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: sets a new password for a proctor who forgot theirs.
+ */
+async adminResetPassword(token: string, id: string, password: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_reset_password", { token, id, password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: the removable drives mounted now, with the Synaq files on each.
+ */
+async adminDrives(token: string) : Promise<Result<DriveView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_drives", { token }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Admin: enrolls the kiosk from ЕУМЦ's enrollment file on removable media (central's
+ * address, TLS pin, branch and one-time code, signed by ЕУМЦ): nothing typed.
+ */
+async adminEnrollFile(token: string, path: string) : Promise<Result<SyncView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_enroll_file", { token, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -621,13 +666,66 @@ export type Diagnostics = { kioskId: string; freeDiskMb: number; diskLow: boolea
  */
 camera: CameraPresence; 
 /**
- * The wall clock, as the kiosk reads it (UTC).
+ * The wall clock, as the kiosk reads it, in the office's time with its zone
+ * (`04.12.2026 23:15:02 (UTC+05:00)`).
  */
 wallClock: string; 
 /**
  * False when the wall clock is before the last journal entry or outside the bank's validity.
  */
 clockOk: boolean }
+/**
+ * What a file on a removable drive is for.
+ */
+export type DriveFileKind = 
+/**
+ * A signed question bank (`.synaqbank`).
+ */
+"bank" | 
+/**
+ * A signed roster (`.synaqroster`).
+ */
+"roster" | 
+/**
+ * ЕУМЦ's receipts for results carried on removable media (`.synaqin`).
+ */
+"receipts" | 
+/**
+ * ЕУМЦ's enrollment file (`.synaqjoin`).
+ */
+"enrollment" | 
+/**
+ * ЕУМЦ's answer to an offline enrollment request (`.synaqcert`).
+ */
+"enrollment-certificate"
+/**
+ * A Synaq file on a removable drive, for the admin to pick.
+ */
+export type DriveFileView = { 
+/**
+ * The full path, passed back to an import.
+ */
+path: string; 
+/**
+ * The path below the drive (`2026-12/alm.synaqroster`).
+ */
+name: string; kind: DriveFileKind; sizeKb: number; 
+/**
+ * Last changed (office time, dd.MM.yyyy HH:mm).
+ */
+modified: string }
+/**
+ * A mounted removable drive with the Synaq files on it.
+ */
+export type DriveView = { 
+/**
+ * Where it is mounted: exports go here.
+ */
+path: string; 
+/**
+ * Its volume label.
+ */
+label: string; files: DriveFileView[] }
 /**
  * The kiosk's enrollment with ЕУМЦ, as the admin sees it.
  */
@@ -696,7 +794,7 @@ name: string; version: number;
  */
 count: number; 
 /**
- * Last day of validity (YYYY-MM-DD).
+ * Last day of validity (the office's date, dd.MM.yyyy).
  */
 validUntil: string }
 /**
@@ -769,7 +867,11 @@ args: Partial<{ [key in string]: ArgView }>; message: string }
 /**
  * One row of the audit journal.
  */
-export type JournalRow = { seq: number; atWallMs: number; attempt: string; kind: string; data: string }
+export type JournalRow = { seq: number; atWallMs: number; 
+/**
+ * When, in the office's time (dd.MM.yyyy HH:mm:ss).
+ */
+at: string; attempt: string; kind: string; data: string }
 /**
  * A name in each of the UI's languages.
  */
@@ -847,7 +949,23 @@ image: string | null; imageAlt: LocalizedName | null; selected: string[]; flagge
  */
 export type ResultSyncRow = { attempt: string; 
 /**
- * When it was signed (local time).
+ * The examinee's name (from the roster, or the certificate), when the kiosk knows it.
+ */
+name: string | null; 
+/**
+ * The ИИН masked (`********0017`): the admin searches by its last digits.
+ */
+maskedIin: string; 
+/**
+ * The category's number in the profile (0 when the bank no longer has it).
+ */
+categoryNumber: number; passed: boolean; 
+/**
+ * Thousandths of a percent (70 000 = 70 %).
+ */
+percentMilli: number; 
+/**
+ * When the exam finished (office time, dd.MM.yyyy HH:mm).
  */
 finished: string; 
 /**

@@ -58,11 +58,14 @@ impl Station {
         password: &str,
         now: i64,
     ) -> R<()> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
         self.engine()?
             .staff()
             .add(id, name, StaffRole::Proctor, password, now)?;
-        Ok(())
+        self.journal_staff(
+            Kind::StaffAdded,
+            serde_json::json!({ "by": me, "id": id.trim(), "name": name.trim(), "role": "proctor" }),
+        )
     }
 
     pub fn set_disabled(&mut self, token: &str, id: &str, disabled: bool) -> R<()> {
@@ -71,11 +74,36 @@ impl Station {
             return err(Refusal::SelfAccount);
         }
         self.engine()?.staff().set_disabled(id, disabled)?;
-        Ok(())
+        let kind = if disabled {
+            Kind::StaffDisabled
+        } else {
+            Kind::StaffEnabled
+        };
+        self.journal_staff(kind, serde_json::json!({ "by": me, "id": id }))
+    }
+
+    /// A proctor forgot their password: the admin sets a new one (admins' own accounts are
+    /// not reset from here).
+    pub fn reset_password(&mut self, token: &str, id: &str, password: &str) -> R<()> {
+        let me = self.require_admin(token)?;
+        let member = self
+            .engine()?
+            .staff()
+            .get(id.trim())?
+            .ok_or(Code::new("staff-unknown"))?;
+        if member.role != StaffRole::Proctor {
+            return err(Refusal::ResetProctorsOnly);
+        }
+        self.engine()?.staff().set_password(&member.id, password)?;
+        self.journal_staff(
+            Kind::PasswordReset,
+            serde_json::json!({ "by": me, "id": member.id }),
+        )
     }
 
     pub fn journal(&mut self, token: &str, kind: Option<String>, limit: u32) -> R<Vec<JournalRow>> {
         self.require_admin(token)?;
+        let zone = self.zone;
         let rows = self
             .engine()?
             .journal_rows(kind.as_deref(), limit.min(1000))?;
@@ -84,6 +112,7 @@ impl Station {
             .map(|r| JournalRow {
                 seq: r.seq as u32,
                 at_wall_ms: r.at_wall as f64,
+                at: office_seconds(zone, r.at_wall),
                 attempt: r.attempt,
                 kind: r.kind,
                 data: r.data,
@@ -93,23 +122,33 @@ impl Station {
 
     /// Writes the whole audit journal as CSV into `dir` (removable media); returns the file.
     pub fn export_journal(&mut self, token: &str, dir: &str, now_ms: i64) -> R<String> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
+        let zone = self.zone;
         let engine = self.engine()?;
         let rows = engine.journal_rows(None, u32::MAX)?;
         let kiosk = engine.kiosk_id();
         let mut csv = csv::Writer::from_writer(Vec::new());
         let written = csv
-            .write_record(["seq", "time_utc", "attempt", "kind", "data"])
+            .write_record(["seq", "time_local", "time_utc", "attempt", "kind", "data"])
             .and_then(|()| {
                 rows.iter().rev().try_for_each(|r| {
-                    let at = chrono::DateTime::from_timestamp_millis(r.at_wall)
+                    let utc = chrono::DateTime::from_timestamp_millis(r.at_wall)
                         .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
                         .unwrap_or_default();
-                    csv.write_record([&r.seq.to_string(), &at, &r.attempt, &r.kind, &r.data])
+                    let local = office_seconds(zone, r.at_wall);
+                    csv.write_record([
+                        &r.seq.to_string(),
+                        &local,
+                        &utc,
+                        &r.attempt,
+                        &r.kind,
+                        &r.data,
+                    ])
                 })
             });
-        let path =
-            Path::new(dir.trim()).join(format!("synaq-journal-{kiosk}-{}.csv", now_ms / 1000));
+        // A name people can read and sort: the office's date and time, then the kiosk.
+        let stamp = zone.datetime_of_ms(now_ms).format("%Y-%m-%d_%H-%M");
+        let path = Path::new(dir.trim()).join(format!("synaq-journal-{stamp}-{kiosk}.csv"));
         let bytes = written
             .map_err(std::io::Error::from)
             .and_then(|()| csv.into_inner().map_err(|e| e.into_error()));
@@ -119,7 +158,12 @@ impl Station {
                 eprintln!("synaq-kiosk: export {}: {e}", path.display());
                 Code::from(Refusal::ExportFailed)
             })?;
-        Ok(path.display().to_string())
+        let file = path.display().to_string();
+        self.journal_staff(
+            Kind::Exported,
+            serde_json::json!({ "by": me, "what": "journal", "file": file }),
+        )?;
+        Ok(file)
     }
 
     /// Free disk, bank and roster validity, camera, clock.
@@ -157,9 +201,7 @@ impl Station {
             } else {
                 CameraPresence::Absent
             },
-            wall_clock: chrono::DateTime::from_timestamp_millis(now_ms)
-                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_default(),
+            wall_clock: format!("{} ({})", office_seconds(self.zone, now_ms), self.zone),
             clock_ok: within_bank && after_journal,
         })
     }
@@ -207,17 +249,57 @@ impl Station {
         if !device.is_empty() && !current.cameras.iter().any(|c| c == device) {
             return err(Refusal::CameraUnknown);
         }
+        let me = self.require_admin(token)?;
         let settings = self.engine()?.settings();
         settings.set("camera_device", device)?;
         settings.set("capture_interval_secs", &capture_interval_secs.to_string())?;
+        self.journal_staff(
+            Kind::SettingsSaved,
+            serde_json::json!({ "by": me, "camera": device, "capture_interval_secs": capture_interval_secs }),
+        )?;
         self.settings(token)
     }
 
     /// The admin allows the window to close (the only way out of the kiosk).
     pub fn allow_exit(&mut self, token: &str) -> R<()> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
+        self.journal_staff(Kind::ExitAllowed, serde_json::json!({ "by": me }))?;
         self.allow_exit = true;
         Ok(())
+    }
+
+    /// The admin shuts the kiosk down (after confirming on screen): journalled, then the
+    /// window may close; the caller closes it. Refused while an exam is open, so nobody's
+    /// exam ends by accident.
+    pub fn shut_down(&mut self, token: &str) -> R<()> {
+        self.require_admin(token)?;
+        if self.exam_open() {
+            return err(Refusal::ShutDownExamOpen);
+        }
+        self.allow_exit(token)
+    }
+
+    /// The removable drives mounted now and the Synaq files on each.
+    pub fn drives(&mut self, token: &str) -> R<Vec<DriveView>> {
+        self.require_admin(token)?;
+        let zone = self.zone;
+        Ok(crate::drives::mounted()
+            .into_iter()
+            .map(|d| DriveView {
+                files: crate::drives::files_on(&d.path)
+                    .into_iter()
+                    .map(|f| DriveFileView {
+                        path: f.path.display().to_string(),
+                        name: f.name,
+                        kind: f.kind.into(),
+                        size_kb: u32::try_from(f.bytes.div_ceil(1024)).unwrap_or(u32::MAX),
+                        modified: office_time(zone, f.modified_ms),
+                    })
+                    .collect(),
+                path: d.path.display().to_string(),
+                label: d.label,
+            })
+            .collect())
     }
 
     pub fn exit_allowed(&self) -> bool {

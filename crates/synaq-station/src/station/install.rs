@@ -29,12 +29,36 @@ impl Station {
 
     /// Imports a bank file (from removable media): every check, then it replaces the bank.
     pub fn import_bank(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
         if self.exam_open() {
             return err(Refusal::ImportExamOpen);
         }
-        let bytes = Self::read_import(path)?;
-        self.install_bank(&bytes, now)
+        let done = Self::read_import(path).and_then(|bytes| self.install_bank(&bytes, now));
+        self.journal_import(&me, path, done)
+    }
+
+    /// Journals what an import from removable media did: the verdict, or the refusal's code.
+    fn journal_import(&mut self, by: &str, path: &str, done: R<ImportVerdict>) -> R<ImportVerdict> {
+        let file = Path::new(path.trim())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match &done {
+            Ok(v) => self.journal_staff(
+                match v.kind {
+                    ImportKind::Bank => Kind::BankImported,
+                    ImportKind::Roster => Kind::RosterImported,
+                },
+                serde_json::json!({
+                    "by": by, "file": file, "name": v.name, "version": v.version, "count": v.count,
+                }),
+            )?,
+            Err(e) => self.journal_staff(
+                Kind::ImportRefused,
+                serde_json::json!({ "by": by, "file": file, "code": e.id() }),
+            )?,
+        }
+        done
     }
 
     /// Checks a bank (signature, this kiosk's stanza, validity, no rollback) and puts it to use.
@@ -61,9 +85,9 @@ impl Station {
 
     /// Imports a roster file: every check, then it replaces today's roster.
     pub fn import_roster(&mut self, token: &str, path: &str, now: i64) -> R<ImportVerdict> {
-        self.require_admin(token)?;
-        let bytes = Self::read_import(path)?;
-        self.install_roster(&bytes, now)
+        let me = self.require_admin(token)?;
+        let done = Self::read_import(path).and_then(|bytes| self.install_roster(&bytes, now));
+        self.journal_import(&me, path, done)
     }
 
     /// Checks a roster (signature, validity, no rollback) and puts it to use.

@@ -48,6 +48,12 @@ refusals! {
     MissingField => "staff-missing-field",
     /// An admin cannot disable their own account.
     SelfAccount => "staff-self",
+    /// Only a proctor's password is reset by the admin.
+    ResetProctorsOnly => "staff-reset-proctors-only",
+    /// The kiosk is not shut down while an exam is open on it.
+    ShutDownExamOpen => "admin-shut-down-exam-open",
+    /// The enrollment file is not ЕУМЦ's, or is damaged.
+    BadEnrollmentFile => "sync-bad-enrollment-file",
     /// A bank cannot be replaced while an exam is open.
     ImportExamOpen => "admin-import-exam-open",
     /// The file to import cannot be read.

@@ -70,11 +70,11 @@ impl Station {
         }
     }
 
-    /// First start only: the kiosk's name and branch, and the first admin.
+    /// First start only: the kiosk's name and the first admin. (The branch comes with the
+    /// enrollment ЕУМЦ signs, never from a field typed here.)
     pub fn first_run_setup(
         &mut self,
         kiosk_name: &str,
-        branch: &str,
         admin_id: &str,
         admin_name: &str,
         password: &str,
@@ -84,14 +84,17 @@ impl Station {
         if engine.staff().any()? {
             return err(Refusal::Forbidden);
         }
-        if kiosk_name.trim().is_empty() || branch.trim().is_empty() {
+        if kiosk_name.trim().is_empty() {
             return err(Refusal::MissingField);
         }
         engine
             .staff()
             .add(admin_id, admin_name, StaffRole::Admin, password, now)?;
         engine.settings().set("kiosk_name", kiosk_name.trim())?;
-        engine.settings().set("branch", branch.trim())?;
+        engine.journal_staff_action(
+            Kind::SetupDone,
+            &serde_json::json!({ "by": admin_id.trim(), "kiosk": kiosk_name.trim() }),
+        )?;
         let token = self.open_session(Role::Admin(admin_id.trim().to_owned()));
         Ok(Session {
             token,

@@ -60,11 +60,6 @@ fn sync_code(e: &SyncError) -> Code {
     r.into()
 }
 
-/// Date and time at the office (dd.MM.yyyy HH:mm).
-fn local_time(zone: OfficeZone, ms: i64) -> String {
-    zone.datetime_of_ms(ms).format("%d.%m.%Y %H:%M").to_string()
-}
-
 fn client_for(
     enrollment: &Enrollment,
     key: Arc<synaq_seal::KioskSecret>,
@@ -129,6 +124,8 @@ pub struct MediaJob {
     evidence: PathBuf,
     key: synaq_seal::KioskSecret,
     central: synaq_seal::IssuerPublic,
+    /// The office's time zone: the bundle's name carries the office's date and time.
+    zone: OfficeZone,
 }
 
 impl MediaJob {
@@ -140,14 +137,34 @@ impl MediaJob {
         if dir.trim().is_empty() || !to.is_dir() {
             return err(Refusal::FileUnreadable);
         }
-        let r =
-            synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, crate::load::now())
-                .map_err(|e| sync_code(&e))?;
+        let now = crate::load::now();
+        let r = synaq_sync::bundle::export_to(&conn, &self.key, &self.evidence, to, now)
+            .map_err(|e| sync_code(&e))?;
+        // A name people can read on the drive: the office's date and time first. (Central
+        // finds the evidence folder beside it from the signed body, not from this name.)
+        let path = r.path.map(|p| {
+            let stamp = self
+                .zone
+                .datetime_of_ms(now * 1000)
+                .format("%Y-%m-%d_%H-%M-%S");
+            let readable = to.join(format!(
+                "synaq-results-{stamp}-{}.{}",
+                self.key.id(),
+                synaq_sync::bundle::RESULTS_EXT
+            ));
+            match std::fs::rename(&p, &readable) {
+                Ok(()) => readable,
+                Err(e) => {
+                    eprintln!("synaq-kiosk: naming {}: {e}", p.display());
+                    p
+                }
+            }
+        });
         Ok(MediaExport {
             results: r.results as u32,
             evidence: r.evidence_attempts as u32,
             megabytes: r.bytes as f64 / 1_048_576.0,
-            path: r.path.map(|p| p.display().to_string()),
+            path: path.map(|p| p.display().to_string()),
         })
     }
 
@@ -180,6 +197,8 @@ pub struct SyncJob {
     evidence: PathBuf,
     client: Client,
     cursor: u64,
+    /// Who started it: an admin's id, or `auto` for the kiosk's own.
+    by: String,
 }
 
 impl SyncJob {
@@ -188,10 +207,12 @@ impl SyncJob {
         let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
         let outcome = self.exchange(kiosk);
         let pulled = outcome.is_ok();
+        let mut delivered = 0;
         {
             let mut k = lock();
             match outcome {
-                Ok((problems, pull)) => {
+                Ok((problems, pull, sent)) => {
+                    delivered = sent;
                     k.sync.problems = problems;
                     k.sync.last_ok_ms = Some(crate::load::now() * 1000);
                     let now = crate::load::now();
@@ -215,6 +236,7 @@ impl SyncJob {
         k.sync.running = false;
         k.sync.pulling = false;
         k.sync.progress = None;
+        k.journal_sync(&self.by, delivered);
     }
 
     /// Downloads every announced certificate PDF the kiosk lacks, keeping each only when it
@@ -241,7 +263,7 @@ impl SyncJob {
         fetch().unwrap_or_else(|e| vec![e])
     }
 
-    fn exchange(&self, kiosk: &Mutex<Station>) -> R<(Vec<Code>, PullResponse)> {
+    fn exchange(&self, kiosk: &Mutex<Station>) -> R<(Vec<Code>, PullResponse, usize)> {
         let lock = || kiosk.lock().unwrap_or_else(|p| p.into_inner());
         let rt = runtime()?;
         let conn = synaq_store::open_db(&self.db)?;
@@ -271,7 +293,7 @@ impl SyncJob {
         let pull = rt
             .block_on(self.client.pull(self.cursor))
             .map_err(|e| sync_code(&e))?;
-        Ok((problems, pull))
+        Ok((problems, pull, report.delivered))
     }
 }
 
@@ -320,15 +342,44 @@ impl Station {
         })
     }
 
+    /// Admin: reads ЕУМЦ's enrollment file (central's address, TLS pin, branch and one-time
+    /// code, signed by ЕУМЦ) from removable media and prepares the enrollment: nothing typed.
+    pub fn enroll_from_file(&mut self, token: &str, path: &str) -> R<EnrollJob> {
+        self.require_admin(token)?;
+        let bytes = Self::read_import(path)?;
+        let issuer = crate::load::issuer_from_env()?;
+        let invite = enrollment::read_invite_file(&bytes, &issuer).map_err(|e| {
+            eprintln!("synaq-kiosk: enrollment file {}: {e}", path.trim());
+            Code::from(Refusal::BadEnrollmentFile)
+        })?;
+        let key = Arc::new(crate::load::kiosk_key(&self.dir)?);
+        let client = Client::new(&invite.url, key, issuer, invite.pin)
+            .map_err(|_| Code::from(Refusal::BadUrl))?;
+        Ok(EnrollJob {
+            client,
+            branch: invite.branch,
+            code: invite.code,
+        })
+    }
+
     /// Admin: stores the enrollment central signed.
     pub fn enroll_finish(&mut self, token: &str, enrollment: R<Enrollment>) -> R<SyncView> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
         let enrollment = enrollment?;
         let engine = self.engine()?;
         enrollment
             .save(engine.connection())
             .map_err(|e| sync_code(&e))?;
         engine.settings().set("branch", enrollment.branch())?;
+        engine.journal_staff_action(
+            Kind::Enrolled,
+            &serde_json::json!({
+                "by": me,
+                "branch": enrollment.branch(),
+                "kiosk": enrollment.kiosk_id(),
+                "central": enrollment.url,
+            }),
+        )?;
         self.sync_view(token)
     }
 
@@ -340,7 +391,7 @@ impl Station {
         branch: &str,
         code: &str,
     ) -> R<String> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
         if branch.trim().is_empty() || code.trim().is_empty() || dir.trim().is_empty() {
             return err(Refusal::MissingField);
         }
@@ -352,7 +403,12 @@ impl Station {
             eprintln!("synaq-kiosk: {}: {e}", path.display());
             Code::from(Refusal::ExportFailed)
         })?;
-        Ok(path.display().to_string())
+        let file = path.display().to_string();
+        self.journal_staff(
+            Kind::Exported,
+            serde_json::json!({ "by": me, "what": "enrollment_request", "file": file }),
+        )?;
+        Ok(file)
     }
 
     /// Admin, offline: reads the certificate file ЕУМЦ sent back and stores the enrollment.
@@ -368,15 +424,84 @@ impl Station {
 
     /// Admin: starts a sync unless one runs; the caller runs the job on another thread.
     pub fn sync_start(&mut self, token: &str) -> R<Option<SyncJob>> {
-        self.require_admin(token)?;
+        let me = self.require_admin(token)?;
         if self.sync.running {
             return Ok(None);
         }
         self.sync.last_try_ms = Some(crate::load::now() * 1000);
-        self.start_job().map(Some)
+        let job = self.start_job(&me)?;
+        self.journal_staff(Kind::SyncStarted, serde_json::json!({ "by": me }))?;
+        Ok(Some(job))
     }
 
-    fn start_job(&mut self) -> R<SyncJob> {
+    /// Journals how a sync ended. The kiosk's own syncs every few minutes are journalled only
+    /// when they changed something or failed for a reason other than no network, so the
+    /// journal is not filled with "nothing to do".
+    fn journal_sync(&mut self, by: &str, delivered: usize) {
+        let s = &self.sync;
+        let error = s.error.as_ref().map(|e| e.id().to_owned());
+        let eventful =
+            delivered > 0 || !s.pulled.is_empty() || !s.problems.is_empty() || error.is_some();
+        if by == "auto" && !eventful {
+            return;
+        }
+        let data = serde_json::json!({
+            "by": by,
+            "ok": s.error.is_none() && !s.offline,
+            "offline": s.offline,
+            "error": error,
+            "delivered": delivered,
+            "pulled": s.pulled,
+            "problems": s.problems.iter().map(|p| p.id().to_owned()).collect::<Vec<_>>(),
+        });
+        if let Err(e) = self.journal_staff(Kind::SyncFinished, data) {
+            eprintln!("synaq-kiosk: journalling the sync: {e}");
+        }
+    }
+
+    /// Admin: journals what an export to removable media wrote, and passes its outcome on.
+    pub fn media_exported(&mut self, token: &str, done: R<MediaExport>) -> R<MediaExport> {
+        let me = self.require_admin(token)?;
+        let out = done?;
+        self.journal_staff(
+            Kind::Exported,
+            serde_json::json!({
+                "by": me, "what": "results", "file": out.path,
+                "results": out.results, "evidence": out.evidence,
+            }),
+        )?;
+        Ok(out)
+    }
+
+    /// Admin: journals what ЕУМЦ's receipts from removable media changed, and passes it on.
+    pub fn receipts_imported(
+        &mut self,
+        token: &str,
+        file: &str,
+        done: R<MediaImport>,
+    ) -> R<MediaImport> {
+        let me = self.require_admin(token)?;
+        let name = Path::new(file.trim())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match &done {
+            Ok(r) => self.journal_staff(
+                Kind::ReceiptsImported,
+                serde_json::json!({
+                    "by": me, "file": name, "delivered": r.delivered, "refused": r.refused,
+                    "evidence_delivered": r.evidence_delivered,
+                }),
+            )?,
+            Err(e) => self.journal_staff(
+                Kind::ImportRefused,
+                serde_json::json!({ "by": me, "file": name, "code": e.id() }),
+            )?,
+        }
+        done
+    }
+
+    fn start_job(&mut self, by: &str) -> R<SyncJob> {
         let enrollment = Enrollment::load(self.engine()?.connection())
             .map_err(|e| sync_code(&e))?
             .ok_or(Code::from(Refusal::NotEnrolled))?;
@@ -394,6 +519,7 @@ impl Station {
             evidence: self.dir.join("evidence"),
             client,
             cursor: enrollment.cursor,
+            by: by.to_owned(),
         })
     }
 
@@ -406,6 +532,7 @@ impl Station {
             evidence: self.dir.join("evidence"),
             key: crate::load::kiosk_key(&self.dir)?,
             central: crate::load::issuer_from_env()?,
+            zone: self.zone,
         })
     }
 
@@ -426,7 +553,7 @@ impl Station {
             return None;
         }
         self.sync.last_try_ms = Some(now_ms);
-        self.start_job().ok()
+        self.start_job("auto").ok()
     }
 
     /// Admin: a certificate ЕУМЦ issued for an exam on this kiosk, with its QR code.
@@ -549,14 +676,37 @@ impl Station {
         let conn = engine.connection();
         let enrollment = Enrollment::load(conn).map_err(|e| sync_code(&e))?;
         let mut entries = engine.outbox_status()?;
-        entries.sort_by_key(|e| std::cmp::Reverse(e.created_ms));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.finished_wall_ms));
         let queued = entries
             .iter()
             .filter(|e| matches!(e.delivery, Delivery::Queued))
             .count() as u32;
+        // Whose exam each was: the roster's name, else the name on its certificate.
+        let certificates = engine.certificates()?;
+        let numbers: std::collections::HashMap<String, u32> = engine
+            .bank()
+            .map(|b| {
+                b.profile
+                    .categories_in_order()
+                    .into_iter()
+                    .map(|c| (c.id.to_string(), c.number))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let roster = self.roster.as_ref().ok();
         let results = entries
             .into_iter()
             .map(|e| {
+                let iin = Iin::parse(&e.iin).ok();
+                let name = iin
+                    .as_ref()
+                    .and_then(|i| roster.and_then(|r| r.name_of(i)))
+                    .or_else(|| {
+                        certificates
+                            .iter()
+                            .find(|c| c.attempt == e.attempt)
+                            .map(|c| c.name.clone())
+                    });
                 let (state, reason) = match e.delivery {
                     Delivery::Queued => (DeliveryState::Queued, None),
                     Delivery::Delivered { receipt, .. } if e.certificate.is_none() => {
@@ -577,7 +727,12 @@ impl Station {
                 };
                 ResultSyncRow {
                     attempt: e.attempt,
-                    finished: local_time(zone, e.created_ms),
+                    name,
+                    masked_iin: iin.map_or_else(|| "************".to_owned(), |i| i.masked()),
+                    category_number: numbers.get(&e.category).copied().unwrap_or(0),
+                    passed: e.passed,
+                    percent_milli: e.percent_milli,
+                    finished: office_time(zone, e.finished_wall_ms),
                     state,
                     reason,
                     evidence: match e.evidence {
@@ -608,13 +763,13 @@ impl Station {
                 fingerprint: e.pin.to_string(),
                 branch: e.branch().to_owned(),
                 kiosk_id: e.kiosk_id().to_owned(),
-                valid_until: local_time(zone, e.certificate.body.not_after * 1000),
+                valid_until: office_time(zone, e.certificate.body.not_after * 1000),
             }),
             running: s.running,
             stage,
             done,
             total,
-            last_sync: s.last_ok_ms.map(|ms| local_time(zone, ms)),
+            last_sync: s.last_ok_ms.map(|ms| office_time(zone, ms)),
             offline: s.offline,
             error: s.error.clone().map(|e| self.translate(e)),
             problems: s

@@ -288,7 +288,6 @@ fn staffed(dir: &Path) -> (Station, String, String, String) {
     let admin = k
         .first_run_setup(
             "Алматы-1",
-            "ALM-01",
             "admin",
             "Әлия Сейітова",
             "correct horse",
@@ -342,6 +341,10 @@ fn call(k: &mut Station, name: &str, token: &str) -> Result<(), Code> {
         "admin_set_disabled" => k.set_disabled(token, "p1", true).map(drop),
         "admin_journal" => k.journal(token, None, 10).map(drop),
         "admin_allow_exit" => k.allow_exit(token).map(drop),
+        "admin_shut_down" => k.shut_down(token).map(drop),
+        "admin_reset_password" => k.reset_password(token, "p1", "new password 1").map(drop),
+        "admin_drives" => k.drives(token).map(drop),
+        "admin_enroll_file" => k.enroll_from_file(token, "/nonexistent").map(drop),
         "admin_import_bank" => k.import_bank(token, "/nonexistent", NOW).map(drop),
         "admin_import_roster" => k.import_roster(token, "/nonexistent", NOW).map(drop),
         "admin_export_journal" => k
@@ -430,7 +433,7 @@ fn every_command_refuses_every_wrong_role() {
     assert!(staff.iter().all(|s| !s.disabled));
     // First-run setup is refused once staff exist.
     assert_eq!(
-        k.first_run_setup("x", "y", "z", "w", "long enough", 0)
+        k.first_run_setup("x", "z", "w", "long enough", 0)
             .unwrap_err()
             .code,
         "error-forbidden"
@@ -569,9 +572,19 @@ fn the_journal_exports_to_csv_without_a_full_iin() {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     assert_eq!(
         reader.headers().unwrap(),
-        vec!["seq", "time_utc", "attempt", "kind", "data"]
+        vec!["seq", "time_local", "time_utc", "attempt", "kind", "data"]
     );
-    let kinds: Vec<String> = reader.records().map(|r| r.unwrap()[3].to_owned()).collect();
+    // A name people read: the office's date and time (NOW is 2027-01-15 08:00 UTC, 13:00 in
+    // Almaty), then the kiosk.
+    let name = Path::new(&file).file_name().unwrap().to_str().unwrap();
+    assert!(
+        name.starts_with("synaq-journal-2027-01-15_13-00-") && name.ends_with(".csv"),
+        "{name}"
+    );
+    let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(&records[0][1], "15.01.2027 13:00:00", "office time first");
+    assert_eq!(&records[0][2], "2027-01-15 08:00:00");
+    let kinds: Vec<String> = records.iter().map(|r| r[4].to_owned()).collect();
     assert!(
         kinds.iter().any(|k| k == "admitted") && kinds.iter().any(|k| k == "finished"),
         "{kinds:?}"
@@ -622,14 +635,7 @@ fn settings_stay_within_what_the_profile_allows() {
 /// First-run setup and one proctor; returns the proctor's session (no exam yet).
 fn with_proctor(k: &mut Station) -> String {
     let admin = k
-        .first_run_setup(
-            "К-1",
-            "ALM-01",
-            "admin",
-            "Әлия",
-            "correct horse",
-            NOW * 1000,
-        )
+        .first_run_setup("К-1", "admin", "Әлия", "correct horse", NOW * 1000)
         .unwrap()
         .token;
     k.add_proctor(&admin, "p1", "Иван", "battery staple", NOW * 1000)
@@ -802,6 +808,12 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         .token;
     k.start_exam(&examinee).unwrap();
     k.answer(&examinee, 0, vec![]).unwrap();
+    // A staff action while the exam is open: its row lies inside the attempt's run, and
+    // central still verifies and replays the run (regression: refused as another attempt's).
+    k.engine()
+        .unwrap()
+        .journal_staff_action(Kind::SettingsSaved, &serde_json::json!({"by": "admin"}))
+        .unwrap();
     k.submit(&examinee).unwrap();
     let admin = k
         .login(StaffRoleView::Admin, "admin", "correct horse")
@@ -817,6 +829,28 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     );
     let evidence = dir.path().join("evidence").join(&attempt);
     assert!(evidence.join("1/evidence.json").exists());
+    // Written to removable media, the bundle's name starts with the office's date and time.
+    let drive = tempfile::tempdir().unwrap();
+    let job = k.media_prepare(&admin).unwrap();
+    let out = k
+        .media_exported(&admin, job.export(drive.path().to_str().unwrap()))
+        .unwrap();
+    let name = Path::new(out.path.as_deref().unwrap())
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let kiosk_id = k.diagnostics(&admin, NOW * 1000).unwrap().kiosk_id;
+    let stamp = name
+        .strip_prefix("synaq-results-")
+        .and_then(|n| n.strip_suffix(&format!("-{kiosk_id}.synaqout")))
+        .unwrap_or_else(|| panic!("{name}"));
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d_%H-%M-%S").is_ok(),
+        "{name}"
+    );
+    assert_eq!(out.results, 1);
 
     // Not enrolled: a clear refusal. Then enrolled with the one-time code.
     assert_eq!(k.sync_start(&admin).unwrap_err().code, "sync-not-enrolled");
@@ -825,12 +859,32 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         .unwrap();
     let refused = rt.block_on(wrong.run());
     assert_eq!(refused.unwrap_err().code, "sync-bad-enrollment-code");
+    // ЕУМЦ's enrollment file on removable media: the admin picks it, types nothing. A file
+    // altered on the way (another fingerprint) is refused before any network call.
+    let drive = tempfile::tempdir().unwrap();
+    let join = drive.path().join("alm-01.synaqjoin");
+    let file = central.enrollment_file("ALM-01", &base, pin).unwrap();
+    let forged = String::from_utf8(file.clone())
+        .unwrap()
+        .replace(&pin.to_string(), &format!("{}AB", "AB:".repeat(31)));
+    std::fs::write(&join, forged).unwrap();
+    assert_eq!(
+        k.enroll_from_file(&admin, join.to_str().unwrap())
+            .unwrap_err()
+            .code,
+        "sync-bad-enrollment-file"
+    );
+    std::fs::write(&join, &file).unwrap();
+    let found = crate::drives::files_on(drive.path());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].kind, crate::drives::FileKind::Enrollment);
     let job = k
-        .enroll_prepare(&admin, &base, &pin.to_string(), "ALM-01", &code)
+        .enroll_from_file(&admin, found[0].path.to_str().unwrap())
         .unwrap();
     let enrolled = rt.block_on(job.run());
     let view = k.enroll_finish(&admin, enrolled).unwrap();
     assert_eq!(view.enrollment.unwrap().branch, "ALM-01");
+    let _ = code; // the typed form's code stays unused: the file brought its own
 
     let shared = Mutex::new(k);
     let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
@@ -844,6 +898,34 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         "{after:?}"
     );
     assert!(after.last_sync.is_some());
+    // Enrollment and the sync are in the audit journal, with who started it.
+    let staff_kinds: Vec<(String, String)> = k
+        .journal(&admin, None, 1000)
+        .unwrap()
+        .into_iter()
+        .rev()
+        .filter(|r| r.attempt.is_empty())
+        .map(|r| (r.kind, r.data))
+        .collect();
+    let names: Vec<&str> = staff_kinds.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "setup_done",
+            "staff_added",
+            "settings_saved",
+            "exported",
+            "enrolled",
+            "sync_started",
+            "sync_finished"
+        ]
+    );
+    assert!(
+        staff_kinds[6].1.contains(r#""delivered":1"#)
+            && staff_kinds[6].1.contains(r#""by":"admin""#),
+        "{}",
+        staff_kinds[6].1
+    );
 
     assert!(
         !evidence.exists(),
@@ -924,14 +1006,7 @@ fn an_expired_or_broken_bank_does_not_lock_the_admin_out() {
         assert_eq!(status.problem.as_ref().map(|p| p.code.as_str()), Some(code));
         assert!(status.first_run);
         let admin = k
-            .first_run_setup(
-                "К-1",
-                "ALM-01",
-                "admin",
-                "Әлия",
-                "correct horse",
-                NOW * 1000,
-            )
+            .first_run_setup("К-1", "admin", "Әлия", "correct horse", NOW * 1000)
             .unwrap()
             .token;
         k.logout(&admin);
@@ -1055,4 +1130,185 @@ fn a_pause_the_proctor_chose_stays_when_they_leave() {
         k.exam_status(&examinee).unwrap().state,
         AttemptState::Paused
     );
+}
+
+/// The admin's staff actions are in the audit journal, each with who did it, chained and
+/// signed like exam rows (the store verifies the whole chain when it opens again).
+#[test]
+fn every_staff_action_is_journalled_with_who_did_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    let kinds = |k: &mut Station| -> Vec<String> {
+        let mut rows = k.journal(&admin, None, 1000).unwrap();
+        rows.reverse();
+        rows.into_iter()
+            .filter(|r| r.attempt.is_empty())
+            .map(|r| r.kind)
+            .collect()
+    };
+    assert_eq!(kinds(&mut k), ["setup_done", "staff_added"]);
+    // Shutting down is refused while the exam is open, and nothing is journalled for it.
+    assert_eq!(
+        k.shut_down(&admin).unwrap_err().code,
+        "admin-shut-down-exam-open"
+    );
+    assert!(!k.exit_allowed());
+    k.submit(&examinee).unwrap();
+    k.set_disabled(&admin, "p1", true).unwrap();
+    k.set_disabled(&admin, "p1", false).unwrap();
+    k.reset_password(&admin, "p1", "new battery staple")
+        .unwrap();
+    let bank_file = dir.path().join("import.synaqbank");
+    std::fs::write(&bank_file, crate::load::DEMO_BANK).unwrap();
+    k.import_bank(&admin, bank_file.to_str().unwrap(), NOW)
+        .unwrap();
+    let mut bad = crate::load::DEMO_ROSTER.to_vec();
+    bad[100] ^= 1;
+    let bad_file = dir.path().join("bad.synaqroster");
+    std::fs::write(&bad_file, &bad).unwrap();
+    k.import_roster(&admin, bad_file.to_str().unwrap(), NOW)
+        .unwrap_err();
+    k.save_settings(&admin, "", 3).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    k.export_journal(&admin, out.path().to_str().unwrap(), NOW * 1000)
+        .unwrap();
+    k.enroll_request_file(&admin, out.path().to_str().unwrap(), "ALM-01", "CODE")
+        .unwrap();
+    k.shut_down(&admin).unwrap();
+    assert!(k.exit_allowed());
+    assert_eq!(
+        kinds(&mut k),
+        [
+            "setup_done",
+            "staff_added",
+            "staff_disabled",
+            "staff_enabled",
+            "password_reset",
+            "bank_imported",
+            "import_refused",
+            "settings_saved",
+            "exported",
+            "exported",
+            "exit_allowed",
+        ]
+    );
+    let rows = k.journal(&admin, None, 1000).unwrap();
+    let staff_rows: Vec<_> = rows.iter().filter(|r| r.attempt.is_empty()).collect();
+    for r in &staff_rows {
+        let data: serde_json::Value = serde_json::from_str(&r.data).unwrap();
+        assert_eq!(data["by"], "admin", "{} {}", r.kind, r.data);
+        assert!(
+            r.at.ends_with(":00") && r.at.starts_with("15.01.2027 13:"),
+            "{}",
+            r.at
+        );
+    }
+    let refused = staff_rows
+        .iter()
+        .find(|r| r.kind == "import_refused")
+        .unwrap();
+    assert!(
+        refused.data.contains("bad.synaqroster") && refused.data.contains("roster-bad-signature"),
+        "{}",
+        refused.data
+    );
+    let reset = staff_rows
+        .iter()
+        .find(|r| r.kind == "password_reset")
+        .unwrap();
+    assert!(
+        !reset.data.contains("battery"),
+        "no password in the journal"
+    );
+    // The filter finds staff kinds too; the chain with all of it verifies on the next start.
+    assert_eq!(
+        k.journal(&admin, Some("exported".into()), 10)
+            .unwrap()
+            .len(),
+        2
+    );
+    drop(k);
+    let mut k = kiosk(dir.path());
+    assert!(k.status().problem.is_none(), "{:?}", k.status().problem);
+}
+
+/// Every journal kind has a name in kk, ru and en for the admin's journal screen.
+#[test]
+fn every_journal_kind_is_named_in_every_language() {
+    let l10n = Localizer::new().unwrap();
+    for kind in Kind::ALL {
+        for lang in Lang::ALL {
+            let key = format!("journal-kind-{}", kind.as_str());
+            assert!(l10n.has(lang, &key), "{key} missing in {}", lang.code());
+        }
+    }
+}
+
+#[test]
+fn the_admin_resets_a_proctors_password_and_only_a_proctors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, _examinee) = staffed(dir.path());
+    assert_eq!(
+        k.reset_password(&admin, "p1", "short").unwrap_err().code,
+        "staff-weak-password"
+    );
+    assert_eq!(
+        k.reset_password(&admin, "nobody", "long enough")
+            .unwrap_err()
+            .code,
+        "staff-unknown"
+    );
+    assert_eq!(
+        k.reset_password(&admin, "admin", "long enough")
+            .unwrap_err()
+            .code,
+        "staff-reset-proctors-only"
+    );
+    k.reset_password(&admin, " p1 ", "new battery staple")
+        .unwrap();
+    assert_eq!(
+        k.login(StaffRoleView::Proctor, "p1", "battery staple")
+            .unwrap_err()
+            .code,
+        "staff-login-failed"
+    );
+    k.login(StaffRoleView::Proctor, "p1", "new battery staple")
+        .unwrap();
+    // The admin's own password was not touched.
+    k.login(StaffRoleView::Admin, "admin", "correct horse")
+        .unwrap();
+}
+
+/// The sync table names the person: name from the roster, masked ИИН, category, result and
+/// the office's finish time; never the full ИИН.
+#[test]
+fn the_sync_table_shows_each_result_by_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, admin, _proctor, examinee) = staffed(dir.path());
+    // A roster imported while the exam runs does not stop the exam from finishing.
+    let roster_file = dir.path().join("import.synaqroster");
+    std::fs::write(&roster_file, crate::load::DEMO_ROSTER).unwrap();
+    k.import_roster(&admin, roster_file.to_str().unwrap(), NOW)
+        .unwrap();
+    k.submit(&examinee).unwrap();
+    let view = k.sync_view(&admin).unwrap();
+    assert_eq!(view.results.len(), 1);
+    let r = &view.results[0];
+    let roster_name = crate::roster::open(
+        crate::load::DEMO_ROSTER,
+        &synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap(),
+        tempfile::tempdir().unwrap().path(),
+        NOW,
+    )
+    .unwrap()
+    .name_of(&Iin::parse("900101300017").unwrap());
+    assert_eq!(r.name, roster_name);
+    assert!(r.name.is_some());
+    assert_eq!(r.masked_iin, "********0017");
+    assert_eq!(r.category_number, 1);
+    assert!(!r.passed, "nothing answered");
+    assert_eq!(r.percent_milli, 0);
+    assert_eq!(r.finished, "15.01.2027 13:00");
+    let json = serde_json::to_string(&view).unwrap();
+    assert!(!json.contains("900101300017"), "{json}");
 }
