@@ -1373,9 +1373,10 @@ fn the_admin_enrolls_and_syncs_and_the_certificate_checks_out() {
             Duration::from_secs(30),
             |t| t.first().is_some_and(|s| s.contains("остановлен")),
         )?;
-        shot_at(
+        both_at(
             k,
             "37-admin-print-printer-stopped",
+            "ru",
             "[data-testid=certificate]",
         )?;
         cups.set_printer_enabled(true)?;
