@@ -84,7 +84,7 @@ fn staff_actions_during_an_exam_travel_with_its_run_and_change_nothing() {
         &serde_json::json!({"by": "admin"}),
     )
     .unwrap();
-    e.admit(Admission::new(&iin, &cat, "p1")).unwrap();
+    e.admit(Admission::new(&iin, &cat, "p1").started()).unwrap();
     let q = e.show(0).unwrap();
     e.answer(0, BTreeSet::from([q.options[0].0.clone()]))
         .unwrap();
