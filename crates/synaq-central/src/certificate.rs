@@ -127,68 +127,41 @@ impl Central {
     /// What the paper of certificate `number` shows. The bank of its exam must be open
     /// (cached) already: see [`Central::ensure_pdfs`]. Takes `conn`, never the lock.
     fn doc_of(&self, conn: &Connection, number: &str) -> Result<CertificateDoc, CentralError> {
-        #[allow(clippy::type_complexity)]
-        let row: (
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-        ) = conn.query_row(
-            "SELECT c.iin, c.name, c.category, c.category_kk, c.category_ru, c.issued,
-                    r.result, c.valid_until, coalesce(c.check_code, ''),
-                    coalesce(b.name, c.branch)
-                 FROM certificates c JOIN results r ON r.attempt = c.attempt
-                 LEFT JOIN branches b ON b.code = c.branch WHERE c.number = ?1",
+        // What the registry's row gives (names, dates, QR), and what only the paper needs.
+        let info = conn.query_row(
+            &format!("SELECT {CERT_COLUMNS} FROM certificates WHERE number = ?1"),
             [number],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
-            },
+            |r| self.cert_from_row(r),
         )?;
-        let (iin, name, category, cat_kk, cat_ru, issued, result, valid_until, code, place) = row;
+        let (iin, result, code, place): (String, String, String, String) = conn.query_row(
+            "SELECT c.iin, r.result, coalesce(c.check_code, ''), coalesce(b.name, c.branch)
+             FROM certificates c JOIN results r ON r.attempt = c.attempt
+             LEFT JOIN branches b ON b.code = c.branch WHERE c.number = ?1",
+            [number],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
         let bad = |what: &str| CentralError::Db(format!("certificate {number}: {what}"));
         let sr: SignedResult =
             serde_json::from_str(&result).map_err(|e| bad(&format!("stored result: {e}")))?;
         let category_number = self
             .bank(&sr.record.bank_series, sr.record.bank_version)?
             .and_then(|b| {
-                let id = CategoryId::new(category.clone()).ok()?;
+                let id = CategoryId::new(info.category.clone()).ok()?;
                 b.profile.category(&id).map(|c| c.number)
             })
             .ok_or_else(|| bad("its exam's bank or category is gone"))?;
-        let info = conn.query_row(
-            &format!("SELECT {CERT_COLUMNS} FROM certificates WHERE number = ?1"),
-            [number],
-            |r| self.cert_from_row(r),
-        )?;
         let date = |s: &str| time::parse_iso(s).map_err(|_| bad("a date does not parse"));
         let issuer = |lang| crate::page::L10N.text(lang, "paper-issuer-name");
         Ok(CertificateDoc {
             number: number.to_owned(),
-            holder: name,
+            holder: info.name,
             iin: Iin::parse(&iin).map_err(|_| bad("the stored ИИН is invalid"))?,
             category_number,
-            category: Bilingual::new(cat_kk, cat_ru),
+            category: Bilingual::new(info.category_kk, info.category_ru),
             checked_on: self.office_zone().date_of_ms(sr.record.finished_wall_ms),
             place: Bilingual::new(place.clone(), place),
-            issued_on: date(&issued)?,
-            valid_until: valid_until.as_deref().map(date).transpose()?,
+            issued_on: date(&info.issued)?,
+            valid_until: info.valid_until.as_deref().map(date).transpose()?,
             issuer: Bilingual::new(issuer(Lang::Kk), issuer(Lang::Ru)),
             verify_url: format!("{}/v/{number}", self.base_url()),
             qr_text: info.qr,
