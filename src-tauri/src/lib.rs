@@ -3,6 +3,7 @@
 //! the person's language. Nothing here decides anything about an exam.
 #![forbid(unsafe_code)]
 
+pub mod headless;
 mod webview;
 
 use std::path::Path;
@@ -667,12 +668,20 @@ pub fn missing_display() -> Option<String> {
     }
 }
 
+/// The app's context: its configuration and the interface built into the binary (made once
+/// here, so the interface is embedded once).
+pub fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
 /// Opens the kiosk window and runs until an admin lets it close.
 pub fn run() -> Result<(), String> {
     let dir = load::data_dir();
+    let keys = load::Keys::from_env(&dir);
     let kiosk = Station::new(
-        load::load_from_env(),
-        load::roster_from_env(),
+        keys.clone(),
+        load::bank_from_env(&keys, &dir),
+        load::roster_from_env(&keys, &dir),
         &dir,
         Arc::new(synaq_store::SystemClock),
     )
@@ -738,7 +747,7 @@ pub fn run() -> Result<(), String> {
                 }
             }
         })
-        .build(tauri::generate_context!())
+        .build(context())
         .map_err(|e| e.to_string())?;
     app.run(|handle, event| {
         if let tauri::RunEvent::ExitRequested { api, .. } = event {

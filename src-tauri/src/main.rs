@@ -3,6 +3,8 @@
 
 use std::process::ExitCode;
 
+use synaq_kiosk::headless::Args;
+
 /// WebKit and JavaScriptCore settings that only exist as environment variables: set before GTK
 /// starts, inherited by the WebKit processes; one already set (say to "0") is left alone.
 /// Measured with `cargo xtask bench app` and by hand (Xvfb, no GPU, WebKitGTK 2.50, sum of PSS
@@ -23,6 +25,22 @@ const WEBKIT_ENV: [(&str, &str); 3] = [
 ];
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match synaq_kiosk::headless::parse(&args) {
+        Args::Window { demo: false } => {}
+        Args::Window { demo: true } => {
+            // Still single-threaded here: nothing else reads the environment yet.
+            std::env::set_var("SYNAQ_DEMO", "1");
+        }
+        Args::Headless(f) => return ExitCode::from(f()),
+        Args::Unknown(what) => {
+            eprint!(
+                "synaq-kiosk: unknown option {what}\n{}",
+                synaq_kiosk::headless::USAGE
+            );
+            return ExitCode::from(2);
+        }
+    }
     if let Some(why) = synaq_kiosk::missing_display() {
         eprintln!("{why}");
         return ExitCode::from(2);

@@ -156,6 +156,7 @@ pub fn demo() -> Result<()> {
     let mut c = Command::new(root().join("target/debug/synaq-kiosk"));
     c.current_dir(root())
         .env("SYNAQ_DATA_DIR", &kiosk_data)
+        .env("SYNAQ_DEMO", "1")
         .env(
             "SYNAQ_CAMERA",
             format!(

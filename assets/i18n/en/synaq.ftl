@@ -626,3 +626,6 @@ sync-search = Search by name or ИИН
 sync-search-none = Nobody found.
 sync-person-unknown = not on the roster
 setup-hint-kiosk = Give the kiosk a name and create the first admin. The branch comes with the enrollment with ЕУМЦ; the admin then adds proctors.
+error-kiosk-key-missing = This computer has no sealed kiosk key, so the kiosk cannot work. Tell the branch's IT person: the synaq-kiosk-session package must be installed.
+error-eumc-keys-missing = ЕУМЦ's public keys are not installed on this computer (/etc/synaq/issuer.pub, /etc/synaq/evidence.pub). Tell the branch's IT person.
+setup-bank-after-enrollment = The question bank comes from ЕУМЦ once the kiosk is enrolled: after this setup, on the admin's Sync tab.

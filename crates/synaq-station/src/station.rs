@@ -71,6 +71,8 @@ pub struct Station {
     examinee: Option<Examinee>,
     allow_exit: bool,
     dir: PathBuf,
+    /// The kiosk's own key and ЕУМЦ's public keys, found once at start.
+    keys: crate::load::Keys,
     bank_label: Option<(String, i64)>,
     /// The office's time zone: dates people see, "today" on the roster.
     zone: OfficeZone,
@@ -123,8 +125,10 @@ fn ms(v: u64) -> u32 {
 }
 
 impl Station {
-    /// A kiosk over an opened (or refused) bank, keeping its state in `dir`.
+    /// A kiosk with `keys`, over an opened (or refused) bank, keeping its state in `dir`. Without
+    /// its own key the store stays closed and the start screen says why.
     pub fn new(
+        keys: crate::load::Keys,
         bank: Result<OpenedBank, LoadError>,
         roster: Result<crate::roster::LoadedRoster, LoadError>,
         dir: &Path,
@@ -133,7 +137,15 @@ impl Station {
         let mut kiosk = Station {
             l10n: Localizer::new()?,
             lang: Lang::Kk,
-            engine: Engine::open_store(dir, Arc::clone(&clock)).map_err(Code::from),
+            engine: keys
+                .kiosk()
+                .map_err(|e| {
+                    eprintln!("synaq-kiosk: {}", e.detail);
+                    Code::from(e)
+                })
+                .and_then(|key| {
+                    Engine::open_store_with_key(dir, Arc::clone(&clock), key).map_err(Code::from)
+                }),
             bank_problem: None,
             media: Arc::default(),
             roster: roster.map_err(Code::from),
@@ -141,6 +153,7 @@ impl Station {
             examinee: None,
             allow_exit: false,
             dir: dir.to_owned(),
+            keys,
             bank_label: None,
             zone: OfficeZone::default(),
             camera: camera::CameraState::from_env(),

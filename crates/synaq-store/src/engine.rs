@@ -106,7 +106,7 @@ impl<'a> Admission<'a> {
 pub struct Engine {
     conn: Connection,
     clock: Arc<dyn Clock>,
-    key: KioskSecret,
+    key: Arc<KioskSecret>,
     /// The bank exams are drawn from: none when it is missing, expired or refused, and the
     /// store still serves staff, settings, sync and the journal.
     bank: Option<Arc<ExamBank>>,
@@ -151,7 +151,19 @@ impl Engine {
     pub fn open_store(dir: &Path, clock: Arc<dyn Clock>) -> Result<Engine, StoreError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
-        let key = crate::identity::load_or_create(dir)?;
+        let key = Arc::new(crate::identity::load_or_create(dir)?);
+        Engine::open_store_with_key(dir, clock, key)
+    }
+
+    /// [`Engine::open_store`] signing with `key`, which the caller found (the kiosk's sealed
+    /// credential, or the demo key): nothing about keys is read or written in `dir`.
+    pub fn open_store_with_key(
+        dir: &Path,
+        clock: Arc<dyn Clock>,
+        key: Arc<KioskSecret>,
+    ) -> Result<Engine, StoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Db(format!("{}: {e}", dir.display())))?;
         let path = dir.join("kiosk.sqlite3");
         let before = crate::schema_version(&path)?;
         let conn = crate::open_db(&path)?;

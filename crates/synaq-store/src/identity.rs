@@ -1,5 +1,10 @@
-//! The kiosk's own keys: created once, kept in the data directory with mode 0600, never
-//! written to the journal or the database.
+//! The kiosk's own keys, never written to the journal or the database.
+//!
+//! An installed kiosk gets its key from systemd as the credential [`CREDENTIAL`], sealed at
+//! rest with `systemd-creds` (TPM2, or the host key) and decrypted only into the service's
+//! private credentials directory while it runs: when that credential is there it is the key,
+//! and nothing is written. Otherwise (development, the demo, tools run on a copy of a data
+//! directory) the key is `kiosk.key` in the data directory, created once with mode 0600.
 //!
 //! Creation is crash-safe: the key is written and synced under a temporary name, then linked
 //! into place only if no key is there yet, so a kiosk killed mid-creation finds either no key
@@ -7,7 +12,7 @@
 //! at once end up with the same key.
 
 use std::io::ErrorKind;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use synaq_seal::keys::write_secret;
 use synaq_seal::{KeyError, KioskSecret};
@@ -24,9 +29,23 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
     }
 }
 
-/// Loads the kiosk key, or creates it on first start. The public key file is (re)written when
-/// it is missing.
+/// The name of the systemd credential that holds the kiosk's secret key
+/// (`LoadCredentialEncrypted=synaq-kiosk-key:…` in the kiosk's unit).
+pub const CREDENTIAL: &str = "synaq-kiosk-key";
+
+/// The kiosk key systemd handed this process (`$CREDENTIALS_DIRECTORY/synaq-kiosk-key`), if any.
+pub fn credential() -> Option<PathBuf> {
+    let dir = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty())?;
+    let path = Path::new(&dir).join(CREDENTIAL);
+    path.is_file().then_some(path)
+}
+
+/// Loads the kiosk key: the systemd credential when there is one, else `kiosk.key` in `dir`,
+/// created on first start (the public key file is (re)written when it is missing).
 pub fn load_or_create(dir: &Path) -> Result<KioskSecret, KeyError> {
+    if let Some(sealed) = credential() {
+        return KioskSecret::load(&sealed);
+    }
     let path = dir.join(KEY_FILE);
     let key = if path.exists() {
         let key = KioskSecret::load(&path)?;

@@ -87,7 +87,9 @@ impl Kiosk {
             &native.to_string(),
         ])
         .stdin(Stdio::null())
-        .stdout(Stdio::null());
+        .stdout(Stdio::null())
+        // The demo material and keys, unless a scenario says `SYNAQ_DEMO=0`.
+        .env("SYNAQ_DEMO", "1");
         for (k, v) in app_env {
             cmd.env(k, v);
         }

@@ -668,6 +668,75 @@ fn a_killed_kiosk_resumes_with_every_answer() {
     });
 }
 
+/// Outside the demo a kiosk works only with its sealed key (the systemd credential): without
+/// it the start screen says what is missing and nothing is made, in clear or otherwise; with it
+/// the kiosk starts at the first-run setup, on no demo bank, and writes no key file.
+#[test]
+fn outside_the_demo_the_kiosk_needs_its_sealed_key() {
+    let data = tempfile::tempdir().unwrap();
+    let env = [
+        ("SYNAQ_DEMO", Path::new("0")),
+        ("SYNAQ_DATA_DIR", data.path()),
+    ];
+    scenario("no-kiosk-key", &env, |k| {
+        k.click("[data-testid=lang-kk]")?;
+        // The examinee is told to ask staff; staff read what is missing.
+        k.wait_one("[data-testid=kiosk-not-ready][data-code=error-kiosk-key-missing]")?;
+        k.click("[data-testid=staff-entry]")?;
+        k.wait_texts(
+            "[data-testid=kiosk-problem] [data-testid=error] p",
+            "the Kazakh message for staff",
+            |t| {
+                t.first()
+                    .is_some_and(|m| m.starts_with("Бұл компьютерде киоскінің қорғалған кілті жоқ"))
+            },
+        )?;
+        k.screenshot("08b-no-kiosk-key-staff-kk")?;
+        k.click("[data-testid=switch-lang-ru]")?;
+        k.wait_texts(
+            "[data-testid=kiosk-problem] [data-testid=error] p",
+            "the Russian message for staff",
+            |t| {
+                t.first().is_some_and(|m| {
+                    m.starts_with("На этом компьютере нет защищённого ключа киоска")
+                })
+            },
+        )?;
+        k.screenshot("08b-no-kiosk-key-staff-ru")?;
+        Ok(())
+    });
+    let made: Vec<_> = std::fs::read_dir(data.path()).unwrap().collect();
+    assert!(made.is_empty(), "nothing is made without a key: {made:?}");
+
+    let creds = tempfile::tempdir().unwrap();
+    let sealed = creds.path().join("synaq-kiosk-key");
+    let key = synaq_seal::KioskSecret::generate().unwrap();
+    synaq_seal::keys::write_secret(&sealed, &key.to_toml()).unwrap();
+    let keys = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/keys");
+    let (issuer, evidence) = (keys.join("demo-issuer.pub"), keys.join("demo-evidence.pub"));
+    let env = [
+        ("SYNAQ_DEMO", Path::new("0")),
+        ("SYNAQ_DATA_DIR", data.path()),
+        ("CREDENTIALS_DIRECTORY", creds.path()),
+        ("SYNAQ_ISSUER_PUB", issuer.as_path()),
+        ("SYNAQ_EVIDENCE_PUB", evidence.as_path()),
+    ];
+    scenario("sealed-key", &env, |k| {
+        k.click("[data-testid=lang-kk]")?;
+        k.wait_one("[data-testid=screen-first-run]")?;
+        // No demo bank: the bank comes with enrollment, and that is said as what comes next.
+        k.wait_one("[data-testid=setup-bank-after-enrollment]")?;
+        assert!(k.find_all("[data-testid=error]")?.is_empty());
+        both(k, "08c-sealed-key-first-run", "kk")?;
+        Ok(())
+    });
+    assert!(data.path().join("kiosk.sqlite3").exists());
+    assert!(
+        !data.path().join("kiosk.key").exists(),
+        "the sealed key is never written out"
+    );
+}
+
 #[test]
 fn a_tampered_bank_shows_a_translated_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -230,7 +230,9 @@ impl Station {
     /// recorded heads (a frame sealed just before a crash never reached the store), a segment
     /// with no recorded head is removed, then a new writer starts.
     fn new_segment(&mut self, attempt: &str) -> Option<EvidenceWriter> {
-        let key = crate::load::evidence_public()
+        let key = self
+            .keys
+            .evidence()
             .map_err(|e| eprintln!("synaq-kiosk: evidence key: {}", e.code))
             .ok()?;
         let root = self.dir.join("evidence").join(attempt);

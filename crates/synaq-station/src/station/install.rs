@@ -63,8 +63,8 @@ impl Station {
 
     /// Checks a bank (signature, this kiosk's stanza, validity, no rollback) and puts it to use.
     pub(super) fn install_bank(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
-        let issuer = crate::load::issuer_from_env()?;
-        let key = crate::load::kiosk_key(&self.dir)?;
+        let issuer = self.keys.issuer()?;
+        let key = self.keys.kiosk()?;
         let opened = crate::load::open_then(bytes, &issuer, &key, &self.dir, now, || {
             self.keep(bytes, crate::load::BANK_FILE)
                 .map_err(|e| LoadError {
@@ -92,7 +92,7 @@ impl Station {
 
     /// Checks a roster (signature, validity, no rollback) and puts it to use.
     pub(super) fn install_roster(&mut self, bytes: &[u8], now: i64) -> R<ImportVerdict> {
-        let issuer = crate::load::issuer_from_env()?;
+        let issuer = self.keys.issuer()?;
         let roster = crate::roster::open(bytes, &issuer, &self.dir, now)?;
         self.keep(bytes, crate::load::ROSTER_FILE)?;
         let (branch, version, entries, not_after) = roster.summary();

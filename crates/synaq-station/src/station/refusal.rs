@@ -34,6 +34,10 @@ refusals! {
     RosterMissing => "error-roster-missing",
     /// The kiosk's or ЕУМЦ's keys could not be read.
     KioskKeys => "error-kiosk-keys",
+    /// The kiosk has no sealed key of its own (and this is not the demo).
+    KioskKeyMissing => "error-kiosk-key-missing",
+    /// ЕУМЦ's public keys are not installed on this computer.
+    EumcKeysMissing => "error-eumc-keys-missing",
     /// ЕУМЦ revoked the bank in use.
     BankRevoked => "bank-revoked",
     /// The trusted-versions file cannot be read or written.

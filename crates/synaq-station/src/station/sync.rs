@@ -122,7 +122,7 @@ impl EnrollJob {
 pub struct MediaJob {
     db: PathBuf,
     evidence: PathBuf,
-    key: synaq_seal::KioskSecret,
+    key: Arc<synaq_seal::KioskSecret>,
     central: synaq_seal::IssuerPublic,
     /// The office's time zone: the bundle's name carries the office's date and time.
     zone: OfficeZone,
@@ -332,8 +332,8 @@ impl Station {
         }
         let pin = CentralPin::parse(fingerprint.trim())
             .map_err(|_| Code::from(Refusal::BadFingerprint))?;
-        let key = Arc::new(crate::load::kiosk_key(&self.dir)?);
-        let issuer = crate::load::issuer_from_env()?;
+        let key = self.keys.kiosk()?;
+        let issuer = self.keys.issuer()?;
         let client = Client::new(url, key, issuer, pin).map_err(|_| Code::from(Refusal::BadUrl))?;
         Ok(EnrollJob {
             client,
@@ -347,12 +347,12 @@ impl Station {
     pub fn enroll_from_file(&mut self, token: &str, path: &str) -> R<EnrollJob> {
         self.require_admin(token)?;
         let bytes = Self::read_import(path)?;
-        let issuer = crate::load::issuer_from_env()?;
+        let issuer = self.keys.issuer()?;
         let invite = enrollment::read_invite_file(&bytes, &issuer).map_err(|e| {
             eprintln!("synaq-kiosk: enrollment file {}: {e}", path.trim());
             Code::from(Refusal::BadEnrollmentFile)
         })?;
-        let key = Arc::new(crate::load::kiosk_key(&self.dir)?);
+        let key = self.keys.kiosk()?;
         let client = Client::new(&invite.url, key, issuer, invite.pin)
             .map_err(|_| Code::from(Refusal::BadUrl))?;
         Ok(EnrollJob {
@@ -395,7 +395,7 @@ impl Station {
         if branch.trim().is_empty() || code.trim().is_empty() || dir.trim().is_empty() {
             return err(Refusal::MissingField);
         }
-        let key = crate::load::kiosk_key(&self.dir)?;
+        let key = self.keys.kiosk()?;
         let bytes = enrollment::request_file(&key, branch.trim(), code.trim());
         let path =
             Path::new(dir.trim()).join(format!("kiosk-{}.{}", key.id(), enrollment::REQUEST_EXT));
@@ -415,8 +415,8 @@ impl Station {
     pub fn enroll_import(&mut self, token: &str, path: &str, branch: &str) -> R<SyncView> {
         self.require_admin(token)?;
         let bytes = Self::read_import(path)?;
-        let key = crate::load::kiosk_key(&self.dir)?;
-        let issuer = crate::load::issuer_from_env()?;
+        let key = self.keys.kiosk()?;
+        let issuer = self.keys.issuer()?;
         let enrollment = enrollment::read_certificate_file(&bytes, &issuer, &key, branch)
             .map_err(|e| sync_code(&e))?;
         self.enroll_finish(token, Ok(enrollment))
@@ -505,8 +505,8 @@ impl Station {
         let enrollment = Enrollment::load(self.engine()?.connection())
             .map_err(|e| sync_code(&e))?
             .ok_or(Code::from(Refusal::NotEnrolled))?;
-        let key = Arc::new(crate::load::kiosk_key(&self.dir)?);
-        let issuer = crate::load::issuer_from_env()?;
+        let key = self.keys.kiosk()?;
+        let issuer = self.keys.issuer()?;
         let client = client_for(&enrollment, key, &issuer).map_err(|e| sync_code(&e))?;
         self.sync.running = true;
         self.sync.error = None;
@@ -530,8 +530,8 @@ impl Station {
         Ok(MediaJob {
             db: self.dir.join("kiosk.sqlite3"),
             evidence: self.dir.join("evidence"),
-            key: crate::load::kiosk_key(&self.dir)?,
-            central: crate::load::issuer_from_env()?,
+            key: self.keys.kiosk()?,
+            central: self.keys.issuer()?,
             zone: self.zone,
         })
     }

@@ -26,7 +26,7 @@ fn demo_bank_version() -> u64 {
 fn demo_bank(dir: &Path) -> Result<OpenedBank, LoadError> {
     let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
     // The kiosk's one identity: the demo key, installed in its data directory.
-    let kiosk = crate::load::kiosk_key(dir).unwrap();
+    let kiosk = crate::load::Keys::demo(dir).kiosk().unwrap();
     crate::load::open(crate::load::DEMO_BANK, &issuer, &kiosk, dir, NOW)
 }
 
@@ -37,6 +37,7 @@ fn demo_roster(dir: &Path) -> Result<crate::roster::LoadedRoster, LoadError> {
 
 fn kiosk(dir: &Path) -> Station {
     Station::new(
+        crate::load::Keys::demo(dir),
         demo_bank(dir),
         demo_roster(dir),
         dir,
@@ -88,48 +89,158 @@ fn demo_bank_matches_its_sources() {
     );
 }
 
+fn key_env(demo: bool, credential: Option<&Path>, given: Option<&Path>) -> crate::load::KeyEnv {
+    crate::load::KeyEnv {
+        demo,
+        credential: credential.map(Path::to_owned),
+        given: given.map(Path::to_owned),
+        ..Default::default()
+    }
+}
+
+fn write_key(path: &Path) -> synaq_seal::KioskSecret {
+    let made = synaq_seal::KioskSecret::generate().unwrap();
+    synaq_seal::keys::write_secret(path, &made.to_toml()).unwrap();
+    made
+}
+
 #[test]
-fn the_kiosk_has_one_identity_and_the_demo_key_only_with_the_demo_issuer() {
+fn the_kiosk_uses_its_sealed_key_and_the_demo_keys_only_in_the_demo() {
+    use crate::load::Keys;
     let demo_pub = synaq_seal::KioskSecret::from_toml(crate::load::DEMO_KIOSK_KEY)
         .unwrap()
         .public()
         .to_toml();
-    // Trusting the demo issuer: the demo kiosk key, which the demo bank is issued to.
-    let dir = tempfile::tempdir().unwrap();
-    let key = crate::load::kiosk_key_from(dir.path(), None, true).unwrap();
-    assert_eq!(key.public().to_toml(), demo_pub);
+    let files = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|r| {
+                r.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
 
-    // A real issuer: a key of its own, made once and kept (0600), never the demo one.
+    // The demo: the demo kiosk key (the demo bank is issued to it) and ЕУМЦ's demo keys.
     let dir = tempfile::tempdir().unwrap();
-    let first = crate::load::kiosk_key_from(dir.path(), None, false).unwrap();
-    assert_ne!(first.public().to_toml(), demo_pub);
-    let again = crate::load::kiosk_key_from(dir.path(), None, false).unwrap();
-    assert_eq!(again.public().to_toml(), first.public().to_toml());
-    // The store signs results with the same identity.
+    let keys = Keys::demo(dir.path());
+    assert_eq!(keys.kiosk().unwrap().public().to_toml(), demo_pub);
+    assert!(keys.issuer().is_ok() && keys.evidence().is_ok());
+
+    // Not the demo, no credential, nothing given: no key at all, nothing written in clear,
+    // no ЕУМЦ keys made up, and the start screen says so.
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Keys::resolve(dir.path(), &key_env(false, None, None));
+    assert_eq!(
+        keys.kiosk().unwrap_err().code.id(),
+        "error-kiosk-key-missing"
+    );
+    assert_eq!(
+        keys.issuer().unwrap_err().code.id(),
+        "error-eumc-keys-missing"
+    );
+    assert_eq!(
+        keys.evidence().unwrap_err().code.id(),
+        "error-eumc-keys-missing"
+    );
+    assert_eq!(
+        files(dir.path()),
+        Vec::<String>::new(),
+        "no key made in clear"
+    );
+    let mut k = Station::new(
+        keys.clone(),
+        crate::load::bank_from_env(&keys, dir.path()),
+        crate::load::roster_from_env(&keys, dir.path()),
+        dir.path(),
+        Arc::new(FakeClock::new(NOW * 1000)),
+    )
+    .unwrap();
+    let problem = k
+        .status()
+        .problem
+        .expect("the start screen names the problem");
+    assert_eq!(problem.code, "error-kiosk-key-missing");
+    assert_eq!(k.categories().unwrap_err().id(), "error-kiosk-key-missing");
+    assert!(
+        !dir.path().join("kiosk.key").exists() && !dir.path().join("kiosk.sqlite3").exists(),
+        "{:?}",
+        files(dir.path())
+    );
+
+    // A data directory the demo ran in keeps the demo key: outside the demo it is refused.
+    let dir = tempfile::tempdir().unwrap();
+    Keys::demo(dir.path()).kiosk().unwrap();
+    let e = Keys::resolve(dir.path(), &key_env(false, None, None))
+        .kiosk()
+        .unwrap_err();
+    assert_eq!(e.code.id(), "error-kiosk-key-missing");
+    assert!(e.detail.contains("demo kiosk key"), "{}", e.detail);
+
+    // The sealed key systemd hands over is the kiosk's key; nothing is written for it, and
+    // the store signs with it.
+    let creds = tempfile::tempdir().unwrap();
+    let sealed = creds.path().join(synaq_store::identity::CREDENTIAL);
+    let made = write_key(&sealed);
+    let dir = tempfile::tempdir().unwrap();
+    let keys = Keys::resolve(dir.path(), &key_env(false, Some(&sealed), None));
+    assert_eq!(
+        keys.kiosk().unwrap().public().to_toml(),
+        made.public().to_toml()
+    );
+    assert_ne!(made.public().to_toml(), demo_pub);
+    let mut k = Station::new(
+        keys.clone(),
+        Err(LoadError {
+            code: Refusal::BankMissing.into(),
+            detail: "none yet".into(),
+        }),
+        demo_roster(dir.path()),
+        dir.path(),
+        Arc::new(FakeClock::new(NOW * 1000)),
+    )
+    .unwrap();
+    assert!(
+        k.status().first_run,
+        "the store opens: first run, then enrollment"
+    );
+    assert!(
+        !dir.path().join("kiosk.key").exists(),
+        "{:?}",
+        files(dir.path())
+    );
+    let engine = Engine::open_store_with_key(
+        dir.path(),
+        Arc::new(FakeClock::new(NOW * 1000)),
+        keys.kiosk().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(engine.kiosk_id(), made.id().to_string());
+
+    // A key file given by hand is installed once (0600) and another one later is refused
+    // instead of silently signing with a second identity.
+    let given_dir = tempfile::tempdir().unwrap();
+    let given = given_dir.path().join("given.key");
+    let made = write_key(&given);
+    let dir = tempfile::tempdir().unwrap();
+    let key = Keys::resolve(dir.path(), &key_env(false, None, Some(&given)))
+        .kiosk()
+        .unwrap();
+    assert_eq!(key.public().to_toml(), made.public().to_toml());
     let store = synaq_store::identity::load_or_create(dir.path()).unwrap();
-    assert_eq!(store.public().to_toml(), first.public().to_toml());
+    assert_eq!(store.public().to_toml(), made.public().to_toml());
     use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(dir.path().join("kiosk.key"))
         .unwrap()
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
-
-    // A key given from outside is installed as the kiosk's identity on first start...
-    let given_dir = tempfile::tempdir().unwrap();
-    let given = given_dir.path().join("given.key");
-    let made = synaq_seal::KioskSecret::generate().unwrap();
-    synaq_seal::keys::write_secret(&given, &made.to_toml()).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let key = crate::load::kiosk_key_from(dir.path(), Some(&given), false).unwrap();
-    assert_eq!(key.public().to_toml(), made.public().to_toml());
-    let store = synaq_store::identity::load_or_create(dir.path()).unwrap();
-    assert_eq!(store.public().to_toml(), made.public().to_toml());
-    // ...and another one later is refused instead of silently signing with a second identity.
     let other = given_dir.path().join("other.key");
-    let made = synaq_seal::KioskSecret::generate().unwrap();
-    synaq_seal::keys::write_secret(&other, &made.to_toml()).unwrap();
-    let e = crate::load::kiosk_key_from(dir.path(), Some(&other), false).unwrap_err();
+    write_key(&other);
+    let e = Keys::resolve(dir.path(), &key_env(false, None, Some(&other)))
+        .kiosk()
+        .unwrap_err();
     assert_eq!(e.code.id(), "error-kiosk-keys");
     assert!(
         e.detail.contains("not the key this kiosk already has"),
@@ -143,7 +254,7 @@ fn a_bank_that_cannot_be_kept_is_not_recorded_as_trusted() {
     use synaq_seal::TrustStore as _;
     let dir = tempfile::tempdir().unwrap();
     let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
-    let kiosk = crate::load::kiosk_key(dir.path()).unwrap();
+    let kiosk = crate::load::Keys::demo(dir.path()).kiosk().unwrap();
     let mark = || {
         synaq_seal::FileTrustStore::open(&dir.path().join("trust.json"))
             .unwrap()
@@ -191,6 +302,7 @@ fn a_tampered_bank_gives_a_translated_error_not_a_crash() {
     bytes[mid] ^= 1;
     let opened = crate::load::open(&bytes, &issuer, &key, dir.path(), NOW);
     let mut k = Station::new(
+        crate::load::Keys::demo(dir.path()),
         opened,
         demo_roster(dir.path()),
         dir.path(),
@@ -991,10 +1103,11 @@ fn an_expired_or_broken_bank_does_not_lock_the_admin_out() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let issuer = synaq_seal::IssuerPublic::from_toml(crate::load::DEMO_ISSUER_PUB).unwrap();
-        let key = crate::load::kiosk_key(dir.path()).unwrap();
+        let key = crate::load::Keys::demo(dir.path()).kiosk().unwrap();
         let bank = crate::load::open(&bytes, &issuer, &key, dir.path(), later);
         assert_eq!(bank.as_ref().unwrap_err().code.id(), code);
         let mut k = Station::new(
+            crate::load::Keys::demo(dir.path()),
             bank,
             demo_roster(dir.path()),
             dir.path(),
