@@ -629,3 +629,4 @@ setup-hint-kiosk = Give the kiosk a name and create the first admin. The branch 
 error-kiosk-key-missing = This computer has no sealed kiosk key, so the kiosk cannot work. Tell the branch's IT person: the synaq-kiosk-session package must be installed.
 error-eumc-keys-missing = ЕУМЦ's public keys are not installed on this computer (/etc/synaq/issuer.pub, /etc/synaq/evidence.pub). Tell the branch's IT person.
 setup-bank-after-enrollment = The question bank comes from ЕУМЦ once the kiosk is enrolled: after this setup, on the admin's Sync tab.
+kiosk-too-old = This kiosk runs Synaq { $version }, and ЕУМЦ now accepts exams only from version { $minimum } or newer. Nobody can be admitted until it is updated: tell the branch's IT person.

@@ -177,6 +177,8 @@ fn migrations() -> Migrations<'static> {
             PRIMARY KEY (number, copy)
         );",
         ),
+        // 6: ЕУМЦ's settings for every kiosk (the minimum kiosk version).
+        M::up("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"),
     ])
 }
 
@@ -201,6 +203,14 @@ pub fn next(conn: &Connection, key: &str) -> rusqlite::Result<i64> {
          ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value",
     )?
     .query_row([key], |r| r.get(0))
+}
+
+/// One of ЕУМЦ's settings, if set.
+pub fn setting(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
 }
 
 /// The current value of a named counter (0 if never used).

@@ -591,6 +591,35 @@ impl Central {
         Ok(())
     }
 
+    /// Sets the oldest kiosk version ЕУМЦ accepts (`MAJOR.MINOR.PATCH`), or none: every kiosk
+    /// learns it at its next pull, and an older one admits nobody until it is updated.
+    pub fn set_min_kiosk_version(&self, version: Option<&str>) -> Result<(), CentralError> {
+        let conn = self.db();
+        match version.map(str::trim) {
+            Some(v) => {
+                if synaq_sync::proto::parse_version(v).is_none() {
+                    return Err(CentralError::Invalid(format!(
+                        "{v:?} is not a kiosk version (MAJOR.MINOR.PATCH, e.g. 0.2.0)"
+                    )));
+                }
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES ('min_kiosk_version', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [v],
+                )?;
+            }
+            None => {
+                conn.execute("DELETE FROM settings WHERE key = 'min_kiosk_version'", [])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The oldest kiosk version ЕУМЦ accepts, if set.
+    pub fn min_kiosk_version(&self) -> Result<Option<String>, CentralError> {
+        Ok(db::setting(&self.db(), "min_kiosk_version")?)
+    }
+
     /// Revokes a kiosk: its requests and results are refused from now on.
     pub fn revoke_kiosk(&self, kiosk_id: &str) -> Result<(), CentralError> {
         let conn = self.db();

@@ -218,6 +218,14 @@ enum Admin {
     },
     /// Revoke a bank: results made with it are refused; kiosks stop admitting with it.
     RevokeBank { series: String, version: u64 },
+    /// Set the oldest kiosk version ЕУМЦ accepts (e.g. 0.2.0): kiosks learn it at their next
+    /// pull, and an older one admits nobody and tells its admin to update. `--clear` removes it.
+    MinKioskVersion {
+        #[arg(required_unless_present = "clear")]
+        version: Option<String>,
+        #[arg(long, conflicts_with = "version")]
+        clear: bool,
+    },
     /// Print the certificate registry as CSV (ИИН masked).
     CertificatesCsv,
     /// Back up this instance (database snapshot, keys, TLS identity, evidence) into a new or
@@ -609,6 +617,13 @@ fn admin(
             println!("certificate {number} revoked");
         }
         Admin::RevokeBank { series, version } => c.revoke_bank(&series, version)?,
+        Admin::MinKioskVersion { version, .. } => {
+            c.set_min_kiosk_version(version.as_deref())?;
+            match version {
+                Some(v) => println!("kiosks older than {v} admit nobody after their next pull"),
+                None => println!("no minimum kiosk version"),
+            }
+        }
         Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
         Admin::Backup { out } => {
             let r = c.backup(&out, unix_now())?;

@@ -310,6 +310,7 @@ impl Central {
             staff,
             revocations,
             certificates,
+            min_kiosk_version: db::setting(&conn, "min_kiosk_version")?,
         })
     }
 

@@ -96,6 +96,9 @@ impl From<LoadError> for Code {
     }
 }
 
+/// This kiosk's version, which ЕУМЦ's minimum kiosk version is compared with.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 type R<T> = Result<T, Code>;
 
 fn err<T>(r: Refusal) -> R<T> {
@@ -247,9 +250,7 @@ impl Station {
     }
 
     pub fn status(&mut self) -> AppStatus {
-        let revoked = self
-            .bank_revoked()
-            .then(|| Code::from(Refusal::BankRevoked));
+        let revoked = self.admission_blocked();
         let problem = self
             .engine
             .as_ref()
@@ -279,8 +280,8 @@ impl Station {
     }
 
     pub fn categories(&mut self) -> R<Vec<CategorySummary>> {
-        if self.bank_revoked() {
-            return err(Refusal::BankRevoked);
+        if let Some(why) = self.admission_blocked() {
+            return Err(why);
         }
         let engine = self.exam_engine()?;
         let bank = engine.bank().ok_or(Refusal::BankMissing)?;

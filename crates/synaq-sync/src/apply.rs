@@ -24,6 +24,9 @@ pub struct Applied {
     pub errors: Vec<SyncError>,
 }
 
+/// The setting that holds ЕУМЦ's minimum kiosk version from the last pull ("" for none).
+pub const MIN_KIOSK_VERSION: &str = "min_kiosk_version";
+
 /// The setting key that marks bank `series` version `version` as revoked.
 pub fn revoked_bank_key(series_and_version: &str) -> String {
     format!("{REVOKED_BANK}{series_and_version}")
@@ -67,6 +70,11 @@ pub fn apply_records(
         if let Err(e) = staff::set_setting(conn, &revoked_bank_key(&r.id), "1") {
             out.errors.push(e.into());
         }
+    }
+    // ЕУМЦ's minimum kiosk version, every pull: "" when there is none.
+    let minimum = pull.min_kiosk_version.as_deref().unwrap_or("");
+    if let Err(e) = staff::set_setting(conn, MIN_KIOSK_VERSION, minimum) {
+        out.errors.push(e.into());
     }
     let certs: Vec<_> = pull.certificates.iter().map(|c| c.to_stored()).collect();
     if let Err(e) = synaq_store::certificate::store(conn, &certs) {

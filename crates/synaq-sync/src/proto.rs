@@ -215,6 +215,31 @@ pub struct PullResponse {
     pub revocations: Vec<Revocation>,
     /// Certificates issued since the cursor for this branch's examinees.
     pub certificates: Vec<CertificateInfo>,
+    /// The oldest kiosk version ЕУМЦ still accepts exams from (`MAJOR.MINOR.PATCH`): an older
+    /// kiosk admits nobody and tells its admin to update. Absent when ЕУМЦ set none (and left
+    /// out then, so kiosks from before this field still read the pull).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_kiosk_version: Option<String>,
+}
+
+/// A kiosk version `MAJOR.MINOR.PATCH` as numbers, for comparing (`None` if it is not one).
+pub fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = v.trim().split('.').map(|p| {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u64>().ok())
+            .flatten()
+    });
+    let v = (parts.next()??, parts.next()??, parts.next()??);
+    parts.next().is_none().then_some(v)
+}
+
+/// Whether a kiosk of version `mine` is older than ЕУМЦ's `minimum`. A minimum that is not a
+/// version counts as newer than any kiosk: refusing is the safe side.
+pub fn older_than(mine: &str, minimum: &str) -> bool {
+    match (parse_version(mine), parse_version(minimum)) {
+        (Some(a), Some(b)) => a < b,
+        _ => true,
+    }
 }
 
 /// `POST /v1/push`: results from the outbox.
@@ -337,4 +362,36 @@ pub struct ErrorBody {
 /// SHA-256 (hex) of a signed result as JSON: what a receipt commits to.
 pub fn result_digest(result: &SignedResult) -> String {
     result.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kiosk_versions_compare_as_numbers_and_a_bad_minimum_refuses() {
+        assert_eq!(parse_version("0.10.2"), Some((0, 10, 2)));
+        for bad in [
+            "",
+            "1",
+            "1.2",
+            "1.2.3.4",
+            "1.2.x",
+            "1..2",
+            "-1.0.0",
+            "1.2.3-rc1",
+        ] {
+            assert_eq!(parse_version(bad), None, "{bad:?}");
+        }
+        assert!(older_than("0.9.9", "0.10.0"), "numbers, not text");
+        assert!(!older_than("0.10.0", "0.9.9"));
+        assert!(
+            !older_than("0.2.0", "0.2.0"),
+            "the minimum itself is accepted"
+        );
+        assert!(
+            older_than("0.2.0", "garbage"),
+            "a minimum that is not a version refuses"
+        );
+    }
 }

@@ -55,8 +55,8 @@ impl Station {
         today: chrono::NaiveDate,
     ) -> R<Session> {
         let proctor = self.require_proctor(token)?;
-        if self.bank_revoked() {
-            return err(Refusal::BankRevoked);
+        if let Some(why) = self.admission_blocked() {
+            return Err(why);
         }
         if !document_checked {
             return err(Refusal::DocumentUnchecked);

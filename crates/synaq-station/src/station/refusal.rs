@@ -38,6 +38,8 @@ refusals! {
     KioskKeyMissing => "error-kiosk-key-missing",
     /// ЕУМЦ's public keys are not installed on this computer.
     EumcKeysMissing => "error-eumc-keys-missing",
+    /// This kiosk is older than the minimum version ЕУМЦ accepts.
+    KioskTooOld => "kiosk-too-old",
     /// ЕУМЦ revoked the bank in use.
     BankRevoked => "bank-revoked",
     /// The trusted-versions file cannot be read or written.
@@ -129,5 +131,18 @@ refusals! {
 impl From<Refusal> for Code {
     fn from(r: Refusal) -> Code {
         Code::new(r.code())
+    }
+}
+
+impl Refusal {
+    /// The refusal as a person is shown it, with example values for the ones that carry some
+    /// (each is given them where it is made), so tests format every one completely.
+    pub fn example(self) -> Code {
+        match self {
+            Refusal::KioskTooOld => Code::from(self)
+                .arg("version", "0.1.0")
+                .arg("minimum", "0.2.0"),
+            _ => Code::from(self),
+        }
     }
 }

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use synaq_store::outbox::{Delivery, EvidenceState};
+use synaq_sync::apply::MIN_KIOSK_VERSION;
 use synaq_sync::client::{Progress, Stage};
 use synaq_sync::enrollment::{self, Enrollment};
 use synaq_sync::{Backoff, CentralPin, Client, PullResponse, SyncError};
@@ -298,6 +299,25 @@ impl SyncJob {
 }
 
 impl Station {
+    /// Why ЕУМЦ lets nobody be admitted here for now, if it does: the bank in use is revoked,
+    /// or this kiosk is older than ЕУМЦ's minimum version (an exam already running goes on).
+    pub(super) fn admission_blocked(&mut self) -> Option<Code> {
+        if self.bank_revoked() {
+            return Some(Refusal::BankRevoked.into());
+        }
+        let minimum = self
+            .engine
+            .as_ref()
+            .ok()
+            .and_then(|e| e.settings().get(MIN_KIOSK_VERSION).ok().flatten())
+            .filter(|m| !m.is_empty())?;
+        synaq_sync::proto::older_than(VERSION, &minimum).then(|| {
+            Code::from(Refusal::KioskTooOld)
+                .arg("version", VERSION)
+                .arg("minimum", minimum)
+        })
+    }
+
     /// Whether ЕУМЦ revoked the bank in use.
     pub(super) fn bank_revoked(&mut self) -> bool {
         let Some(id) = self.engine.as_ref().ok().and_then(|e| {

@@ -341,7 +341,7 @@ fn every_code_is_formatted_with_its_values_in_every_language() {
         .chain(StoreError::examples().iter().map(StoreError::to_code))
         .chain(synaq_seal::BankError::ALL_CODES.map(Code::new))
         .chain(synaq_seal::roster::RosterError::ALL_CODES.map(Code::new))
-        .chain(Refusal::ALL.iter().map(|r| Code::from(*r)))
+        .chain(Refusal::ALL.iter().map(|r| r.example()))
         // ЕУМЦ's reasons for refusing a result, shown on the sync screen.
         .chain(
             synaq_central::ingest::RESULT_REFUSALS
@@ -1053,6 +1053,41 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     assert!(staff
         .iter()
         .any(|s| s.id == "p1" && s.on_kiosk && !s.from_central));
+    // ЕУМЦ sets a minimum kiosk version above this one: after the next sync nobody is
+    // admitted, and staff read why, with both versions; cleared, admission is back.
+    assert!(
+        central.set_min_kiosk_version(Some("0.1")).is_err(),
+        "not a version"
+    );
+    central.set_min_kiosk_version(Some("99.0.0")).unwrap();
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+    job.run(&shared);
+    let mut k = shared.into_inner().unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p1", "battery staple")
+        .unwrap()
+        .token;
+    let refused = k
+        .admit(&proctor, "951103401587", "cat-4", true, today())
+        .unwrap_err();
+    assert_eq!(refused.code, "kiosk-too-old");
+    let shown = k.translate(refused);
+    assert!(
+        shown.message.contains("99.0.0") && shown.message.contains(VERSION),
+        "{}",
+        shown.message
+    );
+    assert_eq!(k.categories().unwrap_err().code, "kiosk-too-old");
+    assert_eq!(k.status().problem.unwrap().code, "kiosk-too-old");
+    central.set_min_kiosk_version(Some(VERSION)).unwrap();
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+    job.run(&shared);
+    let mut k = shared.into_inner().unwrap();
+    assert!(k.categories().is_ok(), "this very version is accepted");
+    assert!(k.status().problem.is_none());
+
     // ЕУМЦ revokes the bank: after the next sync nobody is admitted with it, with the reason.
     central
         .revoke_bank("eumc-demo", demo_bank_version())
