@@ -157,7 +157,40 @@ pub fn checks(dir: &Path, env: &load::KeyEnv) -> Vec<Check> {
             name: "data directory",
             result: writable(dir),
         },
+        Check {
+            name: "exams",
+            result: store(dir, &keys),
+        },
     ]
+}
+
+/// The kiosk's store, as the kiosk will find it: its journal verifies under the kiosk's key
+/// (chain, signed tip, signed results), and an exam left open is said with its answers (after
+/// an upgrade or a crash it waits for a proctor, every answer kept).
+fn store(dir: &Path, keys: &load::Keys) -> Result<String, String> {
+    let db = dir.join("kiosk.sqlite3");
+    if !db.exists() {
+        return Ok("none yet".into());
+    }
+    let key = keys
+        .kiosk()
+        .map_err(|e| format!("cannot check without the key: {}", e.detail))?;
+    let clock = std::sync::Arc::new(synaq_store::SystemClock);
+    let engine = synaq_store::Engine::open_store_with_key(dir, clock, key)
+        .map_err(|e| format!("{}: {e}", db.display()))?;
+    let head = engine
+        .verify_journal()
+        .map_err(|e| format!("the journal does not verify: {e}"))?;
+    let open = match engine.unfinished().map_err(|e| e.to_string())? {
+        Some((attempt, state, answers)) => {
+            format!("; exam {attempt} is open ({state}), {answers} answers kept")
+        }
+        None => "; no exam open".into(),
+    };
+    Ok(format!(
+        "the journal verifies ({} rows, signed by this kiosk){open}",
+        head.seq
+    ))
 }
 
 /// Whether the kiosk can write in `dir` (a probe file, removed at once), or will make it.

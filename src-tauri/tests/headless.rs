@@ -87,7 +87,7 @@ fn the_self_check_passes_only_with_the_sealed_key_and_eumcs_keys() {
         out.contains("FAIL  ЕУМЦ issuer key: no ЕУМЦ issuer key: /etc/synaq/issuer.pub"),
         "{out}"
     );
-    assert!(out.contains("3 of 6 checks failed"), "{out}");
+    assert!(out.contains("3 of 7 checks failed"), "{out}");
 
     // Installed: the credential systemd decrypts, ЕУМЦ's public keys.
     let creds = tempfile::tempdir().unwrap();
@@ -111,7 +111,8 @@ fn the_self_check_passes_only_with_the_sealed_key_and_eumcs_keys() {
         )),
         "{out}"
     );
-    assert!(out.contains("all 6 checks passed"), "{out}");
+    assert!(out.contains("ok    exams: none yet"), "{out}");
+    assert!(out.contains("all 7 checks passed"), "{out}");
     let written: Vec<_> = std::fs::read_dir(data.path()).unwrap().collect();
     assert!(
         written.is_empty(),
@@ -126,5 +127,70 @@ fn the_self_check_passes_only_with_the_sealed_key_and_eumcs_keys() {
         stdout(&bad).contains("FAIL  kiosk key: the credential"),
         "{}",
         stdout(&bad)
+    );
+}
+
+/// After an upgrade or a crash the self-check opens the store with the sealed key, verifies the
+/// journal, and says which exam waits with how many answers; an edited journal fails it.
+#[test]
+fn the_self_check_finds_a_half_done_exam_and_an_edited_journal() {
+    use synaq_core::{CategoryId, Iin};
+    use synaq_store::engine::Admission;
+
+    let data = tempfile::tempdir().unwrap();
+    let creds = tempfile::tempdir().unwrap();
+    // The demo bank is issued to the demo kiosk key: here it plays the sealed key.
+    let demo = demo_keys();
+    std::fs::copy(
+        demo.join("demo-kiosk.key"),
+        creds.path().join("synaq-kiosk-key"),
+    )
+    .unwrap();
+    let attempt = {
+        let clock = std::sync::Arc::new(synaq_store::FakeClock::new(1_800_000_000_000));
+        let key = synaq_seal::KioskSecret::load(&creds.path().join("synaq-kiosk-key")).unwrap();
+        let mut e =
+            synaq_store::Engine::open_store_with_key(data.path(), clock, std::sync::Arc::new(key))
+                .unwrap();
+        e.use_bank(synaq_store::testing::demo_bank()).unwrap();
+        let iin = Iin::parse("900101300017").unwrap();
+        let cat = CategoryId::new("cat-1").unwrap();
+        let id = e.admit(Admission::new(&iin, &cat, "p1").started()).unwrap();
+        for p in 0..5 {
+            let q = e.show(p).unwrap();
+            e.answer(p, [q.options[0].0.clone()].into()).unwrap();
+        }
+        id
+    };
+    let (issuer, evidence) = (demo.join("demo-issuer.pub"), demo.join("demo-evidence.pub"));
+    let env = [
+        ("CREDENTIALS_DIRECTORY", creds.path()),
+        ("SYNAQ_ISSUER_PUB", issuer.as_path()),
+        ("SYNAQ_EVIDENCE_PUB", evidence.as_path()),
+    ];
+    let ok = kiosk(&["--self-check"], data.path(), &env);
+    let out = stdout(&ok);
+    assert_eq!(ok.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains(&format!("exam {attempt} is open (running), 5 answers kept")),
+        "{out}"
+    );
+    assert!(out.contains("the journal verifies ("), "{out}");
+
+    // Someone edits an answer's journal row in the database: the self-check says so.
+    let db = rusqlite::Connection::open(data.path().join("kiosk.sqlite3")).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER IF EXISTS journal_no_update;
+         UPDATE journal SET data = replace(data, '\"position\":2', '\"position\":3')
+          WHERE kind = 'answered' AND data LIKE '%\"position\":2%';",
+    )
+    .unwrap();
+    drop(db);
+    let bad = kiosk(&["--self-check"], data.path(), &env);
+    let out = stdout(&bad);
+    assert_eq!(bad.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAIL  exams: the journal does not verify"),
+        "{out}"
     );
 }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ring::rand::{SecureRandom, SystemRandom};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension as _};
 use serde_json::json;
 use synaq_core::{assemble, Answers, Category, CategoryId, Iin, Paper, QuestionId, QuestionKind};
 use synaq_seal::KioskSecret;
@@ -218,6 +218,20 @@ impl Engine {
     /// The kiosk's public key id.
     pub fn kiosk_id(&self) -> String {
         self.key.id().to_string()
+    }
+
+    /// The exam left open on this kiosk, if any, read from the tables without a bank (for the
+    /// installer's self-check): its id, state and how many answers it has.
+    pub fn unfinished(&self) -> Result<Option<(String, String, usize)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT a.id, a.state, (SELECT count(*) FROM answers n WHERE n.attempt = a.id)
+                 FROM attempts a WHERE a.state != 'finished' ORDER BY a.started_wall DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as usize)),
+            )
+            .optional()?)
     }
 
     /// The branch's staff accounts.
