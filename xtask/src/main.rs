@@ -14,6 +14,8 @@
 //! - `bench app`: the release kiosk in its window: cold start, answer-to-saved, memory vs Chromium.
 //! - `bench proctor`: CPU time per webcam frame (decode, checks, seal) and peak memory.
 //! - `bench certificate`: render the paper certificate (PDF) against Ed25519 sign + write.
+//! - `package [--out DIR] [--version V] [--eumc-keys DIR] [--no-build]`: the Debian packages
+//!   from `packaging/` (see packaging/README.md).
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -24,6 +26,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 mod demo;
+mod package;
 
 /// Debian packages the kiosk builds and its e2e tests run with (see docs/ARCHITECTURE.md).
 const APT_PACKAGES: &[&str] = &[
@@ -45,13 +48,24 @@ const APT_PACKAGES: &[&str] = &[
     "printer-driver-cups-pdf",
     // The public verification page's script runs in a real browser in the loop tests.
     "chromium",
+    // `cargo xtask package`: dpkg-deb, dpkg-shlibdeps, strip (binutils), the central's man pages.
+    "dpkg-dev",
+    "binutils",
+    "help2man",
+    // tests/packaging: lint the packages, make a clean Debian 12 root, run the kiosk session
+    // (cage nested in Xvfb, with Xwayland) and capture it (`import` from ImageMagick).
+    "lintian",
+    "mmdebstrap",
+    "cage",
+    "xwayland",
+    "imagemagick",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | soak [N] | bench bank|engine|central|app|proctor|certificate>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | package | soak [N] | bench bank|engine|central|app|proctor|certificate>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -62,6 +76,7 @@ fn main() -> ExitCode {
         Some("setup") => setup(),
         Some("bindings") => bindings(),
         Some("demo-bank") => demo_bank(),
+        Some("package") => package::package(&args[1..]),
         Some("soak") => {
             // The crash loop with thousands of kills (the normal test run has 200).
             let kills = args.get(1).map_or("5000", String::as_str);
