@@ -2,7 +2,8 @@
 //!
 //! - `demo`: install what is missing, build, start the reference central on loopback with the
 //!   demo bank and roster, enroll the demo kiosk with it, and open the kiosk window.
-//! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e).
+//! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e, the
+//!   Debian packages in a clean Debian 12 root).
 //! - `e2e`: only the WebDriver suite in the real window (under `xvfb-run`).
 //! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
 //! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
@@ -417,9 +418,33 @@ fn e2e() -> Result<()> {
     Ok(())
 }
 
+/// tests/packaging: lintian, then the packages in a clean Debian 12 root (mmdebstrap, chroot,
+/// mounts: as root, through sudo otherwise).
+fn packaging_tests() -> Result<()> {
+    let cargo_bin = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut c = if is_root() {
+        Command::new(&cargo_bin)
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg("--preserve-env").arg(&cargo_bin);
+        c
+    };
+    c.current_dir(root())
+        .args([
+            "test",
+            "-p",
+            "synaq-packaging",
+            "--",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("CARGO_TARGET_DIR", target_dir());
+    run(c)
+}
+
 fn test() -> Result<()> {
     type Step = (&'static str, fn() -> Result<()>);
-    let steps: [Step; 8] = [
+    let steps: [Step; 9] = [
         ("setup", setup),
         ("cargo fmt --check", || {
             let mut c = cargo();
@@ -451,10 +476,18 @@ fn test() -> Result<()> {
         }),
         ("rust tests, with the stale-bindings check", || {
             let mut c = cargo();
-            c.args(["test", "--workspace", "--exclude", "synaq-e2e"]);
+            c.args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "synaq-e2e",
+                "--exclude",
+                "synaq-packaging",
+            ]);
             run(c)
         }),
         ("e2e in the real window", e2e),
+        ("packages in a clean Debian 12 root", packaging_tests),
     ];
     let total = Instant::now();
     for (i, (name, step)) in steps.iter().enumerate() {

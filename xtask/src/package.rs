@@ -66,6 +66,7 @@ pub fn package(args: &[String]) -> Result<()> {
         crate::setup()?;
         crate::ui_build()?;
         let mut c = cargo();
+        clean_cargo_env(&mut c);
         c.args([
             "build",
             "--release",
@@ -95,6 +96,20 @@ pub fn package(args: &[String]) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Leaves out the `CARGO_PKG_*`/`CARGO_MANIFEST_*` variables `cargo run` gives this process:
+/// ring's build script reruns when they change, which would rebuild the release binaries (ten
+/// minutes here) each time a different crate runs `cargo xtask package`.
+pub fn clean_cargo_env(c: &mut Command) {
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if (k.starts_with("CARGO_") && k != "CARGO_TARGET_DIR" && k != "CARGO_HOME")
+            || k == "RUST_RECURSION_COUNT"
+        {
+            c.env_remove(&*k);
+        }
+    }
 }
 
 fn parse(args: &[String]) -> Result<Options> {
@@ -260,6 +275,11 @@ fn packages(opts: &Options) -> Vec<Package> {
                 "synaq-kiosk-session/copyright",
                 "usr/share/doc/synaq-kiosk-session/copyright",
             ),
+            Entry {
+                from: Source::Packaging("synaq-kiosk-session/lintian-overrides"),
+                to: "usr/share/lintian/overrides/synaq-kiosk-session",
+                mode: 0o644,
+            },
         ],
         conffiles: vec!["/etc/pam.d/synaq-kiosk-session"],
         scripts: &["preinst", "postinst", "prerm", "postrm"],
@@ -290,10 +310,7 @@ fn packages(opts: &Options) -> Vec<Package> {
                 mode: 0o644,
             },
             Entry {
-                from: Source::HelpToMan(
-                    "synaq-central",
-                    "the Synaq central service (ЕУМЦ)",
-                ),
+                from: Source::HelpToMan("synaq-central", "the Synaq central service (ЕУМЦ)"),
                 to: "usr/share/man/man1/synaq-central.1.gz",
                 mode: 0o644,
             },
@@ -306,6 +323,11 @@ fn packages(opts: &Options) -> Vec<Package> {
                 "synaq-central/copyright",
                 "usr/share/doc/synaq-central/copyright",
             ),
+            Entry {
+                from: Source::Packaging("synaq-central/lintian-overrides"),
+                to: "usr/share/lintian/overrides/synaq-central",
+                mode: 0o644,
+            },
         ],
         conffiles: vec!["/etc/synaq/central.env"],
         scripts: &["preinst", "postinst", "prerm", "postrm"],
@@ -325,7 +347,11 @@ fn build(p: &Package, opts: &Options) -> Result<PathBuf> {
         let to = tree.join(e.to);
         fs::create_dir_all(to.parent().expect("entries are files in directories"))?;
         let gz = e.to.ends_with(".gz");
-        let plain = if gz { tree.join("tmp.plain") } else { to.clone() };
+        let plain = if gz {
+            tree.join("tmp.plain")
+        } else {
+            to.clone()
+        };
         match &e.from {
             Source::Packaging(f) => copy(&packaging.join(f), &plain)?,
             Source::Workspace(f) => copy(&root().join(f), &plain)?,
@@ -404,11 +430,13 @@ fn build(p: &Package, opts: &Options) -> Result<PathBuf> {
         .replace("@VERSION@", &opts.version)
         .replace("@INSTALLED_SIZE@", &installed_size(&tree)?.to_string())
         .replace("@SHLIBS@", &shlibs);
-    ensure!(
-        !control.contains('@'),
-        "{}: a placeholder is left in the control file",
-        p.name
-    );
+    for placeholder in ["@VERSION@", "@INSTALLED_SIZE@", "@SHLIBS@", "@PACKAGE@"] {
+        ensure!(
+            !control.contains(placeholder),
+            "{}: {placeholder} is left in the control file",
+            p.name
+        );
+    }
     fs::write(debian.join("control"), control)?;
     set_mode(&debian.join("control"), 0o644)?;
     set_dir_modes(&tree)?;
