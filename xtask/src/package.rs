@@ -64,7 +64,10 @@ pub fn package(args: &[String]) -> Result<()> {
     let opts = parse(args)?;
     if opts.build {
         crate::setup()?;
-        crate::ui_build()?;
+        // Rebuilding an unchanged UI would still relink the release kiosk (it embeds ui/dist).
+        if ui_dist_is_stale()? {
+            crate::ui_build()?;
+        }
         let mut c = cargo();
         clean_cargo_env(&mut c);
         c.args([
@@ -96,6 +99,38 @@ pub fn package(args: &[String]) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether anything `ui/dist` is built from (ui sources and config, assets/i18n) is newer
+/// than `ui/dist/index.html`.
+fn ui_dist_is_stale() -> Result<bool> {
+    fn newest(p: &Path) -> Result<std::time::SystemTime> {
+        let meta = fs::metadata(p)?;
+        let mut t = meta.modified()?;
+        if meta.is_dir() {
+            for e in fs::read_dir(p)? {
+                t = t.max(newest(&e?.path())?);
+            }
+        }
+        Ok(t)
+    }
+    let ui = root().join("ui");
+    let Ok(built) = fs::metadata(ui.join("dist/index.html")).and_then(|m| m.modified()) else {
+        return Ok(true);
+    };
+    let mut inputs = vec![ui.join("src"), root().join("assets/i18n")];
+    for e in fs::read_dir(&ui)? {
+        let p = e?.path();
+        if p.is_file() {
+            inputs.push(p);
+        }
+    }
+    for i in inputs {
+        if newest(&i)? > built {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Leaves out the `CARGO_PKG_*`/`CARGO_MANIFEST_*` variables `cargo run` gives this process:

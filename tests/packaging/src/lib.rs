@@ -289,6 +289,12 @@ impl Root {
         };
         root.mount(&["--bind", "/dev"], "dev")?;
         root.mount(&["--bind", "/dev/pts"], "dev/pts")?;
+        // Shared memory of its own (wlroots' keymaps, WebKit): /dev/shm is a mount of its own
+        // on the host, not part of the /dev bind.
+        root.mount(
+            &["-t", "tmpfs", "-o", "mode=1777,size=256m", "tmpfs"],
+            "dev/shm",
+        )?;
         root.mount(&["-t", "proc", "proc"], "proc")?;
         root.mount(&["-t", "sysfs", "sysfs"], "sys")?;
         fs::copy("/etc/resolv.conf", root.path().join("etc/resolv.conf"))?;

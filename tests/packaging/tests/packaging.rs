@@ -269,7 +269,7 @@ fn files_users_and_units(root: &Root) -> Result<()> {
         ensure!(to == Path::new(target), "{link} → {}", to.display());
     }
     let verify = root.try_sh(&format!(
-        "SYSTEMD_LOG_LEVEL=notice systemd-analyze verify {SESSION_UNIT} {CENTRAL_UNIT} 2>&1"
+        "SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no {SESSION_UNIT} {CENTRAL_UNIT} 2>&1"
     ))?;
     let text = stdout(&verify);
     println!("systemd-analyze verify:\n{text}");
