@@ -2,7 +2,8 @@
 //!
 //! - `demo`: install what is missing, build, start the reference central on loopback with the
 //!   demo bank and roster, enroll the demo kiosk with it, and open the kiosk window.
-//! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e).
+//! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e, the
+//!   Debian packages in a clean Debian 12 root).
 //! - `e2e`: only the WebDriver suite in the real window (under `xvfb-run`).
 //! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
 //! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
@@ -14,6 +15,8 @@
 //! - `bench app`: the release kiosk in its window: cold start, answer-to-saved, memory vs Chromium.
 //! - `bench proctor`: CPU time per webcam frame (decode, checks, seal) and peak memory.
 //! - `bench certificate`: render the paper certificate (PDF) against Ed25519 sign + write.
+//! - `package [--out DIR] [--version V] [--eumc-keys DIR] [--no-build]`: the Debian packages
+//!   from `packaging/` (see packaging/README.md).
 #![forbid(unsafe_code)]
 
 use std::env;
@@ -24,6 +27,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 mod demo;
+mod package;
 
 /// Debian packages the kiosk builds and its e2e tests run with (see docs/ARCHITECTURE.md).
 const APT_PACKAGES: &[&str] = &[
@@ -45,13 +49,24 @@ const APT_PACKAGES: &[&str] = &[
     "printer-driver-cups-pdf",
     // The public verification page's script runs in a real browser in the loop tests.
     "chromium",
+    // `cargo xtask package`: dpkg-deb, dpkg-shlibdeps, strip (binutils), the central's man pages.
+    "dpkg-dev",
+    "binutils",
+    "help2man",
+    // tests/packaging: lint the packages, make a clean Debian 12 root, run the kiosk session
+    // (cage nested in Xvfb, with Xwayland) and capture it (`import` from ImageMagick).
+    "lintian",
+    "mmdebstrap",
+    "cage",
+    "xwayland",
+    "imagemagick",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
 const TAURI_DRIVER_VERSION: &str = "^2";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | soak [N] | bench bank|engine|central|app|proctor|certificate>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | package | soak [N] | bench bank|engine|central|app|proctor|certificate>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -62,6 +77,7 @@ fn main() -> ExitCode {
         Some("setup") => setup(),
         Some("bindings") => bindings(),
         Some("demo-bank") => demo_bank(),
+        Some("package") => package::package(&args[1..]),
         Some("soak") => {
             // The crash loop with thousands of kills (the normal test run has 200).
             let kills = args.get(1).map_or("5000", String::as_str);
@@ -402,9 +418,33 @@ fn e2e() -> Result<()> {
     Ok(())
 }
 
+/// tests/packaging: lintian, then the packages in a clean Debian 12 root (mmdebstrap, chroot,
+/// mounts: as root, through sudo otherwise).
+fn packaging_tests() -> Result<()> {
+    let cargo_bin = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut c = if is_root() {
+        Command::new(&cargo_bin)
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg("--preserve-env").arg(&cargo_bin);
+        c
+    };
+    c.current_dir(root())
+        .args([
+            "test",
+            "-p",
+            "synaq-packaging",
+            "--",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env("CARGO_TARGET_DIR", target_dir());
+    run(c)
+}
+
 fn test() -> Result<()> {
     type Step = (&'static str, fn() -> Result<()>);
-    let steps: [Step; 8] = [
+    let steps: [Step; 9] = [
         ("setup", setup),
         ("cargo fmt --check", || {
             let mut c = cargo();
@@ -436,10 +476,18 @@ fn test() -> Result<()> {
         }),
         ("rust tests, with the stale-bindings check", || {
             let mut c = cargo();
-            c.args(["test", "--workspace", "--exclude", "synaq-e2e"]);
+            c.args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "synaq-e2e",
+                "--exclude",
+                "synaq-packaging",
+            ]);
             run(c)
         }),
         ("e2e in the real window", e2e),
+        ("packages in a clean Debian 12 root", packaging_tests),
     ];
     let total = Instant::now();
     for (i, (name, step)) in steps.iter().enumerate() {
