@@ -147,7 +147,7 @@ fn the_packages_install_run_and_upgrade_in_a_clean_debian_12_root() -> Result<()
         hits.join("\n")
     );
 
-    upgrade_and_downgrade(&root, b)?;
+    upgrade_and_downgrade(&mut root, b)?;
     Ok(())
 }
 
@@ -345,15 +345,7 @@ fn self_check(root: &mut Root) -> Result<()> {
         "--self-check without the credential should say the credential is missing"
     );
     // As systemd does for LoadCredentialEncrypted=: a tmpfs, readable by the unit's user only.
-    root.mount(
-        &["-t", "tmpfs", "-o", "mode=0700,size=1m", "tmpfs"],
-        CRED_DIR,
-    )?;
-    root.ok(&format!(
-        "systemd-creds decrypt --name={CRED_NAME} {CRED} {CRED_DIR}/{CRED_NAME} && \
-         chmod 0400 {CRED_DIR}/{CRED_NAME} && chown {KIOSK_USER}: {CRED_DIR} {CRED_DIR}/{CRED_NAME} && \
-         chmod 0500 {CRED_DIR}"
-    ))?;
+    mount_credential(root)?;
     let with = root.try_sh(&as_kiosk(&format!("CREDENTIALS_DIRECTORY={CRED_DIR}")))?;
     let text = stdout(&with);
     println!("synaq-kiosk --self-check with the credential:\n{text}");
@@ -751,12 +743,60 @@ fn migrate_clear_key(root: &Root) -> Result<String> {
     Ok(planted)
 }
 
-fn upgrade_and_downgrade(root: &Root, b: &synaq_packaging::Builds) -> Result<()> {
-    // An exam in progress stands as a file in the data dir, next to the kiosk's database
-    // from the session above.
-    let exam = root.join(&format!("{DATA}/exam-in-progress.test"));
-    fs::write(&exam, "attempt 1: answered 7 of 30\n")?;
-    root.ok(&format!("chown {KIOSK_USER}: {DATA}/exam-in-progress.test"))?;
+/// Mounts the decrypted credential where systemd would put it for the session (a tmpfs
+/// readable by the kiosk user only).
+fn mount_credential(root: &mut Root) -> Result<()> {
+    root.mount(
+        &["-t", "tmpfs", "-o", "mode=0700,size=1m", "tmpfs"],
+        CRED_DIR,
+    )?;
+    root.ok(&format!(
+        "systemd-creds decrypt --name={CRED_NAME} {CRED} {CRED_DIR}/{CRED_NAME} && \
+         chmod 0400 {CRED_DIR}/{CRED_NAME} && chown {KIOSK_USER}: {CRED_DIR} {CRED_DIR}/{CRED_NAME} && \
+         chmod 0500 {CRED_DIR}"
+    ))?;
+    Ok(())
+}
+
+/// The installed kiosk's self-check as the kiosk user with its credential: its output.
+fn self_check_output(root: &Root) -> Result<String> {
+    let out = root.try_sh(&format!(
+        "cd {DATA} && runuser -u {KIOSK_USER} -- env CREDENTIALS_DIRECTORY={CRED_DIR} \
+         SYNAQ_DATA_DIR={DATA} synaq-kiosk --self-check 2>&1"
+    ))?;
+    let text = stdout(&out);
+    ensure!(out.status.success(), "--self-check failed:\n{text}");
+    Ok(text)
+}
+
+fn upgrade_and_downgrade(root: &mut Root, b: &synaq_packaging::Builds) -> Result<()> {
+    // A real exam in progress: made by the kiosk's own engine with the kiosk's sealed key (the
+    // credential, as the session has it), over a bank ЕУМЦ's test issuer issued to that key,
+    // five answers kept. The installed kiosk's self-check finds it and verifies the journal.
+    fs::copy(
+        env!("CARGO_BIN_EXE_exam-fixture"),
+        root.join("/usr/local/bin/exam-fixture"),
+    )?;
+    fs::copy(
+        b.eumc_keys.join("issuer.key"),
+        root.join("/tmp/test-issuer.key"),
+    )?;
+    root.ok(&format!("chown {KIOSK_USER}: /tmp/test-issuer.key"))?;
+    mount_credential(root)?;
+    let out = root.ok(&format!(
+        "cd {DATA} && runuser -u {KIOSK_USER} -- env CREDENTIALS_DIRECTORY={CRED_DIR} \
+         SYNAQ_DATA_DIR={DATA} exam-fixture /tmp/test-issuer.key"
+    ))?;
+    fs::remove_file(root.join("/tmp/test-issuer.key"))?;
+    let attempt = stdout(&out).trim().to_owned();
+    ensure!(!attempt.is_empty(), "the fixture made no exam");
+    let open = format!("exam {attempt} is open (running), 5 answers kept");
+    let text = self_check_output(root)?;
+    ensure!(text.contains(&open), "before the upgrade:\n{text}");
+    ensure!(
+        !root.join(&format!("{DATA}/kiosk.key")).exists(),
+        "the exam was signed from a key file in clear"
+    );
     let snapshot = || -> Result<BTreeMap<String, Vec<u8>>> {
         let mut m = BTreeMap::new();
         for dir in [DATA, "/etc/synaq"] {
@@ -781,6 +821,14 @@ fn upgrade_and_downgrade(root: &Root, b: &synaq_packaging::Builds) -> Result<()>
         before == after,
         "the upgrade changed the kiosk's data or keys"
     );
+    // The upgraded kiosk finds the same exam, every answer, its journal verifying.
+    let text = self_check_output(root)?;
+    println!("packaging: self-check after the upgrade:\n{text}");
+    ensure!(
+        text.contains(&open) && text.contains("the journal verifies ("),
+        "after the upgrade:\n{text}"
+    );
+    let after = snapshot()?;
     let versions = || -> Result<String> {
         Ok(stdout(&root.ok(
             "dpkg-query -W -f='${Package} ${Version} ${db:Status-Abbrev}\\n' synaq-kiosk synaq-kiosk-session synaq-central",
@@ -834,6 +882,7 @@ fn upgrade_and_downgrade(root: &Root, b: &synaq_packaging::Builds) -> Result<()>
         snapshot()? == after,
         "the refused downgrade changed the kiosk's data or keys"
     );
+    root.unmount(CRED_DIR)?;
     Ok(())
 }
 
