@@ -302,6 +302,11 @@ fn packages(opts: &Options) -> Vec<Package> {
                 mode: 0o644,
             },
             Entry {
+                from: Source::Packaging("synaq-kiosk-session/media.rules"),
+                to: "lib/udev/rules.d/80-synaq-kiosk-media.rules",
+                mode: 0o644,
+            },
+            Entry {
                 from: Source::Packaging("synaq-kiosk-session/pam"),
                 to: "etc/pam.d/synaq-kiosk-session",
                 mode: 0o644,
