@@ -39,7 +39,7 @@ fn certificates_of(c: &Central, attempt: &str) -> usize {
         .count()
 }
 
-fn fast(client: &synaq_sync::Client, times: u32) -> synaq_sync::Client {
+fn fast(client: &synaq_sync::Client, times: usize) -> synaq_sync::Client {
     client.clone().with_backoff(Backoff {
         min: Duration::from_millis(5),
         max: Duration::from_millis(20),
