@@ -72,6 +72,8 @@ pub struct Garage {
     dir: tempfile::TempDir,
     bin: PathBuf,
     nodes: Vec<Node>,
+    /// `id@127.0.0.1:port` of each node.
+    ids: Vec<String>,
     /// The access key id.
     pub key_id: String,
     secret: String,
@@ -139,6 +141,7 @@ api_bind_addr = "127.0.0.1:{admin}"
             dir,
             bin,
             nodes,
+            ids: Vec::new(),
             key_id: String::new(),
             secret: String::new(),
         };
@@ -155,6 +158,7 @@ api_bind_addr = "127.0.0.1:{admin}"
         for id in &ids[1..] {
             g.retry(0, &["node", "connect", id]);
         }
+        g.ids = ids.clone();
         for (i, id) in ids.iter().enumerate() {
             let short = id.split('@').next().expect("node id");
             let zone = format!("z{}", i + 1);
@@ -304,10 +308,19 @@ api_bind_addr = "127.0.0.1:{admin}"
         }
     }
 
-    /// Starts node `i` again on its data (after [`Garage::kill`]).
+    /// Starts node `i` again on its data (after [`Garage::kill`]) and connects the running
+    /// nodes to it (nodes that come back together would otherwise wait out their reconnection
+    /// backoff).
     pub fn restart(&mut self, i: usize) {
-        if self.nodes[i].child.is_none() {
-            self.start_node(i);
+        if self.nodes[i].child.is_some() {
+            return;
+        }
+        self.start_node(i);
+        let id = self.ids[i].clone();
+        for j in 0..self.nodes.len() {
+            if j != i && self.nodes[j].child.is_some() {
+                self.retry(j, &["node", "connect", &id]);
+            }
         }
     }
 
