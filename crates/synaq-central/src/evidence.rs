@@ -266,7 +266,15 @@ impl Central {
             return Ok(r);
         }
         check_manifest(&req.files)?;
-        self.accept_stored(kiosk, attempt, &req.files, &digest, &heads, Area::Upload, now)
+        self.accept_stored(
+            kiosk,
+            attempt,
+            &req.files,
+            &digest,
+            &heads,
+            Area::Upload,
+            now,
+        )
     }
 
     /// Evidence carried on removable media (`synaq export`): `from` is the bundle's evidence
@@ -316,11 +324,9 @@ impl Central {
         }
         let store = self.evidence_store();
         store.begin_media(attempt).map_err(store_refusal)?;
-        let r = self
-            .copy_from_media(attempt, &src, files)
-            .and_then(|()| {
-                self.accept_stored(kiosk, attempt, files, &digest, &heads, Area::Media, now)
-            });
+        let r = self.copy_from_media(attempt, &src, files).and_then(|()| {
+            self.accept_stored(kiosk, attempt, files, &digest, &heads, Area::Media, now)
+        });
         if r.is_err() {
             // Anything the copy wrote is not evidence central holds.
             store.abort_media(attempt);
@@ -377,8 +383,7 @@ impl Central {
         if r.body.manifest_sha256 == digest {
             // A completion whose verdict step failed (the store or the database went away
             // after the receipt was stored) finishes it now: a pass never stays awaiting.
-            self.check_evidence(attempt)
-                .map_err(Refusal::unavailable)?;
+            self.check_evidence(attempt).map_err(Refusal::unavailable)?;
             return Ok(Some(r));
         }
         Err(Refusal::EvidenceOtherManifest {

@@ -247,7 +247,11 @@ impl Central {
     /// is the public address put in QR codes (e.g. `https://verify.eumc.kz`). Evidence is kept
     /// in `<dir>/evidence` ([`Central::open_with`] for another store).
     pub fn open(dir: &Path, base_url: &str) -> Result<Central, CentralError> {
-        Self::open_with(dir, base_url, store::EvidenceStore::local(dir.join(EVIDENCE_DIR)))
+        Self::open_with(
+            dir,
+            base_url,
+            store::EvidenceStore::local(dir.join(EVIDENCE_DIR)),
+        )
     }
 
     /// [`Central::open`] with evidence kept in `evidence`. The store's identity (never its

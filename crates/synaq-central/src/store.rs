@@ -267,9 +267,7 @@ impl S3Store {
                     ),
             );
         if let Some(e) = &cfg.endpoint {
-            b = b
-                .with_endpoint(e)
-                .with_virtual_hosted_style_request(false);
+            b = b.with_endpoint(e).with_virtual_hosted_style_request(false);
         }
         let store = b.build().map_err(|e| StoreError::Config(e.to_string()))?;
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -310,7 +308,10 @@ impl S3Store {
         f: impl Future<Output = Result<T, object_store::Error>> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let rt = self.rt.as_ref().expect("the runtime lives as long as the store");
+        let rt = self
+            .rt
+            .as_ref()
+            .expect("the runtime lives as long as the store");
         rt.spawn(async move {
             let _ = tx.send(f.await);
         });
@@ -765,9 +766,10 @@ impl EvidenceStore {
                 }
                 synaq_seal::fs::write_atomic(&p, data).map_err(io_err(&p))
             }
-            EvidenceStore::S3(s) => {
-                s.put(&format!("{attempt}/{path}/{}", chunk_name(0)), data.to_vec())
-            }
+            EvidenceStore::S3(s) => s.put(
+                &format!("{attempt}/{path}/{}", chunk_name(0)),
+                data.to_vec(),
+            ),
         }
     }
 
@@ -868,7 +870,8 @@ impl EvidenceStore {
             EvidenceStore::Local { root } => Ok(list_files(root).map_err(io_err(root))?.is_empty()),
             EvidenceStore::S3(s) => {
                 let store = Arc::clone(&s.store);
-                let p = (!s.prefix.is_empty()).then(|| ObjPath::from(s.prefix.trim_end_matches('/')));
+                let p =
+                    (!s.prefix.is_empty()).then(|| ObjPath::from(s.prefix.trim_end_matches('/')));
                 let first = s.run("", async move {
                     store.list(p.as_ref()).next().await.transpose()
                 })?;
@@ -920,7 +923,14 @@ mod tests {
             parse_s3_url("s3://ev-1/central/a/").unwrap(),
             ("ev-1".into(), "central/a/".into())
         );
-        for bad in ["evidence", "s3://", "s3://a b", "s3://b/../x", "s3://b/x//y", "file:///x"] {
+        for bad in [
+            "evidence",
+            "s3://",
+            "s3://a b",
+            "s3://b/../x",
+            "s3://b/x//y",
+            "file:///x",
+        ] {
             assert!(
                 matches!(parse_s3_url(bad), Err(StoreError::Config(_))),
                 "{bad}"
@@ -960,8 +970,15 @@ mod tests {
     fn credentials_come_from_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("s3.toml");
-        std::fs::write(&f, "access_key_id = \"GK1\"\nsecret_access_key = \"s3cr3t\"\n").unwrap();
-        assert_eq!(s3_credentials(Some(&f)).unwrap(), ("GK1".into(), "s3cr3t".into()));
+        std::fs::write(
+            &f,
+            "access_key_id = \"GK1\"\nsecret_access_key = \"s3cr3t\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s3_credentials(Some(&f)).unwrap(),
+            ("GK1".into(), "s3cr3t".into())
+        );
         std::fs::write(&f, "access_key_id = \"GK1\"\n").unwrap();
         let e = s3_credentials(Some(&f)).unwrap_err().to_string();
         assert!(e.contains("secret_access_key"), "{e}");

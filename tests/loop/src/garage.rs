@@ -149,11 +149,7 @@ api_bind_addr = "127.0.0.1:{admin}"
             g.start_node(i);
         }
         let ids: Vec<String> = (0..3)
-            .map(|i| {
-                g.retry(i, &["node", "id", "-q"])
-                    .trim()
-                    .to_owned()
-            })
+            .map(|i| g.retry(i, &["node", "id", "-q"]).trim().to_owned())
             .collect();
         for id in &ids[1..] {
             g.retry(0, &["node", "connect", id]);

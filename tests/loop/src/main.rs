@@ -16,7 +16,10 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("usage: DIR ADDR"))?;
     anyhow::ensure!(addr.starts_with("127.0.0.1:"), "loopback only");
     // The evidence store from the environment, as `synaq-central` reads it.
-    let store = match std::env::var("SYNAQ_EVIDENCE").ok().filter(|e| e != "local") {
+    let store = match std::env::var("SYNAQ_EVIDENCE")
+        .ok()
+        .filter(|e| e != "local")
+    {
         None => synaq_central::store::EvidenceStore::local(
             std::path::Path::new(&dir).join(synaq_central::evidence::EVIDENCE_DIR),
         ),

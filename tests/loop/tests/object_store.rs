@@ -184,7 +184,10 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut(backend:
     )
     .await
     .unwrap();
-    assert_eq!((again.evidence_delivered, again.evidence_bytes_sent), (0, 0));
+    assert_eq!(
+        (again.evidence_delivered, again.evidence_bytes_sent),
+        (0, 0)
+    );
     if let Some(mut ch) = child.lock().unwrap().take() {
         ch.kill().ok();
         ch.wait().ok();
@@ -195,7 +198,9 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut(backend:
     assert_eq!(certificates_of(&c, &attempt), 1, "certified once");
     assert_eq!(stored_evidence(&c, &attempt), local, "the kiosk's files");
     let out = tempfile::tempdir().unwrap();
-    let shown = c.show_evidence(&attempt, &evidence_key(), out.path()).unwrap();
+    let shown = c
+        .show_evidence(&attempt, &evidence_key(), out.path())
+        .unwrap();
     assert_eq!(shown.segments.len(), 1);
     assert_eq!(shown.segments[0].frames as usize, local.len() - 1);
 }
@@ -207,8 +212,7 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut_local() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn certified_only_after_complete_evidence_and_resumed_after_a_cut_garage() {
-    certified_only_after_complete_evidence_and_resumed_after_a_cut(EvidenceBackend::garage())
-        .await;
+    certified_only_after_complete_evidence_and_resumed_after_a_cut(EvidenceBackend::garage()).await;
 }
 
 async fn raw_status(client: &synaq_sync::Client, attempt: &str) -> EvidenceStatus {
@@ -290,7 +294,10 @@ async fn a_tampered_chunk_is_refused(backend: EvidenceBackend) {
     );
     let st = raw_status(&client, &attempt).await;
     assert_eq!(st.files.len(), 1);
-    assert_eq!((st.files[0].path.as_str(), st.files[0].size), (path, a.len() as u64));
+    assert_eq!(
+        (st.files[0].path.as_str(), st.files[0].size),
+        (path, a.len() as u64)
+    );
     // The second half with one flipped byte: accepted as bytes, refused at completion.
     let mut tampered = b.to_vec();
     tampered[0] ^= 0x40;
@@ -375,7 +382,11 @@ fn backup_restore_and_retention(backend: EvidenceBackend) {
         .iter()
         .filter(|f| f.path.starts_with(&format!("evidence/{attempt}/")))
         .collect();
-    assert_eq!(listed.len(), local.len(), "every evidence file in the backup");
+    assert_eq!(
+        listed.len(),
+        local.len(),
+        "every evidence file in the backup"
+    );
 
     // A tampered evidence file in the backup is refused before anything is written.
     let one = backup.join(&listed[0].path);
@@ -422,7 +433,10 @@ fn backup_restore_and_retention(backend: EvidenceBackend) {
         let err = Central::open(&restored_dir, "https://127.0.0.1:1")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("keeps its evidence in s3://restored/"), "{err}");
+        assert!(
+            err.contains("keeps its evidence in s3://restored/"),
+            "{err}"
+        );
     }
 
     // Retention: not before the days configured; then deleted from the store, journalled once.
@@ -442,7 +456,10 @@ fn backup_restore_and_retention(backend: EvidenceBackend) {
         )
         .unwrap();
     assert_eq!(journalled, 1);
-    assert!(c.has_evidence(&attempt).unwrap(), "the live instance keeps its own");
+    assert!(
+        c.has_evidence(&attempt).unwrap(),
+        "the live instance keeps its own"
+    );
     assert_eq!(stored_evidence(&c, &attempt), local);
 }
 
@@ -694,10 +711,7 @@ async fn measure_upload_throughput_local_vs_garage() {
             );
         }
         if let Some(g) = &backend.garage {
-            println!(
-                "garage data on disk, 3 replicas: {} bytes",
-                du(g.dir())
-            );
+            println!("garage data on disk, 3 replicas: {} bytes", du(g.dir()));
         }
     }
 }
