@@ -406,7 +406,7 @@ impl Central {
         now: i64,
     ) -> Result<EvidenceReceipt, Refusal> {
         let store = self.evidence_store();
-        let stored = store.files(attempt, area).map_err(store_refusal)?;
+        let stored = store.digests(attempt, area).map_err(store_refusal)?;
         let mismatch = |detail: String| Refusal::EvidenceMismatch {
             attempt: attempt.to_owned(),
             detail,
@@ -420,23 +420,17 @@ impl Central {
         for f in files {
             match stored.get(&f.path) {
                 None => return Err(mismatch(format!("{} was not uploaded", f.path))),
-                Some(&size) if size != f.size => {
+                Some((size, _)) if *size != f.size => {
                     return Err(mismatch(format!(
                         "{}: {size} bytes uploaded, {} in the manifest",
                         f.path, f.size
                     )))
                 }
-                Some(_) => {}
-            }
-            if store
-                .sha256(attempt, area, &f.path)
-                .map_err(store_refusal)?
-                != f.sha256
-            {
-                return Err(mismatch(format!(
+                Some((_, sha256)) if *sha256 != f.sha256 => return Err(mismatch(format!(
                     "{} has other bytes than the kiosk's file (it changed after the upload began)",
                     f.path
-                )));
+                ))),
+                Some(_) => {}
             }
         }
         check_segments(files, heads).map_err(|detail| Refusal::EvidenceSegments { detail })?;

@@ -667,6 +667,56 @@ impl EvidenceStore {
         }
     }
 
+    /// Every file stored for `attempt` in `area` with its size and SHA-256 (hex): for S3 one
+    /// listing and the chunks fetched concurrently, not a round trip per file.
+    pub fn digests(
+        &self,
+        attempt: &str,
+        area: Area,
+    ) -> Result<BTreeMap<String, (u64, String)>, StoreError> {
+        match self {
+            EvidenceStore::Local { root } => {
+                let dir = Self::local_dir(root, attempt, area);
+                let mut out = BTreeMap::new();
+                for (path, size) in list_files(&dir).map_err(io_err(&dir))? {
+                    let p = dir.join(&path);
+                    let sha = sha256_file(&p).map_err(io_err(&p))?.1;
+                    out.insert(path, (size, sha));
+                }
+                Ok(out)
+            }
+            EvidenceStore::S3(s) => {
+                let chunks = s.chunks(attempt)?;
+                let mut names = Vec::new();
+                let mut owners = Vec::new();
+                for (f, c) in &chunks {
+                    for &(off, _) in &c[..contiguous(c).1] {
+                        names.push(format!("{attempt}/{f}/{}", chunk_name(off)));
+                        owners.push(f.clone());
+                    }
+                }
+                let mut ctx: BTreeMap<String, (u64, ring::digest::Context)> = chunks
+                    .keys()
+                    .map(|f| {
+                        (
+                            f.clone(),
+                            (0, ring::digest::Context::new(&ring::digest::SHA256)),
+                        )
+                    })
+                    .collect();
+                for (owner, bytes) in owners.into_iter().zip(s.get_many(names)?) {
+                    let e = ctx.get_mut(&owner).expect("listed");
+                    e.0 += bytes.len() as u64;
+                    e.1.update(&bytes);
+                }
+                Ok(ctx
+                    .into_iter()
+                    .map(|(f, (size, c))| (f, (size, hex::encode(c.finish()))))
+                    .collect())
+            }
+        }
+    }
+
     /// Makes what `area` holds the attempt's evidence (local: moved under its final name;
     /// S3: the chunks already are, nothing moves).
     pub fn seal(&self, attempt: &str, area: Area) -> Result<(), StoreError> {
