@@ -426,10 +426,12 @@ impl Central {
                         f.path, f.size
                     )))
                 }
-                Some((_, sha256)) if *sha256 != f.sha256 => return Err(mismatch(format!(
+                Some((_, sha256)) if *sha256 != f.sha256 => {
+                    return Err(mismatch(format!(
                     "{} has other bytes than the kiosk's file (it changed after the upload began)",
                     f.path
-                ))),
+                )))
+                }
                 Some(_) => {}
             }
         }

@@ -846,7 +846,8 @@ impl EvidenceStore {
         }
     }
 
-    /// Whether completed evidence of `attempt` is kept.
+    /// Whether evidence of `attempt` is kept: the completed directory (local), any object
+    /// under the attempt (S3, where an upload in progress counts too).
     pub fn exists(&self, attempt: &str) -> Result<bool, StoreError> {
         match self {
             EvidenceStore::Local { root } => Ok(root.join(attempt).is_dir()),
