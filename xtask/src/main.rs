@@ -5,7 +5,7 @@
 //! - `test`: everything CI runs (formatting, lints, Rust and UI tests, stale bindings, e2e, the
 //!   Debian packages in a clean Debian 12 root).
 //! - `e2e`: only the WebDriver suite in the real window (under `xvfb-run`).
-//! - `setup`: only install what is missing (apt packages, tauri-driver, npm modules).
+//! - `setup`: only install what is missing (apt packages, tauri-driver, Garage, npm modules).
 //! - `bindings`: regenerate `ui/src/lib/bindings.ts` from the Rust types.
 //! - `demo-bank`: rebuild `assets/demo/demo.synaqbank` from the demo sources and demo keys.
 //! - `soak [N]`: the crash loop with N kills (default 5000).
@@ -66,6 +66,10 @@ const APT_PACKAGES: &[&str] = &[
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
 const TAURI_DRIVER_VERSION: &str = "^2";
+
+/// Garage, the S3-compatible store central's evidence tests run a three-node cluster of
+/// (`tests/loop/src/garage.rs` names the same version).
+const GARAGE_VERSION: &str = "2.5.0";
 
 const USAGE: &str =
     "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | package | soak [N] | bench bank|engine|central|app|proctor|certificate>";
@@ -263,6 +267,7 @@ fn setup() -> Result<()> {
         ]);
         run(c)?;
     }
+    install_garage()?;
     if on_path("npm").is_none() {
         bail!("npm is missing: install Node.js 20 or newer with npm");
     }
@@ -277,6 +282,45 @@ fn setup() -> Result<()> {
         c.args(["ci", "--no-audit", "--no-fund"]);
         run(c)?;
     }
+    Ok(())
+}
+
+/// `~/.cache/synaq` (or `$XDG_CACHE_HOME/synaq`): tools built once and kept across checkouts.
+fn tool_cache() -> Result<PathBuf> {
+    env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|c| c.join("synaq"))
+        .context("neither XDG_CACHE_HOME nor HOME is set: no place to cache Garage")
+}
+
+/// Builds Garage once (`cargo install --locked`, several minutes) into the tool cache as
+/// `bin/garage-<version>`; does nothing when that file is there.
+fn install_garage() -> Result<()> {
+    let cache = tool_cache()?;
+    let bin = cache.join("bin").join(format!("garage-{GARAGE_VERSION}"));
+    if bin.is_file() {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: building Garage {GARAGE_VERSION} once for the object-store tests (several minutes); cached as {}",
+        bin.display()
+    );
+    let root = cache.join(format!("garage-{GARAGE_VERSION}"));
+    let mut c = cargo();
+    c.args(["install", "garage", "--locked", "--version"])
+        .arg(format!("={GARAGE_VERSION}"))
+        .arg("--root")
+        .arg(&root)
+        // Its own build directory: never mixed with the workspace's target.
+        .env("CARGO_TARGET_DIR", cache.join("garage-build"));
+    run(c)?;
+    std::fs::create_dir_all(cache.join("bin"))?;
+    let tmp = bin.with_extension("tmp");
+    std::fs::copy(root.join("bin/garage"), &tmp)
+        .with_context(|| format!("copying the built garage into {}", bin.display()))?;
+    std::fs::rename(&tmp, &bin)?;
+    let _ = std::fs::remove_dir_all(cache.join("garage-build"));
     Ok(())
 }
 

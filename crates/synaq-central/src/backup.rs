@@ -7,6 +7,13 @@
 //! writes only into an empty directory; then it opens the restored instance and counts what it
 //! holds, so a backup that does not open is refused rather than left half-restored.
 //!
+//! Evidence comes from the evidence store: with the local store it is part of the data
+//! directory; with S3 every completed attempt's evidence is read from the bucket into
+//! `evidence/<attempt>/` of the backup (uploads still in progress are left out: their kiosks
+//! still hold the files and send them again). A restore writes `evidence/<attempt>/…` into the
+//! target's store (which must hold nothing yet) and reads every object back against the
+//! manifest's SHA-256.
+//!
 //! The keys are copied as they are in the data directory (in clear today: keep backups where
 //! the keys may be, or encrypt the medium).
 
@@ -14,6 +21,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::evidence::EVIDENCE_DIR;
+use crate::store::EvidenceStore;
 use crate::{Central, CentralError, DB_FILE};
 
 /// The manifest's file name inside a backup.
@@ -113,15 +122,11 @@ fn empty_or_absent(dir: &Path) -> Result<(), CentralError> {
 }
 
 impl Central {
-    /// Whether this instance can serve: the database answers and the evidence directory takes
-    /// a file (`/readyz`).
+    /// Whether this instance can serve: the database answers and the evidence store takes,
+    /// gives back and deletes a small object (`/readyz`).
     pub fn ready(&self) -> Result<(), CentralError> {
         self.db().query_row("SELECT 1", [], |_| Ok(()))?;
-        let root = self.evidence_root();
-        std::fs::create_dir_all(&root).map_err(io(&root))?;
-        let probe = root.join(".ready");
-        std::fs::write(&probe, b"ok").map_err(io(&probe))?;
-        std::fs::remove_file(&probe).map_err(io(&probe))
+        Ok(self.evidence_store().probe()?)
     }
 
     /// Writes a backup of this instance into `out` (new or empty), with its manifest.
@@ -144,6 +149,23 @@ impl Central {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
             std::fs::copy(&from, &to).map_err(io(&from))?;
+        }
+        if self.evidence_store().is_s3() {
+            // Every attempt whose evidence was received and not deleted by retention.
+            let kept: Vec<String> = {
+                let conn = self.db();
+                let mut stmt = conn.prepare(
+                    "SELECT attempt FROM evidence e WHERE NOT EXISTS (SELECT 1 FROM reviews v
+                       WHERE v.attempt = e.attempt AND v.action = 'evidence-deleted')
+                     ORDER BY attempt",
+                )?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for attempt in kept {
+                let to = out.join(EVIDENCE_DIR).join(&attempt);
+                self.evidence_store().export(&attempt, &to)?;
+            }
         }
         let mut files = Vec::new();
         for rel in files_under(out, &[])? {
@@ -173,7 +195,24 @@ impl Central {
 
     /// Restores the backup in `from` into the data directory `to` (new or empty): every file
     /// is checked against the manifest first; then the instance is opened with `base_url`.
+    /// Evidence goes to `<to>/evidence` ([`Central::restore_with`] for another store).
     pub fn restore(from: &Path, to: &Path, base_url: &str) -> Result<BackupReport, CentralError> {
+        Self::restore_with(
+            from,
+            to,
+            base_url,
+            EvidenceStore::local(to.join(EVIDENCE_DIR)),
+        )
+    }
+
+    /// [`Central::restore`] with the evidence written into `evidence` (which must hold
+    /// nothing yet), each object read back and checked against the manifest's SHA-256.
+    pub fn restore_with(
+        from: &Path,
+        to: &Path,
+        base_url: &str,
+        evidence: EvidenceStore,
+    ) -> Result<BackupReport, CentralError> {
         let path = from.join(MANIFEST);
         let bytes = std::fs::read(&path).map_err(io(&path))?;
         let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
@@ -214,15 +253,46 @@ impl Central {
             }
         }
         empty_or_absent(to)?;
+        if evidence.is_s3() && !evidence.is_empty()? {
+            return Err(CentralError::Invalid(format!(
+                "{} already holds objects: restore into an empty bucket or prefix (nothing was written)",
+                evidence.describe()
+            )));
+        }
+        let s3 = evidence.is_s3();
         let restored = (|| {
             for f in &manifest.files {
-                let (src, dst) = (from.join(&f.path), to.join(&f.path));
+                let src = from.join(&f.path);
+                let in_evidence = f
+                    .path
+                    .strip_prefix(&format!("{EVIDENCE_DIR}/"))
+                    .and_then(|rest| rest.split_once('/'));
+                if let (true, Some((attempt, path))) = (s3, in_evidence) {
+                    if attempt.contains('.') {
+                        // An upload or media copy in progress at the backup: not evidence yet.
+                        continue;
+                    }
+                    let bytes = std::fs::read(&src).map_err(io(&src))?;
+                    evidence.put_completed(attempt, path, &bytes)?;
+                    let back = evidence.read(attempt, crate::store::Area::Upload, path)?;
+                    let sha = hex::encode(ring::digest::digest(&ring::digest::SHA256, &back));
+                    if sha != f.sha256 {
+                        return Err(CentralError::Invalid(format!(
+                            "{}: {} reads back with SHA-256 {sha}, the backup lists {}",
+                            evidence.describe(),
+                            f.path,
+                            f.sha256
+                        )));
+                    }
+                    continue;
+                }
+                let dst = to.join(&f.path);
                 if let Some(parent) = dst.parent() {
                     std::fs::create_dir_all(parent).map_err(io(parent))?;
                 }
                 std::fs::copy(&src, &dst).map_err(io(&src))?;
             }
-            counts(&Central::open(to, base_url)?)
+            counts(&Central::open_inner(to, base_url, evidence, true)?)
         })();
         let (certificates, results) = match restored {
             Ok(c) => c,
@@ -264,10 +334,7 @@ impl Central {
             rows.collect::<Result<_, _>>()?
         };
         for attempt in &due {
-            let dir = self.evidence_dir(attempt);
-            if dir.exists() {
-                std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-            }
+            self.evidence_store().delete(attempt)?;
             self.db().execute(
                 "INSERT INTO reviews (attempt, action, reviewer, reason, at)
                  VALUES (?1, 'evidence-deleted', 'retention', ?2, ?3)",

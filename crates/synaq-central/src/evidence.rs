@@ -1,15 +1,16 @@
 //! Sealed webcam evidence at central: the resumable upload (`/v1/evidence/status`, `chunk`,
 //! `complete`) and the reviewer's `evidence show`.
 //!
-//! Files are kept under `<data>/evidence/<attempt>.part/` while they arrive and moved to
-//! `<data>/evidence/<attempt>/` when the upload is completed and the signed receipt is stored.
+//! Files are kept in the evidence store ([`crate::store`]: `<data>/evidence/` by default, or an
+//! S3 bucket): locally under `<attempt>.part/` while they arrive, moved to `<attempt>/` when
+//! the upload is completed and the signed receipt is stored; in S3 as one object per
+//! acknowledged chunk, made the attempt's evidence by the receipt.
 //! Central cannot open evidence (it does not hold the evidence key); it checks the layout:
 //! safe paths, the manifest byte for byte, one segment per head in the signed result's
 //! `evidence_head`, and each segment's frame count equal to its head's `N`. The reviewer opens
 //! and verifies the chains with the evidence key ([`Central::show_evidence`]).
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write as _;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 use std::sync::{Mutex, OnceLock};
@@ -21,11 +22,11 @@ use synaq_sync::evidence::{
     EvidenceFile, EvidenceReceipt, EvidenceReceiptBody, EvidenceStatus, StoredFile, FRAMES_DIR,
     HEADER_FILE, MAX_FILE,
 };
-use synaq_sync::files::{copy_hashed, sha256_file, sync_dir, CopyError};
 use synaq_sync::{Signed, PROTOCOL_VERSION};
 use synaq_wire::{IncidentRecord, SignedResult};
 
 use crate::ingest::Refusal;
+use crate::store::{list_files, Area, MediaCopyError, StoreError};
 use crate::{Central, CentralError};
 
 /// The directory of evidence inside central's data directory.
@@ -43,9 +44,17 @@ pub fn segment_heads(s: &str) -> Result<Vec<ChainHead>, EvidenceError> {
 }
 
 /// Writes to one attempt's files are serialized (check-offset-then-append must be atomic).
-fn lock() -> std::sync::MutexGuard<'static, ()> {
-    static L: OnceLock<Mutex<()>> = OnceLock::new();
-    L.get_or_init(|| Mutex::new(()))
+/// Attempts are spread over 64 locks, so uploads of different exams rarely wait for each
+/// other (an S3 round trip is slower than a local append).
+fn lock(attempt: &str) -> std::sync::MutexGuard<'static, ()> {
+    const STRIPES: usize = 64;
+    static L: OnceLock<Vec<Mutex<()>>> = OnceLock::new();
+    let locks = L.get_or_init(|| (0..STRIPES).map(|_| Mutex::new(())).collect());
+    // FNV-1a: stable and cheap; only the spread matters.
+    let h = attempt.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    locks[(h % STRIPES as u64) as usize]
         .lock()
         .unwrap_or_else(|p| p.into_inner())
 }
@@ -57,68 +66,28 @@ fn attempt_ok(a: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn io_refusal(path: &Path, e: std::io::Error) -> Refusal {
+/// The evidence store failed: central is unavailable for now (the kiosk retries).
+fn store_refusal(e: StoreError) -> Refusal {
     Refusal::EvidenceIo {
-        path: path.display().to_string(),
+        path: e.location(),
         error: e.to_string(),
     }
 }
 
-/// Every file under `dir`, as (relative path with `/`, size).
-fn list_files(dir: &Path) -> std::io::Result<BTreeMap<String, u64>> {
-    let mut out = BTreeMap::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut stack = vec![(dir.to_owned(), String::new())];
-    while let Some((d, rel)) = stack.pop() {
-        for e in std::fs::read_dir(&d)? {
-            let e = e?;
-            let name = e.file_name().to_string_lossy().into_owned();
-            let r = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            if e.file_type()?.is_dir() {
-                stack.push((e.path(), r));
-            } else {
-                out.insert(r, e.metadata()?.len());
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// SHA-256 (hex) of a file, streamed.
-fn file_sha256(path: &Path) -> std::io::Result<String> {
-    Ok(sha256_file(path)?.1)
-}
-
 impl Central {
-    /// `<data>/evidence`.
+    /// `<data>/evidence` (where the local store keeps evidence).
     pub fn evidence_root(&self) -> PathBuf {
         self.dir().join(EVIDENCE_DIR)
     }
 
-    fn evidence_part(&self, attempt: &str) -> PathBuf {
-        self.evidence_root().join(format!("{attempt}.part"))
-    }
-
-    /// Where a completed attempt's evidence is kept.
+    /// Where the local store keeps a completed attempt's evidence.
     pub fn evidence_dir(&self, attempt: &str) -> PathBuf {
         self.evidence_root().join(attempt)
     }
 
-    /// The directory holding what arrived so far (the `.part` one until completed; the final
-    /// one if a completion was cut off after the move).
-    fn evidence_stored_dir(&self, attempt: &str) -> PathBuf {
-        let part = self.evidence_part(attempt);
-        if part.exists() {
-            part
-        } else {
-            self.evidence_dir(attempt)
-        }
+    /// Whether the completed evidence of `attempt` is kept (in whichever store).
+    pub fn has_evidence(&self, attempt: &str) -> Result<bool, CentralError> {
+        Ok(self.evidence_store().exists(attempt)?)
     }
 
     /// The stored signed result of `attempt` and the kiosk that sent it.
@@ -203,10 +172,10 @@ impl Central {
                 })
                 .collect(),
             None => {
-                let _g = lock();
-                let dir = self.evidence_stored_dir(attempt);
-                list_files(&dir)
-                    .map_err(|e| io_refusal(&dir, e))?
+                let _g = lock(attempt);
+                self.evidence_store()
+                    .files(attempt, Area::Upload)
+                    .map_err(store_refusal)?
                     .into_iter()
                     .map(|(path, size)| StoredFile { path, size })
                     .collect()
@@ -249,7 +218,7 @@ impl Central {
                 max_mib: MAX_FILE >> 20,
             });
         }
-        let _g = lock();
+        let _g = lock(&c.attempt_id);
         if self
             .evidence_receipt(&c.attempt_id)
             .map_err(Refusal::unavailable)?
@@ -259,12 +228,10 @@ impl Central {
                 attempt: c.attempt_id.clone(),
             });
         }
-        let path = self.evidence_part(&c.attempt_id).join(&c.path);
-        let have = match std::fs::metadata(&path) {
-            Ok(m) => m.len(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
-            Err(e) => return Err(io_refusal(&path, e)),
-        };
+        let store = self.evidence_store();
+        let have = store
+            .uploaded_size(&c.attempt_id, &c.path)
+            .map_err(store_refusal)?;
         if have != c.offset {
             return Err(Refusal::EvidenceOffset {
                 path: c.path.clone(),
@@ -272,17 +239,9 @@ impl Central {
                 offset: c.offset,
             });
         }
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_refusal(parent, e))?;
-        }
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| io_refusal(&path, e))?;
-        f.write_all(&data)
-            .and_then(|()| f.sync_data())
-            .map_err(|e| io_refusal(&path, e))?;
+        store
+            .append(&c.attempt_id, &c.path, have, &data)
+            .map_err(store_refusal)?;
         Ok(ChunkAck {
             v: PROTOCOL_VERSION,
             attempt_id: c.attempt_id.clone(),
@@ -302,13 +261,20 @@ impl Central {
         let attempt = req.attempt_id.as_str();
         let heads = self.expected_heads(kiosk, attempt)?;
         let digest = manifest_digest(&req.files);
-        let _g = lock();
+        let _g = lock(attempt);
         if let Some(r) = self.completed_receipt(attempt, &digest)? {
             return Ok(r);
         }
         check_manifest(&req.files)?;
-        let dir = self.evidence_stored_dir(attempt);
-        self.accept_stored(kiosk, attempt, &req.files, &digest, &heads, &dir, now)
+        self.accept_stored(
+            kiosk,
+            attempt,
+            &req.files,
+            &digest,
+            &heads,
+            Area::Upload,
+            now,
+        )
     }
 
     /// Evidence carried on removable media (`synaq export`): `from` is the bundle's evidence
@@ -317,10 +283,11 @@ impl Central {
     /// are those of an upload ([`Central::evidence_complete`]): the result from this kiosk is
     /// stored and names evidence, evidence already received with the same manifest gives the
     /// same receipt (with another, `evidence-mismatch`), safe paths, the files equal the
-    /// manifest byte for byte, the segments and frame counts equal the signed heads. The files
-    /// are copied (streamed, fsynced) into `<data>/evidence/<attempt>.media/` and moved to
-    /// `<data>/evidence/<attempt>/` only when everything checks; then the evidence receipt is
-    /// signed exactly as after an upload.
+    /// manifest byte for byte, the segments and frame counts equal the signed heads. Locally
+    /// the files are copied (streamed, fsynced) into `<data>/evidence/<attempt>.media/` and
+    /// moved to `<data>/evidence/<attempt>/` only when everything checks; in S3 they replace
+    /// whatever a cut-off upload left and are read back for the checks. Then the evidence
+    /// receipt is signed exactly as after an upload.
     pub fn import_evidence(
         &self,
         kiosk: &str,
@@ -331,7 +298,7 @@ impl Central {
     ) -> Result<EvidenceReceipt, Refusal> {
         let heads = self.expected_heads(kiosk, attempt)?;
         let digest = manifest_digest(files);
-        let _g = lock();
+        let _g = lock(attempt);
         if let Some(r) = self.completed_receipt(attempt, &digest)? {
             return Ok(r);
         }
@@ -355,46 +322,29 @@ impl Central {
                 path: extra.clone(),
             });
         }
-        let staging = self.evidence_root().join(format!("{attempt}.media"));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(|e| io_refusal(&staging, e))?;
-        }
-        let r = self
-            .copy_from_media(attempt, &src, files, &staging)
-            .and_then(|()| {
-                self.accept_stored(kiosk, attempt, files, &digest, &heads, &staging, now)
-            });
-        // Moved away when accepted; anything left is not evidence central holds.
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).ok();
-        }
-        if r.is_ok() {
-            // An upload over the network cut off before: the media delivered it whole.
-            let part = self.evidence_part(attempt);
-            if part.exists() {
-                std::fs::remove_dir_all(&part).ok();
-            }
+        let store = self.evidence_store();
+        store.begin_media(attempt).map_err(store_refusal)?;
+        let r = self.copy_from_media(attempt, &src, files).and_then(|()| {
+            self.accept_stored(kiosk, attempt, files, &digest, &heads, Area::Media, now)
+        });
+        if r.is_err() {
+            // Anything the copy wrote is not evidence central holds.
+            store.abort_media(attempt);
         }
         r
     }
 
-    /// Copies the manifest's files from the media into `staging`, each checked against its
-    /// size and SHA-256 as it is copied.
+    /// Copies the manifest's files from the media into the store's media area, each checked
+    /// against its size and SHA-256 as it is copied.
     fn copy_from_media(
         &self,
         attempt: &str,
         src: &Path,
         files: &[EvidenceFile],
-        staging: &Path,
     ) -> Result<(), Refusal> {
-        let mut dirs = BTreeSet::new();
         for f in files {
-            let to = staging.join(&f.path);
-            let parent = to.parent().unwrap_or(staging).to_owned();
-            std::fs::create_dir_all(&parent).map_err(|e| io_refusal(&parent, e))?;
-            dirs.insert(parent);
             let from = src.join(&f.path);
-            match copy_hashed(&from, &to) {
+            match self.evidence_store().put_media(attempt, &f.path, &from) {
                 Ok((size, sha256)) if size == f.size && sha256 == f.sha256 => {}
                 Ok((size, _)) => {
                     return Err(Refusal::EvidenceMediaMismatch {
@@ -405,18 +355,14 @@ impl Central {
                         expected_sha256: f.sha256.clone(),
                     })
                 }
-                Err(CopyError::Read(e)) => {
+                Err(MediaCopyError::Read(e)) => {
                     return Err(Refusal::EvidenceUnreadable {
                         path: from.display().to_string(),
                         error: e.to_string(),
                     })
                 }
-                Err(CopyError::Write(e)) => return Err(io_refusal(&to, e)),
+                Err(MediaCopyError::Store(e)) => return Err(store_refusal(e)),
             }
-        }
-        dirs.insert(staging.to_owned());
-        for d in dirs.iter().rev() {
-            sync_dir(d);
         }
         Ok(())
     }
@@ -435,6 +381,9 @@ impl Central {
             return Ok(None);
         };
         if r.body.manifest_sha256 == digest {
+            // A completion whose verdict step failed (the store or the database went away
+            // after the receipt was stored) finishes it now: a pass never stays awaiting.
+            self.check_evidence(attempt).map_err(Refusal::unavailable)?;
             return Ok(Some(r));
         }
         Err(Refusal::EvidenceOtherManifest {
@@ -442,9 +391,9 @@ impl Central {
         })
     }
 
-    /// The files in `dir` equal the manifest byte for byte and the segments match the signed
-    /// heads: move them to the final directory, sign and store the evidence receipt. Call
-    /// under [`lock`], after [`check_manifest`].
+    /// The files stored in `area` equal the manifest byte for byte and the segments match
+    /// the signed heads: make them the attempt's evidence, sign and store the evidence
+    /// receipt. Call under [`lock`], after [`check_manifest`].
     #[allow(clippy::too_many_arguments)]
     fn accept_stored(
         &self,
@@ -453,10 +402,11 @@ impl Central {
         files: &[EvidenceFile],
         digest: &str,
         heads: &[ChainHead],
-        dir: &Path,
+        area: Area,
         now: i64,
     ) -> Result<EvidenceReceipt, Refusal> {
-        let stored = list_files(dir).map_err(|e| io_refusal(dir, e))?;
+        let store = self.evidence_store();
+        let stored = store.digests(attempt, area).map_err(store_refusal)?;
         let mismatch = |detail: String| Refusal::EvidenceMismatch {
             attempt: attempt.to_owned(),
             detail,
@@ -470,32 +420,24 @@ impl Central {
         for f in files {
             match stored.get(&f.path) {
                 None => return Err(mismatch(format!("{} was not uploaded", f.path))),
-                Some(&size) if size != f.size => {
+                Some((size, _)) if *size != f.size => {
                     return Err(mismatch(format!(
                         "{}: {size} bytes uploaded, {} in the manifest",
                         f.path, f.size
                     )))
                 }
-                Some(_) => {}
-            }
-            let p = dir.join(&f.path);
-            if file_sha256(&p).map_err(|e| io_refusal(&p, e))? != f.sha256 {
-                return Err(mismatch(format!(
+                Some((_, sha256)) if *sha256 != f.sha256 => {
+                    return Err(mismatch(format!(
                     "{} has other bytes than the kiosk's file (it changed after the upload began)",
                     f.path
-                )));
+                )))
+                }
+                Some(_) => {}
             }
         }
         check_segments(files, heads).map_err(|detail| Refusal::EvidenceSegments { detail })?;
         // Everything checks: keep it under the final name, then sign and store the receipt.
-        let fin = self.evidence_dir(attempt);
-        if dir != fin {
-            if fin.exists() {
-                std::fs::remove_dir_all(&fin).map_err(|e| io_refusal(&fin, e))?;
-            }
-            std::fs::rename(dir, &fin).map_err(|e| io_refusal(dir, e))?;
-            sync_dir(&self.evidence_root());
-        }
+        store.seal(attempt, area).map_err(store_refusal)?;
         let receipt = Signed::sign(
             EvidenceReceiptBody {
                 v: PROTOCOL_VERSION,
@@ -563,7 +505,8 @@ impl Central {
                 "the evidence of attempt {attempt} has not been received completely: the kiosk has to sync again"
             )));
         }
-        let dir = self.evidence_dir(attempt);
+        let view = self.evidence_store().view(attempt)?;
+        let dir = view.path();
         let io = |p: &Path| {
             let p = p.display().to_string();
             move |source| CentralError::Io { path: p, source }

@@ -24,6 +24,7 @@ mod page;
 mod pull;
 pub mod refusal;
 pub mod review;
+pub mod store;
 pub mod tls;
 pub mod verdict;
 
@@ -95,6 +96,9 @@ pub enum CentralError {
     /// Refused (enrollment, a bundle).
     #[error("{}: {}", .0.code(), .0)]
     Refused(Refusal),
+    /// The evidence store failed.
+    #[error("evidence store: {0}")]
+    Store(#[from] store::StoreError),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -118,6 +122,9 @@ pub const PUB_FILE: &str = "central.pub";
 const READER_FILE: &str = "reader.key";
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "central.sqlite3";
+/// The setting that records which evidence store a data directory uses.
+const EVIDENCE_STORE_SETTING: &str = "evidence_store";
+use evidence::EVIDENCE_DIR;
 
 /// The central service's state: keys, database, opened banks.
 pub struct Central {
@@ -128,6 +135,8 @@ pub struct Central {
     conn: Mutex<Connection>,
     banks: Mutex<HashMap<(String, u64), Arc<ExamBank>>>,
     zone: OfficeZone,
+    /// Where sealed evidence is kept ([`store`]).
+    evidence: store::EvidenceStore,
     /// The certificate renderer, loaded when the first PDF is needed.
     paper: OnceLock<synaq_paper::Paper>,
     /// Loads of the public verification page per client address.
@@ -235,8 +244,35 @@ impl Central {
     }
 
     /// Opens the data directory `dir`, creating keys and database on first use. `base_url`
-    /// is the public address put in QR codes (e.g. `https://verify.eumc.kz`).
+    /// is the public address put in QR codes (e.g. `https://verify.eumc.kz`). Evidence is kept
+    /// in `<dir>/evidence` ([`Central::open_with`] for another store).
     pub fn open(dir: &Path, base_url: &str) -> Result<Central, CentralError> {
+        Self::open_with(
+            dir,
+            base_url,
+            store::EvidenceStore::local(dir.join(EVIDENCE_DIR)),
+        )
+    }
+
+    /// [`Central::open`] with evidence kept in `evidence`. The store's identity (never its
+    /// credentials) is recorded on first use; a data directory is not opened with another
+    /// store, so that retention, backups and reviewers never look in the wrong place.
+    pub fn open_with(
+        dir: &Path,
+        base_url: &str,
+        evidence: store::EvidenceStore,
+    ) -> Result<Central, CentralError> {
+        Self::open_inner(dir, base_url, evidence, false)
+    }
+
+    /// `adopt`: record `evidence` as this directory's store whatever was recorded (a restore
+    /// that copied the evidence into it).
+    pub(crate) fn open_inner(
+        dir: &Path,
+        base_url: &str,
+        evidence: store::EvidenceStore,
+        adopt: bool,
+    ) -> Result<Central, CentralError> {
         std::fs::create_dir_all(dir).map_err(|source| CentralError::Io {
             path: dir.display().to_string(),
             source,
@@ -261,6 +297,23 @@ impl Central {
             Ok((k, t))
         })?;
         let conn = db::open(&dir.join(DB_FILE))?;
+        let identity = evidence.identity();
+        match db::setting(&conn, EVIDENCE_STORE_SETTING)? {
+            Some(had) if had != identity && !adopt => {
+                return Err(CentralError::Invalid(format!(
+                    "{} keeps its evidence in {had}, not {identity}: give the same --evidence (and S3 endpoint) as before; nothing was changed",
+                    dir.display()
+                )))
+            }
+            Some(had) if had == identity => {}
+            _ => {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![EVIDENCE_STORE_SETTING, identity],
+                )?;
+            }
+        }
         Ok(Central {
             dir: dir.to_owned(),
             key,
@@ -269,6 +322,7 @@ impl Central {
             conn: Mutex::new(conn),
             banks: Mutex::new(HashMap::new()),
             zone: OfficeZone::default(),
+            evidence,
             paper: OnceLock::new(),
             verify_limit: certificate::RateLimit::default(),
         })
@@ -299,6 +353,11 @@ impl Central {
     /// The public base URL used in QR codes.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Where sealed evidence is kept.
+    pub fn evidence_store(&self) -> &store::EvidenceStore {
+        &self.evidence
     }
 
     /// The database (one connection, serialized).

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
+use synaq_central::store::{parse_s3_url, s3_credentials, EvidenceStore, S3Config};
 use synaq_central::tls::TlsIdentity;
 use synaq_central::{unix_now, Central, KeyInstall, NewRosterEntry};
 use synaq_core::{Bin, CategoryId, Iin};
@@ -33,6 +34,40 @@ struct Cli {
     /// `UTC+05:00`.
     #[arg(long, global = true, default_value = "Asia/Almaty")]
     office_zone: synaq_core::OfficeZone,
+    /// Where sealed webcam evidence is kept: `local` (`evidence/` in the data directory) or
+    /// `s3://BUCKET[/PREFIX]` (any S3-compatible store). The S3 access key is read from
+    /// SYNAQ_S3_ACCESS_KEY_ID and SYNAQ_S3_SECRET_ACCESS_KEY, or from --s3-credentials; it is
+    /// never logged nor stored. A data directory keeps the store it was first used with:
+    /// give the same option to `serve`, `evidence show`, `review`, `admin backup`,
+    /// `admin prune-evidence` and `admin restore` (the store restored into).
+    #[arg(
+        long,
+        global = true,
+        env = "SYNAQ_EVIDENCE",
+        default_value = "local",
+        value_name = "local|s3://BUCKET[/PREFIX]"
+    )]
+    evidence: String,
+    /// The S3 endpoint, e.g. `http://127.0.0.1:3900` (Garage, MinIO); AWS when not given.
+    #[arg(long, global = true, env = "SYNAQ_S3_ENDPOINT", value_name = "URL")]
+    s3_endpoint: Option<String>,
+    /// The S3 region (Garage's default is `garage`).
+    #[arg(
+        long,
+        global = true,
+        env = "SYNAQ_S3_REGION",
+        default_value = "us-east-1"
+    )]
+    s3_region: String,
+    /// A file with the S3 access key: `access_key_id = "…"` and `secret_access_key = "…"`
+    /// (instead of SYNAQ_S3_ACCESS_KEY_ID and SYNAQ_S3_SECRET_ACCESS_KEY).
+    #[arg(
+        long,
+        global = true,
+        env = "SYNAQ_S3_CREDENTIALS_FILE",
+        value_name = "FILE"
+    )]
+    s3_credentials: Option<PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -261,7 +296,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Cmd::Admin(Admin::Restore { from }) = &cli.cmd {
         // Into a new or empty data directory: before any open, which would make keys there.
-        let r = Central::restore(from, &cli.data, &cli.base_url)
+        let r = Central::restore_with(from, &cli.data, &cli.base_url, evidence_store(&cli)?)
             .with_context(|| format!("restoring {} into {}", from.display(), cli.data.display()))?;
         println!(
             "restored {} files ({} bytes) into {}: {} certificates, {} results",
@@ -276,7 +311,7 @@ fn main() -> anyhow::Result<()> {
     if let Cmd::Admin(Admin::Init { issuer_key }) = &cli.cmd {
         // Before the first open, which would make a random key.
         let what = Central::install_issuer_key(&cli.data, issuer_key)?;
-        let central = Central::open(&cli.data, &cli.base_url)
+        let central = Central::open_with(&cli.data, &cli.base_url, evidence_store(&cli)?)
             .with_context(|| format!("opening {}", cli.data.display()))?;
         match what {
             KeyInstall::Installed => println!(
@@ -292,7 +327,7 @@ fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let central = Central::open(&cli.data, &cli.base_url)
+    let central = Central::open_with(&cli.data, &cli.base_url, evidence_store(&cli)?)
         .with_context(|| format!("opening {}", cli.data.display()))?
         .with_office_zone(cli.office_zone);
     match cli.cmd {
@@ -311,10 +346,12 @@ fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("cannot listen on {listen}"))?;
                 eprintln!(
                     "synaq-central: serving https://{} (central key {})\n\
-                     TLS certificate SHA-256 fingerprint (kiosks pin it): {}",
+                     TLS certificate SHA-256 fingerprint (kiosks pin it): {}\n\
+                     evidence kept in {}",
                     l.local_addr()?,
                     central.public().id(),
-                    identity.pin()
+                    identity.pin(),
+                    central.evidence_store().describe()
                 );
                 // One line for scripts: `listening on URL fingerprint PIN`.
                 {
@@ -397,6 +434,23 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The evidence store the options name (credentials from the environment or a file).
+fn evidence_store(cli: &Cli) -> anyhow::Result<EvidenceStore> {
+    if cli.evidence == "local" {
+        return Ok(EvidenceStore::local(cli.data.join("evidence")));
+    }
+    let (bucket, prefix) = parse_s3_url(&cli.evidence)?;
+    let (access_key_id, secret_access_key) = s3_credentials(cli.s3_credentials.as_deref())?;
+    Ok(EvidenceStore::s3(&S3Config {
+        bucket,
+        prefix,
+        endpoint: cli.s3_endpoint.clone(),
+        region: cli.s3_region.clone(),
+        access_key_id,
+        secret_access_key,
+    })?)
 }
 
 fn review(central: &Central, r: ReviewCmd) -> anyhow::Result<()> {

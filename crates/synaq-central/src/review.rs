@@ -241,7 +241,8 @@ impl Central {
                     .and_then(|c| b.profile.category(&c).map(|c| c.capture_interval_secs))
             })
             .unwrap_or(synaq_core::profile::DEFAULT_CAPTURE_INTERVAL_SECS);
-        let dir = self.evidence_dir(attempt);
+        let view = self.evidence_store().view(attempt)?;
+        let dir = view.path();
         for n in 1..=heads.len() {
             let p = dir.join(n.to_string()).join("evidence.json");
             let header: Option<serde_json::Value> = std::fs::read(&p)

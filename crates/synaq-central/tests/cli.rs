@@ -175,3 +175,129 @@ fn enroll_file_writes_what_a_kiosk_needs_signed_by_the_central_key() {
         .unwrap();
     assert_ne!(other.code, invite.code);
 }
+
+fn central_env(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_synaq-central"));
+    for k in [
+        "SYNAQ_EVIDENCE",
+        "SYNAQ_S3_ENDPOINT",
+        "SYNAQ_S3_REGION",
+        "SYNAQ_S3_CREDENTIALS_FILE",
+        "SYNAQ_S3_ACCESS_KEY_ID",
+        "SYNAQ_S3_SECRET_ACCESS_KEY",
+    ] {
+        c.env_remove(k);
+    }
+    c.arg("--data")
+        .arg(data)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("synaq-central runs")
+}
+
+/// S3 evidence is chosen by options; the access key comes from the environment or a file and
+/// lands in no file of the data directory; a data directory stays bound to the store it was
+/// first used with. (Talking to a real S3 store is `tests/loop/tests/object_store.rs`.)
+#[test]
+fn the_evidence_store_is_chosen_by_options_and_a_data_directory_keeps_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("central");
+    let s3 = [
+        "--evidence",
+        "s3://evidence/central",
+        "--s3-endpoint",
+        "http://127.0.0.1:9",
+        "--s3-region",
+        "garage",
+    ];
+    let prune = ["admin", "prune-evidence", "--days", "30"];
+    let args = |extra: &[&str]| -> Vec<String> {
+        s3.iter()
+            .chain(extra)
+            .chain(prune.iter())
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let v = args(&[]);
+    let argv: Vec<&str> = v.iter().map(String::as_str).collect();
+    // No key: refused with what to set, before anything is opened.
+    let o = central_env(&data, &argv, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("SYNAQ_S3_ACCESS_KEY_ID") && err.contains("--s3-credentials"),
+        "{err}"
+    );
+    assert!(!data.exists(), "nothing was opened");
+    // From the environment (pruning nothing sends no request).
+    let secret = "s3cr3t-value-never-stored";
+    let o = central_env(
+        &data,
+        &argv,
+        &[
+            ("SYNAQ_S3_ACCESS_KEY_ID", "GKenv"),
+            ("SYNAQ_S3_SECRET_ACCESS_KEY", secret),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("deleted the evidence of 0"));
+    // From a file.
+    let creds = tmp.path().join("s3.toml");
+    std::fs::write(
+        &creds,
+        format!("access_key_id = \"GKfile\"\nsecret_access_key = \"{secret}\"\n"),
+    )
+    .unwrap();
+    let v = args(&["--s3-credentials", &creds.display().to_string()]);
+    let argv: Vec<&str> = v.iter().map(String::as_str).collect();
+    let o = central_env(&data, &argv, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Without the option (or with another bucket): refused, naming the store it keeps.
+    for other in [
+        &["admin", "prune-evidence", "--days", "30"][..],
+        &{
+            let mut a = vec![
+                "--evidence",
+                "s3://elsewhere",
+                "--s3-endpoint",
+                "http://127.0.0.1:9",
+            ];
+            a.extend(prune);
+            a
+        }[..],
+    ] {
+        let o = central_env(
+            &data,
+            other,
+            &[
+                ("SYNAQ_S3_ACCESS_KEY_ID", "GKenv"),
+                ("SYNAQ_S3_SECRET_ACCESS_KEY", secret),
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{other:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("keeps its evidence in s3://evidence/central/ at http://127.0.0.1:9"),
+            "{err}"
+        );
+        assert!(!err.contains(secret), "{err}");
+    }
+    // The key is in no file of the data directory (the database included).
+    let mut stack = vec![data.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                assert!(
+                    !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                    "{} holds the S3 secret",
+                    p.display()
+                );
+            }
+        }
+    }
+}

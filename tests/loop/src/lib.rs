@@ -2,6 +2,8 @@
 //! Every address used is on loopback; every loop is bounded.
 #![forbid(unsafe_code)]
 
+pub mod garage;
+
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -10,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use std::time::Duration;
+use synaq_central::store::EvidenceStore;
 use synaq_central::tls::TlsIdentity;
 use synaq_central::{Central, NewRosterEntry};
 use synaq_core::{Bin, CategoryId, Iin};
@@ -123,15 +126,116 @@ impl Drop for Running {
     }
 }
 
+/// Where the central under test keeps evidence: its data directory (the default) or a bucket
+/// of a three-node Garage cluster started for the test (and killed when this is dropped).
+#[derive(Debug)]
+pub struct EvidenceBackend {
+    /// The cluster, for the S3 backend.
+    pub garage: Option<garage::Garage>,
+    /// The bucket central uses on it.
+    pub bucket: String,
+}
+
+impl EvidenceBackend {
+    /// `<data>/evidence`.
+    pub fn local() -> EvidenceBackend {
+        EvidenceBackend {
+            garage: None,
+            bucket: String::new(),
+        }
+    }
+
+    /// A fresh Garage cluster with the bucket `evidence`.
+    pub fn garage() -> EvidenceBackend {
+        EvidenceBackend {
+            garage: Some(garage::Garage::start("evidence")),
+            bucket: "evidence".into(),
+        }
+    }
+
+    /// `local` or `garage`, for messages.
+    pub fn name(&self) -> &'static str {
+        if self.garage.is_some() {
+            "garage"
+        } else {
+            "local"
+        }
+    }
+
+    /// A store for central's data directory `data` (a new client each call).
+    pub fn store(&self, data: &Path) -> EvidenceStore {
+        match &self.garage {
+            Some(g) => g.store(&self.bucket),
+            None => EvidenceStore::local(data.join(synaq_central::evidence::EVIDENCE_DIR)),
+        }
+    }
+
+    /// Another, empty store of the same kind (a restore target): `bucket` on the same
+    /// cluster, or the local directory of `data`.
+    pub fn fresh_store(&self, bucket: &str, data: &Path) -> EvidenceStore {
+        match &self.garage {
+            Some(g) => {
+                g.create_bucket(bucket);
+                g.store(bucket)
+            }
+            None => EvidenceStore::local(data.join(synaq_central::evidence::EVIDENCE_DIR)),
+        }
+    }
+
+    /// The store on `bucket` (made by [`EvidenceBackend::fresh_store`]), or the local
+    /// directory of `data`.
+    pub fn store_in(&self, bucket: &str, data: &Path) -> EvidenceStore {
+        match &self.garage {
+            Some(g) => g.store(bucket),
+            None => EvidenceStore::local(data.join(synaq_central::evidence::EVIDENCE_DIR)),
+        }
+    }
+
+    /// The environment for a central child process (`synaq-loop-central`).
+    pub fn env(&self) -> Vec<(String, String)> {
+        self.garage
+            .as_ref()
+            .map(|g| g.env(&self.bucket))
+            .unwrap_or_default()
+    }
+}
+
+/// The completed evidence of `attempt` central keeps, by relative path (from any store).
+pub fn stored_evidence(c: &Central, attempt: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let view = c.evidence_store().view(attempt).expect("evidence view");
+    if !view.path().exists() {
+        return Default::default();
+    }
+    snapshot(view.path())
+}
+
+/// Bytes of `attempt`'s upload central stored so far (any store).
+pub fn uploaded_bytes(c: &Central, attempt: &str) -> u64 {
+    c.evidence_store()
+        .files(attempt, synaq_central::store::Area::Upload)
+        .expect("stored files")
+        .values()
+        .sum()
+}
+
 /// Starts central over HTTPS (its own self-signed certificate) with a branch, a proctor and
 /// the demo bank published.
 pub async fn start_central() -> Running {
+    start_central_on(&EvidenceBackend::local()).await
+}
+
+/// [`start_central`] keeping evidence in `backend`.
+pub async fn start_central_on(backend: &EvidenceBackend) -> Running {
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("addr");
-    let central = Arc::new(setup_central(dir.path(), &format!("https://{addr}")));
+    let central = Arc::new(setup_central_with(
+        dir.path(),
+        &format!("https://{addr}"),
+        backend.store(dir.path()),
+    ));
     let identity = tls_identity(dir.path());
     let tls = identity.server_config().expect("tls config");
     let c = Arc::clone(&central);
@@ -154,7 +258,16 @@ pub fn tls_identity(dir: &Path) -> TlsIdentity {
 
 /// Opens central in `dir` with a branch, a proctor and the demo bank (`demo` v1) published.
 pub fn setup_central(dir: &Path, base: &str) -> Central {
-    let c = Central::open(dir, base).expect("central opens");
+    setup_central_with(
+        dir,
+        base,
+        EvidenceStore::local(dir.join(synaq_central::evidence::EVIDENCE_DIR)),
+    )
+}
+
+/// [`setup_central`] with evidence kept in `store`.
+pub fn setup_central_with(dir: &Path, base: &str, store: EvidenceStore) -> Central {
+    let c = Central::open_with(dir, base, store).expect("central opens");
     c.add_branch(BRANCH, "Алматы").expect("branch");
     c.set_staff(BRANCH, "proctor-1", "Айгүл Нұрланова", "proctor", true)
         .expect("staff");

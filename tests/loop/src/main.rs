@@ -1,5 +1,7 @@
 //! `synaq-loop-central DIR ADDR`: central (HTTPS, the certificate kept in DIR) as a child
-//! process the fault tests kill with SIGKILL.
+//! process the fault tests kill with SIGKILL. `SYNAQ_EVIDENCE=s3://BUCKET` with
+//! `SYNAQ_S3_ENDPOINT`, `SYNAQ_S3_REGION` and the key in `SYNAQ_S3_ACCESS_KEY_ID` /
+//! `SYNAQ_S3_SECRET_ACCESS_KEY` keeps evidence in S3.
 #![forbid(unsafe_code)]
 
 use std::sync::Arc;
@@ -13,7 +15,29 @@ fn main() -> anyhow::Result<()> {
         .next()
         .ok_or_else(|| anyhow::anyhow!("usage: DIR ADDR"))?;
     anyhow::ensure!(addr.starts_with("127.0.0.1:"), "loopback only");
-    let central = synaq_central::Central::open(dir.as_ref(), &format!("https://{addr}"))?;
+    // The evidence store from the environment, as `synaq-central` reads it.
+    let store = match std::env::var("SYNAQ_EVIDENCE")
+        .ok()
+        .filter(|e| e != "local")
+    {
+        None => synaq_central::store::EvidenceStore::local(
+            std::path::Path::new(&dir).join(synaq_central::evidence::EVIDENCE_DIR),
+        ),
+        Some(url) => {
+            let (bucket, prefix) = synaq_central::store::parse_s3_url(&url)?;
+            let (access_key_id, secret_access_key) = synaq_central::store::s3_credentials(None)?;
+            synaq_central::store::EvidenceStore::s3(&synaq_central::store::S3Config {
+                bucket,
+                prefix,
+                endpoint: std::env::var("SYNAQ_S3_ENDPOINT").ok(),
+                region: std::env::var("SYNAQ_S3_REGION").unwrap_or_else(|_| "garage".into()),
+                access_key_id,
+                secret_access_key,
+            })?
+        }
+    };
+    let central =
+        synaq_central::Central::open_with(dir.as_ref(), &format!("https://{addr}"), store)?;
     let tls =
         synaq_central::tls::TlsIdentity::load_or_create(dir.as_ref(), &[])?.server_config()?;
     let rt = tokio::runtime::Builder::new_multi_thread()

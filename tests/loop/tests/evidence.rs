@@ -278,7 +278,18 @@ fn refused(r: Result<impl std::fmt::Debug, SyncError>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_paths_offsets_strangers_and_altered_files_are_refused_and_nothing_is_purged() {
-    let c = start_central().await;
+    bad_paths_offsets_strangers_and_altered_files(EvidenceBackend::local()).await;
+}
+
+/// The same refusals with the evidence in S3 (a three-node Garage cluster).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_paths_offsets_strangers_and_altered_files_are_refused_and_nothing_is_purged_on_garage()
+{
+    bad_paths_offsets_strangers_and_altered_files(EvidenceBackend::garage()).await;
+}
+
+async fn bad_paths_offsets_strangers_and_altered_files(backend: EvidenceBackend) {
+    let c = start_central_on(&backend).await;
     let mut s = setup(&c).await;
     let person = iins(6100, 1).remove(0);
     register(&c.central, &person, 1);
