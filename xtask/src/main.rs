@@ -431,7 +431,9 @@ fn packaging_tests() -> Result<()> {
     };
     c.current_dir(root())
         .args([
+            // Release: the search of the whole root for the kiosk's secret reads ~1 GB.
             "test",
+            "--release",
             "-p",
             "synaq-packaging",
             "--",

@@ -101,6 +101,8 @@ fn the_packages_install_run_and_upgrade_in_a_clean_debian_12_root() -> Result<()
     let install_s = t_install.elapsed().as_secs_f64();
     println!("packaging: apt-get install of the three packages took {install_s:.0} s");
     archives.save(&root)?;
+    // As after any install: the downloaded packages are not part of the system.
+    root.ok("apt-get clean")?;
 
     files_users_and_units(&root)?;
     kiosk_binary(&root, &b.current.version)?;
