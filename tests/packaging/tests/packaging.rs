@@ -161,6 +161,10 @@ fn the_packages_install_run_and_upgrade_in_a_clean_debian_12_root() -> Result<()
     println!("packaging: killed kiosk back on its first screen in {back:.1} s");
     session.stop();
     root.unmount(CRED_DIR)?;
+    ensure!(
+        !root.join(&format!("{DATA}/kiosk.key")).exists(),
+        "the kiosk in the session wrote kiosk.key although it had the credential"
+    );
 
     // No clear copy of the secret anywhere: every file of the root, including /var and /etc.
     let planted = migrate_clear_key(&root)?;
