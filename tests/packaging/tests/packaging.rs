@@ -191,6 +191,41 @@ fn the_packages_install_run_and_upgrade_in_a_clean_debian_12_root() -> Result<()
     );
 
     upgrade_and_downgrade(&root, b)?;
+    remove_and_purge_the_session(&root)?;
+    Ok(())
+}
+
+/// Removing the session gives the consoles and Ctrl+Alt+Del back; data, key and user stay,
+/// also on purge (they hold results and the kiosk's identity).
+fn remove_and_purge_the_session(root: &Root) -> Result<()> {
+    let kept = || -> Result<()> {
+        for f in [CRED, DATA] {
+            ensure!(root.join(f).exists(), "{f} is gone");
+        }
+        root.ok(&format!("getent passwd {KIOSK_USER}"))?;
+        Ok(())
+    };
+    root.ok("apt-get remove -y -q synaq-kiosk-session")?;
+    for unit in ["getty@tty1.service", "ctrl-alt-del.target"] {
+        let link = root.join(&format!("/etc/systemd/system/{unit}"));
+        ensure!(
+            fs::symlink_metadata(&link).is_err(),
+            "{unit} is still masked after removal"
+        );
+    }
+    ensure!(
+        fs::symlink_metadata(
+            root.join("/etc/systemd/system/graphical.target.wants/synaq-kiosk-session.service")
+        )
+        .is_err()
+            || !root.join(SESSION_UNIT).exists(),
+        "the removed session is still enabled"
+    );
+    kept()?;
+    root.ok("apt-get purge -y -q synaq-kiosk-session")?;
+    kept()?;
+    // The application alone still runs.
+    root.ok("synaq-kiosk --version")?;
     Ok(())
 }
 
@@ -230,8 +265,10 @@ impl ArchiveCache {
         let mut n = 0;
         for e in fs::read_dir(&cache)? {
             let e = e?;
-            fs::copy(e.path(), dest.join(e.file_name()))?;
-            n += 1;
+            if e.file_name().to_string_lossy().ends_with(".deb") {
+                fs::copy(e.path(), dest.join(e.file_name()))?;
+                n += 1;
+            }
         }
         println!("packaging: {n} cached .deb files put in the root's apt archives");
         Ok(ArchiveCache(cache))
@@ -243,7 +280,10 @@ impl ArchiveCache {
             let name = e.file_name();
             let to = self.0.join(&name);
             if name.to_string_lossy().ends_with(".deb") && !to.exists() {
-                fs::copy(e.path(), to)?;
+                // Whole files only: another run may be reading the cache.
+                let part = self.0.join(format!(".{}.part", name.to_string_lossy()));
+                fs::copy(e.path(), &part)?;
+                fs::rename(&part, to)?;
             }
         }
         Ok(())
