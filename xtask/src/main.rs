@@ -60,6 +60,8 @@ const APT_PACKAGES: &[&str] = &[
     "cage",
     "xwayland",
     "imagemagick",
+    // ...and boot the root with systemd as PID 1 (systemd-nspawn).
+    "systemd-container",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.

@@ -12,7 +12,9 @@
 //!   systemd would, into a tmpfs, it passes); the kiosk session for real; the kiosk's secret in
 //!   no file of the root; a clear `kiosk.key` of an older install moved into the credential
 //!   and destroyed; an upgrade keeping data, key and an exam in progress; the downgrade
-//!   refused.
+//!   refused; removing and purging the session; finally the root booted with systemd-nspawn:
+//!   synaq-central.service active under its hardening, and the kiosk key handed over by
+//!   systemd's own `LoadCredentialEncrypted=`.
 //!
 //! The session: there is no systemd as PID 1 in a chroot, so the test reads the installed
 //! unit (`User=`, `Environment=`, `ExecStart=`, `Restart=`, `RestartSec=`) and runs exactly
@@ -192,7 +194,112 @@ fn the_packages_install_run_and_upgrade_in_a_clean_debian_12_root() -> Result<()
 
     upgrade_and_downgrade(&root, b)?;
     remove_and_purge_the_session(&root)?;
+    boot_with_systemd(&mut root)?;
     Ok(())
+}
+
+/// The root booted for real (systemd-nspawn --boot, systemd 252 as its PID 1, a private
+/// network): synaq-central.service runs under its hardening, and a service with the
+/// session's `User=` and `LoadCredentialEncrypted=` gets the kiosk key from systemd itself
+/// (`--self-check` passes). The session unit itself cannot start in a container (no tty1,
+/// no DRM): its `Restart=` is covered by the supervisor above.
+fn boot_with_systemd(root: &mut Root) -> Result<()> {
+    use std::os::unix::process::CommandExt as _;
+    root.unmount_all()?;
+    let log = fs::File::create(out_dir().join("nspawn.log"))?;
+    let mut nspawn = Command::new("systemd-nspawn")
+        .args([
+            "--quiet",
+            "--boot",
+            "--register=no",
+            "--keep-unit",
+            "--private-network",
+        ])
+        .arg("--directory")
+        .arg(root.path())
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .context("systemd-nspawn (apt-get install systemd-container)")?;
+    let result = (|| -> Result<()> {
+        let t = Instant::now();
+        let init = wait_for(Duration::from_secs(30), Duration::from_millis(200), || {
+            descendants(nspawn.id())
+                .into_iter()
+                .find(|p| comm(*p).as_deref() == Some("systemd"))
+        })
+        .context("no systemd in the container")?;
+        let inside = |args: &[&str]| {
+            let mut c = Command::new("nsenter");
+            c.args(["-t", &init.to_string(), "-m", "-u", "-i", "-n", "-p", "--"])
+                .args(args);
+            c
+        };
+        let state = inside(&["systemctl", "is-system-running", "--wait"]).output()?;
+        println!(
+            "packaging: the root booted with systemd in {:.1} s: {}",
+            t.elapsed().as_secs_f64(),
+            stdout(&state).trim()
+        );
+        let active = wait_for(Duration::from_secs(20), Duration::from_millis(500), || {
+            let o = inside(&["systemctl", "is-active", "synaq-central"])
+                .output()
+                .ok()?;
+            (stdout(&o).trim() == "active").then_some(())
+        });
+        let journal = stdout(&run(&mut inside(&[
+            "journalctl",
+            "-u",
+            "synaq-central",
+            "--no-pager",
+            "-o",
+            "cat",
+        ]))?);
+        println!("synaq-central.service:\n{journal}");
+        ensure!(active.is_some(), "synaq-central.service is not active");
+        ensure!(
+            journal.contains("listening on https://127.0.0.1:8440"),
+            "central is not listening"
+        );
+        let check = inside(&[
+            "systemd-run",
+            "--wait",
+            "--pipe",
+            "--quiet",
+            "--property=User=synaq-kiosk",
+            &format!("--property=LoadCredentialEncrypted={CRED_NAME}:{CRED}"),
+            &format!("--property=Environment=SYNAQ_DATA_DIR={DATA}"),
+            "/usr/bin/synaq-kiosk",
+            "--self-check",
+        ])
+        .output()?;
+        println!(
+            "synaq-kiosk --self-check with the credential from systemd:\n{}{}",
+            stdout(&check),
+            String::from_utf8_lossy(&check.stderr)
+        );
+        ensure!(
+            check.status.success(),
+            "--self-check under systemd failed: {}",
+            check.status
+        );
+        Ok(())
+    })();
+    // SIGTERM: nspawn asks the container's systemd to power off.
+    let _ = Command::new("kill")
+        .args(["-TERM", &nspawn.id().to_string()])
+        .status();
+    if wait_for(Duration::from_secs(30), Duration::from_millis(200), || {
+        nspawn.try_wait().ok().flatten()
+    })
+    .is_none()
+    {
+        kill_tree(nspawn.id());
+        let _ = nspawn.wait();
+    }
+    result
 }
 
 /// Removing the session gives the consoles and Ctrl+Alt+Del back; data, key and user stay,
