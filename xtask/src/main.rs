@@ -62,6 +62,8 @@ const APT_PACKAGES: &[&str] = &[
     "cage",
     "xwayland",
     "imagemagick",
+    // ...and boot the root with systemd as PID 1 (systemd-nspawn).
+    "systemd-container",
 ];
 
 /// tauri-driver 2.x drives WebKitWebDriver; 3.0 is an alpha with another protocol.
@@ -477,7 +479,9 @@ fn packaging_tests() -> Result<()> {
     };
     c.current_dir(root())
         .args([
+            // Release: the search of the whole root for the kiosk's secret reads ~1 GB.
             "test",
+            "--release",
             "-p",
             "synaq-packaging",
             "--",

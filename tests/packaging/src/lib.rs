@@ -322,6 +322,15 @@ impl Root {
         Ok(())
     }
 
+    /// Unmounts everything this root mounted (before booting it with systemd-nspawn, which
+    /// mounts its own).
+    pub fn unmount_all(&mut self) -> Result<()> {
+        while let Some(m) = self.mounts.pop() {
+            run(Command::new("umount").arg(&m))?;
+        }
+        Ok(())
+    }
+
     pub fn unmount(&mut self, at: &str) -> Result<()> {
         let target = self.join(at);
         run(Command::new("umount").arg(&target))?;
