@@ -871,8 +871,19 @@ fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
 /// Results and their sealed evidence reach a real central over HTTPS through the kiosk's own
 /// sync job; the evidence stays on the kiosk until ЕУМЦ's signed receipt, then it is removed,
 /// and ЕУМЦ's reviewer opens it with the evidence key.
-#[test]
-fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
+/// ЕУМЦ's central on loopback (real HTTPS, the demo issuer key, branch ALM-01 with the demo
+/// roster, bank and a proctor p2), with its runtime, data directory, address and TLS pin, and a
+/// one-time enrollment code for ALM-01.
+struct LoopCentral {
+    rt: tokio::runtime::Runtime,
+    central: Arc<synaq_central::Central>,
+    base: String,
+    pin: synaq_sync::CentralPin,
+    code: String,
+    _dir: tempfile::TempDir,
+}
+
+fn central_on_loopback() -> LoopCentral {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
     let cdir = tempfile::tempdir().unwrap();
     synaq_central::Central::install_issuer_key(cdir.path(), &demo.join("keys/demo-issuer.key"))
@@ -907,6 +918,126 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         listener,
         config,
     ));
+    LoopCentral {
+        rt,
+        central,
+        base,
+        pin,
+        code,
+        _dir: cdir,
+    }
+}
+
+/// A kiosk as the packages install it: no demo, its key only the sealed credential, ЕУМЦ's
+/// public keys installed. It starts at first run with no bank, enrolls, gets its bank from
+/// ЕУМЦ (re-wrapped for its key) with the roster and staff, and the exam it runs is signed with
+/// the sealed key and verified at central; no key file is ever written.
+#[test]
+fn a_sealed_kiosk_enrolls_gets_its_bank_from_eumc_and_central_verifies_its_results() {
+    let c = central_on_loopback();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo/keys");
+    let creds = tempfile::tempdir().unwrap();
+    let sealed = creds.path().join(synaq_store::identity::CREDENTIAL);
+    let made = write_key(&sealed);
+    let env = crate::load::KeyEnv {
+        demo: false,
+        credential: Some(sealed),
+        given: None,
+        issuer: Some(demo.join("demo-issuer.pub")),
+        evidence: Some(demo.join("demo-evidence.pub")),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let keys = crate::load::Keys::resolve(dir.path(), &env);
+    // The office's real time: ЕУМЦ signs the pulled roster from its own clock.
+    let now_ms = crate::load::now() * 1000;
+    let mut k = Station::new(
+        keys.clone(),
+        crate::load::bank_from_env(&keys, dir.path()),
+        crate::load::roster_from_env(&keys, dir.path()),
+        dir.path(),
+        Arc::new(FakeClock::new(now_ms)),
+    )
+    .unwrap();
+    k.use_fixture_camera(fixture_camera("face-"));
+    assert!(k.status().first_run);
+    assert_eq!(k.categories().unwrap_err().code, "error-bank-missing");
+    let admin = k
+        .first_run_setup("К-1", "admin", "Әлия", "correct horse", now_ms)
+        .unwrap()
+        .token;
+    let job = k
+        .enroll_prepare(&admin, &c.base, &c.pin.to_string(), "ALM-01", &c.code)
+        .unwrap();
+    let enrolled = c.rt.block_on(job.run());
+    let view = k.enroll_finish(&admin, enrolled).unwrap();
+    assert_eq!(view.enrollment.unwrap().branch, "ALM-01");
+    let sync = |k: Station| {
+        let shared = Mutex::new(k);
+        let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
+        job.run(&shared);
+        shared.into_inner().unwrap()
+    };
+    let mut k = sync(k);
+    assert!(k.categories().is_ok(), "the bank came with the pull");
+
+    // ЕУМЦ's proctor for the branch (from the pull) gets a password on this kiosk.
+    k.add_proctor(&admin, "p2", "Айгүл Нұрланова", "battery staple", now_ms)
+        .unwrap();
+    let proctor = k
+        .login(StaffRoleView::Proctor, "p2", "battery staple")
+        .unwrap()
+        .token;
+    k.reference_photo(&proctor).unwrap();
+    let examinee = k
+        .admit(
+            &proctor,
+            "900101300017",
+            "cat-1",
+            true,
+            OfficeZone::ALMATY.date_of_ms(now_ms),
+        )
+        .unwrap()
+        .token;
+    k.start_exam(&examinee).unwrap();
+    k.answer(&examinee, 0, vec![]).unwrap();
+    k.submit(&examinee).unwrap();
+    let mut k = sync(k);
+    let after = k.sync_view(&admin).unwrap();
+    assert!(after.error.is_none() && !after.offline, "{after:?}");
+    let row = &after.results[0];
+    assert_eq!(
+        (row.state, row.evidence),
+        (DeliveryState::Delivered, EvidenceDelivery::Delivered),
+        "{after:?}"
+    );
+    // Central checked the signature with the key the kiosk enrolled with, replayed the
+    // journal, and recorded the (failed) exam without a hold.
+    let (state, reasons) = c.central.verdict(&row.attempt).unwrap().unwrap();
+    assert_eq!(
+        (state.as_str(), reasons.len()),
+        ("failed", 0),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        k.diagnostics(&admin, now_ms).unwrap().kiosk_id,
+        made.id().to_string()
+    );
+    assert!(
+        !dir.path().join("kiosk.key").exists(),
+        "the sealed key is never written out"
+    );
+}
+
+#[test]
+fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
+    let LoopCentral {
+        rt,
+        central,
+        base,
+        pin,
+        code,
+        _dir,
+    } = central_on_loopback();
 
     // An exam with the (fixture) camera on this kiosk.
     let dir = tempfile::tempdir().unwrap();
