@@ -57,8 +57,6 @@ const APT_PACKAGES: &[&str] = &[
     // (cage nested in Xvfb, with Xwayland) and capture it (`import` from ImageMagick).
     "lintian",
     "mmdebstrap",
-    // The kiosk session's USB-drive rule is tried on a FAT image.
-    "dosfstools",
     "cage",
     "xwayland",
     "imagemagick",

@@ -145,7 +145,6 @@ fn the_packages_install_run_and_upgrade_in_a_clean_debian_12_root() -> Result<()
     root.ok("apt-get clean")?;
 
     files_users_and_units(&root)?;
-    usb_drives_mount_for_the_kiosk(&root)?;
     kiosk_binary(&root, &b.current.version)?;
 
     // The key, as the session gets it: decrypted by systemd-creds into memory (tmpfs).
@@ -397,49 +396,6 @@ impl ArchiveCache {
         }
         Ok(())
     }
-}
-
-/// The udev rule's mount options, tried for real: a FAT drive mounted in the root with exactly
-/// the options the installed rule gives `systemd-mount` is the kiosk user's to write (the
-/// admin's exports), closed to other users, and runs no programs. udev and systemd-mount
-/// themselves need a booted system, which a chroot is not.
-fn usb_drives_mount_for_the_kiosk(root: &Root) -> Result<()> {
-    let rule = fs::read_to_string(root.join(MEDIA_RULE))?;
-    let opts = rule
-        .lines()
-        .find(|l| !l.starts_with('#') && l.contains("vfat"))
-        .and_then(|l| l.split("--options=").nth(1))
-        .and_then(|r| r.split_whitespace().next())
-        .context("no FAT rule with --options in the udev rule")?
-        .to_owned();
-    let img = root.join("/tmp/usb.img");
-    run(Command::new("truncate").args(["-s", "16M"]).arg(&img))?;
-    run(Command::new("mkfs.vfat").arg("-n").arg("EUMC").arg(&img))?;
-    let at = "/media/synaq-kiosk/sdz1";
-    root.ok(&format!(
-        "mkdir -p {at} && mount -o loop,{opts} /tmp/usb.img {at}"
-    ))?;
-    let checks = (|| -> Result<()> {
-        root.ok(&format!(
-            "runuser -u {KIOSK_USER} -- sh -c 'echo bundle > {at}/synaq-results.synaqout'"
-        ))?;
-        let other = root.try_sh(&format!("runuser -u nobody -- ls {at} 2>&1"))?;
-        ensure!(
-            !other.status.success(),
-            "another user can read the kiosk's drive"
-        );
-        let exec = root.try_sh(&format!("cp /bin/true {at}/run && {at}/run 2>&1"))?;
-        ensure!(
-            !exec.status.success(),
-            "a program ran from the drive: {}",
-            stdout(&exec)
-        );
-        Ok(())
-    })();
-    root.ok(&format!("umount {at} && rm -f /tmp/usb.img"))?;
-    checks?;
-    println!("packaging: a FAT drive mounts with the rule's options ({opts}), the kiosk's only");
-    Ok(())
 }
 
 fn files_users_and_units(root: &Root) -> Result<()> {
