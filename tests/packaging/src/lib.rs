@@ -142,17 +142,19 @@ pub fn cargo() -> Command {
 fn build_packages() -> Result<Builds> {
     let t = Instant::now();
     let base = out_dir();
+    // ЕУМЦ's keys for the test builds: the demo issuer's and evidence keys, whose secrets the
+    // tests hold (the exam fixture re-issues the demo bank, signed by that issuer, to the
+    // installed kiosk's sealed key). Nothing else of the demo is installed or used.
     let keys = base.join("eumc-keys");
-    if !keys.join("issuer.pub").is_file() || !keys.join("evidence.pub").is_file() {
-        if keys.exists() {
-            fs::remove_dir_all(&keys)?;
-        }
-        for role in ["issuer", "evidence"] {
-            run(cargo()
-                .args(["run", "--quiet", "--release", "-p", "synaq-cli", "--"])
-                .args(["keys", "gen", "--role", role, "--out"])
-                .arg(&keys))?;
-        }
+    fs::create_dir_all(&keys)?;
+    let demo = workspace().join("assets/demo/keys");
+    for (from, to) in [
+        ("demo-issuer.pub", "issuer.pub"),
+        ("demo-issuer.key", "issuer.key"),
+        ("demo-evidence.pub", "evidence.pub"),
+        ("demo-evidence.key", "evidence.key"),
+    ] {
+        fs::copy(demo.join(from), keys.join(to))?;
     }
     let version = xtask_version()?;
     let newer_version = format!("{version}+upgradetest");
