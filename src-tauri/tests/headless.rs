@@ -30,6 +30,20 @@ fn demo_keys() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo/keys")
 }
 
+/// `--self-check` as on an installed PC: the key in the credentials directory `creds`, ЕУМЦ's
+/// public keys given; its exit code and output.
+fn installed_self_check(data: &Path, creds: &Path) -> (Option<i32>, String) {
+    let keys = demo_keys();
+    let (issuer, evidence) = (keys.join("demo-issuer.pub"), keys.join("demo-evidence.pub"));
+    let env = [
+        ("CREDENTIALS_DIRECTORY", creds),
+        ("SYNAQ_ISSUER_PUB", issuer.as_path()),
+        ("SYNAQ_EVIDENCE_PUB", evidence.as_path()),
+    ];
+    let out = kiosk(&["--self-check"], data, &env);
+    (out.status.code(), stdout(&out))
+}
+
 #[test]
 fn version_help_and_a_new_key_need_no_display_and_write_nothing() {
     let data = tempfile::tempdir().unwrap();
@@ -94,16 +108,8 @@ fn the_self_check_passes_only_with_the_sealed_key_and_eumcs_keys() {
     let sealed = creds.path().join("synaq-kiosk-key");
     let key = synaq_seal::KioskSecret::generate().unwrap();
     synaq_seal::keys::write_secret(&sealed, &key.to_toml()).unwrap();
-    let keys = demo_keys();
-    let (issuer, evidence) = (keys.join("demo-issuer.pub"), keys.join("demo-evidence.pub"));
-    let env = [
-        ("CREDENTIALS_DIRECTORY", creds.path()),
-        ("SYNAQ_ISSUER_PUB", issuer.as_path()),
-        ("SYNAQ_EVIDENCE_PUB", evidence.as_path()),
-    ];
-    let ok = kiosk(&["--self-check"], data.path(), &env);
-    let out = stdout(&ok);
-    assert_eq!(ok.status.code(), Some(0), "{out}");
+    let (code, out) = installed_self_check(data.path(), creds.path());
+    assert_eq!(code, Some(0), "{out}");
     assert!(
         out.contains(&format!(
             "ok    kiosk key: {} from the sealed systemd credential",
@@ -121,13 +127,9 @@ fn the_self_check_passes_only_with_the_sealed_key_and_eumcs_keys() {
 
     // A damaged credential is a failure, not a fallback.
     std::fs::write(&sealed, "not a key").unwrap();
-    let bad = kiosk(&["--self-check"], data.path(), &env);
-    assert_eq!(bad.status.code(), Some(1));
-    assert!(
-        stdout(&bad).contains("FAIL  kiosk key: the credential"),
-        "{}",
-        stdout(&bad)
-    );
+    let (code, out) = installed_self_check(data.path(), creds.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("FAIL  kiosk key: the credential"), "{out}");
 }
 
 /// After an upgrade or a crash the self-check opens the store with the sealed key, verifies the
@@ -162,15 +164,8 @@ fn the_self_check_finds_a_half_done_exam_and_an_edited_journal() {
         }
         id
     };
-    let (issuer, evidence) = (demo.join("demo-issuer.pub"), demo.join("demo-evidence.pub"));
-    let env = [
-        ("CREDENTIALS_DIRECTORY", creds.path()),
-        ("SYNAQ_ISSUER_PUB", issuer.as_path()),
-        ("SYNAQ_EVIDENCE_PUB", evidence.as_path()),
-    ];
-    let ok = kiosk(&["--self-check"], data.path(), &env);
-    let out = stdout(&ok);
-    assert_eq!(ok.status.code(), Some(0), "{out}");
+    let (code, out) = installed_self_check(data.path(), creds.path());
+    assert_eq!(code, Some(0), "{out}");
     assert!(
         out.contains(&format!("exam {attempt} is open (running), 5 answers kept")),
         "{out}"
@@ -186,9 +181,8 @@ fn the_self_check_finds_a_half_done_exam_and_an_edited_journal() {
     )
     .unwrap();
     drop(db);
-    let bad = kiosk(&["--self-check"], data.path(), &env);
-    let out = stdout(&bad);
-    assert_eq!(bad.status.code(), Some(1), "{out}");
+    let (code, out) = installed_self_check(data.path(), creds.path());
+    assert_eq!(code, Some(1), "{out}");
     assert!(
         out.contains("FAIL  exams: the journal does not verify"),
         "{out}"

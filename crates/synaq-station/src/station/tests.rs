@@ -871,6 +871,14 @@ fn without_a_camera_the_photo_says_so_and_admission_goes_on() {
 /// Results and their sealed evidence reach a real central over HTTPS through the kiosk's own
 /// sync job; the evidence stays on the kiosk until ЕУМЦ's signed receipt, then it is removed,
 /// and ЕУМЦ's reviewer opens it with the evidence key.
+/// One sync started by `admin`, run to its end as the kiosk's sync thread runs it.
+fn synced(k: Station, admin: &str) -> Station {
+    let shared = Mutex::new(k);
+    let job = shared.lock().unwrap().sync_start(admin).unwrap().unwrap();
+    job.run(&shared);
+    shared.into_inner().unwrap()
+}
+
 /// ЕУМЦ's central on loopback (real HTTPS, the demo issuer key, branch ALM-01 with the demo
 /// roster, bank and a proctor p2), with its runtime, data directory, address and TLS pin, and a
 /// one-time enrollment code for ALM-01.
@@ -971,13 +979,7 @@ fn a_sealed_kiosk_enrolls_gets_its_bank_from_eumc_and_central_verifies_its_resul
     let enrolled = c.rt.block_on(job.run());
     let view = k.enroll_finish(&admin, enrolled).unwrap();
     assert_eq!(view.enrollment.unwrap().branch, "ALM-01");
-    let sync = |k: Station| {
-        let shared = Mutex::new(k);
-        let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
-        job.run(&shared);
-        shared.into_inner().unwrap()
-    };
-    let mut k = sync(k);
+    let mut k = synced(k, &admin);
     assert!(k.categories().is_ok(), "the bank came with the pull");
 
     // ЕУМЦ's proctor for the branch (from the pull) gets a password on this kiosk.
@@ -1001,7 +1003,7 @@ fn a_sealed_kiosk_enrolls_gets_its_bank_from_eumc_and_central_verifies_its_resul
     k.start_exam(&examinee).unwrap();
     k.answer(&examinee, 0, vec![]).unwrap();
     k.submit(&examinee).unwrap();
-    let mut k = sync(k);
+    let mut k = synced(k, &admin);
     let after = k.sync_view(&admin).unwrap();
     assert!(after.error.is_none() && !after.offline, "{after:?}");
     let row = &after.results[0];
@@ -1129,10 +1131,7 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     assert_eq!(view.enrollment.unwrap().branch, "ALM-01");
     let _ = code; // the typed form's code stays unused: the file brought its own
 
-    let shared = Mutex::new(k);
-    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
-    job.run(&shared);
-    let mut k = shared.into_inner().unwrap();
+    let mut k = synced(k, &admin);
     let after = k.sync_view(&admin).unwrap();
     assert!(after.error.is_none() && !after.offline, "{after:?}");
     assert_eq!(
@@ -1191,10 +1190,7 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
         "not a version"
     );
     central.set_min_kiosk_version(Some("99.0.0")).unwrap();
-    let shared = Mutex::new(k);
-    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
-    job.run(&shared);
-    let mut k = shared.into_inner().unwrap();
+    let mut k = synced(k, &admin);
     let proctor = k
         .login(StaffRoleView::Proctor, "p1", "battery staple")
         .unwrap()
@@ -1212,10 +1208,7 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     assert_eq!(k.categories().unwrap_err().code, "kiosk-too-old");
     assert_eq!(k.status().problem.unwrap().code, "kiosk-too-old");
     central.set_min_kiosk_version(Some(VERSION)).unwrap();
-    let shared = Mutex::new(k);
-    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
-    job.run(&shared);
-    let mut k = shared.into_inner().unwrap();
+    let mut k = synced(k, &admin);
     assert!(k.categories().is_ok(), "this very version is accepted");
     assert!(k.status().problem.is_none());
 
@@ -1223,10 +1216,7 @@ fn a_sync_delivers_the_result_and_its_evidence_then_frees_the_disk() {
     central
         .revoke_bank("eumc-demo", demo_bank_version())
         .unwrap();
-    let shared = Mutex::new(k);
-    let job = shared.lock().unwrap().sync_start(&admin).unwrap().unwrap();
-    job.run(&shared);
-    let mut k = shared.into_inner().unwrap();
+    let mut k = synced(k, &admin);
     let proctor = k
         .login(StaffRoleView::Proctor, "p1", "battery staple")
         .unwrap()
