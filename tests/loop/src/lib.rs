@@ -649,3 +649,50 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// `/v1/evidence/status` as the kiosk would call it, without the client's resume logic.
+pub async fn raw_status(client: &Client, attempt: &str) -> synaq_sync::evidence::EvidenceStatus {
+    client
+        .call(
+            "/v1/evidence/status",
+            &synaq_sync::evidence::EvidenceStatusRequest {
+                v: synaq_sync::PROTOCOL_VERSION,
+                attempt_id: attempt.into(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+/// One `/v1/evidence/chunk` call as given, without the client's checks.
+pub async fn raw_chunk(
+    client: &Client,
+    attempt: &str,
+    path: &str,
+    offset: u64,
+    data: &[u8],
+) -> Result<synaq_sync::evidence::ChunkAck, synaq_sync::SyncError> {
+    client
+        .call(
+            "/v1/evidence/chunk",
+            &synaq_sync::evidence::EvidenceChunk {
+                v: synaq_sync::PROTOCOL_VERSION,
+                attempt_id: attempt.into(),
+                path: path.into(),
+                offset,
+                data: synaq_sync::evidence::encode_chunk(data),
+            },
+        )
+        .await
+}
+
+/// The code of a refusal (with a message), or a panic naming what came instead.
+pub fn refused(r: Result<impl std::fmt::Debug, synaq_sync::SyncError>) -> String {
+    match r {
+        Err(synaq_sync::SyncError::Refused { code, message, .. }) => {
+            assert!(!message.is_empty());
+            code
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

@@ -8,11 +8,8 @@ use synaq_loop::*;
 use synaq_proctor::EvidenceSecret;
 use synaq_store::outbox::{Delivery, EvidenceState};
 use synaq_store::{Engine, SystemClock};
-use synaq_sync::evidence::{
-    EvidenceChunk, EvidenceComplete, EvidenceReceipt, EvidenceStatus, EvidenceStatusRequest,
-    MAX_CHUNK,
-};
-use synaq_sync::{sync_all, Backoff, Progress, Stage, SyncError, PROTOCOL_VERSION};
+use synaq_sync::evidence::{EvidenceComplete, EvidenceReceipt, MAX_CHUNK};
+use synaq_sync::{sync_all, Backoff, Progress, Stage, PROTOCOL_VERSION};
 
 fn no_progress() -> impl FnMut(Progress) + Send {
     |_| {}
@@ -230,50 +227,6 @@ async fn an_upload_cut_by_a_central_kill_resumes_from_the_stored_offset() {
     let json: Vec<synaq_store::IncidentRecord> =
         serde_json::from_slice(&std::fs::read(out.path().join("incidents.json")).unwrap()).unwrap();
     assert_eq!(json, result.record.incidents);
-}
-
-async fn raw_status(client: &synaq_sync::Client, attempt: &str) -> EvidenceStatus {
-    client
-        .call(
-            "/v1/evidence/status",
-            &EvidenceStatusRequest {
-                v: PROTOCOL_VERSION,
-                attempt_id: attempt.into(),
-            },
-        )
-        .await
-        .unwrap()
-}
-
-async fn raw_chunk(
-    client: &synaq_sync::Client,
-    attempt: &str,
-    path: &str,
-    offset: u64,
-    data: &[u8],
-) -> Result<synaq_sync::evidence::ChunkAck, SyncError> {
-    client
-        .call(
-            "/v1/evidence/chunk",
-            &EvidenceChunk {
-                v: PROTOCOL_VERSION,
-                attempt_id: attempt.into(),
-                path: path.into(),
-                offset,
-                data: synaq_sync::evidence::encode_chunk(data),
-            },
-        )
-        .await
-}
-
-fn refused(r: Result<impl std::fmt::Debug, SyncError>) -> String {
-    match r {
-        Err(SyncError::Refused { code, message, .. }) => {
-            assert!(!message.is_empty());
-            code
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,9 +9,8 @@ use synaq_central::Central;
 use synaq_loop::*;
 use synaq_store::outbox::{Delivery, EvidenceState};
 use synaq_store::Engine;
-use synaq_sync::evidence::{EvidenceChunk, EvidenceStatus, EvidenceStatusRequest};
 use synaq_sync::proto::Decision;
-use synaq_sync::{sync_all, Backoff, Progress, Stage, SyncError, PROTOCOL_VERSION};
+use synaq_sync::{sync_all, Backoff, Progress, Stage};
 
 fn no_progress() -> impl FnMut(Progress) + Send {
     |_| {}
@@ -215,48 +214,26 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut_garage()
     certified_only_after_complete_evidence_and_resumed_after_a_cut(EvidenceBackend::garage()).await;
 }
 
-async fn raw_status(client: &synaq_sync::Client, attempt: &str) -> EvidenceStatus {
+/// A kiosk enrolled with `c` over HTTPS, its bank from the pull, and the pass of a person
+/// registered for it (`serial` picks the ИИН), not yet synced: the kiosk, its client, its
+/// engine and the attempt.
+async fn online_pass(c: &Running, serial: u32) -> (Kiosk, synaq_sync::Client, Engine, String) {
+    let kiosk = Kiosk::new();
+    let client = kiosk.client_of(c);
     client
-        .call(
-            "/v1/evidence/status",
-            &EvidenceStatusRequest {
-                v: PROTOCOL_VERSION,
-                attempt_id: attempt.into(),
-            },
-        )
+        .enroll(BRANCH, &c.central.enrollment_code(BRANCH).unwrap())
         .await
-        .unwrap()
-}
-
-async fn raw_chunk(
-    client: &synaq_sync::Client,
-    attempt: &str,
-    path: &str,
-    offset: u64,
-    data: &[u8],
-) -> Result<synaq_sync::evidence::ChunkAck, SyncError> {
-    client
-        .call(
-            "/v1/evidence/chunk",
-            &EvidenceChunk {
-                v: PROTOCOL_VERSION,
-                attempt_id: attempt.into(),
-                path: path.into(),
-                offset,
-                data: synaq_sync::evidence::encode_chunk(data),
-            },
-        )
-        .await
-}
-
-fn refused(r: Result<impl std::fmt::Debug, SyncError>) -> String {
-    match r {
-        Err(SyncError::Refused { code, message, .. }) => {
-            assert!(!message.is_empty());
-            code
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+        .unwrap();
+    let pull = client.pull(0).await.unwrap();
+    let bank = kiosk.open_bank(&pull, &c.central.public());
+    let person = iins(serial, 1).remove(0);
+    register(&c.central, &person, 1);
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
+    let attempt = sit_exam(&mut engine, &bank, &person, true)
+        .record
+        .attempt_id
+        .clone();
+    (kiosk, client, engine, attempt)
 }
 
 /// A chunk at the wrong offset is refused and the status says where to resume; chunks whose
@@ -264,19 +241,7 @@ fn refused(r: Result<impl std::fmt::Debug, SyncError>) -> String {
 /// receipt, nothing purged on the kiosk, the pass stays uncertified.
 async fn a_tampered_chunk_is_refused(backend: EvidenceBackend) {
     let c = start_central_on(&backend).await;
-    let kiosk = Kiosk::new();
-    let client = kiosk.client_of(&c);
-    client
-        .enroll(BRANCH, &c.central.enrollment_code(BRANCH).unwrap())
-        .await
-        .unwrap();
-    let pull = client.pull(0).await.unwrap();
-    let bank = kiosk.open_bank(&pull, &c.central.public());
-    let person = iins(7100, 1).remove(0);
-    register(&c.central, &person, 1);
-    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
-    let res = sit_exam(&mut engine, &bank, &person, true);
-    let attempt = res.record.attempt_id.clone();
+    let (kiosk, client, engine, attempt) = online_pass(&c, 7100).await;
     synaq_sync::sync_outbox(&engine, &client, 10).await.unwrap();
 
     let local = snapshot(&kiosk.evidence_root().join(&attempt));
@@ -480,21 +445,7 @@ fn backup_restore_and_retention_garage() {
 async fn a_garage_node_killed_mid_upload_loses_nothing() {
     let mut backend = EvidenceBackend::garage();
     let c = start_central_on(&backend).await;
-    let kiosk = Kiosk::new();
-    let client = kiosk.client_of(&c);
-    client
-        .enroll(BRANCH, &c.central.enrollment_code(BRANCH).unwrap())
-        .await
-        .unwrap();
-    let pull = client.pull(0).await.unwrap();
-    let bank = kiosk.open_bank(&pull, &c.central.public());
-    let person = iins(7300, 1).remove(0);
-    register(&c.central, &person, 1);
-    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
-    let attempt = sit_exam(&mut engine, &bank, &person, true)
-        .record
-        .attempt_id
-        .clone();
+    let (kiosk, client, engine, attempt) = online_pass(&c, 7300).await;
     let local = snapshot(&kiosk.evidence_root().join(&attempt));
     let total: u64 = local.values().map(|b| b.len() as u64).sum();
     synaq_sync::sync_outbox(&engine, &client, 10).await.unwrap();
@@ -552,21 +503,7 @@ async fn the_store_down_makes_central_unready_and_the_kiosk_delivers_after_it_is
     let mut backend = EvidenceBackend::garage();
     let c = start_central_on(&backend).await;
     assert_eq!(readyz(&c).await, (200, "ready\n".into()));
-    let kiosk = Kiosk::new();
-    let client = kiosk.client_of(&c);
-    client
-        .enroll(BRANCH, &c.central.enrollment_code(BRANCH).unwrap())
-        .await
-        .unwrap();
-    let pull = client.pull(0).await.unwrap();
-    let bank = kiosk.open_bank(&pull, &c.central.public());
-    let person = iins(7400, 1).remove(0);
-    register(&c.central, &person, 1);
-    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
-    let attempt = sit_exam(&mut engine, &bank, &person, true)
-        .record
-        .attempt_id
-        .clone();
+    let (kiosk, client, engine, attempt) = online_pass(&c, 7400).await;
     let local = snapshot(&kiosk.evidence_root().join(&attempt));
 
     let g = backend.garage.as_mut().unwrap();
