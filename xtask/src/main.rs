@@ -49,6 +49,8 @@ const APT_PACKAGES: &[&str] = &[
     "printer-driver-cups-pdf",
     // The public verification page's script runs in a real browser in the loop tests.
     "chromium",
+    // Central on PostgreSQL: the loop and fraud suites run again on a temporary cluster.
+    "postgresql",
     // `cargo xtask package`: dpkg-deb, dpkg-shlibdeps, strip (binutils), the central's man pages.
     "dpkg-dev",
     "binutils",
@@ -492,7 +494,7 @@ fn packaging_tests() -> Result<()> {
 
 fn test() -> Result<()> {
     type Step = (&'static str, fn() -> Result<()>);
-    let steps: [Step; 9] = [
+    let steps: [Step; 10] = [
         ("setup", setup),
         ("cargo fmt --check", || {
             let mut c = cargo();
@@ -534,6 +536,36 @@ fn test() -> Result<()> {
             ]);
             run(c)
         }),
+        (
+            "central on PostgreSQL: the loop and fraud suites again",
+            || {
+                // The same tests, every central of them on a temporary PostgreSQL 15 cluster
+                // (tests/loop/src/postgres.rs); the PostgreSQL-only tests ran in the step before.
+                for (package, tests) in [
+                    (
+                        "synaq-loop",
+                        &[
+                            "loop",
+                            "evidence",
+                            "media",
+                            "object_store",
+                            "operations",
+                            "demo",
+                        ][..],
+                    ),
+                    ("synaq-fraud", &["attacks"][..]),
+                ] {
+                    let mut c = cargo();
+                    c.args(["test", "-p", package]);
+                    for t in tests {
+                        c.args(["--test", t]);
+                    }
+                    c.env("SYNAQ_TEST_DATABASE", "postgres");
+                    run(c)?;
+                }
+                Ok(())
+            },
+        ),
         ("e2e in the real window", e2e),
         ("packages in a clean Debian 12 root", packaging_tests),
     ];

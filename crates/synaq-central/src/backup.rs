@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::evidence::EVIDENCE_DIR;
+use crate::sql::Database;
 use crate::store::EvidenceStore;
 use crate::{Central, CentralError, DB_FILE};
 
@@ -103,8 +104,8 @@ fn files_under(root: &Path, skip: &[&str]) -> Result<Vec<String>, CentralError> 
 
 fn counts(c: &Central) -> Result<(i64, i64), CentralError> {
     let conn = c.db();
-    let certificates = conn.query_row("SELECT count(*) FROM certificates", [], |r| r.get(0))?;
-    let results = conn.query_row("SELECT count(*) FROM results", [], |r| r.get(0))?;
+    let certificates = conn.query_row("SELECT count(*) FROM certificates", (), |r| r.get(0))?;
+    let results = conn.query_row("SELECT count(*) FROM results", (), |r| r.get(0))?;
     Ok((certificates, results))
 }
 
@@ -125,7 +126,7 @@ impl Central {
     /// Whether this instance can serve: the database answers and the evidence store takes,
     /// gives back and deletes a small object (`/readyz`).
     pub fn ready(&self) -> Result<(), CentralError> {
-        self.db().query_row("SELECT 1", [], |_| Ok(()))?;
+        self.db().query_row("SELECT 1", (), |_| Ok(()))?;
         Ok(self.evidence_store().probe()?)
     }
 
@@ -133,14 +134,28 @@ impl Central {
     pub fn backup(&self, out: &Path, now: i64) -> Result<BackupReport, CentralError> {
         empty_or_absent(out)?;
         let snapshot = out.join(DB_FILE);
-        {
+        if self.on_postgres() {
+            // The same SQLite file as the embedded database's backup: one moment of
+            // PostgreSQL (a repeatable-read snapshot; ingest goes on) copied into it.
+            let file = crate::db::open(&snapshot)?;
+            let mut to = file.conn();
+            let mut from = self.db();
+            let read = from.snapshot()?;
+            let write = to.transaction()?;
+            crate::db::copy_tables(&read, &write)?;
+            write.commit()?;
+        } else {
             let conn = self.db();
-            conn.execute("VACUUM INTO ?1", [snapshot.to_string_lossy()])?;
+            conn.execute("VACUUM INTO ?1", [snapshot.to_string_lossy().into_owned()])?;
         }
+        // The database file lives in the data directory only with SQLite; the directory's
+        // note of its database is written again by the restore, for the database it restores
+        // into.
         let live_db = [
             DB_FILE.to_owned(),
             format!("{DB_FILE}-wal"),
             format!("{DB_FILE}-shm"),
+            crate::DATABASE_FILE.to_owned(),
         ];
         let skip: Vec<&str> = live_db.iter().map(String::as_str).collect();
         for rel in files_under(self.dir(), &skip)? {
@@ -159,7 +174,7 @@ impl Central {
                        WHERE v.attempt = e.attempt AND v.action = 'evidence-deleted')
                      ORDER BY attempt",
                 )?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
+                let rows = stmt.query_map((), |r| r.get(0))?;
                 rows.collect::<Result<_, _>>()?
             };
             for attempt in kept {
@@ -213,6 +228,19 @@ impl Central {
         base_url: &str,
         evidence: EvidenceStore,
     ) -> Result<BackupReport, CentralError> {
+        Self::restore_on(from, to, base_url, evidence, &Database::Sqlite)
+    }
+
+    /// [`Central::restore_with`] with the records restored into `database`: SQLite (the
+    /// backup's file becomes the data directory's database) or PostgreSQL (every row copied
+    /// in one transaction into a database that holds none yet).
+    pub fn restore_on(
+        from: &Path,
+        to: &Path,
+        base_url: &str,
+        evidence: EvidenceStore,
+        database: &Database,
+    ) -> Result<BackupReport, CentralError> {
         let path = from.join(MANIFEST);
         let bytes = std::fs::read(&path).map_err(io(&path))?;
         let manifest: Manifest = serde_json::from_slice(&bytes).map_err(|e| {
@@ -259,9 +287,25 @@ impl Central {
                 evidence.describe()
             )));
         }
+        let pg = match database {
+            Database::Sqlite => None,
+            Database::Postgres(url) => {
+                let db = crate::db::open_postgres(url)?;
+                if !crate::db::is_empty(&db.conn())? {
+                    return Err(CentralError::Invalid(format!(
+                        "{} already holds records: restore into an empty database (nothing was written)",
+                        database.identity()
+                    )));
+                }
+                Some(db)
+            }
+        };
         let s3 = evidence.is_s3();
         let restored = (|| {
             for f in &manifest.files {
+                if pg.is_some() && f.path == DB_FILE {
+                    continue;
+                }
                 let src = from.join(&f.path);
                 let in_evidence = f
                     .path
@@ -292,12 +336,26 @@ impl Central {
                 }
                 std::fs::copy(&src, &dst).map_err(io(&src))?;
             }
-            counts(&Central::open_inner(to, base_url, evidence, true)?)
+            if let Some(pg) = &pg {
+                let file = crate::db::open(&from.join(DB_FILE))?;
+                let (mut read, mut write) = (file.conn(), pg.conn());
+                let (read, write) = (read.snapshot()?, write.transaction()?);
+                crate::db::copy_tables(&read, &write)?;
+                write.commit()?;
+            }
+            counts(&Central::open_inner(
+                to, base_url, evidence, database, true,
+            )?)
         })();
         let (certificates, results) = match restored {
             Ok(c) => c,
             Err(e) => {
-                // Leave the directory as it was: empty.
+                // Leave the directory (and the database) as they were: empty.
+                if let Some(pg) = &pg {
+                    let _ = pg
+                        .conn()
+                        .execute_batch(&format!("TRUNCATE {}", crate::db::TABLES.join(", ")));
+                }
                 let _ = std::fs::remove_dir_all(to);
                 let _ = std::fs::create_dir_all(to);
                 return Err(e);
@@ -338,7 +396,7 @@ impl Central {
             self.db().execute(
                 "INSERT INTO reviews (attempt, action, reviewer, reason, at)
                  VALUES (?1, 'evidence-deleted', 'retention', ?2, ?3)",
-                rusqlite::params![attempt, format!("kept {days} days after it arrived"), now],
+                crate::params![attempt, format!("kept {days} days after it arrived"), now],
             )?;
         }
         Ok(due.len())

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
 
+use crate::sql::{params, Conn, OptionalExtension as _};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use ring::rand::{SecureRandom as _, SystemRandom};
-use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::{time, CategoryId, Iin, Lang};
 use synaq_paper::{Bilingual, CertificateDoc, Paper};
 use synaq_sync::proto::{CertificateInfo, CertificatePdf, CertificatePdfRequest};
@@ -126,7 +126,7 @@ impl Central {
 
     /// What the paper of certificate `number` shows. The bank of its exam must be open
     /// (cached) already: see [`Central::ensure_pdfs`]. Takes `conn`, never the lock.
-    fn doc_of(&self, conn: &Connection, number: &str) -> Result<CertificateDoc, CentralError> {
+    fn doc_of(&self, conn: &Conn<'_>, number: &str) -> Result<CertificateDoc, CentralError> {
         // What the registry's row gives (names, dates, QR), and what only the paper needs.
         let info = conn.query_row(
             &format!("SELECT {CERT_COLUMNS} FROM certificates WHERE number = ?1"),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 use std::sync::{Mutex, OnceLock};
 
-use rusqlite::{params, OptionalExtension as _};
+use crate::sql::{params, OptionalExtension as _};
 use synaq_proctor::{ChainHead, EvidenceError, EvidenceReader, EvidenceSecret, PixelFormat};
 use synaq_sync::evidence::{
     decode_chunk, manifest_digest, path_ok, segment_of, ChunkAck, EvidenceChunk, EvidenceComplete,

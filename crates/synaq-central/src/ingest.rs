@@ -14,8 +14,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::sql::{params, Conn, OptionalExtension as _};
 use chrono::Datelike as _;
-use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::time;
 use synaq_core::{
     assemble, score, Answers, Category, CategoryId, ExamBank, Iin, Paper, QuestionId,
@@ -144,7 +144,7 @@ impl Central {
 
     fn ingest_one(
         &self,
-        tx: &Connection,
+        tx: &Conn<'_>,
         ctx: &Ctx<'_>,
         sr: &SignedResult,
     ) -> Result<Outcome, CentralError> {
@@ -474,8 +474,8 @@ impl Central {
         }
         tx.prepare_cached(
             "INSERT INTO oo_stats (oo_bin, year, passed, failed) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (oo_bin, year) DO UPDATE SET passed = passed + excluded.passed,
-                failed = failed + excluded.failed",
+             ON CONFLICT (oo_bin, year) DO UPDATE SET passed = oo_stats.passed + excluded.passed,
+                failed = oo_stats.failed + excluded.failed",
         )?
         .execute(params![
             oo_bin,
@@ -491,7 +491,7 @@ impl Central {
     /// ([`Central::check_evidence`]); retakes by the caller.
     fn verify(
         &self,
-        tx: &Connection,
+        tx: &Conn<'_>,
         ctx: &Ctx<'_>,
         rec: &ResultRecord,
         category: &Category,
@@ -710,7 +710,7 @@ impl Central {
     /// started before this one: what the kiosk's draw had to avoid.
     fn seen_before(
         &self,
-        tx: &Connection,
+        tx: &Conn<'_>,
         rec: &ResultRecord,
     ) -> Result<HashSet<QuestionId>, CentralError> {
         let mut stmt = tx.prepare_cached(
@@ -732,7 +732,7 @@ impl Central {
     /// Where the result stands in its kiosk's chain: missing, after a gap, or forking.
     fn chain_reasons(
         &self,
-        tx: &Connection,
+        tx: &Conn<'_>,
         rec: &ResultRecord,
     ) -> Result<Vec<HoldReason>, CentralError> {
         let Some(link) = &rec.chain else {
@@ -776,7 +776,7 @@ impl Central {
 
     /// Records that result `seq` of `kiosk` arrived, moving the kiosk's contiguous tip over
     /// every result that now follows without a gap.
-    fn advance_chain(&self, tx: &Connection, kiosk: &str, seq: u64) -> Result<(), CentralError> {
+    fn advance_chain(&self, tx: &Conn<'_>, kiosk: &str, seq: u64) -> Result<(), CentralError> {
         let mut tip: i64 = tx
             .prepare_cached("SELECT tip FROM kiosk_chain WHERE kiosk = ?1")?
             .query_row([kiosk], |r| r.get(0))
@@ -808,7 +808,7 @@ impl Central {
         let conn = self.db();
         let mut stmt = conn
             .prepare("SELECT oo_bin, year, passed, failed FROM oo_stats ORDER BY year, oo_bin")?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             let passed: u32 = r.get(2)?;
             let failed: u32 = r.get(3)?;
             Ok(OoStats {
@@ -826,7 +826,7 @@ impl Central {
     pub fn result_count(&self) -> Result<u64, CentralError> {
         Ok(self
             .db()
-            .query_row("SELECT count(*) FROM results", [], |r| r.get::<_, i64>(0))?
+            .query_row("SELECT count(*) FROM results", (), |r| r.get::<_, i64>(0))?
             as u64)
     }
 }

@@ -21,20 +21,22 @@ pub mod evidence;
 pub mod http;
 pub mod ingest;
 mod page;
+pub mod pg;
 mod pull;
 pub mod refusal;
 pub mod review;
+pub mod sql;
 pub mod store;
 pub mod tls;
 pub mod verdict;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::sql::{Conn, OptionalExtension as _};
 use chrono::NaiveDate;
 use ring::rand::{SecureRandom, SystemRandom};
-use rusqlite::{params, Connection, OptionalExtension as _};
 use synaq_core::ExamBank;
 use synaq_core::OfficeZone;
 use synaq_core::{Bin, CategoryId, Iin};
@@ -109,8 +111,8 @@ pub enum CentralError {
     },
 }
 
-impl From<rusqlite::Error> for CentralError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<sql::SqlError> for CentralError {
+    fn from(e: sql::SqlError) -> Self {
         CentralError::Db(e.to_string())
     }
 }
@@ -122,6 +124,11 @@ pub const PUB_FILE: &str = "central.pub";
 const READER_FILE: &str = "reader.key";
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "central.sqlite3";
+/// The file of the data directory that names its database (`sqlite` or the PostgreSQL
+/// database's address, never a password).
+pub const DATABASE_FILE: &str = "database";
+/// The setting that records which central key a database belongs to.
+const CENTRAL_KEY_SETTING: &str = "central_key";
 /// The setting that records which evidence store a data directory uses.
 const EVIDENCE_STORE_SETTING: &str = "evidence_store";
 use evidence::EVIDENCE_DIR;
@@ -132,7 +139,7 @@ pub struct Central {
     key: IssuerSecret,
     reader: KioskSecret,
     base_url: String,
-    conn: Mutex<Connection>,
+    db: sql::Db,
     banks: Mutex<HashMap<(String, u64), Arc<ExamBank>>>,
     zone: OfficeZone,
     /// Where sealed evidence is kept ([`store`]).
@@ -262,7 +269,21 @@ impl Central {
         base_url: &str,
         evidence: store::EvidenceStore,
     ) -> Result<Central, CentralError> {
-        Self::open_inner(dir, base_url, evidence, false)
+        Self::open_on(dir, base_url, evidence, &sql::Database::Sqlite)
+    }
+
+    /// [`Central::open_with`] keeping records in `database`. The data directory then holds
+    /// the keys (and the TLS identity) only; every central process serving the same database
+    /// and evidence store is given a copy of it. A data directory and a database stay
+    /// together: a directory is not opened with another database than the one it was first
+    /// used with, nor a database with another central key than the one it was made with.
+    pub fn open_on(
+        dir: &Path,
+        base_url: &str,
+        evidence: store::EvidenceStore,
+        database: &sql::Database,
+    ) -> Result<Central, CentralError> {
+        Self::open_inner(dir, base_url, evidence, database, false)
     }
 
     /// `adopt`: record `evidence` as this directory's store whatever was recorded (a restore
@@ -271,6 +292,7 @@ impl Central {
         dir: &Path,
         base_url: &str,
         evidence: store::EvidenceStore,
+        database: &sql::Database,
         adopt: bool,
     ) -> Result<Central, CentralError> {
         std::fs::create_dir_all(dir).map_err(|source| CentralError::Io {
@@ -296,7 +318,25 @@ impl Central {
             let t = k.to_toml().to_string();
             Ok((k, t))
         })?;
-        let conn = db::open(&dir.join(DB_FILE))?;
+        let db = Self::open_database(dir, database)?;
+        let conn = db.conn();
+        let key_id = key.id().to_string();
+        match db::setting(&conn, CENTRAL_KEY_SETTING)? {
+            Some(had) if had != key_id => {
+                return Err(CentralError::Invalid(format!(
+                    "the database {} belongs to central key {had}, not to {key_id} of {}: give the data directory (keys) that database was made with; nothing was changed",
+                    database.identity(),
+                    dir.display()
+                )))
+            }
+            Some(_) => {}
+            None => {
+                conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                    params![CENTRAL_KEY_SETTING, key_id],
+                )?;
+            }
+        }
         let identity = evidence.identity();
         match db::setting(&conn, EVIDENCE_STORE_SETTING)? {
             Some(had) if had != identity && !adopt => {
@@ -314,18 +354,61 @@ impl Central {
                 )?;
             }
         }
+        drop(conn);
         Ok(Central {
             dir: dir.to_owned(),
             key,
             reader,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            conn: Mutex::new(conn),
+            db,
             banks: Mutex::new(HashMap::new()),
             zone: OfficeZone::default(),
             evidence,
             paper: OnceLock::new(),
             verify_limit: certificate::RateLimit::default(),
         })
+    }
+
+    /// Opens `database` for the data directory `dir`, which records the database it is used
+    /// with (the file `database`) and is not opened with another.
+    fn open_database(dir: &Path, database: &sql::Database) -> Result<sql::Db, CentralError> {
+        let marker = dir.join(DATABASE_FILE);
+        let identity = database.identity();
+        // Directories from before PostgreSQL have no marker and a SQLite database.
+        let had = match std::fs::read_to_string(&marker) {
+            Ok(t) => Some(t.trim().to_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                dir.join(DB_FILE).exists().then(|| "sqlite".to_owned())
+            }
+            Err(source) => {
+                return Err(CentralError::Io {
+                    path: marker.display().to_string(),
+                    source,
+                })
+            }
+        };
+        if let Some(had) = had.filter(|h| *h != identity) {
+            return Err(CentralError::Invalid(format!(
+                "{} keeps its records in {had}, not {identity}: give the same --database as before; nothing was changed",
+                dir.display()
+            )));
+        }
+        let db = match database {
+            sql::Database::Sqlite => db::open(&dir.join(DB_FILE))?,
+            sql::Database::Postgres(url) => db::open_postgres(url)?,
+        };
+        synaq_seal::fs::write_atomic(&marker, format!("{identity}\n").as_bytes()).map_err(
+            |source| CentralError::Io {
+                path: marker.display().to_string(),
+                source,
+            },
+        )?;
+        Ok(db)
+    }
+
+    /// Whether records are kept in PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.db.is_postgres()
     }
 
     /// The zone whose calendar dates exams, certificates and retake windows (default
@@ -360,9 +443,9 @@ impl Central {
         &self.evidence
     }
 
-    /// The database (one connection, serialized).
-    pub fn db(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// A connection to the database (SQLite's one, serialized, or one of PostgreSQL's pool).
+    pub fn db(&self) -> Conn<'_> {
+        self.db.conn()
     }
 
     // ---- admin ----
@@ -382,7 +465,7 @@ impl Central {
         Ok(())
     }
 
-    fn require_branch(conn: &Connection, code: &str) -> Result<(), CentralError> {
+    fn require_branch(conn: &Conn<'_>, code: &str) -> Result<(), CentralError> {
         let ok: Option<i64> = conn
             .query_row("SELECT 1 FROM branches WHERE code = ?1", [code], |r| {
                 r.get(0)
@@ -458,14 +541,12 @@ impl Central {
     }
 
     /// One roster row at the next revision; returns its id.
-    fn insert_roster(
-        tx: &rusqlite::Transaction<'_>,
-        e: &NewRosterEntry,
-    ) -> Result<i64, CentralError> {
+    fn insert_roster(tx: &sql::Tx<'_>, e: &NewRosterEntry) -> Result<i64, CentralError> {
         let rev = db::next(tx, "rev")?;
-        tx.execute(
+        Ok(tx.query_row(
             "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
-                allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                allowed_from, allowed_to, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             RETURNING id",
             params![
                 e.branch,
                 e.iin.as_str(),
@@ -478,8 +559,8 @@ impl Central {
                 e.allowed_to.to_string(),
                 rev
             ],
-        )?;
-        Ok(tx.last_insert_rowid())
+            |r| r.get(0),
+        )?)
     }
 
     /// Adds registrations to the roster in one transaction. Returns their ids.
@@ -668,7 +749,7 @@ impl Central {
                 )?;
             }
             None => {
-                conn.execute("DELETE FROM settings WHERE key = 'min_kiosk_version'", [])?;
+                conn.execute("DELETE FROM settings WHERE key = 'min_kiosk_version'", ())?;
             }
         }
         Ok(())
@@ -703,8 +784,11 @@ impl Central {
                 error: e.to_string(),
             })?;
         let id = public.id().to_string();
-        let conn = self.db();
-        let row: (String, i64, Option<String>) = conn
+        let mut conn = self.db();
+        // The code is read and spent in one transaction: two kiosks racing with one code (on
+        // one central process or two) cannot both enroll.
+        let tx = conn.transaction().map_err(Refusal::db)?;
+        let row: (String, i64, Option<String>) = tx
             .query_row(
                 "SELECT branch, expires, used_by FROM enroll_codes WHERE code_hash = ?1",
                 [sha256_hex(req.code.trim().to_ascii_uppercase().as_bytes())],
@@ -724,7 +808,6 @@ impl Central {
             None if now > expires => return Err(Refusal::EnrollCodeExpired),
             _ => {}
         }
-        let tx = conn.unchecked_transaction().map_err(Refusal::db)?;
         tx.execute(
             "UPDATE enroll_codes SET used_by = ?2 WHERE code_hash = ?1",
             params![

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand};
+use synaq_central::sql::Database;
 use synaq_central::store::{parse_s3_url, s3_credentials, EvidenceStore, S3Config};
 use synaq_central::tls::TlsIdentity;
 use synaq_central::{unix_now, Central, KeyInstall, NewRosterEntry};
@@ -34,6 +35,20 @@ struct Cli {
     /// `UTC+05:00`.
     #[arg(long, global = true, default_value = "Asia/Almaty")]
     office_zone: synaq_core::OfficeZone,
+    /// Where central keeps its records: `sqlite` (`central.sqlite3` in the data directory) or
+    /// a PostgreSQL database, `postgres://USER[:PASSWORD]@HOST[:PORT]/NAME`, which several
+    /// central processes may serve together (each with a copy of the data directory's keys
+    /// and the same evidence store). A data directory keeps the database it was first used
+    /// with.
+    #[arg(
+        long,
+        global = true,
+        env = "SYNAQ_DATABASE",
+        default_value = "sqlite",
+        value_name = "sqlite|postgres://…",
+        hide_env_values = true
+    )]
+    database: String,
     /// Where sealed webcam evidence is kept: `local` (`evidence/` in the data directory) or
     /// `s3://BUCKET[/PREFIX]` (any S3-compatible store). The S3 access key is read from
     /// SYNAQ_S3_ACCESS_KEY_ID and SYNAQ_S3_SECRET_ACCESS_KEY, or from --s3-credentials; it is
@@ -296,8 +311,14 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Cmd::Admin(Admin::Restore { from }) = &cli.cmd {
         // Into a new or empty data directory: before any open, which would make keys there.
-        let r = Central::restore_with(from, &cli.data, &cli.base_url, evidence_store(&cli)?)
-            .with_context(|| format!("restoring {} into {}", from.display(), cli.data.display()))?;
+        let r = Central::restore_on(
+            from,
+            &cli.data,
+            &cli.base_url,
+            evidence_store(&cli)?,
+            &database(&cli)?,
+        )
+        .with_context(|| format!("restoring {} into {}", from.display(), cli.data.display()))?;
         println!(
             "restored {} files ({} bytes) into {}: {} certificates, {} results",
             r.files,
@@ -311,8 +332,13 @@ fn main() -> anyhow::Result<()> {
     if let Cmd::Admin(Admin::Init { issuer_key }) = &cli.cmd {
         // Before the first open, which would make a random key.
         let what = Central::install_issuer_key(&cli.data, issuer_key)?;
-        let central = Central::open_with(&cli.data, &cli.base_url, evidence_store(&cli)?)
-            .with_context(|| format!("opening {}", cli.data.display()))?;
+        let central = Central::open_on(
+            &cli.data,
+            &cli.base_url,
+            evidence_store(&cli)?,
+            &database(&cli)?,
+        )
+        .with_context(|| format!("opening {}", cli.data.display()))?;
         match what {
             KeyInstall::Installed => println!(
                 "installed central key {} in {}",
@@ -327,9 +353,14 @@ fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let central = Central::open_with(&cli.data, &cli.base_url, evidence_store(&cli)?)
-        .with_context(|| format!("opening {}", cli.data.display()))?
-        .with_office_zone(cli.office_zone);
+    let central = Central::open_on(
+        &cli.data,
+        &cli.base_url,
+        evidence_store(&cli)?,
+        &database(&cli)?,
+    )
+    .with_context(|| format!("opening {}", cli.data.display()))?
+    .with_office_zone(cli.office_zone);
     match cli.cmd {
         Cmd::Serve {
             listen,
@@ -437,6 +468,10 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// The evidence store the options name (credentials from the environment or a file).
+fn database(cli: &Cli) -> anyhow::Result<Database> {
+    Database::parse(&cli.database).map_err(anyhow::Error::msg)
+}
+
 fn evidence_store(cli: &Cli) -> anyhow::Result<EvidenceStore> {
     if cli.evidence == "local" {
         return Ok(EvidenceStore::local(cli.data.join("evidence")));

@@ -1,9 +1,9 @@
 //! Pull (what a kiosk needs since a cursor), the certificate registry, and bundle import.
 
+use crate::sql::{params, OptionalExtension as _, Row};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension as _, Row};
 use synaq_core::{Bin, CategoryId, Iin};
 use synaq_seal::bank;
 use synaq_seal::roster::{self, Roster, RosterEntry};
@@ -28,7 +28,7 @@ pub(crate) const CERT_COLUMNS: &str =
      (SELECT sha256 FROM certificate_pdfs p WHERE p.number = certificates.number AND p.copy = 1)";
 
 impl Central {
-    pub(crate) fn cert_from_row(&self, r: &Row<'_>) -> rusqlite::Result<CertificateInfo> {
+    pub(crate) fn cert_from_row(&self, r: &Row) -> crate::sql::Result<CertificateInfo> {
         let iin: String = r.get(2)?;
         let masked = Iin::parse(&iin)
             .map(|i| i.masked())
@@ -83,7 +83,7 @@ impl Central {
         let mut stmt = conn.prepare(&format!(
             "SELECT {CERT_COLUMNS} FROM certificates ORDER BY rev"
         ))?;
-        let rows = stmt.query_map([], |r| self.cert_from_row(r))?;
+        let rows = stmt.query_map((), |r| self.cert_from_row(r))?;
         let certs = rows.collect::<Result<Vec<_>, _>>()?;
         certificates_to_csv(&certs)
             .map_err(|e| CentralError::Invalid(format!("certificates CSV: {e}")))

@@ -378,7 +378,7 @@ impl Refusal {
     }
 
     /// A database failure, as a refusal (HTTP 503: retry later).
-    pub fn db(e: rusqlite::Error) -> Refusal {
+    pub fn db(e: crate::sql::SqlError) -> Refusal {
         Refusal::unavailable(format!("central's database failed ({e})"))
     }
 

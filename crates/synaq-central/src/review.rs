@@ -16,7 +16,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension as _};
+use crate::sql::{params, Conn, OptionalExtension as _};
 use serde::Serialize;
 use synaq_core::{time, CategoryId};
 use synaq_proctor::{EvidenceReader, EvidenceSecret};
@@ -113,7 +113,7 @@ impl Central {
 
     /// Issues the certificate of a stored passed result (exam date, validity from the
     /// bank's profile), or returns the one it has. Call in a transaction.
-    fn issue_certificate(&self, tx: &Connection, attempt: &str) -> Result<String, CentralError> {
+    fn issue_certificate(&self, tx: &Conn<'_>, attempt: &str) -> Result<String, CentralError> {
         if let Some(n) = tx
             .query_row(
                 "SELECT number FROM certificates WHERE attempt = ?1",
@@ -356,7 +356,7 @@ impl Central {
             "SELECT attempt, kiosk, iin, category, passed, state, reasons FROM results
              WHERE state IN ('held', 'awaiting-evidence') ORDER BY received, attempt",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map((), |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -389,7 +389,7 @@ impl Central {
         let conn = self.db();
         let mut stmt = conn.prepare(
             "SELECT attempt, action, reviewer, reason, at FROM reviews
-             WHERE ?1 IS NULL OR attempt = ?1 ORDER BY id",
+             WHERE CAST(?1 AS TEXT) IS NULL OR attempt = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([attempt], |r| {
             Ok(ReviewEntry {
@@ -404,7 +404,7 @@ impl Central {
     }
 
     fn journal_review(
-        tx: &Connection,
+        tx: &Conn<'_>,
         attempt: &str,
         action: &str,
         reviewer: &str,
@@ -477,7 +477,7 @@ impl Central {
         Ok(())
     }
 
-    fn queued(tx: &Connection, attempt: &str) -> Result<(String, bool), CentralError> {
+    fn queued(tx: &Conn<'_>, attempt: &str) -> Result<(String, bool), CentralError> {
         let row: Option<(String, bool)> = tx
             .query_row(
                 "SELECT state, passed FROM results WHERE attempt = ?1",

@@ -3,15 +3,17 @@
 #![forbid(unsafe_code)]
 
 pub mod garage;
+pub mod postgres;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use std::time::Duration;
+use synaq_central::sql::Database;
 use synaq_central::store::EvidenceStore;
 use synaq_central::tls::TlsIdentity;
 use synaq_central::{Central, NewRosterEntry};
@@ -267,13 +269,75 @@ pub fn setup_central(dir: &Path, base: &str) -> Central {
 
 /// [`setup_central`] with evidence kept in `store`.
 pub fn setup_central_with(dir: &Path, base: &str, store: EvidenceStore) -> Central {
-    let c = Central::open_with(dir, base, store).expect("central opens");
+    let c = Central::open_on(dir, base, store, &database_for(dir)).expect("central opens");
     c.add_branch(BRANCH, "Алматы").expect("branch");
     c.set_staff(BRANCH, "proctor-1", "Айгүл Нұрланова", "proctor", true)
         .expect("staff");
     let b = build_bank(&c, "demo", 1);
     c.publish_bank(&b).expect("publish");
     c
+}
+
+/// Whether this test process runs its centrals on PostgreSQL (`SYNAQ_TEST_DATABASE=postgres`:
+/// one cluster for the process, a fresh database for each central) rather than SQLite. The
+/// same tests run on both: `cargo xtask test` runs them once for each.
+pub fn on_postgres() -> bool {
+    std::env::var("SYNAQ_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+fn databases() -> &'static std::sync::Mutex<std::collections::HashMap<PathBuf, Database>> {
+    static D: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, Database>>> =
+        OnceLock::new();
+    D.get_or_init(Default::default)
+}
+
+/// The database for a new central in `dir` ([`on_postgres`]), remembered for
+/// [`database_of`].
+pub fn database_for(dir: &Path) -> Database {
+    let db = if on_postgres() {
+        Database::Postgres(postgres::Postgres::fresh_database())
+    } else {
+        Database::Sqlite
+    };
+    databases()
+        .lock()
+        .unwrap()
+        .insert(dir.to_owned(), db.clone());
+    db
+}
+
+/// The database central in `dir` was made with (SQLite for a directory the harness did not
+/// make).
+pub fn database_of(dir: &Path) -> Database {
+    databases()
+        .lock()
+        .unwrap()
+        .get(dir)
+        .cloned()
+        .unwrap_or(Database::Sqlite)
+}
+
+/// Opens central in `dir` again, on its database, with evidence in its directory.
+pub fn reopen(dir: &Path, base: &str) -> Central {
+    reopen_with(
+        dir,
+        base,
+        EvidenceStore::local(dir.join(synaq_central::evidence::EVIDENCE_DIR)),
+    )
+}
+
+/// [`reopen`] with evidence in `store`.
+pub fn reopen_with(dir: &Path, base: &str, store: EvidenceStore) -> Central {
+    Central::open_on(dir, base, store, &database_of(dir)).expect("central opens again")
+}
+
+/// The environment that points a central child process (`synaq-loop-central`) at the
+/// database of `dir`.
+pub fn database_env(dir: &Path) -> Vec<(String, String)> {
+    match database_of(dir) {
+        Database::Sqlite => Vec::new(),
+        Database::Postgres(url) => vec![("SYNAQ_DATABASE".into(), url)],
+    }
 }
 
 /// A registration of `iin` for [`CATEGORY`] at [`BRANCH`], allowed from 10 days ago to
@@ -350,7 +414,7 @@ impl Kiosk {
     }
 
     /// Where this kiosk's webcam evidence is written.
-    pub fn evidence_root(&self) -> std::path::PathBuf {
+    pub fn evidence_root(&self) -> PathBuf {
         self.dir.path().join("evidence")
     }
 
@@ -485,11 +549,11 @@ pub fn deliver_evidence(c: &Central, kiosk: &Kiosk) -> usize {
 }
 
 /// Where [`sit_exam`] writes the evidence of an engine's kiosk: `<kiosk dir>/evidence`.
-fn engine_evidence_root(engine: &Engine) -> std::path::PathBuf {
-    let db: std::path::PathBuf = engine
+fn engine_evidence_root(engine: &Engine) -> PathBuf {
+    let db: PathBuf = engine
         .connection()
         .path()
-        .map(std::path::PathBuf::from)
+        .map(PathBuf::from)
         .expect("the kiosk database is a file");
     db.parent().expect("in the kiosk dir").join("evidence")
 }

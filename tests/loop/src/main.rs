@@ -1,7 +1,8 @@
 //! `synaq-loop-central DIR ADDR`: central (HTTPS, the certificate kept in DIR) as a child
 //! process the fault tests kill with SIGKILL. `SYNAQ_EVIDENCE=s3://BUCKET` with
 //! `SYNAQ_S3_ENDPOINT`, `SYNAQ_S3_REGION` and the key in `SYNAQ_S3_ACCESS_KEY_ID` /
-//! `SYNAQ_S3_SECRET_ACCESS_KEY` keeps evidence in S3.
+//! `SYNAQ_S3_SECRET_ACCESS_KEY` keeps evidence in S3; `SYNAQ_DATABASE=postgres://…` keeps
+//! records in PostgreSQL.
 #![forbid(unsafe_code)]
 
 use std::sync::Arc;
@@ -36,8 +37,16 @@ fn main() -> anyhow::Result<()> {
             })?
         }
     };
-    let central =
-        synaq_central::Central::open_with(dir.as_ref(), &format!("https://{addr}"), store)?;
+    // The database from the environment too (SQLite when unset).
+    let database =
+        synaq_central::sql::Database::parse(&std::env::var("SYNAQ_DATABASE").unwrap_or_default())
+            .map_err(anyhow::Error::msg)?;
+    let central = synaq_central::Central::open_on(
+        dir.as_ref(),
+        &format!("https://{addr}"),
+        store,
+        &database,
+    )?;
     let tls =
         synaq_central::tls::TlsIdentity::load_or_create(dir.as_ref(), &[])?.server_config()?;
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -110,6 +110,7 @@ async fn an_upload_cut_by_a_central_kill_resumes_from_the_stored_offset() {
         std::process::Command::new(exe)
             .arg(dir.path())
             .arg(&addr)
+            .envs(database_env(dir.path()))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -206,7 +207,7 @@ async fn an_upload_cut_by_a_central_kill_resumes_from_the_stored_offset() {
         ch.wait().ok();
     }
     // The reviewer opens it: both segments verify against the signed heads.
-    let c = synaq_central::Central::open(dir.path(), &base).unwrap();
+    let c = reopen(dir.path(), &base);
     let out = tempfile::tempdir().unwrap();
     let shown = c.show_evidence(&attempt, &evidence, out.path()).unwrap();
     assert_eq!(

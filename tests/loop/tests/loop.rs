@@ -768,10 +768,12 @@ async fn central_killed_and_restarted_100_times_mid_push() {
     let spawn = {
         let dir = dir.path().to_owned();
         let addr = addr.clone();
+        let env = database_env(&dir);
         move || {
             std::process::Command::new(exe)
                 .arg(&dir)
                 .arg(&addr)
+                .envs(env.iter().cloned())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .spawn()
@@ -848,7 +850,7 @@ async fn central_killed_and_restarted_100_times_mid_push() {
     eprintln!("{KILLS} kills: {rounds} pushes, {failures} failed in flight");
     assert!(failures > 0, "some pushes must have been cut by a kill");
     assert_eq!(receipts.len(), N);
-    let c = synaq_central::Central::open(dir.path(), &base).unwrap();
+    let c = reopen(dir.path(), &base);
     assert_eq!(c.result_count().unwrap() as usize, N, "each exactly once");
     // The copies carry the template's evidence head (another attempt's evidence): they wait
     // for evidence, so a reviewer approves them to issue their certificates.

@@ -93,6 +93,7 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut(backend:
             .arg(dir.path())
             .arg(&addr)
             .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(database_env(dir.path()))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -145,7 +146,7 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut(backend:
     assert_eq!(entry_of(&engine, &attempt).evidence, EvidenceState::Queued);
     assert_eq!(snapshot(&kiosk.evidence_root().join(&attempt)), local);
     let stored = {
-        let c = Central::open_with(dir.path(), &base, backend.store(dir.path())).unwrap();
+        let c = reopen_with(dir.path(), &base, backend.store(dir.path()));
         assert_eq!(state_of(&c, &attempt), "awaiting-evidence");
         assert_eq!(certificates_of(&c, &attempt), 0);
         uploaded_bytes(&c, &attempt)
@@ -192,7 +193,7 @@ async fn certified_only_after_complete_evidence_and_resumed_after_a_cut(backend:
         ch.wait().ok();
     }
 
-    let c = Central::open_with(dir.path(), &base, backend.store(dir.path())).unwrap();
+    let c = reopen_with(dir.path(), &base, backend.store(dir.path()));
     assert_eq!(state_of(&c, &attempt), "certified");
     assert_eq!(certificates_of(&c, &attempt), 1, "certified once");
     assert_eq!(stored_evidence(&c, &attempt), local, "the kiosk's files");
@@ -360,11 +361,12 @@ fn backup_restore_and_retention(backend: EvidenceBackend) {
     bad[0] ^= 1;
     std::fs::write(&one, &bad).unwrap();
     let target = dir.path().join("refused");
-    let err = Central::restore_with(
+    let err = Central::restore_on(
         &backup,
         &target,
         "https://127.0.0.1:1",
         backend.fresh_store("refused", &target),
+        &database_for(&target),
     )
     .unwrap_err()
     .to_string();
@@ -372,20 +374,20 @@ fn backup_restore_and_retention(backend: EvidenceBackend) {
     std::fs::write(&one, &good).unwrap();
 
     let restored_dir = dir.path().join("restored");
-    let report = Central::restore_with(
+    let report = Central::restore_on(
         &backup,
         &restored_dir,
         "https://127.0.0.1:1",
         backend.fresh_store("restored", &restored_dir),
+        &database_for(&restored_dir),
     )
     .unwrap();
     assert_eq!((report.certificates, report.results), (1, 1));
-    let restored = Central::open_with(
+    let restored = reopen_with(
         &restored_dir,
         "https://127.0.0.1:1",
         backend.store_in("restored", &restored_dir),
-    )
-    .unwrap();
+    );
     assert_eq!(state_of(&restored, &attempt), "certified");
     assert_eq!(stored_evidence(&restored, &attempt), local);
     let out = tempfile::tempdir().unwrap();
@@ -395,9 +397,14 @@ fn backup_restore_and_retention(backend: EvidenceBackend) {
     assert_eq!(shown.segments[0].frames as usize, local.len() - 1);
     // The restored directory is bound to its store: opening it with another is refused.
     if backend.garage.is_some() {
-        let err = Central::open(&restored_dir, "https://127.0.0.1:1")
-            .unwrap_err()
-            .to_string();
+        let err = Central::open_on(
+            &restored_dir,
+            "https://127.0.0.1:1",
+            EvidenceBackend::local().store(&restored_dir),
+            &database_of(&restored_dir),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("keeps its evidence in s3://restored/"),
             "{err}"

@@ -3,9 +3,25 @@
 
 use std::sync::Arc;
 
+use synaq_central::store::EvidenceStore;
 use synaq_loop::{
-    enroll_offline, iins, now, register, setup_central, sit_exam, start_central, Kiosk,
+    database_for, enroll_offline, iins, now, register, reopen, setup_central, sit_exam,
+    start_central, Kiosk,
 };
+
+/// Restores `backup` into the new directory `to`, on a database of the suite's kind.
+fn restore(
+    backup: &std::path::Path,
+    to: &std::path::Path,
+) -> Result<synaq_central::backup::BackupReport, synaq_central::CentralError> {
+    synaq_central::Central::restore_on(
+        backup,
+        to,
+        "https://127.0.0.1:1",
+        EvidenceStore::local(to.join(synaq_central::evidence::EVIDENCE_DIR)),
+        &database_for(to),
+    )
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer_over_https() {
@@ -57,10 +73,9 @@ fn a_backup_restores_into_a_fresh_instance_with_its_certificates_and_evidence() 
     let made = c.backup(&backup, now()).unwrap();
     assert_eq!((made.certificates, made.results), (1, 1));
     let restored_dir = dir.path().join("restored");
-    let report =
-        synaq_central::Central::restore(&backup, &restored_dir, "https://127.0.0.1:1").unwrap();
+    let report = restore(&backup, &restored_dir).unwrap();
     assert_eq!((report.certificates, report.results), (1, 1));
-    let restored = synaq_central::Central::open(&restored_dir, "https://127.0.0.1:1").unwrap();
+    let restored = reopen(&restored_dir, "https://127.0.0.1:1");
     assert_eq!(
         restored.public(),
         c.public(),
@@ -113,8 +128,7 @@ fn a_backup_restores_into_a_fresh_instance_with_its_certificates_and_evidence() 
     );
 
     // A restore never writes over a data directory in use.
-    let err =
-        synaq_central::Central::restore(&backup, &restored_dir, "https://127.0.0.1:1").unwrap_err();
+    let err = restore(&backup, &restored_dir).unwrap_err();
     assert!(err.to_string().contains("is not empty"), "{err}");
 
     // A backup changed after it was made is refused, and nothing is written.
@@ -124,7 +138,7 @@ fn a_backup_restores_into_a_fresh_instance_with_its_certificates_and_evidence() 
     bytes[last] ^= 1;
     std::fs::write(&db, bytes).unwrap();
     let target = dir.path().join("second");
-    let err = synaq_central::Central::restore(&backup, &target, "https://127.0.0.1:1").unwrap_err();
+    let err = restore(&backup, &target).unwrap_err();
     assert!(
         err.to_string()
             .contains("central.sqlite3 changed since the backup was made"),
