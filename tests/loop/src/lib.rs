@@ -269,7 +269,21 @@ pub fn setup_central(dir: &Path, base: &str) -> Central {
 
 /// [`setup_central`] with evidence kept in `store`.
 pub fn setup_central_with(dir: &Path, base: &str, store: EvidenceStore) -> Central {
-    let c = Central::open_on(dir, base, store, &database_for(dir)).expect("central opens");
+    setup_central_on(dir, base, store, &database_for(dir))
+}
+
+/// [`setup_central_with`] on `database`.
+pub fn setup_central_on(
+    dir: &Path,
+    base: &str,
+    store: EvidenceStore,
+    database: &Database,
+) -> Central {
+    databases()
+        .lock()
+        .unwrap()
+        .insert(dir.to_owned(), database.clone());
+    let c = Central::open_on(dir, base, store, database).expect("central opens");
     c.add_branch(BRANCH, "Алматы").expect("branch");
     c.set_staff(BRANCH, "proctor-1", "Айгүл Нұрланова", "proctor", true)
         .expect("staff");
