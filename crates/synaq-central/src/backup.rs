@@ -337,11 +337,22 @@ impl Central {
                 std::fs::copy(&src, &dst).map_err(io(&src))?;
             }
             if let Some(pg) = &pg {
-                let file = crate::db::open(&from.join(DB_FILE))?;
-                let (mut read, mut write) = (file.conn(), pg.conn());
-                let (read, write) = (read.snapshot()?, write.transaction()?);
-                crate::db::copy_tables(&read, &write)?;
-                write.commit()?;
+                // A copy of the backup's file, brought to this version's schema; the backup
+                // itself is never written to.
+                let work = to.join(format!("{DB_FILE}.restoring"));
+                std::fs::copy(from.join(DB_FILE), &work).map_err(io(&work))?;
+                let copied = (|| {
+                    let file = crate::db::open(&work)?;
+                    let (mut read, mut write) = (file.conn(), pg.conn());
+                    let (read, write) = (read.snapshot()?, write.transaction()?);
+                    crate::db::copy_tables(&read, &write)?;
+                    write.commit()?;
+                    Ok::<_, CentralError>(())
+                })();
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", work.display()));
+                }
+                copied?;
             }
             counts(&Central::open_inner(
                 to, base_url, evidence, database, true,

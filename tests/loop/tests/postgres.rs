@@ -19,7 +19,7 @@ use synaq_sync::{sync_all, Backoff, Outcome, Progress};
 
 /// The two scenarios run one after the other: each starts its own clusters and processes,
 /// and on two cores they would starve each other.
-static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn free_addr() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -97,7 +97,7 @@ fn certificate_numbers(c: &Central) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_central_processes_share_postgres_and_s3_and_certify_each_exam_once() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     const EXAMS: usize = 3;
     let pg = Postgres::start();
     let database = Database::Postgres(pg.create_database("central"));
@@ -223,7 +223,7 @@ async fn two_central_processes_share_postgres_and_s3_and_certify_each_exam_once(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_killed_mid_ingest_loses_nothing_and_stores_each_result_once() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let _one = ONE_AT_A_TIME.lock().await;
     const N: usize = 120;
     const KILLS: usize = 3;
     let mut pg = Postgres::start();
@@ -329,4 +329,138 @@ async fn postgres_killed_mid_ingest_loses_nothing_and_stores_each_result_once() 
     let numbers = certificate_numbers(&c);
     let unique: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!((numbers.len(), unique.len()), (N, N));
+}
+
+/// The embedded default grows into PostgreSQL: a SQLite central's backup restores into an
+/// empty PostgreSQL database, where its certificates, check codes and receipts are the same;
+/// a database and a data directory stay together.
+#[test]
+fn a_sqlite_backup_restores_into_postgres_and_a_directory_keeps_its_database() {
+    let pg = Postgres::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live");
+    let c = setup_central_on(
+        &live,
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&live),
+        &Database::Sqlite,
+    );
+    let kiosk = Kiosk::new();
+    enroll_offline(&c, &kiosk);
+    let pull = c.pull(&kiosk.key.id().to_string(), 0, now()).unwrap();
+    let bank = kiosk.open_bank(&pull, &c.public());
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
+    let people = iins(6000, 3);
+    register_all(&c, &people);
+    let results: Vec<SignedResult> = people
+        .iter()
+        .map(|p| sit_exam(&mut engine, &bank, p, true))
+        .collect();
+    let journals = synaq_sync::client::journals_of(engine.connection(), &results).unwrap();
+    c.ingest(
+        Some(&kiosk.key.id().to_string()),
+        &results,
+        &journals,
+        now(),
+    )
+    .unwrap();
+    deliver_evidence(&c, &kiosk);
+    let before = c.certificates_csv().unwrap();
+    assert_eq!(before.lines().count(), 4, "three certificates: {before}");
+    let backup = tmp.path().join("backup");
+    c.backup(&backup, now()).unwrap();
+
+    let url = pg.create_database("restored");
+    let to = tmp.path().join("restored");
+    let database = Database::Postgres(url.clone());
+    let report = Central::restore_on(
+        &backup,
+        &to,
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&to),
+        &database,
+    )
+    .unwrap();
+    assert_eq!((report.certificates, report.results), (3, 3));
+    assert!(!to.join(synaq_central::DB_FILE).exists(), "no SQLite file");
+    let restored = Central::open_on(
+        &to,
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&to),
+        &database,
+    )
+    .unwrap();
+    assert!(restored.on_postgres());
+    assert_eq!(restored.certificates_csv().unwrap(), before);
+    for line in before.lines().skip(1) {
+        let number = line.split(',').next().unwrap();
+        assert_eq!(
+            restored.certificate(number).unwrap(),
+            c.certificate(number).unwrap(),
+            "{number}: the same certificate, QR included"
+        );
+        assert_eq!(
+            restored.check_code(number).unwrap(),
+            c.check_code(number).unwrap()
+        );
+    }
+    // A re-push after the move gets the receipts issued before it.
+    let again = restored
+        .ingest(
+            Some(&kiosk.key.id().to_string()),
+            &results,
+            &journals,
+            now(),
+        )
+        .unwrap();
+    let first = c
+        .ingest(
+            Some(&kiosk.key.id().to_string()),
+            &results,
+            &journals,
+            now(),
+        )
+        .unwrap();
+    assert_eq!(again, first);
+    // New rows follow the restored ones (identities continue).
+    restored
+        .add_roster_entries(&[entry(&iins(6100, 1)[0], 1)])
+        .unwrap();
+
+    // Restoring into a database that already holds records is refused, and changes nothing.
+    let err = Central::restore_on(
+        &backup,
+        &tmp.path().join("again"),
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&tmp.path().join("again")),
+        &database,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("already holds records"), "{err}");
+    assert_eq!(pg.psql("restored", "SELECT count(*) FROM results"), "3");
+
+    // The directory is bound to PostgreSQL: opened on SQLite it is refused, by name and
+    // without a password.
+    let err = Central::open(&to, "https://127.0.0.1:1")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!(
+            "keeps its records in postgres://127.0.0.1:{}/restored",
+            pg.port()
+        )),
+        "{err}"
+    );
+    // Another central's keys on this database are refused.
+    let stranger = tmp.path().join("stranger");
+    let err = Central::open_on(
+        &stranger,
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&stranger),
+        &database,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("belongs to central key"), "{err}");
 }
