@@ -227,6 +227,7 @@ fn main() {
 
     // Floor: verify + one insert per result, one transaction per batch, same pragmas.
     let fdb = synaq_central::db::open(&dir.path().join("floor.sqlite3")).unwrap();
+    let mut fdb = fdb.conn();
     fdb.execute_batch(
         "CREATE TABLE floor (attempt TEXT PRIMARY KEY, result TEXT NOT NULL, journal TEXT NOT NULL)",
     )
@@ -234,7 +235,7 @@ fn main() {
     let ed = key.public().ed25519;
     let t0 = Instant::now();
     for chunk in results.chunks(BATCH) {
-        let tx = fdb.unchecked_transaction().unwrap();
+        let tx = fdb.transaction().unwrap();
         for r in chunk {
             r.verify(&ed).unwrap();
             let j = &journals[index(&r.record.attempt_id)];
@@ -248,7 +249,7 @@ fn main() {
             );
             tx.execute(
                 "INSERT INTO floor (attempt, result, journal) VALUES (?1, ?2, ?3)",
-                (&r.record.attempt_id, bytes, jbytes),
+                synaq_central::params![r.record.attempt_id, bytes, jbytes],
             )
             .unwrap();
         }
