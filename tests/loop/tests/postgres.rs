@@ -86,6 +86,10 @@ fn patient(client: &synaq_sync::Client) -> synaq_sync::Client {
     })
 }
 
+fn state_of(c: &Central, attempt: &str) -> String {
+    c.verdict(attempt).unwrap().expect("result stored").0
+}
+
 fn certificate_numbers(c: &Central) -> Vec<String> {
     c.certificates_csv()
         .unwrap()
@@ -182,22 +186,47 @@ async fn two_central_processes_share_postgres_and_s3_and_certify_each_exam_once(
     let (s1, s2) = (s1.unwrap(), s2.unwrap());
     assert_eq!(s1.evidence_delivered + s2.evidence_delivered, 2 * EXAMS);
 
+    // A retake across processes: the fail goes through B, the retake registration reaches
+    // kiosk 2 through A, and the retake, through B again, is certified.
+    let c2a = patient(&k2.client(&base_a, &c.public(), pin));
+    let retaker = iins(4200, 1).remove(0);
+    register(&c, &retaker, 1);
+    c2a.pull(0).await.unwrap();
+    let failed = sit_exam(&mut e2, &bank2, &retaker, false);
+    sync_all(&e2, &c2b, &root2, 10, &mut quiet2).await.unwrap();
+    assert_eq!(state_of(&c, &failed.record.attempt_id), "failed");
+    register(&c, &retaker, 2);
+    c2a.pull(0).await.unwrap();
+    let retake = sit_exam(&mut e2, &bank2, &retaker, true);
+    sync_all(&e2, &c2b, &root2, 10, &mut quiet2).await.unwrap();
+    assert_eq!(state_of(&c, &retake.record.attempt_id), "certified");
+
+    // Removable media, imported by a third instance (an admin command) while A and B serve.
+    let carried = iins(4300, 1).remove(0);
+    register(&c, &carried, 1);
+    let by_media = sit_exam(&mut e1, &bank1, &carried, true);
+    let bundle = synaq_sync::bundle::to_bytes(&results_bundle(&e1, &k1.key));
+    let receipts = c.import_bundle(&bundle, now()).unwrap();
+    assert_eq!(receipts.body.outcomes.len(), 1);
+    assert_eq!(deliver_evidence(&c, &k1), 1);
+    assert_eq!(state_of(&c, &by_media.record.attempt_id), "certified");
+
+    let certified = 2 * EXAMS + 2;
     assert_eq!(
         c.result_count().unwrap() as usize,
-        2 * EXAMS,
+        certified + 1,
         "each result once"
     );
     let numbers = certificate_numbers(&c);
     let unique: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!(
         numbers.len(),
-        2 * EXAMS,
-        "every exam certified: {numbers:?}"
+        certified,
+        "every pass certified: {numbers:?}"
     );
     assert_eq!(unique.len(), numbers.len(), "no number issued twice");
 
     // Kiosk 2 asks the other process: it sees its own certificates, verified by the same key.
-    let c2a = patient(&k2.client(&base_a, &c.public(), pin));
     let later = c2a.pull(0).await.unwrap();
     let mine: BTreeSet<String> = later
         .certificates
@@ -206,7 +235,7 @@ async fn two_central_processes_share_postgres_and_s3_and_certify_each_exam_once(
         .collect();
     assert_eq!(
         mine.len(),
-        2 * EXAMS,
+        certified,
         "the branch's certificates from process A"
     );
     assert!(mine.iter().all(|n| unique.contains(n)));
