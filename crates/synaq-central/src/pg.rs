@@ -57,7 +57,7 @@ impl Drop for Pg {
 
 /// `postgres://host:port/name` without user or password (what is recorded and shown).
 pub fn identity(url: &str) -> String {
-    match url.parse::<tokio_postgres::Config>() {
+    match take_root_cert(url).0.parse::<tokio_postgres::Config>() {
         Ok(c) => {
             let host = c
                 .get_hosts()
@@ -100,10 +100,24 @@ fn dollar_params(sql: &str) -> String {
     out
 }
 
+/// An error with its causes: "error performing TLS handshake: invalid peer certificate: …".
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        source = s.source();
+    }
+    text
+}
+
 fn pg_error(e: tokio_postgres::Error) -> SqlError {
     match e.as_db_error() {
         Some(db) => SqlError::Postgres(format!("{} {}", db.code().code(), db.message())),
-        None => SqlError::Unavailable(e.to_string()),
+        None => SqlError::Unavailable(with_causes(&e)),
     }
 }
 
@@ -172,22 +186,79 @@ fn value_of(row: &tokio_postgres::Row, i: usize) -> Result<Value, SqlError> {
     .unwrap_or(Value::Null))
 }
 
+/// `url` without its `sslrootcert=FILE` parameter (libpq's name for the CA that signed the
+/// server's certificate, which tokio-postgres does not read), and that file.
+fn take_root_cert(url: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_owned(), None);
+    };
+    let (mut kept, mut root) = (Vec::new(), None);
+    for pair in query.split('&') {
+        match pair.strip_prefix("sslrootcert=") {
+            Some(file) => root = Some(file.to_owned()),
+            None => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (url, root)
+}
+
+/// TLS to PostgreSQL, the server's certificate checked against `root` (PEM), or against the
+/// system's CAs.
+fn tls(root: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, SqlError> {
+    let file = root.unwrap_or("/etc/ssl/certs/ca-certificates.crt");
+    let bad = |e: String| SqlError::Migration(format!("the PostgreSQL CA {file}: {e}"));
+    let text = std::fs::read(file).map_err(|e| bad(e.to_string()))?;
+    let mut roots = rustls::RootCertStore::empty();
+    for p in pem::parse_many(&text).map_err(|e| bad(e.to_string()))? {
+        if p.tag() == "CERTIFICATE" {
+            roots
+                .add(rustls::pki_types::CertificateDer::from(
+                    p.contents().to_vec(),
+                ))
+                .map_err(|e| bad(e.to_string()))?;
+        }
+    }
+    if roots.is_empty() {
+        return Err(bad("no certificate in it".into()));
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| bad(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 impl Pg {
-    /// A pool for `url` (nothing is connected until the first statement).
+    /// A pool for `url` (nothing is connected until the first statement). `sslmode=require`
+    /// (or `prefer`, the default) talks TLS when the server offers it, and then checks the
+    /// server's certificate against `sslrootcert=FILE` (or the system's CAs); `disable` never
+    /// does.
     pub fn connect(url: &str) -> Result<Pg, SqlError> {
+        let (url, root) = take_root_cert(url);
         let config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| SqlError::Migration(format!("the PostgreSQL URL: {e}")))?;
         let mut config = config;
         config.connect_timeout(Duration::from_secs(5));
         config.application_name("synaq-central");
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let recycling = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match config.get_ssl_mode() {
+            tokio_postgres::config::SslMode::Disable => {
+                Manager::from_config(config, NoTls, recycling)
+            }
+            // Prefer, Require, and any mode a later driver adds.
+            _ => Manager::from_config(config, tls(root.as_deref())?, recycling),
+        };
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("synaq-pg")
@@ -206,7 +277,7 @@ impl Pg {
             .map_err(|e| SqlError::Migration(format!("the PostgreSQL pool: {e}")))?;
         Ok(Pg {
             pool,
-            identity: identity(url),
+            identity: identity(&url),
             rt: Some(rt),
         })
     }
@@ -239,7 +310,7 @@ impl Pg {
             pool.get()
                 .await
                 .map(Arc::new)
-                .map_err(|e| SqlError::Unavailable(e.to_string()))
+                .map_err(|e| SqlError::Unavailable(with_causes(&e)))
         })
     }
 
@@ -308,6 +379,25 @@ mod tests {
         assert_eq!(
             dollar_params("SELECT '?1', x FROM t WHERE a = ?1 AND b = ?12"),
             "SELECT '?1', x FROM t WHERE a = $1 AND b = $12"
+        );
+    }
+
+    #[test]
+    fn the_root_certificate_is_taken_out_of_the_url() {
+        assert_eq!(
+            take_root_cert("postgres://a@h/db?sslmode=require&sslrootcert=/etc/ca.pem"),
+            (
+                "postgres://a@h/db?sslmode=require".into(),
+                Some("/etc/ca.pem".into())
+            )
+        );
+        assert_eq!(
+            take_root_cert("postgres://a@h/db?sslrootcert=ca.pem"),
+            ("postgres://a@h/db".into(), Some("ca.pem".into()))
+        );
+        assert_eq!(
+            take_root_cert("postgres://a@h/db"),
+            ("postgres://a@h/db".into(), None)
         );
     }
 

@@ -41,6 +41,8 @@ pub struct Postgres {
     /// The shared cluster's server runs under a shell that stops it and removes its
     /// directory when this pipe closes, that is when the test process ends.
     watched: bool,
+    /// Serves TLS with a certificate from its own CA (`ca.pem` in its directory).
+    tls: bool,
 }
 
 fn free_port() -> u16 {
@@ -55,7 +57,7 @@ impl Postgres {
     /// directory goes) when the process ends.
     pub fn shared() -> &'static Postgres {
         static SHARED: std::sync::OnceLock<Postgres> = std::sync::OnceLock::new();
-        SHARED.get_or_init(|| Postgres::init(true))
+        SHARED.get_or_init(|| Postgres::init(true, false))
     }
 
     /// A fresh database in the shared cluster; returns its URL.
@@ -67,10 +69,61 @@ impl Postgres {
 
     /// initdb and start; waits until it accepts connections.
     pub fn start() -> Postgres {
-        Postgres::init(false)
+        Postgres::init(false, false)
     }
 
-    fn init(watched: bool) -> Postgres {
+    /// [`Postgres::start`] serving TLS too, with a certificate for 127.0.0.1 signed by a CA of
+    /// its own ([`Postgres::ca_file`]).
+    pub fn start_with_tls() -> Postgres {
+        Postgres::init(false, true)
+    }
+
+    /// The CA that signed the server's certificate (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    /// Another CA, which signed nothing of this server (PEM).
+    pub fn other_ca_file(&self) -> PathBuf {
+        self.dir.path().join("other-ca.pem")
+    }
+
+    fn write_tls_files(&self) {
+        fn ca(name: &str) -> (rcgen::Certificate, rcgen::KeyPair) {
+            let key = rcgen::KeyPair::generate().expect("CA key");
+            let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+            params
+                .distinguished_name
+                .push(rcgen::DnType::CommonName, name);
+            (params.self_signed(&key).expect("CA"), key)
+        }
+        let (ca_cert, ca_key) = ca("Synaq test PostgreSQL CA");
+        let (other, _) = ca("Another CA");
+        let key = rcgen::KeyPair::generate().expect("server key");
+        let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".into(), "localhost".into()])
+            .expect("params")
+            .signed_by(&key, &ca_cert, &ca_key)
+            .expect("server certificate");
+        let d = self.dir.path();
+        for (name, text) in [
+            ("ca.pem", ca_cert.pem()),
+            ("other-ca.pem", other.pem()),
+            ("server.crt", cert.pem()),
+            ("server.key", key.serialize_pem()),
+        ] {
+            let path = d.join(name);
+            std::fs::write(&path, text).expect("write TLS file");
+            // PostgreSQL refuses a key others can read.
+            std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+                .expect("chmod");
+            if let Some((uid, gid)) = self.user {
+                std::os::unix::fs::chown(&path, Some(uid), Some(gid)).expect("chown");
+            }
+        }
+    }
+
+    fn init(watched: bool, tls: bool) -> Postgres {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = std::fs::metadata("/proc/self").expect("/proc/self").uid() == 0;
         // nobody:nogroup on Debian.
@@ -84,7 +137,11 @@ impl Postgres {
             user,
             server: None,
             watched,
+            tls,
         };
+        if tls {
+            pg.write_tls_files();
+        }
         let status = pg
             .command("initdb")
             .args(["--auth=trust", "--username", USER, "--encoding=UTF8"])
@@ -208,7 +265,7 @@ impl Postgres {
     }
 
     fn server_args(&self) -> Vec<String> {
-        vec![
+        let mut args = vec![
             "-D".into(),
             self.data().display().to_string(),
             "-p".into(),
@@ -219,7 +276,19 @@ impl Postgres {
             format!("unix_socket_directories={}", self.dir.path().display()),
             "-c".into(),
             "max_connections=300".into(),
-        ]
+        ];
+        if self.tls {
+            let d = self.dir.path().display();
+            args.extend([
+                "-c".into(),
+                "ssl=on".into(),
+                "-c".into(),
+                format!("ssl_cert_file={d}/server.crt"),
+                "-c".into(),
+                format!("ssl_key_file={d}/server.key"),
+            ]);
+        }
+        args
     }
 
     fn with_log(&self, mut c: Command) -> Command {

@@ -493,3 +493,52 @@ fn a_sqlite_backup_restores_into_postgres_and_a_directory_keeps_its_database() {
     .to_string();
     assert!(err.contains("belongs to central key"), "{err}");
 }
+
+/// With `sslmode=require`, central talks TLS to PostgreSQL and checks the server's
+/// certificate against the CA it is given (`sslrootcert`): a server whose certificate another
+/// CA signed is not talked to.
+#[test]
+fn central_talks_tls_to_postgres_and_checks_the_servers_certificate() {
+    let pg = Postgres::start_with_tls();
+    let url = pg.create_database("central");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    let tls = format!(
+        "{url}?sslmode=require&sslrootcert={}",
+        pg.ca_file().display()
+    );
+    let c = Central::open_on(
+        &dir,
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&dir),
+        &Database::Postgres(tls),
+    )
+    .unwrap();
+    let ssl: bool = c
+        .db()
+        .query_row(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            (),
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(ssl, "the connection is encrypted");
+    c.add_branch(BRANCH, "Алматы").unwrap();
+    drop(c);
+
+    let other = tmp.path().join("other");
+    let wrong = format!(
+        "{url}?sslmode=require&sslrootcert={}",
+        pg.other_ca_file().display()
+    );
+    let err = Central::open_on(
+        &other,
+        "https://127.0.0.1:1",
+        EvidenceBackend::local().store(&other),
+        &Database::Postgres(wrong),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("UnknownIssuer"), "{err}");
+    assert!(!err.contains("sslrootcert"), "no URL in the message: {err}");
+}
