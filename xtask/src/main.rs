@@ -551,6 +551,7 @@ fn test() -> Result<()> {
                             "object_store",
                             "operations",
                             "demo",
+                            "portal",
                         ][..],
                     ),
                     ("synaq-fraud", &["attacks"][..]),

@@ -49,6 +49,7 @@ pub fn router(central: Arc<Central>) -> Router {
         .route("/v/{number}", get(verify_page))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::portal::web::router())
         .layer(axum::middleware::from_fn(request_log))
         .with_state(central)
 }
@@ -571,7 +572,7 @@ async fn central_pub(State(c): State<Shared>) -> Response {
 }
 
 /// The client's address (`0.0.0.0` when served without connection info, as in tests).
-struct PeerIp(std::net::IpAddr);
+pub(crate) struct PeerIp(pub(crate) std::net::IpAddr);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerIp {
     type Rejection = std::convert::Infallible;

@@ -22,6 +22,7 @@ pub mod http;
 pub mod ingest;
 mod page;
 pub mod pg;
+pub mod portal;
 mod pull;
 pub mod refusal;
 pub mod review;
@@ -541,7 +542,7 @@ impl Central {
     }
 
     /// One roster row at the next revision; returns its id.
-    fn insert_roster(tx: &sql::Tx<'_>, e: &NewRosterEntry) -> Result<i64, CentralError> {
+    pub(crate) fn insert_roster(tx: &sql::Tx<'_>, e: &NewRosterEntry) -> Result<i64, CentralError> {
         let rev = db::next(tx, "rev")?;
         Ok(tx.query_row(
             "INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,

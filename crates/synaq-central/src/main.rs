@@ -276,6 +276,25 @@ enum Admin {
         #[arg(long, conflicts_with = "version")]
         clear: bool,
     },
+    /// Add a portal account (or replace its name, role and password); the password is read
+    /// from the first line of standard input, never from the command line.
+    AccountAdd {
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// oo, registrar, reviewer, analyst or admin.
+        #[arg(long)]
+        role: String,
+        /// The БИН of the training organisation (role oo); it must be on the list.
+        #[arg(long)]
+        oo_bin: Option<String>,
+    },
+    /// Put a training organisation on ЕУМЦ's list (the portal's registrar does it too).
+    OoAdd {
+        bin: String,
+        #[arg(long)]
+        name: String,
+    },
     /// Print the certificate registry as CSV (ИИН masked).
     CertificatesCsv,
     /// Back up this instance (database snapshot, keys, TLS identity, evidence) into a new or
@@ -712,6 +731,35 @@ fn admin(
                 Some(v) => println!("kiosks older than {v} admit nobody after their next pull"),
                 None => println!("no minimum kiosk version"),
             }
+        }
+        Admin::AccountAdd {
+            login,
+            name,
+            role,
+            oo_bin,
+        } => {
+            let role = synaq_central::portal::Role::parse(&role).with_context(|| {
+                format!("--role {role:?}: oo, registrar, reviewer, analyst or admin")
+            })?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            c.add_account(&login, &name, role, oo_bin.as_deref(), password, unix_now())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("account {login} ({}) ready", role.as_str());
+        }
+        Admin::OoAdd { bin, name } => {
+            let admin = synaq_central::portal::Account {
+                login: "admin-cli".into(),
+                name: "synaq-central admin".into(),
+                role: synaq_central::portal::Role::Admin,
+                oo_bin: None,
+            };
+            c.oo_add(&admin, &bin, &name, unix_now())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("training organisation {bin} is on the list");
         }
         Admin::CertificatesCsv => print!("{}", c.certificates_csv()?),
         Admin::Backup { out } => {

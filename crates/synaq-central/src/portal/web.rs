@@ -1,0 +1,1144 @@
+//! The portal's pages: server-rendered HTML (minijinja, every value escaped), labels from the
+//! Fluent catalogs (`portal-*`), one stylesheet and one small script (the ИИН checked while it
+//! is typed), no third-party anything. Glue only: the decisions are in [`super`].
+//!
+//! - Every page but the public ones and the login needs a session (`__Host-synaq-session`:
+//!   Secure, HttpOnly, SameSite=Strict); without one a page sends the browser to the login.
+//! - Every form carries the session's form token (the login form a token of its own in a
+//!   cookie of its own); a POST without the right one changes nothing (403).
+//! - Each route names the roles it serves ([`ROUTES`]); any other role gets 403.
+//! - Answers carry a strict Content-Security-Policy (only this server's style and script, no
+//!   framing) and are not cached.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use minijinja::value::Serde;
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+use synaq_core::{Code, Lang};
+
+use super::sheet::{self, SheetKind};
+use super::{Account, Batch, LearnerRow, NewSession, OoStatus, PasswordLogin, PortalError, Role};
+use crate::page::L10N;
+use crate::{unix_now, Central};
+
+type Shared = Arc<Central>;
+
+/// The session cookie.
+pub const SESSION_COOKIE: &str = "__Host-synaq-session";
+/// The login form's own token cookie.
+const LOGIN_COOKIE: &str = "__Host-synaq-login";
+const LANG_COOKIE: &str = "synaq-lang";
+
+/// Every page and action, with the roles it serves (empty: everyone, signed in or not).
+pub const ROUTES: &[(&str, &str, &[Role])] = &[
+    ("GET", "/portal/oo", &[Role::Oo]),
+    ("GET", "/portal/oo/register", &[Role::Oo]),
+    ("POST", "/portal/oo/register", &[Role::Oo]),
+    ("POST", "/portal/oo/upload", &[Role::Oo]),
+    ("GET", "/portal/oo/certificate/{number}", &[Role::Oo]),
+    ("GET", "/portal/registrar", &[Role::Registrar, Role::Admin]),
+    (
+        "POST",
+        "/portal/registrar/oo",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/oo/status",
+        &[Role::Registrar, Role::Admin],
+    ),
+    ("GET", "/portal/journal", &[Role::Admin]),
+    ("GET", "/portal/login", &[]),
+    ("POST", "/portal/login", &[]),
+    ("POST", "/portal/logout", &[]),
+    ("GET", "/portal", &[]),
+    ("GET", "/registry/oo", &[]),
+];
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, text) in [
+        ("base.html", include_str!("templates/base.html")),
+        ("login.html", include_str!("templates/login.html")),
+        ("oo.html", include_str!("templates/oo.html")),
+        ("register.html", include_str!("templates/register.html")),
+        ("registrar.html", include_str!("templates/registrar.html")),
+        ("journal.html", include_str!("templates/journal.html")),
+        ("public_oos.html", include_str!("templates/public_oos.html")),
+        ("message.html", include_str!("templates/message.html")),
+    ] {
+        env.add_template(name, text)
+            .expect("the portal's templates parse");
+    }
+    env
+});
+
+const CSS: &str = include_str!("static/portal.css");
+const JS: &str = include_str!("static/portal.js");
+
+/// The portal's routes.
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/portal", get(home))
+        .route("/portal/login", get(login_page).post(login))
+        .route("/portal/logout", post(logout))
+        .route("/portal/oo", get(oo_cabinet))
+        .route("/portal/oo/register", get(register_page).post(register_one))
+        .route(
+            "/portal/oo/upload",
+            // Larger than the spreadsheet limit, so that a too large file gets its message.
+            post(upload).layer(DefaultBodyLimit::max(12 * 1024 * 1024)),
+        )
+        .route("/portal/oo/certificate/{number}", get(oo_certificate))
+        .route("/portal/registrar", get(registrar_page))
+        .route("/portal/registrar/oo", post(registrar_add))
+        .route("/portal/registrar/oo/status", post(registrar_status))
+        .route("/portal/journal", get(journal_page))
+        .route("/registry/oo", get(public_oos))
+        .route("/portal/static/portal.css", get(css))
+        .route("/portal/static/portal.js", get(js))
+}
+
+// ---- requests ----
+
+fn cookie<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The language: `?lang=`, else the cookie, else Kazakh.
+fn lang_of(h: &HeaderMap, q: &HashMap<String, String>) -> Lang {
+    let pick = |s: &str| match s {
+        "ru" => Some(Lang::Ru),
+        "kk" => Some(Lang::Kk),
+        "en" => Some(Lang::En),
+        _ => None,
+    };
+    q.get("lang")
+        .and_then(|l| pick(l))
+        .or_else(|| cookie(h, LANG_COOKIE).and_then(pick))
+        .unwrap_or(Lang::Kk)
+}
+
+fn lang_code(l: Lang) -> &'static str {
+    match l {
+        Lang::Kk => "kk",
+        Lang::Ru => "ru",
+        Lang::En => "en",
+    }
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Who is asking: the session's account and form token.
+struct Who {
+    account: Account,
+    csrf: String,
+}
+
+async fn who(c: &Shared, h: &HeaderMap) -> Result<Option<Who>, PortalError> {
+    let Some(token) = cookie(h, SESSION_COOKIE).map(str::to_owned) else {
+        return Ok(None);
+    };
+    let c = Arc::clone(c);
+    let found = blocking(move || c.session(&token, unix_now())).await?;
+    Ok(found.map(|(account, csrf)| Who { account, csrf }))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, PortalError> + Send + 'static,
+) -> Result<T, PortalError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(PortalError::Central(crate::CentralError::Db(e.to_string()))))
+}
+
+/// The account of a request to `path`, if its role may use the route; otherwise the answer
+/// (the login for no session, 403 for another role).
+async fn guard(
+    c: &Shared,
+    h: &HeaderMap,
+    lang: Lang,
+    method: &str,
+    path: &str,
+) -> Result<Who, Response> {
+    let roles = ROUTES
+        .iter()
+        .find(|(m, p, _)| *m == method && *p == path)
+        .map_or(&[][..], |r| r.2);
+    match who(c, h).await {
+        Err(e) => Err(error_page(lang, None, &e)),
+        Ok(None) => Err(redirect("/portal/login")),
+        Ok(Some(w)) if roles.iter().any(|r| w.account.may(*r)) => Ok(w),
+        Ok(Some(w)) => Err(error_page(lang, Some(&w), &PortalError::Forbidden)),
+    }
+}
+
+/// [`guard`] for a form: the form token must be the session's.
+async fn guard_form(
+    c: &Shared,
+    h: &HeaderMap,
+    lang: Lang,
+    path: &str,
+    csrf: Option<&str>,
+) -> Result<Who, Response> {
+    let w = guard(c, h, lang, "POST", path).await?;
+    if csrf.is_some_and(|t| constant_eq(t, &w.csrf)) {
+        Ok(w)
+    } else {
+        Err(error_page(lang, Some(&w), &PortalError::FormExpired))
+    }
+}
+
+// ---- answers ----
+
+fn harden(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    for (k, v) in [
+        (
+            "content-security-policy",
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        h.insert(k, HeaderValue::from_static(v));
+    }
+    h.entry(CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    r
+}
+
+fn redirect(to: &str) -> Response {
+    harden(
+        (
+            StatusCode::SEE_OTHER,
+            [(LOCATION, HeaderValue::from_str(to).expect("a path"))],
+        )
+            .into_response(),
+    )
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    code: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+fn nav(lang: Lang, w: Option<&Who>) -> Vec<NavItem> {
+    let t = |k: &str| L10N.text(lang, k);
+    let mut items = Vec::new();
+    if let Some(w) = w {
+        if w.account.may(Role::Oo) {
+            items.push(NavItem {
+                href: "/portal/oo",
+                label: t("portal-nav-learners"),
+            });
+            items.push(NavItem {
+                href: "/portal/oo/register",
+                label: t("portal-nav-register"),
+            });
+        }
+        if w.account.may(Role::Registrar) {
+            items.push(NavItem {
+                href: "/portal/registrar",
+                label: t("portal-nav-oos"),
+            });
+        }
+        if w.account.role == Role::Admin {
+            items.push(NavItem {
+                href: "/portal/journal",
+                label: t("portal-nav-journal"),
+            });
+        }
+    }
+    items.push(NavItem {
+        href: "/registry/oo",
+        label: t("portal-nav-registry"),
+    });
+    items
+}
+
+/// Renders `template` in the page layout, with `status`.
+fn page(
+    template: &str,
+    status: StatusCode,
+    lang: Lang,
+    w: Option<&Who>,
+    title_key: &str,
+    extra: Value,
+) -> Response {
+    let t = Value::from_function(move |key: String| L10N.text(lang, &key));
+    let langs: Vec<LangLink> = [
+        (Lang::Kk, "Қазақша"),
+        (Lang::Ru, "Русский"),
+        (Lang::En, "English"),
+    ]
+    .into_iter()
+    .map(|(l, label)| LangLink {
+        code: lang_code(l),
+        label,
+        current: l == lang,
+    })
+    .collect();
+    let ctx = context! {
+        lang => lang_code(lang),
+        t => t,
+        title => L10N.text(lang, title_key),
+        nav => Value::from(Serde(nav(lang, w))),
+        langs => Value::from(Serde(langs)),
+        account => w.map(|w| context! { name => w.account.name.clone(), login => w.account.login.clone() }),
+        csrf => w.map(|w| w.csrf.clone()),
+        ..extra
+    };
+    let html = TEMPLATES
+        .get_template(template)
+        .and_then(|t| t.render(ctx))
+        .unwrap_or_else(|e| format!("template error: {e}"));
+    let mut r = (status, html).into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    let mut r = harden(r);
+    // The language chosen sticks.
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
+        lang_code(lang)
+    );
+    r.headers_mut()
+        .append(SET_COOKIE, HeaderValue::from_str(&cookie).expect("ascii"));
+    r
+}
+
+fn status_of(e: &PortalError) -> StatusCode {
+    match e {
+        PortalError::BadLogin | PortalError::SignedOut => StatusCode::UNAUTHORIZED,
+        PortalError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        PortalError::Forbidden | PortalError::FormExpired => StatusCode::FORBIDDEN,
+        PortalError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        PortalError::Central(_) => StatusCode::SERVICE_UNAVAILABLE,
+        PortalError::OoUnknown { .. } | PortalError::NotFound => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// The message of `code` in `lang`, its arguments formatted.
+fn say(lang: Lang, code: &Code) -> String {
+    let mut code = code.clone();
+    // A field's name is itself a label.
+    if let Some(synaq_core::code::Arg::Text(f)) = code.args.get("field").cloned() {
+        code.args.insert(
+            "field".into(),
+            synaq_core::code::Arg::Text(L10N.text(lang, &f)),
+        );
+    }
+    if let Some(synaq_core::code::Arg::Text(s)) = code.args.get("status").cloned() {
+        code.args.insert(
+            "status".into(),
+            synaq_core::code::Arg::Text(L10N.text(lang, &format!("portal-oo-status-{s}"))),
+        );
+    }
+    L10N.message(lang, &code)
+}
+
+fn error_page(lang: Lang, w: Option<&Who>, e: &PortalError) -> Response {
+    page(
+        "message.html",
+        status_of(e),
+        lang,
+        w,
+        "portal-error-title",
+        context! { error => say(lang, &e.code()) },
+    )
+}
+
+// ---- pages ----
+
+async fn css() -> Response {
+    let mut r = ([(CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response();
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("max-age=3600"));
+    harden(r)
+}
+
+async fn js() -> Response {
+    let mut r = ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], JS).into_response();
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("max-age=3600"));
+    harden(r)
+}
+
+fn home_of(a: &Account) -> &'static str {
+    match a.role {
+        Role::Oo => "/portal/oo",
+        Role::Registrar | Role::Admin => "/portal/registrar",
+        // Their pages come with the review and analysis screens; the registry meanwhile.
+        Role::Reviewer | Role::Analyst => "/registry/oo",
+    }
+}
+
+async fn home(State(c): State<Shared>, h: HeaderMap) -> Response {
+    match who(&c, &h).await {
+        Ok(Some(w)) => redirect(home_of(&w.account)),
+        _ => redirect("/portal/login"),
+    }
+}
+
+fn random_token() -> String {
+    super::random_hex(16)
+}
+
+fn login_form(lang: Lang, status: StatusCode, error: Option<String>, login: &str) -> Response {
+    let token = random_token();
+    let mut r = page(
+        "login.html",
+        status,
+        lang,
+        None,
+        "portal-login-title",
+        context! { form_token => token.clone(), error => error, login => login },
+    );
+    let cookie = format!("{LOGIN_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict");
+    r.headers_mut()
+        .append(SET_COOKIE, HeaderValue::from_str(&cookie).expect("hex"));
+    r
+}
+
+async fn login_page(h: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    login_form(lang_of(&h, &q), StatusCode::OK, None, "")
+}
+
+async fn login(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    crate::http::PeerIp(ip): crate::http::PeerIp,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let token_ok = cookie(&h, LOGIN_COOKIE).is_some_and(|t| constant_eq(t, field("form_token")));
+    if !token_ok {
+        return login_form(
+            lang,
+            StatusCode::FORBIDDEN,
+            Some(say(lang, &PortalError::FormExpired.code())),
+            field("login"),
+        );
+    }
+    let (login, password) = (field("login").to_owned(), field("password").to_owned());
+    let c2 = Arc::clone(&c);
+    let l2 = login.clone();
+    let done =
+        blocking(move || c2.login(&PasswordLogin, &l2, &password, &ip.to_string(), unix_now()))
+            .await;
+    match done {
+        Ok(NewSession { token, account, .. }) => {
+            let mut r = redirect(home_of(&account));
+            let cookie = format!(
+                "{SESSION_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={}",
+                super::SESSION_SECS
+            );
+            r.headers_mut()
+                .append(SET_COOKIE, HeaderValue::from_str(&cookie).expect("hex"));
+            r
+        }
+        Err(e) => login_form(lang, status_of(&e), Some(say(lang, &e.code())), &login),
+    }
+}
+
+async fn logout(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &HashMap::new());
+    let w = match who(&c, &h).await {
+        Ok(Some(w)) => w,
+        _ => return redirect("/portal/login"),
+    };
+    if !f.get("csrf").is_some_and(|t| constant_eq(t, &w.csrf)) {
+        return error_page(lang, Some(&w), &PortalError::FormExpired);
+    }
+    if let Some(token) = cookie(&h, SESSION_COOKIE).map(str::to_owned) {
+        let c2 = Arc::clone(&c);
+        let _ = blocking(move || c2.logout(&token, unix_now())).await;
+    }
+    let mut r = redirect("/portal/login");
+    r.headers_mut().append(
+        SET_COOKIE,
+        HeaderValue::from_static(
+            "__Host-synaq-session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+        ),
+    );
+    r
+}
+
+#[derive(Serialize)]
+struct LearnerView {
+    name: String,
+    iin: String,
+    category: String,
+    branch: String,
+    window: String,
+    payment: String,
+    state: String,
+    state_class: &'static str,
+    note: String,
+    certificate: Option<String>,
+}
+
+fn dmy(iso: &str) -> String {
+    synaq_core::time::parse_iso(iso).map_or_else(|_| iso.to_owned(), synaq_core::time::format_dmy)
+}
+
+async fn oo_cabinet(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/oo").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let bin = w.account.oo_bin.clone().unwrap_or_default();
+    let c2 = Arc::clone(&c);
+    let b2 = bin.clone();
+    let data = blocking(move || {
+        let oo = c2.oo(&b2)?;
+        let learners = c2.learners(&b2, 500)?;
+        let stats: Vec<_> = c2
+            .oo_stats()?
+            .into_iter()
+            .filter(|s| s.oo_bin == b2)
+            .collect();
+        Ok((oo, learners, stats))
+    })
+    .await;
+    let (oo, learners, stats) = match data {
+        Ok(d) => d,
+        Err(e) => return error_page(lang, Some(&w), &e),
+    };
+    let t = |k: &str| L10N.text(lang, k);
+    let learners: Vec<LearnerView> = learners
+        .into_iter()
+        .map(|l| LearnerView {
+            name: l.name,
+            iin: l.iin_masked,
+            category: l.category,
+            branch: l.branch,
+            window: format!("{} – {}", dmy(&l.window.0), dmy(&l.window.1)),
+            payment: l.payment,
+            state: t(&format!("portal-learner-{}", l.state.as_str())),
+            state_class: match l.state {
+                super::LearnerState::Passed => "ok",
+                super::LearnerState::Failed | super::LearnerState::Rejected => "bad",
+                _ => "",
+            },
+            note: l.retake_until.map_or_else(String::new, |d| {
+                let mut a = fluent_bundle::FluentArgs::new();
+                a.set("date", dmy(&d));
+                L10N.format(lang, "portal-learner-retake-until", Some(&a))
+            }),
+            certificate: l.certificate,
+        })
+        .collect();
+    let ratings: Vec<_> = stats
+        .iter()
+        .map(|s| {
+            let total = s.passed + s.failed;
+            context! {
+                year => s.year,
+                passed => s.passed,
+                failed => s.failed,
+                share => (s.failed * 100).checked_div(total).unwrap_or(0),
+                flagged => s.flagged,
+            }
+        })
+        .collect();
+    let (oo_name, status, reason) = oo
+        .map_or((bin.clone(), "active".to_owned(), String::new()), |o| {
+            (o.name, o.status.as_str().to_owned(), o.reason)
+        });
+    page(
+        "oo.html",
+        StatusCode::OK,
+        lang,
+        Some(&w),
+        "portal-oo-title",
+        context! {
+            oo_name => oo_name,
+            bin => bin,
+            status => status.clone(),
+            status_label => t(&format!("portal-oo-status-{status}")),
+            reason => reason,
+            learners => Value::from(Serde(&learners)),
+            ratings => ratings,
+            notice => q.get("done").and_then(|n| n.parse::<i64>().ok()).map(|n| {
+                let mut a = fluent_bundle::FluentArgs::new();
+                a.set("count", n);
+                L10N.format(lang, "portal-register-done", Some(&a))
+            }),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct RowErrorView {
+    row: usize,
+    message: String,
+}
+
+/// The registration page with the choices, what was typed, and the errors.
+async fn register_form(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    fields: &HashMap<String, String>,
+    error: Option<&PortalError>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let choices = blocking(move || Ok((c2.categories()?, c2.branch_list()?))).await;
+    let (categories, branches) = match choices {
+        Ok(x) => x,
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    let categories: Vec<_> = categories
+        .into_iter()
+        .map(|c| {
+            let name = if lang == Lang::Kk { c.kk } else { c.ru };
+            context! { id => c.id, name => name }
+        })
+        .collect();
+    let branches: Vec<_> = branches
+        .into_iter()
+        .map(|(code, name)| context! { code => code, name => name })
+        .collect();
+    let rows: Vec<RowErrorView> = match error {
+        Some(PortalError::Rows(rows)) => rows
+            .iter()
+            .map(|r| RowErrorView {
+                row: r.row,
+                message: say(lang, &r.code),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let today = crate::local_date(unix_now() * 1000);
+    page(
+        "register.html",
+        status,
+        lang,
+        Some(w),
+        "portal-register-title",
+        context! {
+            categories => categories,
+            branches => branches,
+            f => Value::from(Serde(fields)),
+            today => today.to_string(),
+            error => error.map(|e| say(lang, &e.code())),
+            rows => Value::from(Serde(&rows)),
+        },
+    )
+}
+
+async fn register_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/oo/register").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    register_form(&c, lang, &w, StatusCode::OK, &HashMap::new(), None).await
+}
+
+fn batch_of(f: &HashMap<String, String>) -> Result<Batch, PortalError> {
+    let field = |k: &str| f.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let date = |k: &str| {
+        field(k)
+            .parse::<chrono::NaiveDate>()
+            .map_err(|_| PortalError::Invalid {
+                field: "portal-field-window",
+            })
+    };
+    Ok(Batch {
+        category: field("category"),
+        branch: field("branch"),
+        from: date("from")?,
+        to: date("to")?,
+    })
+}
+
+async fn registered(
+    c: &Shared,
+    lang: Lang,
+    w: Who,
+    fields: HashMap<String, String>,
+    rows: Result<Vec<LearnerRow>, PortalError>,
+) -> Response {
+    let batch = batch_of(&fields);
+    let (c2, account) = (Arc::clone(c), w.account.clone());
+    let done = blocking(move || {
+        let batch = batch?;
+        let rows = rows?;
+        c2.register_learners(&account, &batch, &rows, unix_now())
+    })
+    .await;
+    match done {
+        Ok(n) => redirect(&format!("/portal/oo?done={n}")),
+        Err(e) => {
+            let status = status_of(&e);
+            register_form(c, lang, &w, status, &fields, Some(&e)).await
+        }
+    }
+}
+
+async fn register_one(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/oo/register",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let field = |k: &str| f.get(k).map(String::as_str).unwrap_or("");
+    let row = sheet::check_row(1, field("iin"), field("name"), field("payment"))
+        .map(|r| vec![r])
+        .map_err(|e| PortalError::Rows(vec![e]));
+    registered(&c, lang, w, f, row).await
+}
+
+async fn upload(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let Ok(mut m) = m else {
+        // Not a file upload at all: the guard's answer, or the form is expired.
+        return match guard(&c, &h, lang, "POST", "/portal/oo/upload").await {
+            Ok(w) => error_page(lang, Some(&w), &PortalError::FormExpired),
+            Err(r) => r,
+        };
+    };
+    let mut fields = HashMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut too_large = false;
+    loop {
+        match m.next_field().await {
+            Ok(Some(part)) => {
+                let name = part.name().unwrap_or("").to_owned();
+                if name == "file" {
+                    let file_name = part.file_name().unwrap_or("").to_owned();
+                    match part.bytes().await {
+                        Ok(b) => file = Some((file_name, b.to_vec())),
+                        Err(_) => too_large = true,
+                    }
+                } else if let Ok(text) = part.text().await {
+                    fields.insert(name, text);
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                too_large = true;
+                break;
+            }
+        }
+    }
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/oo/upload",
+        fields.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let rows = match file {
+        _ if too_large => Err(PortalError::TooLarge {
+            max_mb: (sheet::MAX_BYTES / 1024 / 1024) as u32,
+        }),
+        Some((name, bytes)) => match SheetKind::of(&name) {
+            Some(kind) => sheet::parse(&bytes, kind).map_err(PortalError::Rows),
+            None => Err(PortalError::Invalid {
+                field: "portal-field-file",
+            }),
+        },
+        None => Err(PortalError::Invalid {
+            field: "portal-field-file",
+        }),
+    };
+    registered(&c, lang, w, fields, rows).await
+}
+
+async fn oo_certificate(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Path(number): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/oo/certificate/{number}").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let bin = w.account.oo_bin.clone().unwrap_or_default();
+    let c2 = Arc::clone(&c);
+    let n2 = number.clone();
+    let pdf = blocking(move || {
+        if !c2.certificate_of_oo(&n2, &bin)? {
+            return Err(PortalError::NotFound);
+        }
+        Ok(c2.certificate_pdf(&n2, false)?)
+    })
+    .await;
+    match pdf {
+        Ok(Some((bytes, _))) => {
+            let disposition = format!("attachment; filename=\"{number}.pdf\"");
+            harden(
+                (
+                    [
+                        (CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
+                        (
+                            axum::http::header::CONTENT_DISPOSITION,
+                            HeaderValue::from_str(&disposition)
+                                .unwrap_or(HeaderValue::from_static("attachment")),
+                        ),
+                    ],
+                    bytes,
+                )
+                    .into_response(),
+            )
+        }
+        Ok(None) => error_page(lang, Some(&w), &PortalError::NotFound),
+        Err(e) => error_page(lang, Some(&w), &e),
+    }
+}
+
+#[derive(Serialize)]
+struct OoView {
+    bin: String,
+    name: String,
+    status: String,
+    status_label: String,
+    reason: String,
+    changed: String,
+}
+
+fn oo_views(lang: Lang, oos: Vec<super::Oo>) -> Vec<OoView> {
+    oos.into_iter()
+        .map(|o| OoView {
+            status_label: L10N.text(lang, &format!("portal-oo-status-{}", o.status.as_str())),
+            status: o.status.as_str().to_owned(),
+            bin: o.bin,
+            name: o.name,
+            reason: o.reason,
+            changed: chrono::DateTime::from_timestamp(o.changed, 0)
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+async fn registrar_form(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    error: Option<&PortalError>,
+    notice: Option<String>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let oos = match blocking(move || c2.oos()).await {
+        Ok(o) => o,
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    page(
+        "registrar.html",
+        status,
+        lang,
+        Some(w),
+        "portal-registrar-title",
+        context! {
+            oos => Value::from(Serde(oo_views(lang, oos))),
+            error => error.map(|e| say(lang, &e.code())),
+            notice => notice,
+        },
+    )
+}
+
+async fn registrar_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/registrar").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    registrar_form(&c, lang, &w, StatusCode::OK, None, None).await
+}
+
+async fn registrar_add(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/registrar/oo",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let field = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let (c2, account, bin, name) = (
+        Arc::clone(&c),
+        w.account.clone(),
+        field("bin"),
+        field("name"),
+    );
+    match blocking(move || c2.oo_add(&account, &bin, &name, unix_now())).await {
+        Ok(()) => redirect("/portal/registrar"),
+        Err(e) => registrar_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
+async fn registrar_status(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/registrar/oo/status",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let field = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let Some(status) = OoStatus::parse(&field("status")) else {
+        let e = PortalError::Invalid {
+            field: "portal-field-status",
+        };
+        return registrar_form(&c, lang, &w, status_of(&e), Some(&e), None).await;
+    };
+    let (c2, account, bin, reason) = (
+        Arc::clone(&c),
+        w.account.clone(),
+        field("bin"),
+        field("reason"),
+    );
+    match blocking(move || c2.oo_set_status(&account, &bin, status, &reason, unix_now())).await {
+        Ok(()) => redirect("/portal/registrar"),
+        Err(e) => registrar_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
+async fn journal_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/journal").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let c2 = Arc::clone(&c);
+    let rows = match blocking(move || c2.portal_journal_rows(500)).await {
+        Ok(r) => r,
+        Err(e) => return error_page(lang, Some(&w), &e),
+    };
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|(at, login, action, detail)| {
+            context! {
+                at => chrono::DateTime::from_timestamp(at, 0)
+                    .map(|d| d.format("%d.%m.%Y %H:%M:%S UTC").to_string())
+                    .unwrap_or_default(),
+                login => login,
+                action => action,
+                detail => detail,
+            }
+        })
+        .collect();
+    page(
+        "journal.html",
+        StatusCode::OK,
+        lang,
+        Some(&w),
+        "portal-journal-title",
+        context! { rows => rows },
+    )
+}
+
+async fn public_oos(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = who(&c, &h).await.ok().flatten();
+    let c2 = Arc::clone(&c);
+    match blocking(move || c2.oos()).await {
+        Ok(oos) => page(
+            "public_oos.html",
+            StatusCode::OK,
+            lang,
+            w.as_ref(),
+            "portal-registry-title",
+            context! { oos => Value::from(Serde(oo_views(lang, oos))) },
+        ),
+        Err(e) => error_page(lang, w.as_ref(), &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL_TEMPLATES: &[&str] = &[
+        include_str!("templates/base.html"),
+        include_str!("templates/login.html"),
+        include_str!("templates/oo.html"),
+        include_str!("templates/register.html"),
+        include_str!("templates/registrar.html"),
+        include_str!("templates/journal.html"),
+        include_str!("templates/public_oos.html"),
+        include_str!("templates/message.html"),
+    ];
+
+    #[test]
+    fn every_label_the_templates_use_is_in_every_catalog() {
+        LazyLock::force(&TEMPLATES);
+        let mut keys = Vec::new();
+        for text in ALL_TEMPLATES {
+            for part in text.split("t(\"").skip(1) {
+                keys.push(part.split('"').next().unwrap().to_owned());
+            }
+        }
+        assert!(keys.len() > 40, "{keys:?}");
+        for key in keys {
+            for lang in [Lang::Kk, Lang::Ru, Lang::En] {
+                assert!(L10N.has(lang, &key), "{key} missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_portal_message_formats_with_its_values_in_every_language() {
+        let mut codes: Vec<Code> = PortalError::examples()
+            .iter()
+            .map(PortalError::code)
+            .collect();
+        codes.extend(
+            [
+                "portal-row-iin",
+                "portal-row-name",
+                "portal-row-payment",
+                "portal-row-already-registered",
+                "portal-sheet-not-utf8",
+                "portal-sheet-unreadable",
+                "portal-sheet-empty",
+            ]
+            .map(Code::new),
+        );
+        codes.push(Code::new("portal-row-duplicate").arg("first", 3i64));
+        codes.push(Code::new("portal-sheet-too-large").arg("max", 2i64));
+        codes.push(Code::new("portal-sheet-too-many").arg("max", 5000i64));
+        for status in ["active", "suspended", "excluded"] {
+            codes.push(Code::new(format!("portal-oo-status-{status}")));
+        }
+        for code in codes {
+            for lang in [Lang::Kk, Lang::Ru, Lang::En] {
+                assert!(
+                    L10N.has(lang, code.id()),
+                    "{} missing in {lang:?}",
+                    code.id()
+                );
+                let text = say(lang, &code);
+                assert!(
+                    !text.contains('{') && !text.is_empty(),
+                    "{} in {lang:?}: {text}",
+                    code.id()
+                );
+            }
+        }
+        // The field's name is shown as its label, the status as a word.
+        let e = PortalError::OoNotActive {
+            bin: "080840001239".into(),
+            status: "excluded".into(),
+            reason: "R".into(),
+        };
+        assert!(say(Lang::Ru, &e.code()).contains("исключена"));
+        let e = PortalError::Invalid {
+            field: "portal-field-window",
+        };
+        assert!(say(Lang::Kk, &e.code()).contains("Рұқсат етілген күндер"));
+    }
+}
