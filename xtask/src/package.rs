@@ -347,7 +347,9 @@ fn packages(opts: &Options) -> Vec<Package> {
             Entry {
                 from: Source::Packaging("synaq-central/central.env"),
                 to: "etc/synaq/central.env",
-                mode: 0o644,
+                // It may hold the database password and the S3 key: root only (systemd
+                // reads it before dropping to the service user).
+                mode: 0o600,
             },
             Entry {
                 from: Source::HelpToMan("synaq-central", "the Synaq central service (ЕУМЦ)"),
