@@ -47,8 +47,10 @@ const APT_PACKAGES: &[&str] = &[
     // The office printer in e2e: a private CUPS scheduler with a virtual PDF printer.
     "cups",
     "printer-driver-cups-pdf",
-    // The public verification page's script runs in a real browser in the loop tests.
+    // The public verification page's script runs in a real browser in the loop tests; the
+    // portal's walk drives it through chromedriver.
     "chromium",
+    "chromium-driver",
     // Central on PostgreSQL: the loop and fraud suites run again on a temporary cluster.
     "postgresql",
     // `cargo xtask package`: dpkg-deb, dpkg-shlibdeps, strip (binutils), the central's man pages.

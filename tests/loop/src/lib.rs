@@ -2,6 +2,7 @@
 //! Every address used is on loopback; every loop is bounded.
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod garage;
 pub mod postgres;
 
@@ -773,4 +774,38 @@ pub fn refused(r: Result<impl std::fmt::Debug, synaq_sync::SyncError>) -> String
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// The password of every portal account [`start_portal`] makes.
+pub const PORTAL_PASSWORD: &str = "correct horse battery staple";
+
+/// [`start_central`] with the training organisation [`OO_BIN`] on ЕУМЦ's list and one portal
+/// account per role, named after it (`oo`, `registrar`, `reviewer`, `analyst`, `admin`).
+pub async fn start_portal() -> Running {
+    use synaq_central::portal::{Account, Role};
+    let c = start_central().await;
+    let t = now();
+    let registrar = Account {
+        login: "registrar".into(),
+        name: "Registrar".into(),
+        role: Role::Registrar,
+        oo_bin: None,
+    };
+    c.central
+        .oo_add(&registrar, OO_BIN, "«Қауіпсіз Еңбек» ЖШС", t)
+        .expect("ОО on the list");
+    for role in Role::ALL {
+        let bin = (role == Role::Oo).then_some(OO_BIN);
+        let name = match role {
+            Role::Oo => "Гүлнар Әбенова",
+            Role::Registrar => "Ерлан Сейітов",
+            Role::Reviewer => "Дана Омарова",
+            Role::Analyst => "Тимур Ким",
+            Role::Admin => "Әсел Жұмабаева",
+        };
+        c.central
+            .add_account(role.as_str(), name, role, bin, PORTAL_PASSWORD, t)
+            .expect("account");
+    }
+    c
 }

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use reqwest::StatusCode;
 use synaq_central::portal::web::ROUTES;
-use synaq_central::portal::{Account, Role};
+use synaq_central::portal::Role;
 use synaq_loop::*;
 
-const PASSWORD: &str = "correct horse battery staple";
+const PASSWORD: &str = PORTAL_PASSWORD;
 
 /// A client with its own cookies that does not follow redirects.
 struct Visitor {
@@ -187,40 +187,6 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-const OO_BIN: &str = "080840001239";
-
-fn registrar() -> Account {
-    Account {
-        login: "registrar".into(),
-        name: "Registrar".into(),
-        role: Role::Registrar,
-        oo_bin: None,
-    }
-}
-
-/// A central with the ОО on the list and one account of every role (`oo`, `registrar`, …).
-async fn portal() -> Running {
-    let c = start_central().await;
-    let t = now();
-    c.central
-        .oo_add(&registrar(), OO_BIN, "«Қауіпсіз Еңбек» ЖШС", t)
-        .unwrap();
-    for role in Role::ALL {
-        let bin = (role == Role::Oo).then_some(OO_BIN);
-        c.central
-            .add_account(
-                role.as_str(),
-                &format!("{} person", role.as_str()),
-                role,
-                bin,
-                PASSWORD,
-                t,
-            )
-            .unwrap();
-    }
-    c
-}
-
 fn learners_of(c: &Running) -> usize {
     c.central.learners(OO_BIN, 1000).unwrap().len()
 }
@@ -245,7 +211,7 @@ fn window() -> (String, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_answers_each_role_as_the_table_says() {
-    let c = portal().await;
+    let c = start_portal().await;
     // Each role's visitor, signed in, and one without a session.
     let mut visitors: Vec<(Option<Role>, Visitor, String)> = Vec::new();
     visitors.push((None, Visitor::new(&c), String::new()));
@@ -332,7 +298,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oo_registers_by_form_and_spreadsheet_and_one_bad_row_registers_nobody() {
-    let c = portal().await;
+    let c = start_portal().await;
     let mut oo = Visitor::new(&c);
     let csrf = oo.sign_in("oo").await;
     let (from, to) = window();
@@ -468,7 +434,7 @@ async fn an_oo_registers_by_form_and_spreadsheet_and_one_bad_row_registers_nobod
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forms_need_their_token_and_hostile_text_stays_text() {
-    let c = portal().await;
+    let c = start_portal().await;
     let mut reg = Visitor::new(&c);
     let csrf = reg.sign_in("registrar").await;
 
@@ -543,7 +509,7 @@ async fn forms_need_their_token_and_hostile_text_stays_text() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_waits_after_failures_and_says_the_same_for_unknown_logins() {
-    let c = portal().await;
+    let c = start_portal().await;
     // Another account signs in: its session cookie is HTTPS-only, hidden from scripts and
     // never sent cross-site.
     let mut fresh = Visitor::new(&c);
@@ -616,7 +582,7 @@ async fn sign_in_waits_after_failures_and_says_the_same_for_unknown_logins() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_excluded_oo_cannot_register_and_the_public_list_says_why() {
-    let c = portal().await;
+    let c = start_portal().await;
     let (from, to) = window();
     let mut reg = Visitor::new(&c);
     let rcsrf = reg.sign_in("registrar").await;

@@ -537,15 +537,16 @@ async fn oo_cabinet(
     let data = blocking(move || {
         let oo = c2.oo(&b2)?;
         let learners = c2.learners(&b2, 500)?;
+        let categories = c2.categories()?;
         let stats: Vec<_> = c2
             .oo_stats()?
             .into_iter()
             .filter(|s| s.oo_bin == b2)
             .collect();
-        Ok((oo, learners, stats))
+        Ok((oo, learners, stats, categories))
     })
     .await;
-    let (oo, learners, stats) = match data {
+    let (oo, learners, stats, categories) = match data {
         Ok(d) => d,
         Err(e) => return error_page(lang, Some(&w), &e),
     };
@@ -555,7 +556,16 @@ async fn oo_cabinet(
         .map(|l| LearnerView {
             name: l.name,
             iin: l.iin_masked,
-            category: l.category,
+            category: categories.iter().find(|c| c.id == l.category).map_or(
+                l.category.clone(),
+                |c| {
+                    if lang == Lang::Kk {
+                        c.kk.clone()
+                    } else {
+                        c.ru.clone()
+                    }
+                },
+            ),
             branch: l.branch,
             window: format!("{} – {}", dmy(&l.window.0), dmy(&l.window.1)),
             payment: l.payment,
