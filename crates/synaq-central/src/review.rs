@@ -71,7 +71,7 @@ fn masked(iin: &str) -> String {
 }
 
 impl Central {
-    fn evidence_secret(&self) -> Result<Option<EvidenceSecret>, CentralError> {
+    pub(crate) fn evidence_secret(&self) -> Result<Option<EvidenceSecret>, CentralError> {
         let p = self.dir().join(EVIDENCE_KEY_FILE);
         if !p.exists() {
             return Ok(None);

@@ -225,7 +225,9 @@ async fn every_route_answers_each_role_as_the_table_says() {
         if *route == "/portal/logout" {
             continue; // it would end the sessions; checked below
         }
-        let path = route.replace("{number}", "KZOT-2026-NONE-0000");
+        let path = route
+            .replace("{number}", "KZOT-2026-NONE-0000")
+            .replace("{attempt}", "no-such-attempt");
         for (role, v, csrf) in &mut visitors {
             let a = if *method == "GET" {
                 v.get(&path).await
@@ -249,8 +251,10 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 ("POST", "/portal/login") => StatusCode::FORBIDDEN,
                 _ if role.is_none() => StatusCode::SEE_OTHER,
                 _ if !allowed => StatusCode::FORBIDDEN,
-                // Nobody's certificate: not found, as another ОО's would be.
-                ("GET", "/portal/oo/certificate/{number}") => StatusCode::NOT_FOUND,
+                // Nobody's certificate or exam: not found (as another ОО's certificate).
+                ("GET", "/portal/oo/certificate/{number}")
+                | ("GET", "/portal/review/{attempt}")
+                | ("POST", "/portal/review/{attempt}/decide") => StatusCode::NOT_FOUND,
                 ("GET", _) => StatusCode::OK,
                 // Past the guard, the empty form is refused field by field.
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
@@ -621,4 +625,88 @@ async fn an_excluded_oo_cannot_register_and_the_public_list_says_why() {
     assert!(journal
         .iter()
         .any(|r| r.1 == "registrar" && r.2 == "oo-excluded" && r.3.starts_with(OO_BIN)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_approves_a_held_exam_and_the_oo_downloads_its_certificate() {
+    let c = start_portal().await;
+    let kiosk = Kiosk::new();
+    enroll_offline(&c.central, &kiosk);
+    let pull = c.central.pull(&kiosk.key.id().to_string(), 0, now()).unwrap();
+    let bank = kiosk.open_bank(&pull, &c.central.public());
+    let mut engine = kiosk.engine(std::sync::Arc::clone(&bank), kiosk.clock());
+    let person = iins(7000, 1).remove(0);
+    register(&c.central, &person, 1);
+    let r = sit_exam(&mut engine, &bank, &person, true);
+    let attempt = r.record.attempt_id.clone();
+    // Pushed without its journal: central holds it for a person.
+    c.central
+        .ingest(Some(&kiosk.key.id().to_string()), &[r], &[], now())
+        .unwrap();
+    assert_eq!(c.central.verdict(&attempt).unwrap().unwrap().0, "held");
+
+    let mut rev = Visitor::new(&c);
+    let csrf = rev.sign_in("reviewer").await;
+    let queue = rev.get("/portal/review?lang=ru").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains(&attempt));
+    assert!(
+        queue.body.contains("результат пришёл без журнала экзамена"),
+        "the reason, in the reviewer's language: {}",
+        queue.body
+    );
+    let case = rev.get(&format!("/portal/review/{attempt}")).await;
+    assert_eq!(case.status, StatusCode::OK);
+    assert!(case.body.contains(&synaq_central::portal::mask_iin(&person.as_str())));
+    assert!(!case.body.contains(&person.as_str()), "never the full ИИН");
+    // This server holds no evidence key: the page says how to open the evidence.
+    assert!(case.body.contains("review show --key"), "{}", case.body);
+
+    // A decision needs a reason; without one nothing changes.
+    let decide = format!("/portal/review/{attempt}/decide");
+    let a = rev
+        .post(&decide, &[("csrf", &csrf), ("decision", "approve"), ("reason", "")])
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.central.verdict(&attempt).unwrap().unwrap().0, "held");
+    let a = rev
+        .post(
+            &decide,
+            &[("csrf", &csrf), ("decision", "approve"), ("reason", "journal checked on the kiosk")],
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.location()),
+        (StatusCode::SEE_OTHER, "/portal/review?done=approve")
+    );
+    assert_eq!(c.central.verdict(&attempt).unwrap().unwrap().0, "certified");
+    let journal = c.central.review_journal(Some(&attempt)).unwrap();
+    assert_eq!(
+        (journal[0].action.as_str(), journal[0].reviewer.as_str()),
+        ("approve", "reviewer")
+    );
+
+    // The ОО sees the certificate and downloads its PDF; another number is not found.
+    let learners = c.central.learners(OO_BIN, 10).unwrap();
+    let number = learners[0].certificate.clone().expect("a certificate");
+    let mut oo = Visitor::new(&c);
+    oo.sign_in("oo").await;
+    let cabinet = oo.get("/portal/oo").await;
+    assert!(cabinet.body.contains(&number));
+    let pdf = oo.get(&format!("/portal/oo/certificate/{number}")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF"));
+    let other = oo.get("/portal/oo/certificate/KZOT-2026-AAAA-BBBB").await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+
+    // The reviewer revokes it, with a reason: the public page says so.
+    let a = rev
+        .post(
+            "/portal/review/revoke",
+            &[("csrf", &csrf), ("number", &number), ("reason", "identity fraud confirmed")],
+        )
+        .await;
+    assert_eq!(a.location(), "/portal/review?done=revoke");
+    assert_eq!(c.central.certificate(&number).unwrap().unwrap().status, "revoked");
 }

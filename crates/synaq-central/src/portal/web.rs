@@ -55,6 +55,22 @@ pub const ROUTES: &[(&str, &str, &[Role])] = &[
         "/portal/registrar/oo/status",
         &[Role::Registrar, Role::Admin],
     ),
+    ("GET", "/portal/review", &[Role::Reviewer, Role::Admin]),
+    (
+        "GET",
+        "/portal/review/{attempt}",
+        &[Role::Reviewer, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/review/{attempt}/decide",
+        &[Role::Reviewer, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/review/revoke",
+        &[Role::Reviewer, Role::Admin],
+    ),
     ("GET", "/portal/journal", &[Role::Admin]),
     ("GET", "/portal/login", &[]),
     ("POST", "/portal/login", &[]),
@@ -74,6 +90,14 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("journal.html", include_str!("templates/journal.html")),
         ("public_oos.html", include_str!("templates/public_oos.html")),
         ("message.html", include_str!("templates/message.html")),
+        (
+            "review_queue.html",
+            include_str!("templates/review_queue.html"),
+        ),
+        (
+            "review_case.html",
+            include_str!("templates/review_case.html"),
+        ),
     ] {
         env.add_template(name, text)
             .expect("the portal's templates parse");
@@ -101,6 +125,10 @@ pub fn router() -> Router<Shared> {
         .route("/portal/registrar", get(registrar_page))
         .route("/portal/registrar/oo", post(registrar_add))
         .route("/portal/registrar/oo/status", post(registrar_status))
+        .route("/portal/review", get(review_queue))
+        .route("/portal/review/revoke", post(review_revoke))
+        .route("/portal/review/{attempt}", get(review_case))
+        .route("/portal/review/{attempt}/decide", post(review_decide))
         .route("/portal/journal", get(journal_page))
         .route("/registry/oo", get(public_oos))
         .route("/portal/static/portal.css", get(css))
@@ -216,7 +244,7 @@ fn harden(mut r: Response) -> Response {
     for (k, v) in [
         (
             "content-security-policy",
-            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
              form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         ("x-content-type-options", "nosniff"),
@@ -271,6 +299,12 @@ fn nav(lang: Lang, w: Option<&Who>) -> Vec<NavItem> {
             items.push(NavItem {
                 href: "/portal/registrar",
                 label: t("portal-nav-oos"),
+            });
+        }
+        if w.account.may(Role::Reviewer) {
+            items.push(NavItem {
+                href: "/portal/review",
+                label: t("portal-nav-review"),
             });
         }
         if w.account.role == Role::Admin {
@@ -401,8 +435,9 @@ fn home_of(a: &Account) -> &'static str {
     match a.role {
         Role::Oo => "/portal/oo",
         Role::Registrar | Role::Admin => "/portal/registrar",
-        // Their pages come with the review and analysis screens; the registry meanwhile.
-        Role::Reviewer | Role::Analyst => "/registry/oo",
+        Role::Reviewer => "/portal/review",
+        // The analyst's page comes with the charts; the registry meanwhile.
+        Role::Analyst => "/registry/oo",
     }
 }
 
@@ -1009,6 +1044,291 @@ async fn registrar_status(
     }
 }
 
+fn hold_reason(lang: Lang, r: &crate::verdict::HoldReason) -> (String, String) {
+    (
+        L10N.text(lang, &format!("hold-{}", r.code())),
+        r.to_string(),
+    )
+}
+
+fn result_word(lang: Lang, passed: bool) -> (String, &'static str) {
+    if passed {
+        (L10N.text(lang, "portal-learner-passed"), "ok")
+    } else {
+        (L10N.text(lang, "portal-learner-failed"), "bad")
+    }
+}
+
+async fn review_queue(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/review").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    review_queue_page(&c, lang, &w, StatusCode::OK, None, q.get("done").cloned()).await
+}
+
+async fn review_queue_page(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    error: Option<&PortalError>,
+    done: Option<String>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let queue = match blocking(move || Ok(c2.review_queue()?)).await {
+        Ok(q) => q,
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    let queue: Vec<_> = queue
+        .into_iter()
+        .map(|q| {
+            let (result, result_class) = result_word(lang, q.passed);
+            context! {
+                attempt => q.attempt,
+                iin => q.iin_masked,
+                category => q.category,
+                result => result,
+                result_class => result_class,
+                state => q.state,
+                reasons => q.reasons.iter().map(|r| hold_reason(lang, r).0).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    page(
+        "review_queue.html",
+        status,
+        lang,
+        Some(w),
+        "portal-review-title",
+        context! {
+            queue => queue,
+            error => error.map(|e| say(lang, &e.code())),
+            notice => done.map(|d| L10N.text(lang, &format!("portal-review-done-{d}"))),
+        },
+    )
+}
+
+async fn review_case(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Path(attempt): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/review/{attempt}").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    review_case_page(&c, lang, &w, &attempt, StatusCode::OK, None).await
+}
+
+async fn review_case_page(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    attempt: &str,
+    status: StatusCode,
+    error: Option<&PortalError>,
+) -> Response {
+    let (c2, a2) = (Arc::clone(c), attempt.to_owned());
+    let found = blocking(move || {
+        let case = c2.review_case(&a2)?;
+        let frames = match &case {
+            Some(_) => Some(c2.review_frames(&a2)?),
+            None => None,
+        };
+        Ok((case, frames, c2.office_zone()))
+    })
+    .await;
+    let (case, frames, zone) = match found {
+        Ok((Some(case), Some(frames), zone)) => (case, frames, zone),
+        Ok(_) => return error_page(lang, Some(w), &PortalError::NotFound),
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let t = |k: &str| L10N.text(lang, k);
+    let (frames, frames_note) = match frames {
+        super::review::Frames::Shown(f) => (
+            f.iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let mut a = fluent_bundle::FluentArgs::new();
+                    a.set("segment", f.segment);
+                    a.set("index", f.index);
+                    let caption = if i == 0 {
+                        t("portal-review-reference")
+                    } else {
+                        L10N.format(lang, "portal-review-frame", Some(&a))
+                    };
+                    context! { mime => f.mime, b64 => b64.encode(&f.bytes), caption => caption }
+                })
+                .collect::<Vec<_>>(),
+            String::new(),
+        ),
+        super::review::Frames::NoKey => (Vec::new(), t("portal-review-no-key")),
+        super::review::Frames::NotHere(_) => (Vec::new(), t("portal-review-no-evidence")),
+    };
+    let at = |ms: i64| zone.format_datetime_ms(ms);
+    let mut timeline =
+        vec![context! { at => at(case.started_ms), what => t("portal-review-started") }];
+    for i in &case.incidents {
+        timeline.push(
+            context! { at => at(i.at_ms), what => format!("{} · {}: {}", i.kind, i.by, i.note) },
+        );
+    }
+    timeline.push(context! { at => at(case.finished_ms), what => t("portal-review-finished") });
+    let (result, result_class) = result_word(lang, case.passed);
+    let decidable = matches!(case.state.as_str(), "held" | "awaiting-evidence");
+    let view = context! {
+        attempt => case.attempt.clone(),
+        kiosk => case.kiosk,
+        iin => case.iin_masked,
+        category => case.category,
+        result => result,
+        result_class => result_class,
+        percent => case.percent,
+        state => case.state,
+        proctor => case.proctor,
+        time_used => format!("{} / {} min", case.active_ms / 60_000, case.limit_ms / 60_000),
+        reasons => case.reasons.iter().map(|r| {
+            let (label, detail) = hold_reason(lang, r);
+            context! { label => label, detail => detail }
+        }).collect::<Vec<_>>(),
+        timeline => timeline,
+        journal => case.journal.iter().map(|j| context! {
+            at => at(j.at * 1000), action => j.action.clone(), reviewer => j.reviewer.clone(), reason => j.reason.clone(),
+        }).collect::<Vec<_>>(),
+    };
+    page(
+        "review_case.html",
+        status,
+        lang,
+        Some(w),
+        "portal-review-case-title",
+        context! {
+            case => view,
+            frames => frames,
+            frames_note => frames_note,
+            decidable => decidable,
+            error => error.map(|e| say(lang, &e.code())),
+        },
+    )
+}
+
+async fn review_decide(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Path(attempt): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/review/{attempt}/decide",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let reason = f.get("reason").cloned().unwrap_or_default();
+    let decision = f.get("decision").cloned().unwrap_or_default();
+    let (c2, a2, login) = (Arc::clone(&c), attempt.clone(), w.account.login.clone());
+    let done = blocking(move || {
+        let reason = sheet::clean_text(&reason, 500).ok_or(PortalError::Invalid {
+            field: "portal-field-reason",
+        })?;
+        if c2.review_case(&a2)?.is_none() {
+            return Err(PortalError::NotFound);
+        }
+        let now = unix_now();
+        match decision.as_str() {
+            "approve" => {
+                c2.review_approve(&a2, &login, &reason, now)?;
+            }
+            "reject" => c2.review_reject(&a2, &login, &reason, now)?,
+            _ => {
+                return Err(PortalError::Invalid {
+                    field: "portal-field-decision",
+                })
+            }
+        }
+        c2.portal_journal(
+            &login,
+            &format!("review-{decision}"),
+            &format!("{a2} {reason}"),
+            now,
+        )?;
+        Ok(decision)
+    })
+    .await;
+    match done {
+        Ok(d) => redirect(&format!("/portal/review?done={d}")),
+        Err(e) => review_case_page(&c, lang, &w, &attempt, status_of(&e), Some(&e)).await,
+    }
+}
+
+async fn review_revoke(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/review/revoke",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let number = f
+        .get("number")
+        .map(|n| n.trim().to_owned())
+        .unwrap_or_default();
+    let reason = f.get("reason").cloned().unwrap_or_default();
+    let (c2, login) = (Arc::clone(&c), w.account.login.clone());
+    let done = blocking(move || {
+        let reason = sheet::clean_text(&reason, 500).ok_or(PortalError::Invalid {
+            field: "portal-field-reason",
+        })?;
+        if c2.certificate(&number)?.is_none() {
+            return Err(PortalError::Invalid {
+                field: "portal-field-certificate",
+            });
+        }
+        let now = unix_now();
+        c2.revoke_certificate(&number, &login, &reason, now)?;
+        c2.portal_journal(
+            &login,
+            "certificate-revoke",
+            &format!("{number} {reason}"),
+            now,
+        )
+    })
+    .await;
+    match done {
+        Ok(()) => redirect("/portal/review?done=revoke"),
+        Err(e) => review_queue_page(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
 async fn journal_page(
     State(c): State<Shared>,
     h: HeaderMap,
@@ -1081,6 +1401,8 @@ mod tests {
         include_str!("templates/journal.html"),
         include_str!("templates/public_oos.html"),
         include_str!("templates/message.html"),
+        include_str!("templates/review_queue.html"),
+        include_str!("templates/review_case.html"),
     ];
 
     #[test]
