@@ -632,7 +632,10 @@ async fn a_reviewer_approves_a_held_exam_and_the_oo_downloads_its_certificate() 
     let c = start_portal().await;
     let kiosk = Kiosk::new();
     enroll_offline(&c.central, &kiosk);
-    let pull = c.central.pull(&kiosk.key.id().to_string(), 0, now()).unwrap();
+    let pull = c
+        .central
+        .pull(&kiosk.key.id().to_string(), 0, now())
+        .unwrap();
     let bank = kiosk.open_bank(&pull, &c.central.public());
     let mut engine = kiosk.engine(std::sync::Arc::clone(&bank), kiosk.clock());
     let person = iins(7000, 1).remove(0);
@@ -657,7 +660,9 @@ async fn a_reviewer_approves_a_held_exam_and_the_oo_downloads_its_certificate() 
     );
     let case = rev.get(&format!("/portal/review/{attempt}")).await;
     assert_eq!(case.status, StatusCode::OK);
-    assert!(case.body.contains(&synaq_central::portal::mask_iin(&person.as_str())));
+    assert!(case
+        .body
+        .contains(&synaq_central::portal::mask_iin(&person.as_str())));
     assert!(!case.body.contains(&person.as_str()), "never the full ИИН");
     // This server holds no evidence key: the page says how to open the evidence.
     assert!(case.body.contains("review show --key"), "{}", case.body);
@@ -665,14 +670,21 @@ async fn a_reviewer_approves_a_held_exam_and_the_oo_downloads_its_certificate() 
     // A decision needs a reason; without one nothing changes.
     let decide = format!("/portal/review/{attempt}/decide");
     let a = rev
-        .post(&decide, &[("csrf", &csrf), ("decision", "approve"), ("reason", "")])
+        .post(
+            &decide,
+            &[("csrf", &csrf), ("decision", "approve"), ("reason", "")],
+        )
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(c.central.verdict(&attempt).unwrap().unwrap().0, "held");
     let a = rev
         .post(
             &decide,
-            &[("csrf", &csrf), ("decision", "approve"), ("reason", "journal checked on the kiosk")],
+            &[
+                ("csrf", &csrf),
+                ("decision", "approve"),
+                ("reason", "journal checked on the kiosk"),
+            ],
         )
         .await;
     assert_eq!(
@@ -704,9 +716,16 @@ async fn a_reviewer_approves_a_held_exam_and_the_oo_downloads_its_certificate() 
     let a = rev
         .post(
             "/portal/review/revoke",
-            &[("csrf", &csrf), ("number", &number), ("reason", "identity fraud confirmed")],
+            &[
+                ("csrf", &csrf),
+                ("number", &number),
+                ("reason", "identity fraud confirmed"),
+            ],
         )
         .await;
     assert_eq!(a.location(), "/portal/review?done=revoke");
-    assert_eq!(c.central.certificate(&number).unwrap().unwrap().status, "revoked");
+    assert_eq!(
+        c.central.certificate(&number).unwrap().unwrap().status,
+        "revoked"
+    );
 }

@@ -13,10 +13,10 @@ fn sign_in(b: &Browser, base: &str, lang: &str, login: &str) {
     b.type_into("#login", login);
     b.type_into("#password", PORTAL_PASSWORD);
     b.click("form button[type=submit]");
-    b.wait_url(if login == "oo" {
-        "/portal/oo"
-    } else {
-        "/portal/registrar"
+    b.wait_url(match login {
+        "oo" => "/portal/oo",
+        "reviewer" => "/portal/review",
+        _ => "/portal/registrar",
     });
 }
 
@@ -35,6 +35,33 @@ fn look(b: &Browser, name: &str, findings: &mut Vec<String>) {
     for f in b.axe() {
         findings.push(format!("{name}: {f}"));
     }
+}
+
+/// A pass of a learner of [`OO_BIN`] with its webcam evidence delivered but its journal
+/// missing: central holds it. The central's data directory gets ЕУМЦ's evidence key.
+fn held_exam_with_evidence(c: &Running) -> String {
+    let key = synaq_sync::evidence::secret_to_toml(&evidence_key());
+    std::fs::write(
+        c.dir.path().join(synaq_central::review::EVIDENCE_KEY_FILE),
+        key.as_bytes(),
+    )
+    .unwrap();
+    let kiosk = Kiosk::new();
+    enroll_offline(&c.central, &kiosk);
+    let pull = c
+        .central
+        .pull(&kiosk.key.id().to_string(), 0, now())
+        .unwrap();
+    let bank = kiosk.open_bank(&pull, &c.central.public());
+    let mut engine = kiosk.engine(std::sync::Arc::clone(&bank), kiosk.clock());
+    let person = iins(7100, 1).remove(0);
+    register(&c.central, &person, 1);
+    let r = sit_exam(&mut engine, &bank, &person, true);
+    c.central
+        .ingest(Some(&kiosk.key.id().to_string()), &[r.clone()], &[], now())
+        .unwrap();
+    assert_eq!(deliver_evidence(&c.central, &kiosk), 1);
+    r.record.attempt_id
 }
 
 fn walk(lang: &str, findings: &mut Vec<String>) {
@@ -156,6 +183,38 @@ fn walk(lang: &str, findings: &mut Vec<String>) {
     b.open(&format!("{base}/registry/oo"));
     assert!(b.page_text().contains("2026: 6 / 10"));
     look(&b, &format!("{lang}-12-registry-excluded"), findings);
+    sign_out(&b);
+
+    // An exam of one of its learners came without its journal: held. The reviewer looks at
+    // the frames (this central keeps ЕУМЦ's evidence key) and approves it.
+    let attempt = held_exam_with_evidence(&c);
+    sign_in(&b, &base, lang, "reviewer");
+    assert!(b.page_text().contains(&attempt));
+    look(&b, &format!("{lang}-13-review-queue"), findings);
+    b.click(&format!("a[href='/portal/review/{attempt}']"));
+    b.wait_url(&attempt);
+    let frames = b.script("return document.querySelectorAll('.frames img').length");
+    assert!(frames.as_u64().unwrap_or(0) >= 5, "frames shown: {frames}");
+    let loaded = b.script(
+        "return [...document.querySelectorAll('.frames img')].every(i => i.complete && i.naturalWidth > 0)",
+    );
+    assert_eq!(loaded, true, "every frame decodes in the browser");
+    look(&b, &format!("{lang}-14-review-case"), findings);
+    b.type_into(
+        "#reason",
+        words("Журнал киоскіде тексерілді", "Журнал проверен на киоске"),
+    );
+    b.click("#decide button[value=approve]");
+    b.wait_url("done=approve");
+    look(&b, &format!("{lang}-15-review-approved"), findings);
+    assert_eq!(c.central.verdict(&attempt).unwrap().unwrap().0, "certified");
+    sign_out(&b);
+
+    // The ОО sees the pass and the certificate.
+    sign_in(&b, &base, lang, "oo");
+    assert!(b.page_text().contains(words("тапсырды", "сдал")));
+    assert!(b.page_text().contains("(PDF)"));
+    look(&b, &format!("{lang}-16-cabinet-certificate"), findings);
     drop(b);
     drop(c);
 }

@@ -1044,10 +1044,39 @@ async fn registrar_status(
     }
 }
 
+/// A hold reason's label, and its values (in English, as central states them) for the
+/// English page only.
 fn hold_reason(lang: Lang, r: &crate::verdict::HoldReason) -> (String, String) {
-    (
-        L10N.text(lang, &format!("hold-{}", r.code())),
-        r.to_string(),
+    let label = L10N.text(lang, &format!("hold-{}", r.code()));
+    let detail = if lang == Lang::En && r.to_string() != label {
+        r.to_string()
+    } else {
+        String::new()
+    };
+    (label, detail)
+}
+
+/// A result's state at central, in words.
+fn state_word(lang: Lang, state: &str) -> String {
+    let key = format!("portal-state-{state}");
+    if L10N.has(lang, &key) {
+        L10N.text(lang, &key)
+    } else {
+        state.to_owned()
+    }
+}
+
+/// A category's name in `lang` (its id when the bank no longer has it).
+fn category_name(lang: Lang, categories: &[super::CategoryChoice], id: &str) -> String {
+    categories.iter().find(|c| c.id == id).map_or_else(
+        || id.to_owned(),
+        |c| {
+            if lang == Lang::Kk {
+                c.kk.clone()
+            } else {
+                c.ru.clone()
+            }
+        },
     )
 }
 
@@ -1081,10 +1110,11 @@ async fn review_queue_page(
     done: Option<String>,
 ) -> Response {
     let c2 = Arc::clone(c);
-    let queue = match blocking(move || Ok(c2.review_queue()?)).await {
-        Ok(q) => q,
-        Err(e) => return error_page(lang, Some(w), &e),
-    };
+    let (queue, categories) =
+        match blocking(move || Ok((c2.review_queue()?, c2.categories()?))).await {
+            Ok(q) => q,
+            Err(e) => return error_page(lang, Some(w), &e),
+        };
     let queue: Vec<_> = queue
         .into_iter()
         .map(|q| {
@@ -1092,10 +1122,10 @@ async fn review_queue_page(
             context! {
                 attempt => q.attempt,
                 iin => q.iin_masked,
-                category => q.category,
+                category => category_name(lang, &categories, &q.category),
                 result => result,
                 result_class => result_class,
-                state => q.state,
+                state => state_word(lang, &q.state),
                 reasons => q.reasons.iter().map(|r| hold_reason(lang, r).0).collect::<Vec<_>>(),
             }
         })
@@ -1143,11 +1173,11 @@ async fn review_case_page(
             Some(_) => Some(c2.review_frames(&a2)?),
             None => None,
         };
-        Ok((case, frames, c2.office_zone()))
+        Ok((case, frames, c2.office_zone(), c2.categories()?))
     })
     .await;
-    let (case, frames, zone) = match found {
-        Ok((Some(case), Some(frames), zone)) => (case, frames, zone),
+    let (case, frames, zone, categories) = match found {
+        Ok((Some(case), Some(frames), zone, categories)) => (case, frames, zone, categories),
         Ok(_) => return error_page(lang, Some(w), &PortalError::NotFound),
         Err(e) => return error_page(lang, Some(w), &e),
     };
@@ -1190,13 +1220,18 @@ async fn review_case_page(
         attempt => case.attempt.clone(),
         kiosk => case.kiosk,
         iin => case.iin_masked,
-        category => case.category,
+        category => category_name(lang, &categories, &case.category),
         result => result,
         result_class => result_class,
         percent => case.percent,
-        state => case.state,
+        state => state_word(lang, &case.state),
         proctor => case.proctor,
-        time_used => format!("{} / {} min", case.active_ms / 60_000, case.limit_ms / 60_000),
+        time_used => {
+            let mut a = fluent_bundle::FluentArgs::new();
+            a.set("used", case.active_ms / 60_000);
+            a.set("limit", case.limit_ms / 60_000);
+            L10N.format(lang, "portal-review-minutes", Some(&a))
+        },
         reasons => case.reasons.iter().map(|r| {
             let (label, detail) = hold_reason(lang, r);
             context! { label => label, detail => detail }
