@@ -591,16 +591,7 @@ async fn oo_cabinet(
         .map(|l| LearnerView {
             name: l.name,
             iin: l.iin_masked,
-            category: categories.iter().find(|c| c.id == l.category).map_or(
-                l.category.clone(),
-                |c| {
-                    if lang == Lang::Kk {
-                        c.kk.clone()
-                    } else {
-                        c.ru.clone()
-                    }
-                },
-            ),
+            category: category_name(lang, &categories, &l.category),
             branch: l.branch,
             window: format!("{} – {}", dmy(&l.window.0), dmy(&l.window.1)),
             payment: l.payment,
