@@ -809,3 +809,32 @@ pub async fn start_portal() -> Running {
     }
     c
 }
+
+/// A kiosk of [`BRANCH`] sits `passes` honest passes and `fails` fails of learners of
+/// [`OO_BIN`] (ИИНs from `serial`), each pushed with its journal and its evidence delivered:
+/// central certifies the passes and records the fails. Returns the attempts.
+pub fn sit_and_deliver(c: &Central, serial: u32, passes: usize, fails: usize) -> Vec<String> {
+    let kiosk = Kiosk::new();
+    enroll_offline(c, &kiosk);
+    let pull = c.pull(&kiosk.key.id().to_string(), 0, now()).expect("pull");
+    let bank = kiosk.open_bank(&pull, &c.public());
+    let mut engine = kiosk.engine(Arc::clone(&bank), kiosk.clock());
+    let people = iins(serial, passes + fails);
+    register_all(c, &people);
+    let results: Vec<SignedResult> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| sit_exam(&mut engine, &bank, p, i < passes))
+        .collect();
+    let journals =
+        synaq_sync::client::journals_of(engine.connection(), &results).expect("journal runs");
+    c.ingest(
+        Some(&kiosk.key.id().to_string()),
+        &results,
+        &journals,
+        now(),
+    )
+    .expect("ingest");
+    deliver_evidence(c, &kiosk);
+    results.into_iter().map(|r| r.record.attempt_id).collect()
+}

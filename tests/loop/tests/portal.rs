@@ -729,3 +729,64 @@ async fn a_reviewer_approves_a_held_exam_and_the_oo_downloads_its_certificate() 
         "revoked"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analyst_sees_the_flag_the_charts_and_the_decision_trail() {
+    let c = start_portal().await;
+    // Two passes and three fails for the ОО this year: more than half failed.
+    let attempts = sit_and_deliver(&c.central, 7200, 2, 3);
+    let states: Vec<String> = attempts
+        .iter()
+        .map(|a| c.central.verdict(a).unwrap().unwrap().0)
+        .collect();
+    assert_eq!(
+        states,
+        ["certified", "certified", "failed", "failed", "failed"]
+    );
+
+    let mut an = Visitor::new(&c);
+    an.sign_in("analyst").await;
+    let page = an.get("/portal/analyst?lang=ru").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row_at = page.body.find("080840001239").expect("the ОО's row");
+    let row = &page.body[row_at..row_at + 1500];
+    assert!(row.contains("<td>2</td><td>3</td>"), "{row}");
+    assert!(
+        row.contains("60 %") && row.contains("не сдали больше половины"),
+        "{row}"
+    );
+    assert!(row.contains("решения ещё нет"), "{row}");
+    // The chart: one line per category, its numbers also as a table.
+    assert!(page.body.contains("<polyline"), "{}", page.body);
+    assert!(page.body.contains("40 % (2&#x2f;5)"), "{}", page.body);
+    let by_kiosk = an.get("/portal/analyst?by=kiosk").await;
+    assert!(by_kiosk.body.contains("<polyline"));
+
+    // The registrar excludes it; the analyst sees the decision with who and why.
+    let mut reg = Visitor::new(&c);
+    let csrf = reg.sign_in("registrar").await;
+    reg.post(
+        "/portal/registrar/oo/status",
+        &[
+            ("csrf", &csrf),
+            ("bin", OO_BIN),
+            ("status", "excluded"),
+            ("reason", "3 of 5 failed"),
+        ],
+    )
+    .await;
+    let page = an.get("/portal/analyst?lang=ru").await;
+    let row_at = page.body.find("080840001239").unwrap();
+    let row = &page.body[row_at..row_at + 1500];
+    assert!(
+        row.contains("исключена · registrar: 3 of 5 failed"),
+        "{row}"
+    );
+    // Not for the ОО.
+    let mut oo = Visitor::new(&c);
+    oo.sign_in("oo").await;
+    assert_eq!(
+        oo.get("/portal/analyst").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

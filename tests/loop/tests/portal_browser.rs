@@ -16,6 +16,7 @@ fn sign_in(b: &Browser, base: &str, lang: &str, login: &str) {
     b.wait_url(match login {
         "oo" => "/portal/oo",
         "reviewer" => "/portal/review",
+        "analyst" => "/portal/analyst",
         _ => "/portal/registrar",
     });
 }
@@ -58,7 +59,7 @@ fn held_exam_with_evidence(c: &Running) -> String {
     register(&c.central, &person, 1);
     let r = sit_exam(&mut engine, &bank, &person, true);
     c.central
-        .ingest(Some(&kiosk.key.id().to_string()), &[r.clone()], &[], now())
+        .ingest(Some(&kiosk.key.id().to_string()), std::slice::from_ref(&r), &[], now())
         .unwrap();
     assert_eq!(deliver_evidence(&c.central, &kiosk), 1);
     r.record.attempt_id
@@ -215,6 +216,31 @@ fn walk(lang: &str, findings: &mut Vec<String>) {
     assert!(b.page_text().contains(words("тапсырды", "сдал")));
     assert!(b.page_text().contains("(PDF)"));
     look(&b, &format!("{lang}-16-cabinet-certificate"), findings);
+    sign_out(&b);
+
+    // The analyst: the ОО flagged (more than half failed), its exclusion as the decision, the
+    // pass rate by month as a chart, by category and by kiosk.
+    sit_and_deliver(&c.central, 7300, 2, 4);
+    sign_in(&b, &base, lang, "analyst");
+    let page = b.page_text();
+    assert!(
+        page.contains(words(
+            "жартысынан көбі тапсыра алмады",
+            "не сдали больше половины"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains("2026: 6 / 10"),
+        "the decision and its reason: {page}"
+    );
+    let lines = b.script("return document.querySelectorAll('.chart polyline').length");
+    assert_eq!(lines, 1, "one category");
+    look(&b, &format!("{lang}-17-analyst"), findings);
+    b.open(&format!("{base}/portal/analyst?by=kiosk"));
+    let lines = b.script("return document.querySelectorAll('.chart polyline').length");
+    assert_eq!(lines, 2, "two kiosks");
+    look(&b, &format!("{lang}-18-analyst-by-kiosk"), findings);
     drop(b);
     drop(c);
 }

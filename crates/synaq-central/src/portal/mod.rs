@@ -12,6 +12,7 @@
 //! - **Registrations** are all or nothing: every row of a form or spreadsheet is checked
 //!   first, and one bad row imports none. An ОО that is suspended or excluded registers no one.
 
+pub mod analysis;
 pub mod review;
 pub mod sheet;
 pub mod web;
