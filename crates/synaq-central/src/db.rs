@@ -229,6 +229,19 @@ fn migrations() -> Migrations<'static> {
         ALTER TABLE roster ADD COLUMN registered_by TEXT NOT NULL DEFAULT '';
         CREATE INDEX roster_oo ON roster (oo_bin, id);",
         ),
+        // 8: each training organisation's lecturers, each with the category-6 certificate
+        // central found for them.
+        M::up(
+            "CREATE TABLE lecturers (
+            oo_bin TEXT NOT NULL,
+            iin TEXT NOT NULL,
+            name TEXT NOT NULL,
+            certificate TEXT NOT NULL,
+            added INTEGER NOT NULL,
+            PRIMARY KEY (oo_bin, iin)
+        );
+        CREATE INDEX certificates_person ON certificates (iin, category);",
+        ),
     ])
 }
 
@@ -421,6 +434,16 @@ const PG_MIGRATIONS: &[&str] = &[
     ALTER TABLE roster ADD COLUMN payment TEXT NOT NULL DEFAULT '';
     ALTER TABLE roster ADD COLUMN registered_by TEXT NOT NULL DEFAULT '';
     CREATE INDEX roster_oo ON roster (oo_bin, id);",
+    // 3: SQLite's step 8 (lecturers).
+    "CREATE TABLE lecturers (
+        oo_bin TEXT NOT NULL,
+        iin TEXT NOT NULL,
+        name TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        added BIGINT NOT NULL,
+        PRIMARY KEY (oo_bin, iin)
+    );
+    CREATE INDEX certificates_person ON certificates (iin, category);",
 ];
 
 /// Central's tables, parents before children (backup and restore copy them in this order).
@@ -448,6 +471,7 @@ pub const TABLES: &[&str] = &[
     "login_failures",
     "oos",
     "portal_journal",
+    "lecturers",
 ];
 
 /// Opens (creating or migrating) central's SQLite database.

@@ -358,12 +358,17 @@ pub fn database_env(dir: &Path) -> Vec<(String, String)> {
 /// A registration of `iin` for [`CATEGORY`] at [`BRANCH`], allowed from 10 days ago to
 /// 10 days ahead.
 pub fn entry(iin: &Iin, attempt: u32) -> NewRosterEntry {
+    entry_in(iin, attempt, CATEGORY)
+}
+
+/// [`entry`] for `category`.
+pub fn entry_in(iin: &Iin, attempt: u32, category: &str) -> NewRosterEntry {
     let today = synaq_central::local_date(now() * 1000);
     NewRosterEntry {
         branch: BRANCH.into(),
         iin: iin.clone(),
         name: format!("Тестов Тест {}", &iin.masked()[8..]),
-        category: CategoryId::new(CATEGORY).expect("category"),
+        category: CategoryId::new(category).expect("category"),
         oo_bin: Bin::parse(OO_BIN).expect("bin"),
         oo_name: "ТОО «Қауіпсіз Еңбек»".into(),
         attempt,
@@ -494,6 +499,17 @@ pub fn results_bundle(engine: &Engine, key: &KioskSecret) -> synaq_sync::bundle:
 /// Sits a whole exam headless through the engine: every answer right (`pass`) or wrong. On an
 /// engine with a [`Kiosk::clock`], honestly: at a person's pace, proctored by the camera.
 pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> SignedResult {
+    sit_exam_in(engine, bank, iin, pass, CATEGORY)
+}
+
+/// [`sit_exam`] in `category`.
+pub fn sit_exam_in(
+    engine: &mut Engine,
+    bank: &ExamBank,
+    iin: &Iin,
+    pass: bool,
+    category: &str,
+) -> SignedResult {
     let clock = clocks()
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -502,7 +518,7 @@ pub fn sit_exam(engine: &mut Engine, bank: &ExamBank, iin: &Iin, pass: bool) -> 
     let Some(clock) = clock else {
         return sit_exam_with(engine, bank, iin, pass, |_, _| {});
     };
-    let cat = CategoryId::new(CATEGORY).expect("category");
+    let cat = CategoryId::new(category).expect("category");
     let attempt = engine
         .admit(synaq_store::Admission::new(iin, &cat, "proctor-1").started())
         .expect("admit");

@@ -790,3 +790,93 @@ async fn the_analyst_sees_the_flag_the_charts_and_the_decision_trail() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lecturer_needs_a_valid_lecturers_certificate_and_shows_on_the_public_list() {
+    let c = start_portal().await;
+    // A lecturer who passed the lecturers' category (6) at a kiosk, certified by central.
+    let kiosk = Kiosk::new();
+    enroll_offline(&c.central, &kiosk);
+    let pull = c
+        .central
+        .pull(&kiosk.key.id().to_string(), 0, now())
+        .unwrap();
+    let bank = kiosk.open_bank(&pull, &c.central.public());
+    let mut engine = kiosk.engine(std::sync::Arc::clone(&bank), kiosk.clock());
+    let [lecturer, worker]: [synaq_core::Iin; 2] = iins(7400, 2).try_into().unwrap();
+    c.central
+        .add_roster_entry(&entry_in(&lecturer, 1, "cat-6"))
+        .unwrap();
+    register(&c.central, &worker, 1);
+    let results = vec![
+        sit_exam_in(&mut engine, &bank, &lecturer, true, "cat-6"),
+        sit_exam(&mut engine, &bank, &worker, true),
+    ];
+    let journals = synaq_sync::client::journals_of(engine.connection(), &results).unwrap();
+    c.central
+        .ingest(
+            Some(&kiosk.key.id().to_string()),
+            &results,
+            &journals,
+            now(),
+        )
+        .unwrap();
+    deliver_evidence(&c.central, &kiosk);
+    for r in &results {
+        assert_eq!(
+            c.central.verdict(&r.record.attempt_id).unwrap().unwrap().0,
+            "certified"
+        );
+    }
+
+    let mut oo = Visitor::new(&c);
+    let csrf = oo.sign_in("oo").await;
+    // A certificate of another category does not make a lecturer.
+    let a = oo
+        .post(
+            "/portal/oo/lecturers?lang=ru",
+            &[("csrf", &csrf), ("iin", &worker.as_str())],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body.contains("нет действующего сертификата лектора"),
+        "{}",
+        a.body
+    );
+    let a = oo
+        .post(
+            "/portal/oo/lecturers",
+            &[("csrf", &csrf), ("iin", &lecturer.as_str())],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let list = oo.get("/portal/oo/lecturers?lang=ru").await;
+    assert!(list.body.contains("сертификат действует"), "{}", list.body);
+    let lecturers = c
+        .central
+        .lecturers(Some(OO_BIN), c.central.office_zone().today())
+        .unwrap();
+    assert_eq!(lecturers.len(), 1);
+    let number = lecturers[0].certificate.clone();
+
+    // The public list: the name, the ОО, the certificate; never the ИИН.
+    let public = Visitor::new(&c).get("/registry/lecturers").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains(&lecturers[0].name) && public.body.contains(&number));
+    assert!(
+        !public.body.contains(&lecturer.as_str()[..8]),
+        "no ИИН on a public page"
+    );
+
+    // Revoked, the certificate no longer makes them a lecturer: the list says so.
+    c.central
+        .revoke_certificate(&number, "reviewer", "forged documents", now())
+        .unwrap();
+    let public = Visitor::new(&c).get("/registry/lecturers?lang=ru").await;
+    assert!(
+        public.body.contains("сертификат больше не действует"),
+        "{}",
+        public.body
+    );
+}

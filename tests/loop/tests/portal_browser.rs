@@ -59,7 +59,12 @@ fn held_exam_with_evidence(c: &Running) -> String {
     register(&c.central, &person, 1);
     let r = sit_exam(&mut engine, &bank, &person, true);
     c.central
-        .ingest(Some(&kiosk.key.id().to_string()), std::slice::from_ref(&r), &[], now())
+        .ingest(
+            Some(&kiosk.key.id().to_string()),
+            std::slice::from_ref(&r),
+            &[],
+            now(),
+        )
         .unwrap();
     assert_eq!(deliver_evidence(&c.central, &kiosk), 1);
     r.record.attempt_id

@@ -13,6 +13,7 @@
 //!   first, and one bad row imports none. An ОО that is suspended or excluded registers no one.
 
 pub mod analysis;
+pub mod lecturers;
 pub mod review;
 pub mod sheet;
 pub mod web;
@@ -255,6 +256,9 @@ pub enum PortalError {
     /// the same as none).
     #[error("not found")]
     NotFound,
+    /// The person holds no valid lecturers' certificate.
+    #[error("no valid lecturers' certificate")]
+    NotLecturer,
     /// A field is invalid.
     #[error("invalid {field}")]
     Invalid {
@@ -315,6 +319,7 @@ impl PortalError {
             PortalError::FormExpired => Code::new("portal-error-form-expired"),
             PortalError::Forbidden => Code::new("portal-error-forbidden"),
             PortalError::NotFound => Code::new("portal-error-not-found"),
+            PortalError::NotLecturer => lecturers::not_lecturer(),
             PortalError::Invalid { field } => {
                 Code::new("portal-error-invalid").arg("field", *field)
             }
@@ -351,6 +356,7 @@ impl PortalError {
             PortalError::FormExpired,
             PortalError::Forbidden,
             PortalError::NotFound,
+            PortalError::NotLecturer,
             PortalError::Invalid {
                 field: "portal-field-bin",
             },

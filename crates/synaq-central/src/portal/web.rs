@@ -44,6 +44,9 @@ pub const ROUTES: &[(&str, &str, &[Role])] = &[
     ("POST", "/portal/oo/register", &[Role::Oo]),
     ("POST", "/portal/oo/upload", &[Role::Oo]),
     ("GET", "/portal/oo/certificate/{number}", &[Role::Oo]),
+    ("GET", "/portal/oo/lecturers", &[Role::Oo]),
+    ("POST", "/portal/oo/lecturers", &[Role::Oo]),
+    ("POST", "/portal/oo/lecturers/remove", &[Role::Oo]),
     ("GET", "/portal/registrar", &[Role::Registrar, Role::Admin]),
     (
         "POST",
@@ -78,6 +81,7 @@ pub const ROUTES: &[(&str, &str, &[Role])] = &[
     ("POST", "/portal/logout", &[]),
     ("GET", "/portal", &[]),
     ("GET", "/registry/oo", &[]),
+    ("GET", "/registry/lecturers", &[]),
 ];
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -100,6 +104,11 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("templates/review_case.html"),
         ),
         ("analyst.html", include_str!("templates/analyst.html")),
+        ("lecturers.html", include_str!("templates/lecturers.html")),
+        (
+            "public_lecturers.html",
+            include_str!("templates/public_lecturers.html"),
+        ),
     ] {
         env.add_template(name, text)
             .expect("the portal's templates parse");
@@ -124,6 +133,12 @@ pub fn router() -> Router<Shared> {
             post(upload).layer(DefaultBodyLimit::max(12 * 1024 * 1024)),
         )
         .route("/portal/oo/certificate/{number}", get(oo_certificate))
+        .route(
+            "/portal/oo/lecturers",
+            get(lecturers_page).post(lecturer_add),
+        )
+        .route("/portal/oo/lecturers/remove", post(lecturer_remove))
+        .route("/registry/lecturers", get(public_lecturers))
         .route("/portal/registrar", get(registrar_page))
         .route("/portal/registrar/oo", post(registrar_add))
         .route("/portal/registrar/oo/status", post(registrar_status))
@@ -297,6 +312,10 @@ fn nav(lang: Lang, w: Option<&Who>) -> Vec<NavItem> {
                 href: "/portal/oo/register",
                 label: t("portal-nav-register"),
             });
+            items.push(NavItem {
+                href: "/portal/oo/lecturers",
+                label: t("portal-nav-lecturers"),
+            });
         }
         if w.account.may(Role::Registrar) {
             items.push(NavItem {
@@ -326,6 +345,10 @@ fn nav(lang: Lang, w: Option<&Who>) -> Vec<NavItem> {
     items.push(NavItem {
         href: "/registry/oo",
         label: t("portal-nav-registry"),
+    });
+    items.push(NavItem {
+        href: "/registry/lecturers",
+        label: t("portal-nav-registry-lecturers"),
     });
     items
 }
@@ -397,6 +420,7 @@ fn status_of(e: &PortalError) -> StatusCode {
         PortalError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         PortalError::Central(_) => StatusCode::SERVICE_UNAVAILABLE,
         PortalError::OoUnknown { .. } | PortalError::NotFound => StatusCode::NOT_FOUND,
+        PortalError::NotLecturer => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
@@ -1558,6 +1582,144 @@ async fn analyst_page(
     )
 }
 
+fn lecturer_views(lecturers: Vec<super::lecturers::Lecturer>) -> Vec<Value> {
+    lecturers
+        .into_iter()
+        .map(|l| {
+            context! {
+                name => l.name,
+                iin => l.iin_masked,
+                oo_name => l.oo_name,
+                certificate => l.certificate,
+                valid => l.valid,
+            }
+        })
+        .collect()
+}
+
+async fn lecturers_form(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    error: Option<&PortalError>,
+    notice: Option<String>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let bin = w.account.oo_bin.clone().unwrap_or_default();
+    let today = c.office_zone().today();
+    match blocking(move || c2.lecturers(Some(&bin), today)).await {
+        Ok(list) => page(
+            "lecturers.html",
+            status,
+            lang,
+            Some(w),
+            "portal-lecturers-title",
+            context! {
+                lecturers => lecturer_views(list),
+                error => error.map(|e| say(lang, &e.code())),
+                notice => notice,
+            },
+        ),
+        Err(e) => error_page(lang, Some(w), &e),
+    }
+}
+
+async fn lecturers_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard(&c, &h, lang, "GET", "/portal/oo/lecturers").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    lecturers_form(&c, lang, &w, StatusCode::OK, None, None).await
+}
+
+async fn lecturer_add(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/oo/lecturers",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let (c2, account, iin) = (
+        Arc::clone(&c),
+        w.account.clone(),
+        f.get("iin").cloned().unwrap_or_default(),
+    );
+    match blocking(move || c2.lecturer_add(&account, &iin, unix_now())).await {
+        Ok(_) => redirect("/portal/oo/lecturers"),
+        Err(e) => lecturers_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
+async fn lecturer_remove(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/oo/lecturers/remove",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let (c2, account, number) = (
+        Arc::clone(&c),
+        w.account.clone(),
+        f.get("certificate").cloned().unwrap_or_default(),
+    );
+    match blocking(move || c2.lecturer_remove(&account, &number, unix_now())).await {
+        Ok(()) => redirect("/portal/oo/lecturers"),
+        Err(e) => lecturers_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
+async fn public_lecturers(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = who(&c, &h).await.ok().flatten();
+    let c2 = Arc::clone(&c);
+    let today = c.office_zone().today();
+    match blocking(move || c2.lecturers(None, today)).await {
+        Ok(list) => page(
+            "public_lecturers.html",
+            StatusCode::OK,
+            lang,
+            w.as_ref(),
+            "portal-registry-lecturers-title",
+            context! { lecturers => lecturer_views(list) },
+        ),
+        Err(e) => error_page(lang, w.as_ref(), &e),
+    }
+}
+
 async fn journal_page(
     State(c): State<Shared>,
     h: HeaderMap,
@@ -1633,6 +1795,8 @@ mod tests {
         include_str!("templates/review_queue.html"),
         include_str!("templates/review_case.html"),
         include_str!("templates/analyst.html"),
+        include_str!("templates/lecturers.html"),
+        include_str!("templates/public_lecturers.html"),
     ];
 
     #[test]
@@ -1648,6 +1812,8 @@ mod tests {
             "review_queue.html",
             "review_case.html",
             "analyst.html",
+            "lecturers.html",
+            "public_lecturers.html",
         ] {
             // Registered and parsed; the HTTP tests render each with its values.
             TEMPLATES
