@@ -254,7 +254,8 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 // Nobody's certificate or exam: not found (as another ОО's certificate).
                 ("GET", "/portal/oo/certificate/{number}")
                 | ("GET", "/portal/review/{attempt}")
-                | ("POST", "/portal/review/{attempt}/decide") => StatusCode::NOT_FOUND,
+                | ("POST", "/portal/review/{attempt}/decide")
+                | ("POST", "/portal/oo/lecturers/remove") => StatusCode::NOT_FOUND,
                 ("GET", _) => StatusCode::OK,
                 // Past the guard, the empty form is refused field by field.
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
