@@ -231,7 +231,7 @@ async fn every_route_answers_each_role_as_the_table_says() {
         for (role, v, csrf) in &mut visitors {
             let a = if *method == "GET" {
                 v.get(&path).await
-            } else if path.ends_with("/upload") {
+            } else if path.ends_with("/upload") || path == "/portal/registrar/banks" {
                 v.upload(&path, &[("csrf", csrf.as_str())], "none.csv", b"")
                     .await
             } else {
@@ -257,7 +257,9 @@ async fn every_route_answers_each_role_as_the_table_says() {
                 ("GET", "/portal/oo/certificate/{number}")
                 | ("GET", "/portal/review/{attempt}")
                 | ("POST", "/portal/review/{attempt}/decide")
-                | ("POST", "/portal/oo/lecturers/remove") => StatusCode::NOT_FOUND,
+                | ("POST", "/portal/oo/lecturers/remove")
+                | ("POST", "/portal/registrar/kiosks/revoke")
+                | ("POST", "/portal/registrar/banks/revoke") => StatusCode::NOT_FOUND,
                 ("GET", _) => StatusCode::OK,
                 // Past the guard, the empty form is refused field by field.
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
@@ -882,4 +884,117 @@ async fn a_lecturer_needs_a_valid_lecturers_certificate_and_shows_on_the_public_
         "{}",
         public.body
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_registrar_runs_branches_kiosks_staff_and_banks() {
+    let c = start_portal().await;
+    let mut reg = Visitor::new(&c);
+    let csrf = reg.sign_in("registrar").await;
+    let a = reg
+        .post(
+            "/portal/registrar/branches",
+            &[("csrf", &csrf), ("code", "AST-01"), ("name", "Астана")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+
+    // An enrollment code, shown once, and a kiosk enrolls with it over HTTPS.
+    let a = reg
+        .post(
+            "/portal/registrar/branches/code",
+            &[("csrf", &csrf), ("branch", "AST-01")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let mark = "class=\"mono code\">";
+    let at = a.body.find(mark).expect("the code") + mark.len();
+    let code = a.body[at..at + 10].to_owned();
+    let kiosk = Kiosk::new();
+    let cert = kiosk.client_of(&c).enroll("AST-01", &code).await.unwrap();
+    let id = cert.body.kiosk_id.clone();
+    let page = reg.get("/portal/registrar/branches").await;
+    assert!(page.body.contains(&id));
+    // The code is in nobody's journal.
+    let journal = c.central.portal_journal_rows(50).unwrap();
+    assert!(journal
+        .iter()
+        .any(|r| r.2 == "enroll-code" && r.3 == "AST-01"));
+    assert!(!journal.iter().any(|r| r.3.contains(&code)));
+
+    // Revoking the kiosk: central refuses it from then on.
+    let a = reg
+        .post(
+            "/portal/registrar/kiosks/revoke",
+            &[("csrf", &csrf), ("kiosk", &id)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(c.central.kiosk(&id).unwrap().unwrap().revoked);
+
+    // A proctor for the branch; a bad id is refused with its field named.
+    let a = reg
+        .post(
+            "/portal/registrar/staff",
+            &[
+                ("csrf", &csrf),
+                ("branch", "AST-01"),
+                ("id", "bad id!"),
+                ("name", "Ержан"),
+                ("role", "proctor"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = reg
+        .post(
+            "/portal/registrar/staff",
+            &[
+                ("csrf", &csrf),
+                ("branch", "AST-01"),
+                ("id", "proctor-7"),
+                ("name", "Ержан Бек"),
+                ("role", "proctor"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let page = reg.get("/portal/registrar/branches?lang=ru").await;
+    assert!(page.body.contains("proctor-7") && page.body.contains("проктор"));
+
+    // A bank: a file that is not one is refused; a signed one is published, then revoked.
+    let a = reg
+        .upload(
+            "/portal/registrar/banks?lang=ru",
+            &[("csrf", &csrf)],
+            "x.synaqbank",
+            b"junk",
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("не является банком вопросов"), "{}", a.body);
+    let bank = build_bank(&c.central, "demo", 2);
+    let a = reg
+        .upload(
+            "/portal/registrar/banks",
+            &[("csrf", &csrf)],
+            "demo-2.synaqbank",
+            &bank,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(c.central.bank("demo", 2).unwrap().is_some());
+    let a = reg
+        .post(
+            "/portal/registrar/banks/revoke",
+            &[("csrf", &csrf), ("series", "demo"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let banks = c.central.banks_overview().unwrap();
+    assert!(banks
+        .iter()
+        .any(|b| b.series == "demo" && b.version == 2 && b.revoked));
 }

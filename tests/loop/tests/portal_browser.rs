@@ -171,6 +171,15 @@ fn walk(lang: &str, findings: &mut Vec<String>) {
     b.wait_loaded();
     assert!(b.page_text().contains(words("шығарылған", "исключена")));
     look(&b, &format!("{lang}-10-excluded"), findings);
+    // Branches, kiosks and staff: a new enrollment code shown once; the banks.
+    b.open(&format!("{base}/portal/registrar/branches"));
+    b.click(&format!("#branch-{BRANCH} form.row-form button"));
+    b.wait_loaded();
+    assert_eq!(b.text("#enroll-code strong").len(), 10);
+    look(&b, &format!("{lang}-10b-branches-code"), findings);
+    b.open(&format!("{base}/portal/registrar/banks"));
+    assert!(b.page_text().contains("demo"));
+    look(&b, &format!("{lang}-10c-banks"), findings);
     sign_out(&b);
 
     // The ОО sees why, and its next registration is refused.

@@ -13,6 +13,7 @@
 //!   first, and one bad row imports none. An ОО that is suspended or excluded registers no one.
 
 pub mod analysis;
+pub mod branches;
 pub mod lecturers;
 pub mod review;
 pub mod sheet;
@@ -256,6 +257,9 @@ pub enum PortalError {
     /// the same as none).
     #[error("not found")]
     NotFound,
+    /// The file is not a bank ЕУМЦ signed (or cannot be opened here).
+    #[error("not a signed question bank")]
+    BadBank,
     /// The person holds no valid lecturers' certificate.
     #[error("no valid lecturers' certificate")]
     NotLecturer,
@@ -320,6 +324,7 @@ impl PortalError {
             PortalError::Forbidden => Code::new("portal-error-forbidden"),
             PortalError::NotFound => Code::new("portal-error-not-found"),
             PortalError::NotLecturer => lecturers::not_lecturer(),
+            PortalError::BadBank => Code::new("portal-error-bad-bank"),
             PortalError::Invalid { field } => {
                 Code::new("portal-error-invalid").arg("field", *field)
             }
@@ -357,6 +362,7 @@ impl PortalError {
             PortalError::Forbidden,
             PortalError::NotFound,
             PortalError::NotLecturer,
+            PortalError::BadBank,
             PortalError::Invalid {
                 field: "portal-field-bin",
             },

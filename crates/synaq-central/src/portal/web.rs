@@ -58,6 +58,46 @@ pub const ROUTES: &[(&str, &str, &[Role])] = &[
         "/portal/registrar/oo/status",
         &[Role::Registrar, Role::Admin],
     ),
+    (
+        "GET",
+        "/portal/registrar/branches",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/branches",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/branches/code",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/kiosks/revoke",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/staff",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "GET",
+        "/portal/registrar/banks",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/banks",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/banks/revoke",
+        &[Role::Registrar, Role::Admin],
+    ),
     ("GET", "/portal/review", &[Role::Reviewer, Role::Admin]),
     (
         "GET",
@@ -105,6 +145,8 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ),
         ("analyst.html", include_str!("templates/analyst.html")),
         ("lecturers.html", include_str!("templates/lecturers.html")),
+        ("branches.html", include_str!("templates/branches.html")),
+        ("banks.html", include_str!("templates/banks.html")),
         (
             "public_lecturers.html",
             include_str!("templates/public_lecturers.html"),
@@ -142,6 +184,20 @@ pub fn router() -> Router<Shared> {
         .route("/portal/registrar", get(registrar_page))
         .route("/portal/registrar/oo", post(registrar_add))
         .route("/portal/registrar/oo/status", post(registrar_status))
+        .route(
+            "/portal/registrar/branches",
+            get(branches_page).post(branch_add),
+        )
+        .route("/portal/registrar/branches/code", post(branch_code))
+        .route("/portal/registrar/kiosks/revoke", post(kiosk_revoke))
+        .route("/portal/registrar/staff", post(staff_set))
+        .route(
+            "/portal/registrar/banks",
+            get(banks_page)
+                .post(bank_publish)
+                .layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/portal/registrar/banks/revoke", post(bank_revoke))
         .route("/portal/review", get(review_queue))
         .route("/portal/review/revoke", post(review_revoke))
         .route("/portal/review/{attempt}", get(review_case))
@@ -1720,6 +1776,323 @@ async fn public_lecturers(
     }
 }
 
+fn date_of(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default()
+}
+
+async fn branches_form(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    error: Option<&PortalError>,
+    code: Option<(String, String)>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let branches = match blocking(move || c2.branches_overview()).await {
+        Ok(b) => b,
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    let t = |k: &str| L10N.text(lang, k);
+    let branches: Vec<Value> = branches
+        .into_iter()
+        .map(|b| {
+            context! {
+                code => b.code,
+                name => b.name,
+                kiosks => b.kiosks.into_iter().map(|k| context! {
+                    id => k.id, enrolled => date_of(k.enrolled), revoked => k.revoked,
+                }).collect::<Vec<_>>(),
+                staff => b.staff.into_iter().map(|s| context! {
+                    id => s.id,
+                    name => s.name,
+                    role_label => t(&format!("portal-staff-{}", s.role)),
+                    active => s.active,
+                }).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    let (code, code_note) = match code {
+        Some((branch, code)) => {
+            let mut a = fluent_bundle::FluentArgs::new();
+            a.set("branch", branch);
+            a.set("hours", crate::ENROLL_CODE_HOURS);
+            (
+                Some(code),
+                L10N.format(lang, "portal-branches-code-note", Some(&a)),
+            )
+        }
+        None => (None, String::new()),
+    };
+    page(
+        "branches.html",
+        status,
+        lang,
+        Some(w),
+        "portal-branches-title",
+        context! {
+            branches => branches,
+            code => code,
+            code_note => code_note,
+            error => error.map(|e| say(lang, &e.code())),
+        },
+    )
+}
+
+async fn branches_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    match guard(&c, &h, lang, "GET", "/portal/registrar/branches").await {
+        Ok(w) => branches_form(&c, lang, &w, StatusCode::OK, None, None).await,
+        Err(r) => r,
+    }
+}
+
+/// A registrar's form on the branches page: `act` with the form's fields, then the page again
+/// (or `redirect` on success).
+async fn branches_act<T: Send + 'static>(
+    c: Shared,
+    h: HeaderMap,
+    q: HashMap<String, String>,
+    f: HashMap<String, String>,
+    path: &str,
+    act: impl FnOnce(&Central, &Account, &HashMap<String, String>) -> Result<T, PortalError>
+        + Send
+        + 'static,
+    then: impl FnOnce(T) -> Option<(String, String)>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(&c, &h, lang, path, f.get("csrf").map(String::as_str)).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let (c2, account) = (Arc::clone(&c), w.account.clone());
+    match blocking(move || act(&c2, &account, &f)).await {
+        Ok(v) => match then(v) {
+            Some(code) => branches_form(&c, lang, &w, StatusCode::OK, None, Some(code)).await,
+            None => redirect("/portal/registrar/branches"),
+        },
+        Err(e) => branches_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
+fn field(f: &HashMap<String, String>, k: &str) -> String {
+    f.get(k).cloned().unwrap_or_default()
+}
+
+async fn branch_add(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    branches_act(
+        c,
+        h,
+        q,
+        f,
+        "/portal/registrar/branches",
+        |c, a, f| c.portal_add_branch(a, &field(f, "code"), &field(f, "name"), unix_now()),
+        |()| None,
+    )
+    .await
+}
+
+async fn branch_code(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    branches_act(
+        c,
+        h,
+        q,
+        f,
+        "/portal/registrar/branches/code",
+        |c, a, f| {
+            let branch = field(f, "branch");
+            let code = c.portal_enrollment_code(a, &branch, unix_now())?;
+            Ok((branch, code))
+        },
+        Some,
+    )
+    .await
+}
+
+async fn kiosk_revoke(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    branches_act(
+        c,
+        h,
+        q,
+        f,
+        "/portal/registrar/kiosks/revoke",
+        |c, a, f| c.portal_revoke_kiosk(a, &field(f, "kiosk"), unix_now()),
+        |()| None,
+    )
+    .await
+}
+
+async fn staff_set(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    branches_act(
+        c,
+        h,
+        q,
+        f,
+        "/portal/registrar/staff",
+        |c, a, f| {
+            c.portal_set_staff(
+                a,
+                &field(f, "branch"),
+                &field(f, "id"),
+                &field(f, "name"),
+                &field(f, "role"),
+                field(f, "active") == "1",
+                unix_now(),
+            )
+        },
+        |()| None,
+    )
+    .await
+}
+
+async fn banks_form(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    error: Option<&PortalError>,
+    notice: Option<String>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let banks = match blocking(move || c2.banks_overview()).await {
+        Ok(b) => b,
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    let banks: Vec<Value> = banks
+        .into_iter()
+        .map(|b| {
+            context! {
+                series => b.series, version => b.version,
+                published => date_of(b.published), revoked => b.revoked,
+            }
+        })
+        .collect();
+    page(
+        "banks.html",
+        status,
+        lang,
+        Some(w),
+        "portal-banks-title",
+        context! { banks => banks, error => error.map(|e| say(lang, &e.code())), notice => notice },
+    )
+}
+
+async fn banks_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    match guard(&c, &h, lang, "GET", "/portal/registrar/banks").await {
+        Ok(w) => banks_form(&c, lang, &w, StatusCode::OK, None, None).await,
+        Err(r) => r,
+    }
+}
+
+async fn bank_publish(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let Ok(mut m) = m else {
+        return match guard(&c, &h, lang, "POST", "/portal/registrar/banks").await {
+            Ok(w) => error_page(lang, Some(&w), &PortalError::FormExpired),
+            Err(r) => r,
+        };
+    };
+    let (mut csrf, mut file) = (None, None);
+    while let Ok(Some(part)) = m.next_field().await {
+        match part.name() {
+            Some("csrf") => csrf = part.text().await.ok(),
+            Some("file") => file = part.bytes().await.ok(),
+            _ => {}
+        }
+    }
+    let w = match guard_form(&c, &h, lang, "/portal/registrar/banks", csrf.as_deref()).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let (c2, account) = (Arc::clone(&c), w.account.clone());
+    let done = blocking(move || {
+        let bytes = file.ok_or(PortalError::Invalid {
+            field: "portal-field-bank-file",
+        })?;
+        c2.portal_publish_bank(&account, &bytes, unix_now())
+    })
+    .await;
+    match done {
+        Ok((series, version)) => {
+            let mut a = fluent_bundle::FluentArgs::new();
+            a.set("series", series);
+            a.set("version", version);
+            let note = L10N.format(lang, "portal-banks-published", Some(&a));
+            banks_form(&c, lang, &w, StatusCode::OK, None, Some(note)).await
+        }
+        Err(e) => banks_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
+async fn bank_revoke(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/registrar/banks/revoke",
+        f.get("csrf").map(String::as_str),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let (c2, account) = (Arc::clone(&c), w.account.clone());
+    let done = blocking(move || {
+        let version = field(&f, "version")
+            .parse()
+            .map_err(|_| PortalError::NotFound)?;
+        c2.portal_revoke_bank(&account, &field(&f, "series"), version, unix_now())
+    })
+    .await;
+    match done {
+        Ok(()) => redirect("/portal/registrar/banks"),
+        Err(e) => banks_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
 async fn journal_page(
     State(c): State<Shared>,
     h: HeaderMap,
@@ -1797,6 +2170,8 @@ mod tests {
         include_str!("templates/analyst.html"),
         include_str!("templates/lecturers.html"),
         include_str!("templates/public_lecturers.html"),
+        include_str!("templates/branches.html"),
+        include_str!("templates/banks.html"),
     ];
 
     #[test]
@@ -1814,6 +2189,8 @@ mod tests {
             "analyst.html",
             "lecturers.html",
             "public_lecturers.html",
+            "branches.html",
+            "banks.html",
         ] {
             // Registered and parsed; the HTTP tests render each with its values.
             TEMPLATES
