@@ -42,6 +42,21 @@ pub struct BranchView {
     pub staff: Vec<StaffView>,
 }
 
+/// A person of a branch's staff as the registrar's form gives them.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffForm<'a> {
+    /// The branch.
+    pub branch: &'a str,
+    /// Their id.
+    pub id: &'a str,
+    /// Their name.
+    pub name: &'a str,
+    /// `admin` or `proctor`.
+    pub role: &'a str,
+    /// Whether they are active.
+    pub active: bool,
+}
+
 /// A published question bank.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BankView {
@@ -165,14 +180,17 @@ impl Central {
     pub fn portal_set_staff(
         &self,
         by: &Account,
-        branch: &str,
-        id: &str,
-        name: &str,
-        role: &str,
-        active: bool,
+        staff: &StaffForm<'_>,
         now: i64,
     ) -> Result<(), PortalError> {
         registrar(by)?;
+        let StaffForm {
+            branch,
+            id,
+            name,
+            role,
+            active,
+        } = *staff;
         let id = id.trim();
         if id.is_empty()
             || id.len() > 64

@@ -1958,11 +1958,13 @@ async fn staff_set(
         |c, a, f| {
             c.portal_set_staff(
                 a,
-                &field(f, "branch"),
-                &field(f, "id"),
-                &field(f, "name"),
-                &field(f, "role"),
-                field(f, "active") == "1",
+                &super::branches::StaffForm {
+                    branch: &field(f, "branch"),
+                    id: &field(f, "id"),
+                    name: &field(f, "name"),
+                    role: &field(f, "role"),
+                    active: field(f, "active") == "1",
+                },
                 unix_now(),
             )
         },
