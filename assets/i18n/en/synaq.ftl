@@ -847,3 +847,15 @@ portal-banks-in-force = in force
 portal-banks-revoke = Revoke
 portal-banks-published = Bank { $series } v{ $version } is published: kiosks get it at their next sync.
 portal-error-bad-bank = This file is not a question bank signed by ЕУМЦ's issuer key.
+portal-nav-registrations = Registrations
+portal-registrations-title = Registrations to confirm
+portal-registrations-intro = Training organisations' registrations wait here until ЕУМЦ checks the payment. Confirmed, they reach the branch's kiosks at their next sync.
+portal-registrations-select = Select
+portal-registrations-confirm = Confirm the selected
+portal-registrations-refuse = Refuse the selected
+portal-registrations-none = Nothing waits for confirmation.
+portal-registrations-done = { $count ->
+    [one] One registration handled.
+   *[other] { $count } registrations handled.
+}
+portal-learner-awaiting-confirmation = waiting for ЕУМЦ's confirmation

@@ -819,3 +819,15 @@ portal-banks-in-force = күшінде
 portal-banks-revoke = Кері қайтару
 portal-banks-published = { $series } v{ $version } банкі жарияланды: киосктер оны келесі синхрондауда алады.
 portal-error-bad-bank = Бұл файл ЕУМЦ шығарушы кілтімен қол қойылған сұрақтар банкі емес.
+portal-nav-registrations = Өтінімдер
+portal-registrations-title = Растауды күтетін өтінімдер
+portal-registrations-intro = Оқыту ұйымдарының өтінімдері ЕУМЦ төлемді тексергенше осында күтеді. Расталғандары филиал киосктеріне келесі синхрондауда жетеді.
+portal-registrations-select = Таңдау
+portal-registrations-confirm = Таңдалғандарды растау
+portal-registrations-refuse = Таңдалғандарды қабылдамау
+portal-registrations-none = Растауды ештеңе күтіп тұрған жоқ.
+portal-registrations-done = { $count ->
+    [one] { $count } өтінім өңделді.
+   *[other] { $count } өтінім өңделді.
+}
+portal-learner-awaiting-confirmation = ЕУМЦ растауын күтуде

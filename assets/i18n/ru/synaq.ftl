@@ -855,3 +855,16 @@ portal-banks-in-force = действует
 portal-banks-revoke = Отозвать
 portal-banks-published = Банк { $series } v{ $version } опубликован: киоски получат его при следующей синхронизации.
 portal-error-bad-bank = Этот файл не является банком вопросов, подписанным ключом издателя ЕУМЦ.
+portal-nav-registrations = Заявки
+portal-registrations-title = Заявки на подтверждение
+portal-registrations-intro = Заявки обучающих организаций ждут здесь, пока ЕУМЦ проверит оплату. Подтверждённые попадают на киоски филиала при их следующей синхронизации.
+portal-registrations-select = Выбрать
+portal-registrations-confirm = Подтвердить выбранные
+portal-registrations-refuse = Отклонить выбранные
+portal-registrations-none = Подтверждения ничто не ждёт.
+portal-registrations-done = { $count ->
+    [one] Обработана { $count } заявка.
+    [few] Обработаны { $count } заявки.
+   *[other] Обработано { $count } заявок.
+}
+portal-learner-awaiting-confirmation = ждёт подтверждения ЕУМЦ

@@ -242,6 +242,12 @@ fn migrations() -> Migrations<'static> {
         );
         CREATE INDEX certificates_person ON certificates (iin, category);",
         ),
+        // 9: a registration an ОО made waits for ЕУМЦ's registrar (payment checked) before
+        // kiosks see it; those made before, and by ЕУМЦ itself, are confirmed.
+        M::up(
+            "ALTER TABLE roster ADD COLUMN confirmed INTEGER NOT NULL DEFAULT 1;
+        CREATE INDEX roster_pending ON roster (confirmed, id);",
+        ),
     ])
 }
 
@@ -444,6 +450,9 @@ const PG_MIGRATIONS: &[&str] = &[
         PRIMARY KEY (oo_bin, iin)
     );
     CREATE INDEX certificates_person ON certificates (iin, category);",
+    // 4: SQLite's step 9 (registrations confirmed by ЕУМЦ).
+    "ALTER TABLE roster ADD COLUMN confirmed BIGINT NOT NULL DEFAULT 1;
+    CREATE INDEX roster_pending ON roster (confirmed, id);",
 ];
 
 /// Central's tables, parents before children (backup and restore copy them in this order).

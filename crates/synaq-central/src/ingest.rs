@@ -260,6 +260,7 @@ impl Central {
             .prepare_cached(
                 "SELECT name, oo_bin, attempt, branch, allowed_from FROM roster
                  WHERE iin = ?1 AND category = ?2 AND allowed_from <= ?3 AND allowed_to >= ?3
+                   AND confirmed = 1
                  ORDER BY branch = ?4 DESC, attempt DESC, id DESC LIMIT 1",
             )?
             .query_row(

@@ -170,14 +170,16 @@ impl Central {
         }
         let branch = &row.branch;
         let roster_rev: i64 = conn.query_row(
-            "SELECT coalesce(max(rev), 0) FROM roster WHERE branch = ?1 AND rev <= ?2",
+            "SELECT coalesce(max(rev), 0) FROM roster
+             WHERE branch = ?1 AND rev <= ?2 AND confirmed = 1",
             params![branch, cursor],
             |r| r.get(0),
         )?;
         let roster = if roster_rev > since {
             let mut stmt = conn.prepare(
                 "SELECT iin, name, category, oo_bin, oo_name, attempt, allowed_from, allowed_to
-                 FROM roster WHERE branch = ?1 AND rev <= ?2 ORDER BY attempt, id",
+                 FROM roster WHERE branch = ?1 AND rev <= ?2 AND confirmed = 1
+                 ORDER BY attempt, id",
             )?;
             let rows = stmt.query_map(params![branch, cursor], |r| {
                 Ok((

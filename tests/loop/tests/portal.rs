@@ -998,3 +998,95 @@ async fn the_registrar_runs_branches_kiosks_staff_and_banks() {
         .iter()
         .any(|b| b.series == "demo" && b.version == 2 && b.revoked));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registrations_wait_for_the_registrar_before_kiosks_see_them() {
+    use base64::Engine as _;
+    let c = start_portal().await;
+    let (from, to) = window();
+    let mut oo = Visitor::new(&c);
+    let csrf = oo.sign_in("oo").await;
+    let csv = "900101300017;Айгүл Нұрланова;P-1\n850715401236;Иванов Иван;\n";
+    let a = oo
+        .upload(
+            "/portal/oo/upload",
+            &batch(&csrf, &from, &to),
+            "two.csv",
+            csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let cabinet = oo.get("/portal/oo").await;
+    assert_eq!(cabinet.body.matches("ЕУМЦ растауын күтуде").count(), 2);
+
+    // A kiosk of the branch sees neither yet.
+    let kiosk = Kiosk::new();
+    enroll_offline(&c.central, &kiosk);
+    let roster_of = |pull: &synaq_sync::proto::PullResponse| {
+        pull.roster.as_ref().map_or(0, |r| {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(r).unwrap();
+            synaq_seal::roster::verify(&bytes, &c.central.public())
+                .unwrap()
+                .entries
+                .len()
+        })
+    };
+    let pull = c
+        .central
+        .pull(&kiosk.key.id().to_string(), 0, now())
+        .unwrap();
+    assert_eq!(roster_of(&pull), 0);
+
+    // The registrar refuses one (a reason is needed) and confirms the other.
+    let mut reg = Visitor::new(&c);
+    let rcsrf = reg.sign_in("registrar").await;
+    let page = reg.get("/portal/registrar/registrations").await;
+    assert!(page.body.contains("Айгүл Нұрланова") && page.body.contains("Иванов Иван"));
+    let pending = c.central.pending_registrations(10).unwrap();
+    let (aigul, ivanov) = (pending[0].id.to_string(), pending[1].id.to_string());
+    let a = reg
+        .post(
+            "/portal/registrar/registrations",
+            &[
+                ("csrf", &rcsrf),
+                ("id", &ivanov),
+                ("action", "refuse"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = reg
+        .post(
+            "/portal/registrar/registrations",
+            &[
+                ("csrf", &rcsrf),
+                ("id", &ivanov),
+                ("action", "refuse"),
+                ("reason", "no payment"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let a = reg
+        .post(
+            "/portal/registrar/registrations",
+            &[("csrf", &rcsrf), ("id", &aigul), ("action", "confirm")],
+        )
+        .await;
+    assert_eq!(a.location(), "/portal/registrar/registrations?done=1");
+
+    // Now the kiosk gets her, and only her; the ОО sees her registered, him gone.
+    let pull = c
+        .central
+        .pull(&kiosk.key.id().to_string(), 0, now())
+        .unwrap();
+    assert_eq!(roster_of(&pull), 1);
+    let cabinet = oo.get("/portal/oo").await;
+    assert!(cabinet.body.contains("Айгүл Нұрланова") && !cabinet.body.contains("Иванов"));
+    assert!(!cabinet.body.contains("ЕУМЦ растауын күтуде"));
+    let journal = c.central.portal_journal_rows(20).unwrap();
+    assert!(journal
+        .iter()
+        .any(|r| r.2 == "registrations-refuse" && r.3.ends_with("no payment")));
+}

@@ -159,8 +159,17 @@ fn walk(lang: &str, findings: &mut Vec<String>) {
     drop(phone);
     sign_out(&b);
 
-    // The registrar excludes the ОО, with the reason.
+    // The registrar confirms the registration (payment checked): kiosks see it from now on.
     sign_in(&b, &base, lang, "registrar");
+    b.open(&format!("{base}/portal/registrar/registrations"));
+    assert!(b.page_text().contains("Айгүл Нұрланова"));
+    look(&b, &format!("{lang}-09a-registrations"), findings);
+    b.click("#registrations button[value=confirm]");
+    b.wait_url("done=1");
+    assert_eq!(c.central.pending_registrations(10).unwrap().len(), 0);
+
+    // The registrar excludes the ОО, with the reason.
+    b.open(&format!("{base}/portal/registrar"));
     look(&b, &format!("{lang}-09-registrar"), findings);
     b.script(&format!(
         "document.getElementById('s-{OO_BIN}').value = 'excluded';"

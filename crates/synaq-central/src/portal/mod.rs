@@ -170,6 +170,8 @@ pub struct Batch {
 /// Where a registered learner stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LearnerState {
+    /// Registered; ЕУМЦ has not confirmed it yet (kiosks do not see it).
+    AwaitingConfirmation,
     /// Registered, not sat yet.
     Registered,
     /// Sat; ЕУМЦ is checking (held for a reviewer, or the camera evidence is on its way).
@@ -186,6 +188,7 @@ impl LearnerState {
     /// Its Fluent key's tail.
     pub fn as_str(self) -> &'static str {
         match self {
+            LearnerState::AwaitingConfirmation => "awaiting-confirmation",
             LearnerState::Registered => "registered",
             LearnerState::InReview => "in-review",
             LearnerState::Passed => "passed",
@@ -218,6 +221,31 @@ pub struct Learner {
     pub retake_until: Option<String>,
     /// Their certificate's number (passed).
     pub certificate: Option<String>,
+}
+
+/// A registration waiting for ЕУМЦ's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The registration's id.
+    pub id: i64,
+    /// The ОО's БИН.
+    pub oo_bin: String,
+    /// The ОО's name.
+    pub oo_name: String,
+    /// The learner's name.
+    pub name: String,
+    /// Only the last four digits.
+    pub iin_masked: String,
+    /// Category id.
+    pub category: String,
+    /// Branch.
+    pub branch: String,
+    /// Allowed window, ISO dates.
+    pub window: (String, String),
+    /// The payment reference.
+    pub payment: String,
+    /// The ОО account that registered them.
+    pub registered_by: String,
 }
 
 /// A category the current bank examines.
@@ -904,7 +932,7 @@ impl Central {
         for (row, e) in &entries {
             let id = Central::insert_roster(&tx, e)?;
             tx.execute(
-                "UPDATE roster SET payment = ?2, registered_by = ?3 WHERE id = ?1",
+                "UPDATE roster SET payment = ?2, registered_by = ?3, confirmed = 0 WHERE id = ?1",
                 params![id, row.payment, by.login],
             )?;
         }
@@ -942,14 +970,17 @@ impl Central {
                         ORDER BY x.finished DESC LIMIT 1),
                     (SELECT c.number FROM certificates c JOIN results x ON x.attempt = c.attempt
                         WHERE x.iin = r.iin AND x.category = r.category
-                        AND x.roster_attempt = r.attempt AND c.status = 'valid' LIMIT 1)
+                        AND x.roster_attempt = r.attempt AND c.status = 'valid' LIMIT 1),
+                    r.confirmed
                  FROM roster r WHERE r.oo_bin = ?1 ORDER BY r.id DESC LIMIT ?2",
             )?
             .query_map(params![bin, limit], |r| {
                 let iin: String = r.get(1)?;
                 let state: Option<String> = r.get(8)?;
                 let finished: Option<i64> = r.get(9)?;
+                let confirmed: bool = r.get(11)?;
                 let state = match state.as_deref() {
+                    None if !confirmed => LearnerState::AwaitingConfirmation,
                     None => LearnerState::Registered,
                     Some("certified") => LearnerState::Passed,
                     Some("failed") => LearnerState::Failed,
@@ -973,6 +1004,101 @@ impl Central {
             })?
             .collect::<Result<_, _>>()?;
         Ok(rows)
+    }
+
+    /// Registrations waiting for ЕУМЦ's confirmation, oldest first.
+    pub fn pending_registrations(&self, limit: u32) -> Result<Vec<Pending>, PortalError> {
+        Ok(self
+            .db()
+            .prepare(
+                "SELECT r.id, r.oo_bin, r.oo_name, r.name, r.iin, r.category, r.branch,
+                        r.allowed_from, r.allowed_to, r.payment, r.registered_by
+                 FROM roster r WHERE r.confirmed = 0 ORDER BY r.id LIMIT ?1",
+            )?
+            .query_map([limit], |r| {
+                let iin: String = r.get(4)?;
+                Ok(Pending {
+                    id: r.get(0)?,
+                    oo_bin: r.get(1)?,
+                    oo_name: r.get(2)?,
+                    name: r.get(3)?,
+                    iin_masked: mask_iin(&iin),
+                    category: r.get(5)?,
+                    branch: r.get(6)?,
+                    window: (r.get(7)?, r.get(8)?),
+                    payment: r.get(9)?,
+                    registered_by: r.get(10)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Confirms registrations `ids` (payment checked): kiosks of their branches get them at
+    /// their next pull. Returns how many were waiting.
+    pub fn confirm_registrations(
+        &self,
+        by: &Account,
+        ids: &[i64],
+        now: i64,
+    ) -> Result<usize, PortalError> {
+        if !by.may(Role::Registrar) {
+            return Err(PortalError::Forbidden);
+        }
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let mut done = 0;
+        for id in ids {
+            let rev = crate::db::next(&tx, "rev")?;
+            done += tx.execute(
+                "UPDATE roster SET confirmed = 1, rev = ?2 WHERE id = ?1 AND confirmed = 0",
+                params![id, rev],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO portal_journal (at, login, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                now,
+                by.login,
+                "registrations-confirm",
+                format!("{done}: {ids:?}")
+            ],
+        )?;
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Refuses registrations `ids` that wait for confirmation (no payment, say), with the
+    /// reason: they are removed, and the ОО no longer sees them.
+    pub fn refuse_registrations(
+        &self,
+        by: &Account,
+        ids: &[i64],
+        reason: &str,
+        now: i64,
+    ) -> Result<usize, PortalError> {
+        if !by.may(Role::Registrar) {
+            return Err(PortalError::Forbidden);
+        }
+        let reason = sheet::clean_text(reason, 500).ok_or(PortalError::Invalid {
+            field: "portal-field-reason",
+        })?;
+        let mut conn = self.db();
+        let tx = conn.transaction()?;
+        let mut done = 0;
+        for id in ids {
+            done += tx.execute("DELETE FROM roster WHERE id = ?1 AND confirmed = 0", [id])?;
+        }
+        tx.execute(
+            "INSERT INTO portal_journal (at, login, action, detail) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                now,
+                by.login,
+                "registrations-refuse",
+                format!("{done}: {ids:?} {reason}")
+            ],
+        )?;
+        tx.commit()?;
+        Ok(done)
     }
 
     /// Whether certificate `number` belongs to one of `bin`'s learners.

@@ -60,6 +60,16 @@ pub const ROUTES: &[(&str, &str, &[Role])] = &[
     ),
     (
         "GET",
+        "/portal/registrar/registrations",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "POST",
+        "/portal/registrar/registrations",
+        &[Role::Registrar, Role::Admin],
+    ),
+    (
+        "GET",
         "/portal/registrar/branches",
         &[Role::Registrar, Role::Admin],
     ),
@@ -146,6 +156,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("analyst.html", include_str!("templates/analyst.html")),
         ("lecturers.html", include_str!("templates/lecturers.html")),
         ("branches.html", include_str!("templates/branches.html")),
+        (
+            "registrations.html",
+            include_str!("templates/registrations.html"),
+        ),
         ("banks.html", include_str!("templates/banks.html")),
         (
             "public_lecturers.html",
@@ -184,6 +198,10 @@ pub fn router() -> Router<Shared> {
         .route("/portal/registrar", get(registrar_page))
         .route("/portal/registrar/oo", post(registrar_add))
         .route("/portal/registrar/oo/status", post(registrar_status))
+        .route(
+            "/portal/registrar/registrations",
+            get(registrations_page).post(registrations_decide),
+        )
         .route(
             "/portal/registrar/branches",
             get(branches_page).post(branch_add),
@@ -2095,6 +2113,119 @@ async fn bank_revoke(
     }
 }
 
+async fn registrations_form(
+    c: &Shared,
+    lang: Lang,
+    w: &Who,
+    status: StatusCode,
+    error: Option<&PortalError>,
+    notice: Option<String>,
+) -> Response {
+    let c2 = Arc::clone(c);
+    let data = blocking(move || Ok((c2.pending_registrations(1000)?, c2.categories()?))).await;
+    let (pending, categories) = match data {
+        Ok(d) => d,
+        Err(e) => return error_page(lang, Some(w), &e),
+    };
+    let pending: Vec<Value> = pending
+        .into_iter()
+        .map(|p| {
+            context! {
+                id => p.id,
+                oo_name => p.oo_name,
+                name => p.name,
+                iin => p.iin_masked,
+                category => category_name(lang, &categories, &p.category),
+                branch => p.branch,
+                window => format!("{} – {}", dmy(&p.window.0), dmy(&p.window.1)),
+                payment => p.payment,
+            }
+        })
+        .collect();
+    page(
+        "registrations.html",
+        status,
+        lang,
+        Some(w),
+        "portal-registrations-title",
+        context! {
+            pending => pending,
+            error => error.map(|e| say(lang, &e.code())),
+            notice => notice,
+        },
+    )
+}
+
+async fn registrations_page(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    match guard(&c, &h, lang, "GET", "/portal/registrar/registrations").await {
+        Ok(w) => {
+            let notice = q.get("done").map(|n| {
+                let mut a = fluent_bundle::FluentArgs::new();
+                a.set("count", n.parse::<i64>().unwrap_or(0));
+                L10N.format(lang, "portal-registrations-done", Some(&a))
+            });
+            registrations_form(&c, lang, &w, StatusCode::OK, None, notice).await
+        }
+        Err(r) => r,
+    }
+}
+
+async fn registrations_decide(
+    State(c): State<Shared>,
+    h: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = lang_of(&h, &q);
+    let one = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let w = match guard_form(
+        &c,
+        &h,
+        lang,
+        "/portal/registrar/registrations",
+        one("csrf").as_deref(),
+    )
+    .await
+    {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let ids: Vec<i64> = f
+        .iter()
+        .filter(|(n, _)| n == "id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let (action, reason) = (
+        one("action").unwrap_or_default(),
+        one("reason").unwrap_or_default(),
+    );
+    let (c2, account) = (Arc::clone(&c), w.account.clone());
+    let done = blocking(move || {
+        if ids.is_empty() {
+            return Err(PortalError::Invalid {
+                field: "portal-field-learners",
+            });
+        }
+        match action.as_str() {
+            "confirm" => c2.confirm_registrations(&account, &ids, unix_now()),
+            "refuse" => c2.refuse_registrations(&account, &ids, &reason, unix_now()),
+            _ => Err(PortalError::Invalid {
+                field: "portal-field-decision",
+            }),
+        }
+    })
+    .await;
+    match done {
+        Ok(n) => redirect(&format!("/portal/registrar/registrations?done={n}")),
+        Err(e) => registrations_form(&c, lang, &w, status_of(&e), Some(&e), None).await,
+    }
+}
+
 async fn journal_page(
     State(c): State<Shared>,
     h: HeaderMap,
@@ -2174,6 +2305,7 @@ mod tests {
         include_str!("templates/public_lecturers.html"),
         include_str!("templates/branches.html"),
         include_str!("templates/banks.html"),
+        include_str!("templates/registrations.html"),
     ];
 
     #[test]
@@ -2193,6 +2325,7 @@ mod tests {
             "public_lecturers.html",
             "branches.html",
             "banks.html",
+            "registrations.html",
         ] {
             // Registered and parsed; the HTTP tests render each with its values.
             TEMPLATES
