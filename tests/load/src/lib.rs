@@ -336,7 +336,7 @@ pub async fn run(o: &Options, progress: &mut dyn FnMut(&str)) -> anyhow::Result<
         preload_s: preload_time.as_secs_f64(),
         ingest_s: ingest_time.as_secs_f64(),
         results_per_s: total as f64 / ingest_time.as_secs_f64(),
-        requests: requests as u64,
+        requests,
         requests_per_s: requests as f64 / ingest_time.as_secs_f64(),
         ingest_retried_5xx: after_ingest.server_errors,
         push: Latency::of(pushes),

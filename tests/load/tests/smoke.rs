@@ -6,11 +6,18 @@ use std::path::Path;
 use std::process::Command;
 
 /// Builds `synaq-central` in this test's profile, next to `synaq-load`; returns its path.
+/// With `synaq-load` in the same command, as `cargo xtask load` does: the same features, so
+/// the dependencies built for this test are reused.
 fn central_bin(load: &Path) -> std::path::PathBuf {
     let dir = load.parent().expect("the binary's directory");
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "-p", "synaq-central"]);
+    c.current_dir(env!("CARGO_MANIFEST_DIR")).args([
+        "build",
+        "-p",
+        "synaq-central",
+        "-p",
+        "synaq-load",
+    ]);
     if dir.file_name().is_some_and(|n| n == "release") {
         c.arg("--release");
     }
