@@ -5,6 +5,7 @@
 //! in the data directory and a kiosk's pin holds for all of them. The S3 settings travel in
 //! the environment (`SYNAQ_S3_*`), which the children inherit. Loopback only.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -102,6 +103,11 @@ impl CentralProcess {
         }
     }
 
+    /// CPU seconds the process used so far ([`cpu_seconds`]).
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        cpu_seconds(self.child.id())
+    }
+
     /// `https://ADDR`.
     pub fn base(&self) -> String {
         format!("https://{}", self.addr)
@@ -121,31 +127,50 @@ impl CentralProcess {
     }
 }
 
-/// What a central process answered, from its request log.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What central processes answered, from their request logs.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answers {
     /// Requests answered.
     pub requests: u64,
     /// Of those, answered 5xx (a kiosk retries them).
     pub server_errors: u64,
+    /// Per route (`/v/` for every page): requests and the milliseconds central took in all.
+    pub routes: BTreeMap<String, (u64, u64)>,
 }
 
 impl Answers {
-    /// Counts the request lines of `log` (one JSON object per request, with `status`).
-    pub fn read(log: &Path) -> anyhow::Result<Answers> {
+    /// Adds the request lines of `log` (one JSON object per request, with `path`, `status`
+    /// and `ms`).
+    pub fn add(&mut self, log: &Path) -> anyhow::Result<()> {
         let text = std::fs::read_to_string(log).with_context(|| log.display().to_string())?;
-        let mut a = Answers::default();
         for line in text.lines().filter(|l| l.starts_with('{')) {
             let v: serde_json::Value = serde_json::from_str(line)?;
-            if let Some(status) = v.get("status").and_then(serde_json::Value::as_u64) {
-                a.requests += 1;
-                if status >= 500 {
-                    a.server_errors += 1;
-                }
+            let Some(status) = v.get("status").and_then(serde_json::Value::as_u64) else {
+                continue;
+            };
+            self.requests += 1;
+            if status >= 500 {
+                self.server_errors += 1;
             }
+            let path = v.get("path").and_then(|p| p.as_str()).unwrap_or("");
+            let route = if path.starts_with("/v/") { "/v/" } else { path };
+            let r = self.routes.entry(route.to_owned()).or_default();
+            r.0 += 1;
+            r.1 += v.get("ms").and_then(serde_json::Value::as_u64).unwrap_or(0);
         }
-        Ok(a)
+        Ok(())
     }
+}
+
+/// CPU seconds (user + system) process `pid` used so far, from `/proc` (Linux; `None`
+/// elsewhere). Clock ticks are taken as 100 a second, the Linux default.
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
 }
 
 impl Drop for CentralProcess {

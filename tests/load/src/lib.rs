@@ -224,6 +224,8 @@ pub async fn run(o: &Options, progress: &mut dyn FnMut(&str)) -> anyhow::Result<
 
     // ---- ingest ----
     let fleet = Arc::new(fleet);
+    let cpu_before: Option<f64> = processes.iter().map(CentralProcess::cpu_seconds).sum();
+    let load_cpu_before = central::cpu_seconds(std::process::id());
     let t = Instant::now();
     let mut tasks = Vec::with_capacity(o.kiosks);
     for k in 0..o.kiosks {
@@ -255,13 +257,18 @@ pub async fn run(o: &Options, progress: &mut dyn FnMut(&str)) -> anyhow::Result<
     let answered = |processes: &[CentralProcess]| -> anyhow::Result<Answers> {
         let mut sum = Answers::default();
         for p in processes {
-            let a = Answers::read(&p.log)?;
-            sum.requests += a.requests;
-            sum.server_errors += a.server_errors;
+            sum.add(&p.log)?;
         }
         Ok(sum)
     };
+    let cpu = |processes: &[CentralProcess]| -> Option<f64> {
+        processes.iter().map(CentralProcess::cpu_seconds).sum()
+    };
     let after_ingest = answered(&processes)?;
+    let central_cpu_ingest = cpu(&processes).zip(cpu_before).map(|(a, b)| a - b);
+    let load_cpu_ingest = central::cpu_seconds(std::process::id())
+        .zip(load_cpu_before)
+        .map(|(a, b)| a - b);
     progress(&format!(
         "ingest: {total} results with evidence in {:.1} s, {} errors",
         ingest_time.as_secs_f64(),
@@ -339,6 +346,13 @@ pub async fn run(o: &Options, progress: &mut dyn FnMut(&str)) -> anyhow::Result<
         requests,
         requests_per_s: requests as f64 / ingest_time.as_secs_f64(),
         ingest_retried_5xx: after_ingest.server_errors,
+        central_cpu_s: central_cpu_ingest,
+        load_tool_cpu_s: load_cpu_ingest,
+        central_mean_ms: after_checks
+            .routes
+            .iter()
+            .map(|(route, (n, ms))| (route.clone(), *ms as f64 / (*n).max(1) as f64))
+            .collect(),
         push: Latency::of(pushes),
         evidence_upload: Latency::of(evidence),
         kiosk_sync: Latency::of(syncs),

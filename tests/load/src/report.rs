@@ -67,6 +67,13 @@ pub struct Report {
     /// Central's 5xx answers in the ingest phase, each retried by the kiosk's client (with
     /// SQLite and several processes: `database is locked`).
     pub ingest_retried_5xx: u64,
+    /// CPU seconds the central processes used in the ingest phase (all of them together).
+    pub central_cpu_s: Option<f64>,
+    /// CPU seconds the load tool itself (the kiosks' side: TLS, signing, JSON) used then.
+    pub load_tool_cpu_s: Option<f64>,
+    /// Per route, the mean milliseconds central took to answer (its request log; queueing
+    /// for the database included, the network not).
+    pub central_mean_ms: std::collections::BTreeMap<String, f64>,
     /// One `/v1/push` of a kiosk's results (verify, replay, rules, store, receipts).
     pub push: Latency,
     /// One attempt's evidence upload (status, chunks, complete: the certificate is issued).
@@ -125,7 +132,7 @@ impl Report {
     pub fn table(&self) -> String {
         let mut s = String::new();
         let mut line = |k: &str, v: String| {
-            let _ = writeln!(s, "  {k:<38} {v}");
+            let _ = writeln!(s, "  {k:<44} {v}");
         };
         let lat = |l: &Latency| {
             format!(
@@ -153,6 +160,16 @@ impl Report {
         line(
             "  5xx answers, retried by the kiosks",
             self.ingest_retried_5xx.to_string(),
+        );
+        let cpu = |c: Option<f64>| c.map_or("not measured".into(), |c| format!("{c:.1} s"));
+        line(
+            "  CPU: central processes / load tool",
+            format!(
+                "{} / {} (of {:.1} s wall)",
+                cpu(self.central_cpu_s),
+                cpu(self.load_tool_cpu_s),
+                self.ingest_s
+            ),
         );
         line("  push (a kiosk's results)", lat(&self.push));
         line("  evidence upload (one exam)", lat(&self.evidence_upload));
@@ -188,6 +205,12 @@ impl Report {
             "  rate-limited (429) / 5xx",
             format!("{} / {}", self.rate_limited, self.check_5xx),
         );
+        for (route, ms) in &self.central_mean_ms {
+            line(
+                &format!("  central's mean time {route}"),
+                format!("{ms:.1} ms"),
+            );
+        }
         line("errors", self.errors.to_string());
         for e in &self.first_errors {
             line("  error", e.clone());
