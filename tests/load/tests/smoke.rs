@@ -18,6 +18,17 @@ fn central_bin(load: &Path) -> std::path::PathBuf {
         "-p",
         "synaq-load",
     ]);
+    // What cargo set for this test (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, …) would reach the
+    // dependencies' build scripts (ring's reruns on `CARGO_MANIFEST_DIR`) and rebuild them
+    // all; the user's own settings (`CARGO_HOME`, `CARGO_TARGET_DIR`) stay.
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if (k.starts_with("CARGO_") && k != "CARGO_HOME" && k != "CARGO_TARGET_DIR")
+            || k == "OUT_DIR"
+        {
+            c.env_remove(&*k);
+        }
+    }
     if dir.file_name().is_some_and(|n| n == "release") {
         c.arg("--release");
     }
