@@ -21,6 +21,15 @@ pub fn load(args: &[String]) -> Result<()> {
         "-p",
         "synaq-load",
     ]);
+    // `cargo run` gave this process `CARGO_MANIFEST_DIR` and `CARGO_PKG_*`; passed on, they
+    // reach the dependencies' build scripts (ring reruns on `CARGO_MANIFEST_DIR`) and rebuild
+    // half the tree. The user's own settings (`CARGO_HOME`, `CARGO_TARGET_DIR`) stay.
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if k.starts_with("CARGO_") && k != "CARGO_HOME" && k != "CARGO_TARGET_DIR" {
+            c.env_remove(&*k);
+        }
+    }
     run(c)?;
     let release = target_dir().join("release");
     let mut c = std::process::Command::new(release.join("synaq-load"));
