@@ -15,6 +15,8 @@
 //! - `bench app`: the release kiosk in its window: cold start, answer-to-saved, memory vs Chromium.
 //! - `bench proctor`: CPU time per webcam frame (decode, checks, seal) and peak memory.
 //! - `bench certificate`: render the paper certificate (PDF) against Ed25519 sign + write.
+//! - `load [ARGS…]`: central under load (two processes, a million certificates, 500 kiosks
+//!   pushing with evidence, the public check under 200 clients); see `tests/load`.
 //! - `package [--out DIR] [--version V] [--eumc-keys DIR] [--no-build]`: the Debian packages
 //!   from `packaging/` (see packaging/README.md).
 #![forbid(unsafe_code)]
@@ -27,6 +29,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 mod demo;
+mod load;
 mod package;
 
 /// Debian packages the kiosk builds and its e2e tests run with (see docs/ARCHITECTURE.md).
@@ -76,7 +79,7 @@ const TAURI_DRIVER_VERSION: &str = "^2";
 const GARAGE_VERSION: &str = "2.5.0";
 
 const USAGE: &str =
-    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | package | soak [N] | bench bank|engine|central|app|proctor|certificate>";
+    "usage: cargo xtask <demo | test | e2e | setup | bindings | demo-bank | package | load [ARGS…] | soak [N] | bench bank|engine|central|app|proctor|certificate>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Some("bindings") => bindings(),
         Some("demo-bank") => demo_bank(),
         Some("package") => package::package(&args[1..]),
+        Some("load") => load::load(&args[1..]),
         Some("soak") => {
             // The crash loop with thousands of kills (the normal test run has 200).
             let kills = args.get(1).map_or("5000", String::as_str);

@@ -95,8 +95,8 @@ pub struct Watch {
     pub pass_pct: u32,
     /// Held for review, percent of its exams.
     pub held_pct: u32,
-    /// Its median exam length, minutes.
-    pub median_minutes: u32,
+    /// Its mean exam length, minutes.
+    pub mean_minutes: u32,
     /// Why it is watched (`portal-watch-…` keys).
     pub flags: Vec<&'static str>,
 }
@@ -128,20 +128,32 @@ impl Central {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        for r in rows
-            .iter_mut()
-            .filter(|r| r.flagged || !r.status.is_empty())
+        // Every decision on the list in one query (they are few), newest first, by БИН.
+        let mut decisions: std::collections::HashMap<String, Vec<(i64, String, String, String)>> =
+            std::collections::HashMap::new();
+        for d in conn
+            .prepare(
+                "SELECT at, login, action, detail FROM portal_journal
+                 WHERE action IN ('oo-active', 'oo-suspended', 'oo-excluded') ORDER BY id DESC",
+            )?
+            .query_map((), |x| {
+                Ok((
+                    x.get::<_, i64>(0)?,
+                    x.get::<_, String>(1)?,
+                    x.get::<_, String>(2)?,
+                    x.get::<_, String>(3)?,
+                ))
+            })?
         {
-            r.decisions = conn
-                .prepare(
-                    "SELECT at, login, action, detail FROM portal_journal
-                     WHERE action IN ('oo-active', 'oo-suspended', 'oo-excluded')
-                       AND (detail = ?1 OR detail LIKE ?2) ORDER BY id DESC LIMIT 10",
-                )?
-                .query_map(params![r.bin, format!("{} %", r.bin)], |x| {
-                    Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?))
-                })?
-                .collect::<Result<_, _>>()?;
+            let d = d?;
+            let bin = d.3.split(' ').next().unwrap_or_default().to_owned();
+            let list = decisions.entry(bin).or_default();
+            if list.len() < 10 {
+                list.push(d);
+            }
+        }
+        for r in &mut rows {
+            r.decisions = decisions.remove(&r.bin).unwrap_or_default();
         }
         rows.sort_by(|a, b| {
             let share = |r: &Rating| r.failed * 1000 / (r.passed + r.failed).max(1);
@@ -212,69 +224,70 @@ impl Central {
     }
 
     /// Kiosks whose results, since `since_ms`, look unlike the others': a pass rate 25 points
-    /// or more from all kiosks', more than a fifth of their exams held, or a median exam under
-    /// a third of all kiosks' median. Kiosks with fewer than [`WATCH_MIN_EXAMS`] exams are not
-    /// judged.
+    /// or more from all kiosks', more than a fifth of their exams held, or a mean exam under
+    /// a third of all kiosks' mean. Kiosks with fewer than [`WATCH_MIN_EXAMS`] exams are not
+    /// judged. The database sums; nothing is fetched row by row.
     pub fn watch_list(&self, since_ms: i64) -> Result<Vec<Watch>, PortalError> {
-        let rows: Vec<(String, String, String, i64)> = self
+        let rows: Vec<(String, String, u32, u32, u32, u32, i64)> = self
             .db()
             .prepare(
-                "SELECT kiosk, branch, state, finished - started FROM results
-                 WHERE finished >= ?1",
+                "SELECT kiosk, min(branch), CAST(count(*) AS BIGINT),
+                    CAST(sum(CASE WHEN state = 'certified' THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(sum(CASE WHEN state IN ('certified', 'failed') THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(sum(CASE WHEN state = 'held' THEN 1 ELSE 0 END) AS BIGINT),
+                    CAST(sum(finished - started) AS BIGINT)
+                 FROM results WHERE finished >= ?1 GROUP BY kiosk",
             )?
             .query_map([since_ms], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })?
             .collect::<Result<_, _>>()?;
-        let median = |v: &mut Vec<i64>| {
-            v.sort_unstable();
-            v.get(v.len() / 2).copied().unwrap_or(0)
-        };
-        let mut all_lengths: Vec<i64> = rows.iter().map(|r| r.3).collect();
-        let all_median = median(&mut all_lengths);
-        let decided = |s: &str| s == "certified" || s == "failed";
-        let (all_pass, all_decided) = rows.iter().fold((0u32, 0u32), |(p, d), r| {
-            (
-                p + u32::from(r.2 == "certified"),
-                d + u32::from(decided(&r.2)),
-            )
-        });
-        let all_pct = all_pass * 100 / all_decided.max(1);
-        let mut by_kiosk: BTreeMap<&str, Vec<&(String, String, String, i64)>> = BTreeMap::new();
-        for r in &rows {
-            by_kiosk.entry(&r.0).or_default().push(r);
-        }
+        let (all_exams, all_pass, all_decided, all_ms) =
+            rows.iter()
+                .fold((0u64, 0u64, 0u64, 0i64), |(e, p, d, ms), r| {
+                    (
+                        e + u64::from(r.2),
+                        p + u64::from(r.3),
+                        d + u64::from(r.4),
+                        ms + r.6,
+                    )
+                });
+        let all_pct = (all_pass * 100).checked_div(all_decided).unwrap_or(0) as u32;
+        let all_mean = all_ms.checked_div(all_exams as i64).unwrap_or(0);
         let mut out = Vec::new();
-        for (kiosk, rs) in by_kiosk {
-            let exams = rs.len() as u32;
+        for (kiosk, branch, exams, passes, decided, held, ms) in rows {
             if exams < WATCH_MIN_EXAMS {
                 continue;
             }
-            let passes = rs.iter().filter(|r| r.2 == "certified").count() as u32;
-            let dec = rs.iter().filter(|r| decided(&r.2)).count() as u32;
-            let held = rs.iter().filter(|r| r.2 == "held").count() as u32;
-            let mut lengths: Vec<i64> = rs.iter().map(|r| r.3).collect();
-            let med = median(&mut lengths);
-            let pass_pct = passes * 100 / dec.max(1);
+            let pass_pct = (passes * 100).checked_div(decided).unwrap_or(0);
             let held_pct = held * 100 / exams;
+            let mean = ms / i64::from(exams);
             let mut flags = Vec::new();
-            if dec > 0 && pass_pct.abs_diff(all_pct) >= 25 {
+            if decided > 0 && pass_pct.abs_diff(all_pct) >= 25 {
                 flags.push("portal-watch-pass-rate");
             }
             if held_pct > 20 {
                 flags.push("portal-watch-held");
             }
-            if all_median > 0 && med * 3 < all_median {
+            if all_mean > 0 && mean * 3 < all_mean {
                 flags.push("portal-watch-fast");
             }
             if !flags.is_empty() {
                 out.push(Watch {
-                    kiosk: kiosk.to_owned(),
-                    branch: rs[0].1.clone(),
+                    kiosk,
+                    branch,
                     exams,
                     pass_pct,
                     held_pct,
-                    median_minutes: (med / 60_000) as u32,
+                    mean_minutes: (mean / 60_000) as u32,
                     flags,
                 });
             }

@@ -1566,13 +1566,32 @@ async fn analyst_page(
         .and_hms_opt(0, 0, 0)
         .map_or(0, |d| d.and_utc().timestamp_millis())
         - i64::from(c.office_zone().utc_offset_minutes()) * 60_000;
+    // One view at a time: the ratings (the page people open most), the chart, the watch
+    // list; only its data is computed.
+    let view = match q.get("view").map(String::as_str) {
+        Some("chart") => "chart",
+        Some("watch") => "watch",
+        _ => "ratings",
+    };
     let c2 = Arc::clone(&c);
     let data = blocking(move || {
         Ok((
-            c2.ratings(year)?,
+            if view == "ratings" {
+                c2.ratings(year)?
+            } else {
+                Vec::new()
+            },
             c2.rating_years()?,
-            c2.pass_rates(by, since, COLOURS.len())?,
-            c2.watch_list(since)?,
+            if view == "chart" {
+                c2.pass_rates(by, since, COLOURS.len())?
+            } else {
+                Vec::new()
+            },
+            if view == "watch" {
+                c2.watch_list(since)?
+            } else {
+                Vec::new()
+            },
             c2.categories()?,
         ))
     })
@@ -1621,7 +1640,7 @@ async fn analyst_page(
         .into_iter()
         .map(|x| {
             let mut a = fluent_bundle::FluentArgs::new();
-            a.set("minutes", x.median_minutes);
+            a.set("minutes", x.mean_minutes);
             context! {
                 kiosk => x.kiosk,
                 branch => x.branch,
@@ -1640,6 +1659,7 @@ async fn analyst_page(
         Some(&w),
         "portal-analyst-title",
         context! {
+            view => view,
             year => year,
             years => years.into_iter().map(|y| context! { year => y, current => y == year }).collect::<Vec<_>>(),
             by => by.as_str(),
