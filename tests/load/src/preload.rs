@@ -99,7 +99,7 @@ pub fn preload_portal(
     // The ОО's learners: registered for the year, confirmed.
     db.execute(
         &format!(
-            "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {learners})
+            "WITH RECURSIVE n (i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < {learners})
              INSERT INTO roster (branch, iin, name, category, oo_bin, oo_name, attempt,
                  allowed_from, allowed_to, rev, payment, registered_by, confirmed)
              SELECT {branch}, 'P' || (100000000000 + i), 'Learner ' || i, {category}, {bin},
@@ -111,7 +111,7 @@ pub fn preload_portal(
     // Half of them sat: every fourth of those failed.
     db.execute(
         &format!(
-            "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {half})
+            "WITH RECURSIVE n (i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < {half})
              INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
                  passed, started, finished, received, result, receipt, state, reasons, branch,
                  name, chain_seq, journal)
@@ -129,7 +129,7 @@ pub fn preload_portal(
     // Other results over the year, on every kiosk.
     db.execute(
         &format!(
-            "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {results})
+            "WITH RECURSIVE n (i) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < {results})
              INSERT INTO results (attempt, kiosk, digest, iin, category, roster_attempt, oo_bin,
                  passed, started, finished, received, result, receipt, state, reasons, branch,
                  name, chain_seq, journal)
