@@ -3,7 +3,7 @@
 //! `target/e2e-portal/` and checked by axe-core; the register and cabinet pages also at phone
 //! width, without sideways scrolling.
 
-use synaq_loop::browser::Browser;
+use synaq_loop::browser::{self, Browser};
 use synaq_loop::*;
 
 fn sign_in(b: &Browser, base: &str, lang: &str, login: &str) {
@@ -313,7 +313,7 @@ fn walk(lang: &str, findings: &mut Vec<String>) {
 #[test]
 fn the_portal_walks_in_a_real_browser_in_kazakh_and_russian() {
     // Only this run's screenshots.
-    let _ = std::fs::remove_dir_all(synaq_loop::browser::out_dir());
+    let _ = std::fs::remove_dir_all(browser::out_dir());
     let mut findings = Vec::new();
     walk("kk", &mut findings);
     walk("ru", &mut findings);
