@@ -558,6 +558,7 @@ fn test() -> Result<()> {
                             "operations",
                             "demo",
                             "portal",
+                            "portal_browser",
                         ][..],
                     ),
                     ("synaq-fraud", &["attacks"][..]),
