@@ -594,10 +594,16 @@ impl<'c> std::ops::Deref for Tx<'c> {
 }
 
 impl Tx<'_> {
-    /// Commits: when this returns, the change is durable.
+    /// Commits: when this returns, the change is durable. When the commit fails (disk full,
+    /// the server gone), the transaction is rolled back: nothing of it stays, and the
+    /// connection can begin the next one.
     pub fn commit(mut self) -> Result<()> {
         self.done = true;
-        self.conn.execute_batch("COMMIT")
+        let done = self.conn.execute_batch("COMMIT");
+        if done.is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        done
     }
 }
 
