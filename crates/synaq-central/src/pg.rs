@@ -28,6 +28,9 @@ const WRITER_LOCK: i64 = 0x53_59_4E_41_51;
 /// Connections per process.
 const POOL_SIZE: usize = 16;
 
+/// The longest a statement may run (or wait for the writers' lock).
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// A pooled connection, shared by the statements of one [`crate::sql::Conn`].
 pub type PgConn = Arc<Object>;
 
@@ -249,6 +252,9 @@ impl Pg {
         let mut config = config;
         config.connect_timeout(Duration::from_secs(5));
         config.application_name("synaq-central");
+        // A stuck server or lock answers "retry later" within a minute instead of holding a
+        // kiosk's request (and a pooled connection) forever; a backup lifts it for itself.
+        config.options(&format!("-c statement_timeout={}", STATEMENT_TIMEOUT.as_millis()));
         let recycling = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
@@ -299,8 +305,9 @@ impl Pg {
         rt.spawn(async move {
             let _ = tx.send(f.await);
         });
-        rx.recv()
-            .unwrap_or_else(|_| Err(SqlError::Unavailable("the statement was dropped".into())))
+        // The server's own timeout answers first; this only guards against a lost answer.
+        rx.recv_timeout(STATEMENT_TIMEOUT + Duration::from_secs(30))
+            .unwrap_or_else(|e| Err(SqlError::Unavailable(format!("no answer from PostgreSQL: {e}"))))
     }
 
     /// A connection from the pool.

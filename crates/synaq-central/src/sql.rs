@@ -531,7 +531,7 @@ impl Conn<'_> {
             Inner::Sqlite(c) => c.execute_batch("BEGIN")?,
             Inner::Postgres { pg, .. } => pg.batch(
                 &self.pg()?,
-                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = 0",
             )?,
         }
         Ok(Tx {
