@@ -254,7 +254,10 @@ impl Pg {
         config.application_name("synaq-central");
         // A stuck server or lock answers "retry later" within a minute instead of holding a
         // kiosk's request (and a pooled connection) forever; a backup lifts it for itself.
-        config.options(&format!("-c statement_timeout={}", STATEMENT_TIMEOUT.as_millis()));
+        config.options(&format!(
+            "-c statement_timeout={}",
+            STATEMENT_TIMEOUT.as_millis()
+        ));
         let recycling = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
@@ -307,7 +310,11 @@ impl Pg {
         });
         // The server's own timeout answers first; this only guards against a lost answer.
         rx.recv_timeout(STATEMENT_TIMEOUT + Duration::from_secs(30))
-            .unwrap_or_else(|e| Err(SqlError::Unavailable(format!("no answer from PostgreSQL: {e}"))))
+            .unwrap_or_else(|e| {
+                Err(SqlError::Unavailable(format!(
+                    "no answer from PostgreSQL: {e}"
+                )))
+            })
     }
 
     /// A connection from the pool.
