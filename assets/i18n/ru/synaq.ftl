@@ -643,8 +643,8 @@ portal-nav = Разделы
 portal-language = Язык
 portal-logout = Выйти
 portal-back = Вернуться на портал
-portal-nav-learners = Слушатели
-portal-nav-register = Записать слушателей
+portal-nav-learners = Экзаменуемые
+portal-nav-register = Записать экзаменуемых
 portal-nav-oos = Обучающие организации
 portal-nav-journal = Журнал
 portal-nav-registry = Открытый перечень
@@ -661,7 +661,7 @@ portal-error-not-found = Среди ваших записей такого не�
 portal-error-invalid = Проверьте поле «{ $field }».
 portal-error-weak-password = Пароль должен быть не короче { $min } символов.
 portal-error-oo-unknown = Обучающей организации { $bin } нет в перечне ЕУМЦ.
-portal-error-oo-not-active = Обучающая организация { $bin }: { $status }, записывать слушателей нельзя. Причина: { $reason }
+portal-error-oo-not-active = Обучающая организация { $bin }: { $status }, записывать экзаменуемых нельзя. Причина: { $reason }
 portal-error-rows = { $count ->
     [one] В { $count } строке ошибка
     [few] В { $count } строках ошибки
@@ -681,7 +681,7 @@ portal-field-branch = Филиал
 portal-field-window = Допустимые даты
 portal-field-from = С
 portal-field-to = По
-portal-field-learners = Слушатели
+portal-field-learners = Экзаменуемые
 portal-field-iin = ИИН
 portal-field-name = ФИО
 portal-field-payment = Номер платежа
@@ -693,12 +693,12 @@ portal-field-problem = Ошибка
 portal-field-time = Время
 portal-field-action = Действие
 portal-field-detail = Подробности
-portal-oo-title = Слушатели
-portal-oo-learners = Записанные слушатели
-portal-oo-no-learners = Слушателей пока нет.
+portal-oo-title = Экзаменуемые
+portal-oo-learners = Записанные экзаменуемые
+portal-oo-no-learners = Экзаменуемых пока нет.
 portal-oo-rating = Рейтинг по результатам
 portal-oo-no-results = Результатов пока нет.
-portal-oo-cannot-register = Эта организация сейчас не может записывать слушателей.
+portal-oo-cannot-register = Эта организация сейчас не может записывать экзаменуемых.
 portal-oo-status-active = в перечне
 portal-oo-status-suspended = приостановлена
 portal-oo-status-excluded = исключена
@@ -712,18 +712,18 @@ portal-rating-passed = Сдали
 portal-rating-failed = Не сдали
 portal-rating-share = Доля не сдавших
 portal-rating-flag = не сдали больше половины
-portal-register-title = Запись слушателей
+portal-register-title = Запись экзаменуемых
 portal-register-batch = Проверка знаний
-portal-register-one = Один слушатель
+portal-register-one = Один экзаменуемый
 portal-register-upload = Из таблицы
 portal-register-button = Записать
 portal-upload-button = Загрузить и записать
 portal-upload-hint = Столбцы: ИИН, ФИО, номер платежа. Первая строка может быть заголовком. До 5000 строк, 2 МБ.
 portal-register-rows-intro = Никто не записан. Исправьте строки:
 portal-register-done = { $count ->
-    [one] Записан { $count } слушатель.
-    [few] Записаны { $count } слушателя.
-   *[other] Записано { $count } слушателей.
+    [one] Записан { $count } экзаменуемый.
+    [few] Записаны { $count } экзаменуемых.
+   *[other] Записано { $count } экзаменуемых.
 }
 portal-iin-ok = ИИН верный.
 portal-iin-bad = Это неверный ИИН: проверьте цифры.
@@ -734,7 +734,7 @@ portal-row-duplicate = тот же ИИН, что в строке { $first }
 portal-row-already-registered = уже записан на эту категорию, срок ещё не истёк
 portal-sheet-not-utf8 = файл не в кодировке UTF-8: сохраните его как «CSV UTF-8» или XLSX
 portal-sheet-unreadable = файл не читается как CSV или XLSX
-portal-sheet-empty = в файле нет слушателей
+portal-sheet-empty = в файле нет экзаменуемых
 portal-sheet-too-large = файл больше { $max } МБ
 portal-sheet-too-many = в файле больше { $max } строк
 portal-registrar-title = Обучающие организации
@@ -744,7 +744,7 @@ portal-registrar-list = Перечень
 portal-registrar-apply = Применить
 portal-journal-title = Журнал действий на портале
 portal-registry-title = Обучающие организации в перечне ЕУМЦ
-portal-registry-intro = Организации из этого перечня могут записывать слушателей на проверку знаний по охране труда. Исключённые — не могут.
+portal-registry-intro = Организации из этого перечня могут записывать экзаменуемых на проверку знаний по охране труда. Исключённые — не могут.
 portal-nav-review = Проверка
 portal-review-title = Экзамены на проверке
 portal-review-intro = Эти экзамены центр не сертифицировал, а задержал. Откройте экзамен, посмотрите доказательства и примите решение с причиной.
