@@ -254,7 +254,7 @@ impl Pg {
         config.application_name("synaq-central");
         // A stuck server or lock answers "retry later" within a minute instead of holding a
         // kiosk's request (and a pooled connection) forever; a backup lifts it for itself.
-        config.options(&format!(
+        config.options(format!(
             "-c statement_timeout={}",
             STATEMENT_TIMEOUT.as_millis()
         ));
