@@ -19,9 +19,6 @@ use tokio_postgres::NoTls;
 
 use crate::sql::{Row, SqlError, Value};
 
-/// The SQLSTATE of a unique violation, as [`SqlError::Postgres`] messages begin.
-pub(crate) const UNIQUE_VIOLATION: &str = "23505";
-
 /// The advisory lock every write transaction takes first (`sql` module docs): "SYNAQ".
 const WRITER_LOCK: i64 = 0x53_59_4E_41_51;
 

@@ -67,20 +67,6 @@ pub enum SqlError {
     Migration(String),
 }
 
-impl SqlError {
-    /// Whether the statement broke a unique or primary key (someone else stored it first).
-    pub fn is_unique_violation(&self) -> bool {
-        match self {
-            SqlError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
-                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-            }
-            SqlError::Postgres(m) => m.starts_with(crate::pg::UNIQUE_VIOLATION),
-            _ => false,
-        }
-    }
-}
-
 /// The result of a query.
 pub type Result<T> = std::result::Result<T, SqlError>;
 

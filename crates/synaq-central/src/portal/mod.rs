@@ -21,7 +21,7 @@ pub mod web;
 
 use chrono::NaiveDate;
 use ring::rand::{SecureRandom as _, SystemRandom};
-use synaq_core::{Bin, CategoryId, Code, Iin};
+use synaq_core::{Bin, CategoryId, Code};
 
 use crate::sql::{params, OptionalExtension as _};
 use crate::{sha256_hex, Central, CentralError, NewRosterEntry};
@@ -1125,9 +1125,4 @@ fn oo_of(r: &crate::sql::Row) -> crate::sql::Result<Oo> {
         reason: r.get(3)?,
         changed: r.get(4)?,
     })
-}
-
-/// Checks an ИИН typed into a form (the same rule as the kiosk's).
-pub fn parse_iin(s: &str) -> Option<Iin> {
-    Iin::parse(s.trim()).ok()
 }
