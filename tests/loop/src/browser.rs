@@ -76,20 +76,28 @@ impl Browser {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .unwrap_or_else(|e| panic!("WebDriver {method} {path}: {e}"))
+    }
+
+    /// A WebDriver call, its error as text (`stale element reference: …`).
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let url = format!("{}{path}", self.base);
         let resp = match body {
             Some(b) => ureq::request(method, &url).send_json(b),
             None => ureq::request(method, &url).call(),
         };
-        let v: Value = match resp {
-            Ok(r) => r.into_json().expect("WebDriver JSON"),
+        match resp {
+            Ok(r) => Ok(r.into_json::<Value>().map_err(|e| e.to_string())?["value"].clone()),
             Err(ureq::Error::Status(code, r)) => {
                 let v: Value = r.into_json().unwrap_or(Value::Null);
-                panic!("WebDriver {method} {path}: {code} {v}");
+                Err(format!(
+                    "{code} {} {}",
+                    v["value"]["error"], v["value"]["message"]
+                ))
             }
-            Err(e) => panic!("WebDriver {method} {path}: {e}"),
-        };
-        v["value"].clone()
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     fn s(&self, rest: &str) -> String {
@@ -188,13 +196,36 @@ impl Browser {
         );
     }
 
-    /// The visible text of `css`.
+    /// The visible text of `css` (found again if the page changed under it).
     pub fn text(&self, css: &str) -> String {
-        let e = self.element(css);
-        self.call("GET", &self.s(&format!("/element/{e}/text")), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let e = self.element(css);
+            match self.try_call("GET", &self.s(&format!("/element/{e}/text")), None) {
+                Ok(v) => return v.as_str().unwrap_or_default().to_owned(),
+                // The page changed under the element ("stale element", "node does not belong
+                // to the document"): find it again on the new page.
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(err) => panic!("the text of {css}: {err}"),
+            }
+        }
+    }
+
+    /// Waits (10 s at most) until the page's text contains `part`: after a form posted back
+    /// to the same address, the address does not say when the new page is there.
+    pub fn wait_text(&self, part: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.page_text().contains(part) {
+            assert!(
+                Instant::now() < deadline,
+                "{} never said {part:?}: {}",
+                self.url(),
+                self.page_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The page's whole visible text.
